@@ -1,0 +1,59 @@
+// Error families of the remoting layer: the class says what happened, the message says where.
+
+export class RemotingError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bytes on the wire that are not a valid RocketMQ frame (bad length, oversized, unparsable header). */
+export class FrameDecodeError extends RemotingError {}
+
+/** No connection could be made to `addr`. */
+export class RemotingConnectError extends RemotingError {
+  constructor(
+    readonly addr: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A request got no response within its timeout. */
+export class RemotingTimeoutError extends RemotingError {
+  constructor(
+    readonly addr: string,
+    readonly timeoutMs: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Writing a request failed, or the connection closed before its response arrived. */
+export class RemotingSendError extends RemotingError {
+  constructor(
+    readonly addr: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The client or server was already closed. */
+export class RemotingClosedError extends RemotingError {}
+
+/** The peer answered with a non-success response code; carries that code and its remark. */
+export class ResponseCodeError extends RemotingError {
+  constructor(
+    readonly addr: string,
+    readonly code: number,
+    readonly remark: string | undefined,
+    readonly requestCode: number,
+  ) {
+    super(`${addr} answered request ${requestCode} with code ${code}${remark ? `: ${remark}` : ''}`);
+  }
+}
