@@ -1,0 +1,7 @@
+// The table of top-level rocketdeck commands; each lives in its own file in this folder.
+
+import type { CommandSpec } from '../framework.ts';
+import { consoleCommand } from './console.ts';
+import { versionCommand } from './version.ts';
+
+export const COMMANDS: CommandSpec[] = [consoleCommand, versionCommand];

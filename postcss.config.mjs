@@ -1,0 +1,2 @@
+// PostCSS pipeline for tailwindcss v4.
+export default { plugins: { '@tailwindcss/postcss': {} } };
