@@ -1,0 +1,113 @@
+// Which custom header classes a request code carries (request side and response side), as Apache RocketMQ pairs them.
+import { RequestCode as C } from '../codes.ts';
+import type { HeaderSpec } from './spec.ts';
+import * as M from './message.ts';
+import * as U from './consumer.ts';
+import * as A from './admin.ts';
+import * as N from './namesrv.ts';
+import * as P from './pop.ts';
+
+export interface HeaderPair {
+  request?: HeaderSpec;
+  response?: HeaderSpec;
+}
+
+/** Request code -> header specs. Codes whose requests and responses have no custom header are absent. */
+export const HEADERS_BY_CODE: ReadonlyMap<number, HeaderPair> = new Map<number, HeaderPair>([
+  [C.SEND_MESSAGE, { request: M.SendMessageRequestHeader, response: M.SendMessageResponseHeader }],
+  [C.SEND_MESSAGE_V2, { request: M.SendMessageRequestHeaderV2, response: M.SendMessageResponseHeader }],
+  [C.SEND_BATCH_MESSAGE, { request: M.SendMessageRequestHeaderV2, response: M.SendMessageResponseHeader }],
+  [C.SEND_REPLY_MESSAGE, { request: M.SendMessageRequestHeader, response: M.SendMessageResponseHeader }],
+  [C.SEND_REPLY_MESSAGE_V2, { request: M.SendMessageRequestHeaderV2, response: M.SendMessageResponseHeader }],
+  [C.PUSH_REPLY_MESSAGE_TO_CLIENT, { request: M.ReplyMessageRequestHeader }],
+  [C.PULL_MESSAGE, { request: M.PullMessageRequestHeader, response: M.PullMessageResponseHeader }],
+  [C.LITE_PULL_MESSAGE, { request: M.PullMessageRequestHeader, response: M.PullMessageResponseHeader }],
+  [C.QUERY_MESSAGE, { request: M.QueryMessageRequestHeader, response: M.QueryMessageResponseHeader }],
+  [C.VIEW_MESSAGE_BY_ID, { request: M.ViewMessageRequestHeader, response: M.ViewMessageResponseHeader }],
+  [C.CONSUMER_SEND_MSG_BACK, { request: M.ConsumerSendMsgBackRequestHeader }],
+  [C.END_TRANSACTION, { request: M.EndTransactionRequestHeader, response: M.EndTransactionResponseHeader }],
+  [C.CHECK_TRANSACTION_STATE, { request: M.CheckTransactionStateRequestHeader }],
+  [C.RESUME_CHECK_HALF_MESSAGE, { request: M.ResumeCheckHalfMessageRequestHeader }],
+  [C.RECALL_MESSAGE, { request: M.RecallMessageRequestHeader, response: M.RecallMessageResponseHeader }],
+
+  [C.QUERY_CONSUMER_OFFSET, { request: U.QueryConsumerOffsetRequestHeader, response: U.QueryConsumerOffsetResponseHeader }],
+  [C.UPDATE_CONSUMER_OFFSET, { request: U.UpdateConsumerOffsetRequestHeader, response: U.UpdateConsumerOffsetResponseHeader }],
+  [C.GET_CONSUMER_LIST_BY_GROUP, { request: U.GetConsumerListByGroupRequestHeader, response: U.GetConsumerListByGroupResponseHeader }],
+  [C.NOTIFY_CONSUMER_IDS_CHANGED, { request: U.NotifyConsumerIdsChangedRequestHeader }],
+  [C.UNREGISTER_CLIENT, { request: U.UnregisterClientRequestHeader, response: U.UnregisterClientResponseHeader }],
+  [C.HEART_BEAT, { request: U.HeartbeatRequestHeader }],
+  [C.LOCK_BATCH_MQ, { request: U.LockBatchMqRequestHeader }],
+  [C.UNLOCK_BATCH_MQ, { request: U.UnlockBatchMqRequestHeader }],
+  [C.GET_MAX_OFFSET, { request: U.GetMaxOffsetRequestHeader, response: U.GetMaxOffsetResponseHeader }],
+  [C.GET_MIN_OFFSET, { request: U.GetMinOffsetRequestHeader, response: U.GetMinOffsetResponseHeader }],
+  [C.GET_EARLIEST_MSG_STORETIME, { request: U.GetEarliestMsgStoretimeRequestHeader, response: U.GetEarliestMsgStoretimeResponseHeader }],
+  [C.SEARCH_OFFSET_BY_TIMESTAMP, { request: U.SearchOffsetRequestHeader, response: U.SearchOffsetResponseHeader }],
+  [C.RESET_CONSUMER_CLIENT_OFFSET, { request: U.ResetOffsetRequestHeader }],
+  [C.INVOKE_BROKER_TO_RESET_OFFSET, { request: U.ResetOffsetRequestHeader }],
+  [C.GET_CONSUMER_STATUS_FROM_CLIENT, { request: U.GetConsumerStatusRequestHeader }],
+  [C.INVOKE_BROKER_TO_GET_CONSUMER_STATUS, { request: U.GetConsumerStatusRequestHeader }],
+  [C.GET_CONSUMER_RUNNING_INFO, { request: U.GetConsumerRunningInfoRequestHeader }],
+  [C.CONSUME_MESSAGE_DIRECTLY, { request: U.ConsumeMessageDirectlyResultRequestHeader }],
+  [C.QUERY_CONSUME_TIME_SPAN, { request: U.QueryConsumeTimeSpanRequestHeader }],
+  [C.QUERY_CORRECTION_OFFSET, { request: U.QueryCorrectionOffsetHeader }],
+  [C.CLONE_GROUP_OFFSET, { request: U.CloneGroupOffsetRequestHeader }],
+
+  [C.UPDATE_AND_CREATE_TOPIC, { request: A.CreateTopicRequestHeader }],
+  [C.UPDATE_AND_CREATE_TOPIC_LIST, { request: A.CreateTopicListRequestHeader }],
+  [C.DELETE_TOPIC_IN_BROKER, { request: A.DeleteTopicRequestHeader }],
+  [C.GET_ALL_TOPIC_CONFIG, { request: A.GetAllTopicConfigRequestHeader, response: A.GetAllTopicConfigResponseHeader }],
+  [C.GET_TOPIC_CONFIG, { request: A.GetTopicConfigRequestHeader }],
+  [C.GET_BROKER_CONFIG, { response: A.GetBrokerConfigResponseHeader }],
+  [C.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, { request: A.GetAllSubscriptionGroupRequestHeader, response: A.GetAllSubscriptionGroupResponseHeader }],
+  [C.GET_SUBSCRIPTIONGROUP_CONFIG, { request: A.GetSubscriptionGroupConfigRequestHeader }],
+  [C.DELETE_SUBSCRIPTIONGROUP, { request: A.DeleteSubscriptionGroupRequestHeader }],
+  [C.UPDATE_AND_GET_GROUP_FORBIDDEN, { request: A.UpdateGroupForbiddenRequestHeader }],
+  [C.GET_TOPIC_STATS_INFO, { request: A.GetTopicStatsInfoRequestHeader }],
+  [C.GET_CONSUME_STATS, { request: A.GetConsumeStatsRequestHeader }],
+  [C.GET_BROKER_CONSUME_STATS, { request: A.GetConsumeStatsInBrokerHeader }],
+  [C.GET_CONSUMER_CONNECTION_LIST, { request: A.GetConsumerConnectionListRequestHeader }],
+  [C.GET_PRODUCER_CONNECTION_LIST, { request: A.GetProducerConnectionListRequestHeader }],
+  [C.GET_ALL_PRODUCER_INFO, { request: A.GetAllProducerInfoRequestHeader }],
+  [C.GET_TOPICS_BY_CLUSTER, { request: A.GetTopicsByClusterRequestHeader }],
+  [C.QUERY_TOPIC_CONSUME_BY_WHO, { request: A.QueryTopicConsumeByWhoRequestHeader }],
+  [C.QUERY_TOPICS_BY_CONSUMER, { request: A.QueryTopicsByConsumerRequestHeader }],
+  [C.QUERY_SUBSCRIPTION_BY_CONSUMER, { request: A.QuerySubscriptionByConsumerRequestHeader }],
+  [C.VIEW_BROKER_STATS_DATA, { request: A.ViewBrokerStatsDataRequestHeader }],
+  [C.QUERY_CONSUME_QUEUE, { request: A.QueryConsumeQueueRequestHeader }],
+  [C.GET_BROKER_MEMBER_GROUP, { request: A.GetBrokerMemberGroupRequestHeader }],
+  [C.ADD_BROKER, { request: A.AddBrokerRequestHeader }],
+  [C.REMOVE_BROKER, { request: A.RemoveBrokerRequestHeader }],
+  [C.NOTIFY_MIN_BROKER_ID_CHANGE, { request: A.NotifyMinBrokerIdChangeRequestHeader }],
+  [C.NOTIFY_BROKER_ROLE_CHANGED, { request: A.NotifyBrokerRoleChangedRequestHeader }],
+  [C.EXCHANGE_BROKER_HA_INFO, { request: A.ExchangeHAInfoRequestHeader, response: A.ExchangeHAInfoResponseHeader }],
+  [C.RESET_MASTER_FLUSH_OFFSET, { request: A.ResetMasterFlushOffsetHeader }],
+  [C.CHECK_ROCKSDB_CQ_WRITE_PROGRESS, { request: A.CheckRocksdbCqWriteProgressRequestHeader }],
+  [C.EXPORT_ROCKSDB_CONFIG_TO_JSON, { request: A.ExportRocksDBConfigToJsonRequestHeader }],
+  [C.UPDATE_AND_CREATE_ACL_CONFIG, { request: A.CreateAccessConfigRequestHeader }],
+  [C.DELETE_ACL_CONFIG, { request: A.DeleteAccessConfigRequestHeader }],
+  [C.GET_BROKER_CLUSTER_ACL_INFO, { response: A.GetBrokerAclConfigResponseHeader }],
+  [C.UPDATE_GLOBAL_WHITE_ADDRS_CONFIG, { request: A.UpdateGlobalWhiteAddrsConfigRequestHeader }],
+
+  [C.PUT_KV_CONFIG, { request: N.PutKVConfigRequestHeader }],
+  [C.GET_KV_CONFIG, { request: N.GetKVConfigRequestHeader, response: N.GetKVConfigResponseHeader }],
+  [C.DELETE_KV_CONFIG, { request: N.DeleteKVConfigRequestHeader }],
+  [C.GET_KVLIST_BY_NAMESPACE, { request: N.GetKVListByNamespaceRequestHeader }],
+  [C.REGISTER_BROKER, { request: N.RegisterBrokerRequestHeader, response: N.RegisterBrokerResponseHeader }],
+  [C.UNREGISTER_BROKER, { request: N.UnRegisterBrokerRequestHeader }],
+  [C.BROKER_HEARTBEAT, { request: N.BrokerHeartbeatRequestHeader }],
+  [C.GET_ROUTEINFO_BY_TOPIC, { request: N.GetRouteInfoRequestHeader }],
+  [C.WIPE_WRITE_PERM_OF_BROKER, { request: N.WipeWritePermOfBrokerRequestHeader, response: N.WipeWritePermOfBrokerResponseHeader }],
+  [C.ADD_WRITE_PERM_OF_BROKER, { request: N.AddWritePermOfBrokerRequestHeader, response: N.AddWritePermOfBrokerResponseHeader }],
+  [C.DELETE_TOPIC_IN_NAMESRV, { request: N.DeleteTopicFromNamesrvRequestHeader }],
+  [C.REGISTER_TOPIC_IN_NAMESRV, { request: N.RegisterTopicRequestHeader }],
+  [C.QUERY_DATA_VERSION, { request: N.QueryDataVersionRequestHeader, response: N.QueryDataVersionResponseHeader }],
+  [C.REGISTER_FILTER_SERVER, { request: N.RegisterFilterServerRequestHeader, response: N.RegisterFilterServerResponseHeader }],
+  [C.REGISTER_MESSAGE_FILTER_CLASS, { request: N.RegisterMessageFilterClassRequestHeader }],
+
+  [C.POP_MESSAGE, { request: P.PopMessageRequestHeader, response: P.PopMessageResponseHeader }],
+  [C.PEEK_MESSAGE, { request: P.PeekMessageRequestHeader }],
+  [C.ACK_MESSAGE, { request: P.AckMessageRequestHeader }],
+  [C.CHANGE_MESSAGE_INVISIBLETIME, { request: P.ChangeInvisibleTimeRequestHeader, response: P.ChangeInvisibleTimeResponseHeader }],
+  [C.NOTIFICATION, { request: P.NotificationRequestHeader, response: P.NotificationResponseHeader }],
+  [C.POLLING_INFO, { request: P.PollingInfoRequestHeader, response: P.PollingInfoResponseHeader }],
+]);
