@@ -2,6 +2,9 @@
 
 import type { CommandSpec } from '../framework.ts';
 import { consoleCommand } from './console.ts';
+import { namesrvCommand } from './namesrv.ts';
+import { nodeCommand } from './node.ts';
+import { upCommand } from './up.ts';
 import { versionCommand } from './version.ts';
 
-export const COMMANDS: CommandSpec[] = [consoleCommand, versionCommand];
+export const COMMANDS: CommandSpec[] = [consoleCommand, namesrvCommand, nodeCommand, upCommand, versionCommand];
