@@ -96,6 +96,12 @@ describe('captured headers', () => {
       [pull.consumerGroup, pull.topic, pull.queueId, pull.queueOffset, pull.maxMsgNums, pull.sysFlag, pull.subVersion],
       ['vec_cg', 'VecTopic', 3, 0, 32, 2, 1795556250038],
     );
+    // the spec's kinds reach the static type: required fields are plain, optional ones may be undefined
+    const typed: { queueId: number; queueOffset: number; consumerGroup: string; bname?: string; subscription?: string } = pull;
+    assert.ok(typed);
+    // @ts-expect-error queueId is a number, not a string
+    const wrong: { queueId: string } = pull;
+    assert.ok(wrong);
     const pullResp = decodeHeader(PullMessageResponseHeader, loadVector('11-PULL_MESSAGE').response?.extFields);
     assert.deepEqual([pullResp.nextBeginOffset, pullResp.maxOffset, pullResp.suggestWhichBrokerId], [32, 250, 0]);
 
