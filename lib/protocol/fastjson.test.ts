@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   parseFastJson, stringifyFastJson, FJObject, FJDouble, fjDouble, fjEquals, toPlain, fromPlain,
-  javaDoubleToString, quoteFastJson, FastJsonError,
+  javaDoubleToString, quoteFastJson, FastJsonError, type FJValue, type FJKey,
 } from './fastjson.ts';
 import { listVectorDirs, loadVector } from './fixtures/vectors.ts';
 
@@ -141,6 +141,27 @@ describe('stringifyFastJson', () => {
         assert.ok(fjEquals(parseFastJson(stringifyFastJson(tree)), tree));
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('fastjson-only forms', () => {
+  // trees with the key kinds fastjson writes: strings, bare integers (incl. longs) and bean objects
+  const { tree } = fc.letrec<{ tree: FJValue; leaf: FJValue; key: FJKey; obj: FJObject }>((tie) => ({
+    leaf: fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.bigInt({ min: 2n ** 53n, max: 2n ** 63n - 1n }),
+      fc.string(), fc.double({ noNaN: true, noDefaultInfinity: true }).map((d) => new FJDouble(d))),
+    key: fc.oneof(fc.string(), fc.integer({ min: -1000, max: 100000 }), tie('obj') as fc.Arbitrary<FJObject>),
+    obj: fc.array(fc.tuple(tie('key'), tie('tree')), { maxLength: 4 })
+      .map((entries) => new FJObject(entries as Array<[FJKey, FJValue]>)),
+    tree: fc.oneof({ depthSize: 'small' }, tie('leaf'), fc.array(tie('tree'), { maxLength: 4 }), tie('obj')),
+  }));
+
+  test('write-then-read gives back the same tree, non-string keys included', () => {
+    fc.assert(
+      fc.property(tree, (t) => {
+        assert.ok(fjEquals(parseFastJson(stringifyFastJson(t), { doubles: 'wrap' }), t));
+      }),
+      { numRuns: 300 },
     );
   });
 });
