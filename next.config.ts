@@ -5,7 +5,7 @@ const nextConfig: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   // lib/ is plain TypeScript imported with explicit .ts extensions; route handlers use Node APIs (net, fs).
-  serverExternalPackages: [],
+  serverExternalPackages: ['better-sqlite3'],
   typescript: { ignoreBuildErrors: false },
 };
 

@@ -54,7 +54,7 @@ function checkUser(u: Partial<UserSpec>, where: string): UserSpec {
  * Users from the environment: ROCKETDECK_USERS="name:role:password,..." or ROCKETDECK_USERS_FILE pointing to a JSON
  * array of {username, role, password | passwordHash}. Undefined when neither is set.
  */
-export function usersFromEnv(env: NodeJS.ProcessEnv = process.env): UserSpec[] | undefined {
+export function usersFromEnv(env: Record<string, string | undefined> = process.env): UserSpec[] | undefined {
   if (env.ROCKETDECK_USERS_FILE) {
     let parsed: unknown;
     try {
