@@ -1,0 +1,49 @@
+// Registers the admin request families (topics, groups, stats, broker config, offsets and consumer control).
+
+import { RequestCode as C } from '../protocol/codes.ts';
+import { handleGetBrokerConfig, handleGetBrokerRuntimeInfo, handleUpdateBrokerConfig } from './admin-broker.ts';
+import { handleConsumeMessageDirectly, handleGetConsumerRunningInfo, handleResetOffset } from './admin-consumer.ts';
+import {
+  handleDeleteSubscriptionGroup,
+  handleGetAllConsumerOffset,
+  handleGetAllDelayOffset,
+  handleGetAllSubscriptionGroupConfig,
+  handleGetConsumeStats,
+  handleGetConsumerConnectionList,
+  handleGetProducerConnectionList,
+  handleQueryTopicConsumeByWho,
+  handleUpdateAndCreateSubscriptionGroup,
+} from './admin-group.ts';
+import {
+  handleDeleteTopic,
+  handleGetAllTopicConfig,
+  handleGetSystemTopicListFromBroker,
+  handleGetTopicStatsInfo,
+  handleUpdateAndCreateTopic,
+} from './admin-topic.ts';
+import type { BrokerHandler } from './context.ts';
+
+export type Register = (code: number, handler: BrokerHandler) => void;
+
+export function registerAdminProcessors(on: Register): void {
+  on(C.UPDATE_AND_CREATE_TOPIC, handleUpdateAndCreateTopic);
+  on(C.DELETE_TOPIC_IN_BROKER, handleDeleteTopic);
+  on(C.GET_ALL_TOPIC_CONFIG, handleGetAllTopicConfig);
+  on(C.GET_TOPIC_STATS_INFO, handleGetTopicStatsInfo);
+  on(C.GET_SYSTEM_TOPIC_LIST_FROM_BROKER, handleGetSystemTopicListFromBroker);
+  on(C.UPDATE_BROKER_CONFIG, handleUpdateBrokerConfig);
+  on(C.GET_BROKER_CONFIG, handleGetBrokerConfig);
+  on(C.GET_BROKER_RUNTIME_INFO, handleGetBrokerRuntimeInfo);
+  on(C.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, handleUpdateAndCreateSubscriptionGroup);
+  on(C.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, handleGetAllSubscriptionGroupConfig);
+  on(C.DELETE_SUBSCRIPTIONGROUP, handleDeleteSubscriptionGroup);
+  on(C.GET_CONSUMER_CONNECTION_LIST, handleGetConsumerConnectionList);
+  on(C.GET_PRODUCER_CONNECTION_LIST, handleGetProducerConnectionList);
+  on(C.GET_CONSUME_STATS, handleGetConsumeStats);
+  on(C.QUERY_TOPIC_CONSUME_BY_WHO, handleQueryTopicConsumeByWho);
+  on(C.GET_ALL_CONSUMER_OFFSET, handleGetAllConsumerOffset);
+  on(C.GET_ALL_DELAY_OFFSET, handleGetAllDelayOffset);
+  on(C.INVOKE_BROKER_TO_RESET_OFFSET, handleResetOffset);
+  on(C.GET_CONSUMER_RUNNING_INFO, handleGetConsumerRunningInfo);
+  on(C.CONSUME_MESSAGE_DIRECTLY, handleConsumeMessageDirectly);
+}

@@ -1,0 +1,257 @@
+// The broker process (RocketMQ's BrokerController): opens the store and the JSON tables, serves the remoting
+// port, registers with the nameservers, runs the housekeeping timers, and shuts all of it down in order.
+
+import { mkdirSync } from 'node:fs';
+import { createLogger, type Logger } from '../common/log.ts';
+import {
+  applyBrokerProperties,
+  brokerConfigBlackList,
+  BrokerConfigError,
+  validateBrokerConfig,
+  type BrokerConfig,
+} from '../cluster/broker-config.ts';
+import { TopicValidator } from '../protocol/constants.ts';
+import { MessageConst } from '../protocol/message-const.ts';
+import { tagsHashCode } from '../protocol/message.ts';
+import type { SocketHost } from '../protocol/message-host.ts';
+import { RemotingClient } from '../remoting/client.ts';
+import type { RemotingConnection } from '../remoting/connection.ts';
+import { RemotingServer } from '../remoting/server.ts';
+import { MessageStore } from '../store/message-store.ts';
+import { notifyConsumerIdsChanged } from './clients.ts';
+import { configPaths } from './config-file.ts';
+import { ConsumerManager } from './consumer-manager.ts';
+import { ConsumerOffsetManager } from './consumer-offset-manager.ts';
+import type { BrokerContext } from './context.ts';
+import { PullRequestHoldService, type HeldPull } from './long-polling.ts';
+import { registerBrokerProcessors } from './processors.ts';
+import { ProducerManager } from './producer-manager.ts';
+import { putInternal } from './put-message.ts';
+import { wakeHeldPull } from './pull.ts';
+import { RebalanceLockManager } from './rebalance-lock-manager.ts';
+import { NamesrvRegistration } from './registration.ts';
+import { ScheduleMessageService } from './schedule.ts';
+import { BrokerStats } from './stats.ts';
+import { StoreAdapter } from './store-adapter.ts';
+import { SubscriptionGroupManager } from './subscription-group-manager.ts';
+import { TopicConfigManager } from './topic-config-manager.ts';
+
+/** How often silent clients are looked for (RocketMQ's ClientHousekeepingService: every 10 s). */
+const CLIENT_SCAN_INTERVAL_MS = 10_000;
+/** How often held pulls are checked against the store (timeouts, missed wake-ups). */
+const HOLD_CHECK_INTERVAL_MS = 500;
+
+export interface BrokerOptions {
+  logger?: Logger;
+}
+
+export class BrokerController {
+  private cfg: BrokerConfig;
+  private readonly log: Logger;
+  readonly server: RemotingServer;
+  readonly client: RemotingClient;
+  readonly topics: TopicConfigManager;
+  readonly groups: SubscriptionGroupManager;
+  readonly offsets: ConsumerOffsetManager;
+  readonly consumers: ConsumerManager;
+  readonly producers: ProducerManager;
+  readonly locks = new RebalanceLockManager();
+  readonly stats = new BrokerStats();
+  readonly pullHold: PullRequestHoldService;
+  private registration!: NamesrvRegistration;
+  private store!: StoreAdapter;
+  private schedule!: ScheduleMessageService;
+  private ctx!: BrokerContext;
+  private port = 0;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private stopping?: Promise<void>;
+
+  constructor(config: BrokerConfig, opts: BrokerOptions = {}) {
+    this.cfg = config;
+    this.log = opts.logger ?? createLogger('broker');
+    const paths = configPaths(config.store.storePathRootDir);
+    this.topics = new TopicConfigManager(() => this.cfg, paths.topics, this.log.child('topic'));
+    this.groups = new SubscriptionGroupManager(() => this.cfg, paths.subscriptionGroup, this.log.child('group'));
+    this.offsets = new ConsumerOffsetManager(paths.consumerOffset, this.log.child('offset'));
+    this.consumers = new ConsumerManager({ log: this.log.child('consumer'), onChange: (group, conns) => notifyConsumerIdsChanged(this.ctx, group, conns) });
+    this.producers = new ProducerManager(this.log.child('producer'));
+    this.pullHold = new PullRequestHoldService({
+      wake: (held) => this.ctx.wakePull(held),
+      maxOffset: (topic, queueId) => this.store.getMaxOffsetInQueue(topic, queueId),
+    });
+    this.server = new RemotingServer({ host: config.bindAddress, port: config.listenPort, logger: this.log.child('remoting') });
+    this.client = new RemotingClient({ logger: this.log.child('namesrv-client') });
+  }
+
+  get config(): BrokerConfig {
+    return this.cfg;
+  }
+
+  /** brokerIP1:listenPort (the bound port when listenPort was 0). */
+  get brokerAddr(): string {
+    return `${this.cfg.brokerIP1}:${this.port || this.cfg.listenPort}`;
+  }
+
+  get messageStore(): StoreAdapter {
+    return this.store;
+  }
+
+  get context(): BrokerContext {
+    return this.ctx;
+  }
+
+  /** Loads tables, opens the store, listens, registers with the nameservers. Resolves with brokerAddr. */
+  async start(): Promise<string> {
+    const c = this.cfg;
+    mkdirSync(c.store.storePathRootDir, { recursive: true });
+    this.topics.load();
+    this.groups.load();
+    this.offsets.load();
+    const schedulePath = configPaths(c.store.storePathRootDir).delayOffset;
+    let schedule: ScheduleMessageService | undefined;
+    const raw = await MessageStore.open(c.store, {
+      // Scheduled messages are indexed by when they are due, as RocketMQ's consume queue has them.
+      tagsCodeCalculator: (topic, props, storeTimestamp) => {
+        if (topic === TopicValidator.RMQ_SYS_SCHEDULE_TOPIC && schedule) {
+          const level = parseInt(props[MessageConst.PROPERTY_DELAY_TIME_LEVEL] ?? '0', 10);
+          if (level > 0) return schedule.deliverTimestamp(level, storeTimestamp);
+        }
+        const tags = props[MessageConst.PROPERTY_TAGS];
+        return tags ? tagsHashCode(tags) : 0;
+      },
+    });
+    this.store = new StoreAdapter(raw);
+    schedule = new ScheduleMessageService({
+      store: this.store,
+      put: (msg) => putInternal(this.ctx, msg),
+      delayLevels: () => this.cfg.messageDelayLevel,
+      file: schedulePath,
+      log: this.log.child('schedule'),
+    });
+    this.schedule = schedule;
+    schedule.load();
+    this.ctx = this.buildContext();
+    this.store.setArrivingListener((topic, queueId, maxOffset, tagsCode) => {
+      this.pullHold.notifyMessageArriving(topic, queueId, maxOffset, tagsCode);
+      if (topic === TopicValidator.RMQ_SYS_SCHEDULE_TOPIC) this.schedule.onArriving(queueId);
+    });
+
+    registerBrokerProcessors(this.server, this.ctx);
+    this.server.on('disconnect', (conn: RemotingConnection) => {
+      this.consumers.doChannelCloseEvent(conn);
+      this.producers.doChannelCloseEvent(conn);
+    });
+    try {
+      this.port = (await this.server.listen()).port;
+    } catch (err) {
+      await this.store.shutdown();
+      throw err;
+    }
+
+    this.registration = new NamesrvRegistration({
+      client: this.client,
+      config: () => this.cfg,
+      topics: this.topics,
+      log: this.log.child('registration'),
+      brokerAddr: () => this.brokerAddr,
+      haServerAddr: () => `${this.cfg.brokerIP2}:${this.cfg.haListenPort}`,
+    });
+    this.startTimers();
+    this.pullHold.start(HOLD_CHECK_INTERVAL_MS);
+    schedule.start();
+    await this.registration.registerAll();
+    this.registration.start();
+    this.log.info('broker_started', {
+      brokerName: c.brokerName, brokerId: c.brokerId, cluster: c.brokerClusterName, address: this.brokerAddr,
+      brokerRole: c.store.brokerRole, flushDiskType: c.store.flushDiskType, namesrvAddr: c.namesrvAddr.join(';'),
+      storePathRootDir: c.store.storePathRootDir,
+    });
+    return this.brokerAddr;
+  }
+
+  private every(ms: number, fn: () => unknown): void {
+    const t = setInterval(() => {
+      try {
+        const r = fn();
+        if (r instanceof Promise) r.catch((err: unknown) => this.log.error('housekeeping_failed', { error: err }));
+      } catch (err) {
+        this.log.error('housekeeping_failed', { error: err });
+      }
+    }, ms);
+    t.unref();
+    this.timers.push(t);
+  }
+
+  private startTimers(): void {
+    const c = this.cfg;
+    this.every(c.flushConsumerOffsetInterval, () => this.offsets.persistIfDirty());
+    this.every(c.flushDelayOffsetInterval, () => this.schedule.persistIfDirty());
+    this.every(CLIENT_SCAN_INTERVAL_MS, () => {
+      this.consumers.scanNotActiveChannel(this.cfg.channelExpiredTimeout);
+      this.producers.scanNotActiveChannel(this.cfg.channelExpiredTimeout);
+    });
+    this.every(1000, () => this.stats.sample());
+  }
+
+  private buildContext(): BrokerContext {
+    const self = this;
+    return {
+      config: () => self.cfg,
+      store: self.store,
+      topics: self.topics,
+      groups: self.groups,
+      offsets: self.offsets,
+      consumers: self.consumers,
+      producers: self.producers,
+      locks: self.locks,
+      pullHold: self.pullHold,
+      schedule: self.schedule,
+      stats: self.stats,
+      log: self.log,
+      brokerAddr: () => self.brokerAddr,
+      storeHost: (): SocketHost => ({ address: self.cfg.brokerIP1, port: self.port || self.cfg.listenPort }),
+      registerBrokerAll: () => self.registration?.requestRegister(),
+      updateConfig: (entries) => self.updateConfig(entries),
+      wakePull: (held: HeldPull) => wakeHeldPull(self.ctx, held),
+    };
+  }
+
+  /** UPDATE_BROKER_CONFIG: checks every key, refuses black-listed ones, applies the rest live. */
+  updateConfig(entries: Array<{ key: string; value: string; line: number }>): void {
+    const black = brokerConfigBlackList(this.cfg);
+    for (const e of entries) {
+      if (black.has(e.key)) throw new BrokerConfigError(`broker config key '${e.key}' cannot be changed on a running broker`, e.key);
+    }
+    const next = validateBrokerConfig(applyBrokerProperties(this.cfg, entries));
+    const levelsChanged = next.messageDelayLevel !== this.cfg.messageDelayLevel;
+    this.cfg = next;
+    if (levelsChanged) this.schedule.reloadLevels();
+    this.log.info('config_updated', { keys: entries.map((e) => e.key) });
+    this.registration.requestRegister();
+  }
+
+  /** SIGTERM path: unregister, answer held pulls, stop serving, persist tables, flush and close the store. */
+  shutdown(graceMs = 3000): Promise<void> {
+    this.stopping ??= (async () => {
+      for (const t of this.timers) clearInterval(t);
+      await this.registration?.unregisterAll();
+      this.schedule?.stop();
+      this.pullHold.stop();
+      await this.server.close(graceMs);
+      this.offsets.persistSync();
+      this.schedule?.persistSync();
+      this.topics.persistSync();
+      this.groups.persistSync();
+      await this.store?.shutdown();
+      await this.client.close();
+      this.log.info('broker_stopped', { address: this.brokerAddr });
+    })();
+    return this.stopping;
+  }
+}
+
+export async function startBroker(config: BrokerConfig, opts: BrokerOptions = {}): Promise<BrokerController> {
+  const broker = new BrokerController(config, opts);
+  await broker.start();
+  return broker;
+}
