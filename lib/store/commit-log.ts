@@ -1,0 +1,471 @@
+// The commit log: one append-only log for all topics in fixed-size segment files under <root>/commitlog.
+//
+// Appends reserve space and encode records straight into a small pool of write buffers ("chunks"); each chunk is
+// written with one positional write, a few at a time. Chunks are retired strictly in offset order, so the written
+// offset only moves over bytes that are all in the page cache, and a failed write rolls back everything after it.
+// A record never straddles two files: when it does not fit, an 8-byte blank marker (TOTALSIZE = rest of the file,
+// MAGICCODE = BLANK) closes the file and the record goes to the next one.
+
+import { createLogger } from '../common/log.ts';
+import { BLANK_MAGIC_CODE, storeTimestampPosition, SYSFLAG_POSITION } from '../protocol/message-codec.ts';
+import { readInt64 } from '../protocol/message-host.ts';
+import type { MessageStoreConfig } from './config.ts';
+import { type DispatchRequest, dispatchRequestFromRecord, type TagsCodeCalculator } from './dispatch.ts';
+import { StoreIOError } from './errors.ts';
+import { MappedFileQueue } from './mapped-file-queue.ts';
+import type { MappedFile } from './mapped-file.ts';
+
+const log = createLogger('store.commitlog');
+
+/** Room always left at a file's end for the blank marker (CommitLog.END_FILE_MIN_BLANK_LENGTH). */
+export const END_FILE_MIN_BLANK_LENGTH = 4 + 4;
+
+/** Something waiting for its records to be written (and, under SYNC_FLUSH, flushed). */
+export interface ChunkWaiter {
+  /** Commit log offset after the waiter's records. */
+  end: number;
+}
+
+export interface Chunk {
+  file: MappedFile;
+  /** Commit log offset of buf[0]. */
+  start: number;
+  /** Commit log offset after the chunk: start + len, or the file end when a blank marker closes the file. */
+  end: number;
+  buf: Buffer;
+  len: number;
+  pooled: boolean;
+  state: 'open' | 'writing' | 'done' | 'failed';
+  error?: unknown;
+  requests: DispatchRequest[];
+  waiters: ChunkWaiter[];
+}
+
+export interface Reservation {
+  chunk: Chunk;
+  /** Where the record goes in chunk.buf. */
+  pos: number;
+  /** Commit log offset of the record. */
+  offset: number;
+}
+
+/** BUSY: every write buffer is in use, retry when one frees up. CREATE_FAILED: no new segment file could be made. */
+export type ReserveFailure = 'BUSY' | 'CREATE_FAILED';
+
+export interface CommitLogEvents {
+  /** A chunk is in the page cache (called in offset order). */
+  onWritten(chunk: Chunk): void;
+  /** Writing failed: these chunks (in order) were dropped and the log rolled back to the first one's start. */
+  onFailed(chunks: Chunk[], error: unknown): void;
+  /** A write buffer became free; appends refused with BUSY can be retried. */
+  onBufferFree(): void;
+}
+
+export class CommitLog {
+  readonly mfq: MappedFileQueue;
+  private readonly cfg: MessageStoreConfig;
+  private readonly events: CommitLogEvents;
+  /** Next offset to hand out (includes reserved records not yet written). */
+  private appendOffset = 0;
+  /** Everything below is written (page cache). */
+  private writtenOffset = 0;
+  /** Everything below is covered by fdatasync. */
+  private flushedOffset = 0;
+  private current: Chunk | null = null;
+  private readonly inflight: Chunk[] = [];
+  private readonly freeBuffers: Buffer[] = [];
+  private pooledCount = 0;
+  private sealScheduled = false;
+  private failing = false;
+  private flushing: Promise<number> | null = null;
+  private readonly maxParallelWrites: number;
+
+  constructor(cfg: MessageStoreConfig, events: CommitLogEvents) {
+    this.cfg = cfg;
+    this.events = events;
+    this.mfq = new MappedFileQueue(cfg.storePathCommitLog, cfg.mappedFileSizeCommitLog);
+    this.maxParallelWrites = Math.max(1, cfg.writeBufferCount - 1);
+  }
+
+  load(): void {
+    this.mfq.load();
+  }
+
+  getMinOffset(): number {
+    const first = this.mfq.getFirstMappedFile();
+    return first ? first.fileFromOffset : this.writtenOffset;
+  }
+
+  /** End of the written (readable) data. */
+  getMaxOffset(): number {
+    return this.writtenOffset;
+  }
+
+  getFlushedOffset(): number {
+    return this.flushedOffset;
+  }
+
+  /** Offset the next append gets. */
+  getAppendOffset(): number {
+    return this.appendOffset;
+  }
+
+  /** Bytes appended but not yet written. */
+  pendingBytes(): number {
+    return this.appendOffset - this.writtenOffset;
+  }
+
+  /** Sets the end of valid data found by recovery and cuts everything after it. */
+  setRecoveredEnd(offset: number): void {
+    this.mfq.truncateDirtyFiles(offset);
+    this.mfq.setWrittenEnd(offset);
+    this.appendOffset = offset;
+    this.writtenOffset = offset;
+    this.flushedOffset = offset;
+  }
+
+  /** The file new records go to, created when the last one is full. */
+  private writableFile(): MappedFile {
+    const last = this.mfq.getLastMappedFile();
+    if (last && this.appendOffset < last.fileEndOffset) return last;
+    const start = last ? last.fileEndOffset : this.appendOffset - (this.appendOffset % this.cfg.mappedFileSizeCommitLog);
+    const mf = this.mfq.createMappedFile(start);
+    // The previous file is only read from now on (and flushed once more), keep no descriptor idle for it.
+    log.info('commitlog_file_created', { file: mf.fileName });
+    return mf;
+  }
+
+  /**
+   * Reserves `size` bytes for records that must sit in one file (a message or a whole batch); the caller encodes
+   * them at `pos` of `chunk.buf` right away.
+   */
+  reserve(size: number): Reservation | ReserveFailure {
+    if (this.failing) return 'BUSY';
+    let file: MappedFile;
+    try {
+      file = this.writableFile();
+    } catch (err) {
+      log.error('commitlog_file_create_failed', { offset: this.appendOffset, err });
+      return 'CREATE_FAILED';
+    }
+    const pos = this.appendOffset - file.fileFromOffset;
+    if (size + END_FILE_MIN_BLANK_LENGTH > file.fileSize - pos) {
+      const c = this.chunkFor(file, END_FILE_MIN_BLANK_LENGTH);
+      if (!c) return 'BUSY';
+      c.buf.writeInt32BE(file.fileSize - pos, c.len);
+      c.buf.writeInt32BE(BLANK_MAGIC_CODE, c.len + 4);
+      c.len += END_FILE_MIN_BLANK_LENGTH;
+      c.end = file.fileEndOffset;
+      this.appendOffset = file.fileEndOffset;
+      this.seal();
+      try {
+        file = this.writableFile();
+      } catch (err) {
+        log.error('commitlog_file_create_failed', { offset: this.appendOffset, err });
+        return 'CREATE_FAILED';
+      }
+    }
+    const c = this.chunkFor(file, size);
+    if (!c) return 'BUSY';
+    const r: Reservation = { chunk: c, pos: c.len, offset: this.appendOffset };
+    c.len += size;
+    this.appendOffset += size;
+    c.end = this.appendOffset;
+    if (c.len === c.buf.length) this.seal();
+    else this.scheduleSeal();
+    return r;
+  }
+
+  private chunkFor(file: MappedFile, size: number): Chunk | null {
+    const cur = this.current;
+    if (cur && cur.file === file && cur.buf.length - cur.len >= size) return cur;
+    if (cur) {
+      if (cur.len > 0) this.seal();
+      else {
+        this.recycle(cur);
+        this.current = null;
+      }
+    }
+    if (this.inflight.length >= this.cfg.writeBufferCount) return null;
+    let buf: Buffer | undefined;
+    let pooled = false;
+    if (size <= this.cfg.writeBufferSize) {
+      buf = this.freeBuffers.pop();
+      if (!buf && this.pooledCount < this.cfg.writeBufferCount) {
+        buf = Buffer.allocUnsafe(this.cfg.writeBufferSize);
+        this.pooledCount++;
+      }
+      if (!buf) return null;
+      pooled = true;
+    } else {
+      // A record larger than a write buffer gets a buffer of its own (bounded by maxMessageSize).
+      buf = Buffer.allocUnsafe(size);
+    }
+    const chunk: Chunk = {
+      file,
+      start: this.appendOffset,
+      end: this.appendOffset,
+      buf,
+      len: 0,
+      pooled,
+      state: 'open',
+      requests: [],
+      waiters: [],
+    };
+    this.current = chunk;
+    return chunk;
+  }
+
+  private recycle(c: Chunk): void {
+    if (c.pooled) this.freeBuffers.push(c.buf);
+  }
+
+  private scheduleSeal(): void {
+    if (this.sealScheduled) return;
+    this.sealScheduled = true;
+    // Everything appended in this turn of the event loop goes out in one write.
+    setImmediate(() => {
+      this.sealScheduled = false;
+      if (this.inflight.length < this.maxParallelWrites) this.seal();
+    });
+  }
+
+  /** Starts writing the open chunk. */
+  private seal(): void {
+    const c = this.current;
+    if (!c || c.len === 0) return;
+    this.current = null;
+    c.state = 'writing';
+    this.inflight.push(c);
+    c.file.write(c.start - c.file.fileFromOffset, c.buf, 0, c.len).then(
+      () => this.onWriteDone(c, undefined),
+      (err: unknown) => this.onWriteDone(c, err ?? new StoreIOError('write failed')),
+    );
+  }
+
+  private onWriteDone(c: Chunk, err: unknown): void {
+    c.state = err === undefined ? 'done' : 'failed';
+    c.error = err;
+    if (err !== undefined && !this.failing) {
+      this.failing = true;
+      log.error('commitlog_write_failed', { offset: c.start, bytes: c.len, err });
+    }
+    if (this.failing) {
+      if (this.inflight.every((x) => x.state !== 'writing')) this.rollBack();
+      return;
+    }
+    let freed = false;
+    while (this.inflight.length > 0 && this.inflight[0]!.state === 'done') {
+      const done = this.inflight.shift()!;
+      this.writtenOffset = done.end;
+      done.file.wrotePosition = done.end - done.file.fileFromOffset;
+      this.recycle(done);
+      freed = true;
+      this.events.onWritten(done);
+    }
+    if (this.current && this.current.len > 0 && this.inflight.length < this.maxParallelWrites) this.seal();
+    if (freed) this.events.onBufferFree();
+  }
+
+  /** After a failed write: drop every chunk from the first unwritten one on, and cut the files back to it. */
+  private rollBack(): void {
+    let firstBad = this.inflight.findIndex((x) => x.state === 'failed');
+    if (firstBad < 0) firstBad = 0;
+    // Chunks before the failed one were written fine.
+    for (const done of this.inflight.splice(0, firstBad)) {
+      this.writtenOffset = done.end;
+      done.file.wrotePosition = done.end - done.file.fileFromOffset;
+      this.recycle(done);
+      this.events.onWritten(done);
+    }
+    const dropped = [...this.inflight];
+    this.inflight.length = 0;
+    if (this.current) dropped.push(this.current);
+    this.current = null;
+    const error = dropped.find((x) => x.state === 'failed')?.error;
+    for (const c of dropped) this.recycle(c);
+    const rollTo = dropped.length > 0 ? dropped[0]!.start : this.appendOffset;
+    try {
+      this.mfq.truncateDirtyFiles(rollTo);
+    } catch (err) {
+      log.error('commitlog_rollback_truncate_failed', { offset: rollTo, err });
+    }
+    this.appendOffset = rollTo;
+    this.writtenOffset = rollTo;
+    this.flushedOffset = Math.min(this.flushedOffset, rollTo);
+    this.failing = false;
+    log.warn('commitlog_rolled_back', { offset: rollTo, chunks: dropped.length });
+    this.events.onFailed(dropped, error);
+    // Not synchronously: rollBack may run inside an append, which must not re-enter the backlog.
+    setImmediate(() => this.events.onBufferFree());
+  }
+
+  /**
+   * Drops the open chunk without writing it (a record could not be encoded into it): it and everything after it
+   * roll back as after a failed write.
+   */
+  abortOpenChunk(error: unknown): void {
+    const c = this.current;
+    if (!c) return;
+    this.current = null;
+    c.state = 'failed';
+    c.error = error;
+    this.inflight.push(c);
+    this.failing = true;
+    if (this.inflight.every((x) => x.state !== 'writing')) this.rollBack();
+  }
+
+  /** Writes the open chunk now (shutdown, tests). */
+  sealNow(): void {
+    this.seal();
+  }
+
+  /** Resolves when every reserved record is written (or rolled back). */
+  async drain(): Promise<void> {
+    this.seal();
+    while (this.inflight.length > 0 || (this.current && this.current.len > 0)) {
+      await new Promise((r) => setImmediate(r));
+      if (this.current && this.current.len > 0 && this.inflight.length === 0) this.seal();
+    }
+  }
+
+  /**
+   * fdatasync of all written data; concurrent callers share one flush. Returns the offset now durable.
+   */
+  flush(): Promise<number> {
+    if (this.flushing) return this.flushing;
+    const run = (async () => {
+      try {
+        const target = this.writtenOffset;
+        if (target > this.flushedOffset) {
+          await this.mfq.flush();
+          if (target > this.flushedOffset) this.flushedOffset = target;
+        }
+        return this.flushedOffset;
+      } finally {
+        this.flushing = null;
+      }
+    })();
+    this.flushing = run;
+    return run;
+  }
+
+  /** Bytes written but not flushed yet. */
+  unflushedBytes(): number {
+    return this.writtenOffset - this.flushedOffset;
+  }
+
+  /** The stored bytes [offset, offset + size) of one record; null when not (or no longer) stored. */
+  async getData(offset: number, size: number): Promise<Buffer | null> {
+    if (size <= 0 || offset + size > this.writtenOffset) return null;
+    const mf = this.mfq.findMappedFileByOffset(offset);
+    if (!mf || !mf.isAvailable() || offset + size > mf.fileEndOffset) return null;
+    try {
+      const b = await mf.read(offset - mf.fileFromOffset, size);
+      return b.length === size ? b : null;
+    } catch (err) {
+      if (mf.isAvailable()) log.warn('commitlog_read_failed', { offset, size, err });
+      return null;
+    }
+  }
+
+  /** Raw commit log bytes from `offset` to at most the end of its file and `maxBytes` (replication reads). */
+  async getRange(offset: number, maxBytes: number): Promise<Buffer | null> {
+    if (offset >= this.writtenOffset) return null;
+    const mf = this.mfq.findMappedFileByOffset(offset);
+    if (!mf) return null;
+    const size = Math.min(maxBytes, this.writtenOffset - offset, mf.fileEndOffset - offset);
+    return this.getData(offset, size);
+  }
+
+  /** STORETIMESTAMP of the record at `offset`; -1 when it cannot be read. (CommitLog.pickupStoreTimestamp) */
+  async pickupStoreTimestamp(offset: number, size: number): Promise<number> {
+    if (offset < this.getMinOffset() || offset >= this.writtenOffset) return -1;
+    const head = await this.getData(offset, Math.min(size, 80));
+    if (!head || head.length < 76) return -1;
+    const sysFlag = head.readInt32BE(SYSFLAG_POSITION);
+    return readInt64(head, storeTimestampPosition(sysFlag));
+  }
+
+  /**
+   * Walks records from `from` (a record boundary) to the end of valid data: each valid record is passed to
+   * `onRecord`; the walk stops at the first byte range that is not a valid record (zeros, torn or corrupt data,
+   * a record whose PHYSICALOFFSET is not where it sits). Returns the end of the valid data.
+   */
+  scan(from: number, checkCRC: boolean, tagsCodeOf: TagsCodeCalculator, onRecord: (req: DispatchRequest) => void): number {
+    const fileSize = this.cfg.mappedFileSizeCommitLog;
+    const blockSize = Math.min(fileSize, Math.max(4 * 1024 * 1024, this.cfg.maxMessageSize + 64 * 1024));
+    let block = Buffer.allocUnsafe(blockSize);
+    let offset = from;
+    for (;;) {
+      const mf = this.mfq.findMappedFileByOffset(offset);
+      if (!mf) return offset;
+      let blockStart = -1;
+      let blockLen = 0;
+      for (;;) {
+        const pos = offset - mf.fileFromOffset;
+        if (pos >= fileSize) break;
+        if (blockStart < 0 || offset + 8 > blockStart + blockLen) {
+          blockStart = offset;
+          const want = Math.min(blockSize, mf.fileEndOffset - offset);
+          blockLen = mf.readSync(pos, want, block).length;
+          if (blockLen < 8) return offset;
+        }
+        const at = offset - blockStart;
+        const totalSize = block.readInt32BE(at);
+        const magic = block.readInt32BE(at + 4);
+        if (magic === BLANK_MAGIC_CODE) {
+          if (totalSize !== fileSize - pos) return offset;
+          offset = mf.fileEndOffset;
+          break;
+        }
+        if (totalSize <= 8 || totalSize + END_FILE_MIN_BLANK_LENGTH > fileSize - pos) return offset;
+        if (at + totalSize > blockLen) {
+          if (at === 0 && blockLen < Math.min(block.length, mf.fileEndOffset - offset) && totalSize <= block.length) return offset;
+          // Re-read with the record at the block start.
+          if (totalSize > block.length) block = Buffer.allocUnsafe(totalSize);
+          blockStart = offset;
+          blockLen = mf.readSync(pos, Math.min(block.length, mf.fileEndOffset - offset), block).length;
+          if (blockLen < totalSize) return offset;
+          continue;
+        }
+        const req = dispatchRequestFromRecord(block.subarray(0, blockLen), at, offset, checkCRC, tagsCodeOf);
+        if (!req || req.msgSize !== totalSize) return offset;
+        onRecord(req);
+        offset += totalSize;
+      }
+      if (offset !== mf.fileEndOffset) return offset;
+    }
+  }
+
+  /**
+   * Appends raw commit log bytes received from a master at `startOffset` (which must be this log's end).
+   * Records and blank markers are the master's, so files line up when both use the same file size.
+   */
+  async appendRaw(startOffset: number, data: Buffer): Promise<void> {
+    await this.drain();
+    if (startOffset !== this.appendOffset) {
+      throw new StoreIOError(`replicated data starts at ${startOffset} but the commit log ends at ${this.appendOffset}`);
+    }
+    let done = 0;
+    while (done < data.length) {
+      const file = this.writableFile();
+      const pos = this.appendOffset - file.fileFromOffset;
+      const n = Math.min(data.length - done, file.fileSize - pos);
+      this.appendOffset += n;
+      try {
+        await file.write(pos, data, done, n);
+      } catch (err) {
+        this.appendOffset -= n;
+        throw err;
+      }
+      file.wrotePosition = pos + n;
+      this.writtenOffset = this.appendOffset;
+      done += n;
+    }
+  }
+
+  shutdown(): void {
+    this.mfq.shutdown();
+  }
+}

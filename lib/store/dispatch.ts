@@ -1,0 +1,155 @@
+// Dispatch (RocketMQ's reput): turns commit log records into consume queue and index entries, in commit log
+// order. Appends hand over what they already know; recovery and replicated appends parse it from the bytes, so
+// queues and index can always be rebuilt from the commit log alone.
+
+import { createLogger } from '../common/log.ts';
+import { MessageConst, MessageSysFlag } from '../protocol/message-const.ts';
+import { decodeMessage } from '../protocol/message-codec.ts';
+import type { MessageProperties } from '../protocol/message-properties.ts';
+import { tagsHashCode } from '../protocol/message.ts';
+import type { ConsumeQueueStore } from './consume-queue-store.ts';
+import type { ConsumeQueue } from './consume-queue.ts';
+import type { IndexService } from './index-service.ts';
+
+const log = createLogger('store.dispatch');
+
+/** One stored message as dispatch sees it (RocketMQ's DispatchRequest). */
+export interface DispatchRequest {
+  topic: string;
+  queueId: number;
+  queueOffset: number;
+  commitLogOffset: number;
+  msgSize: number;
+  tagsCode: number;
+  storeTimestamp: number;
+  sysFlag: number;
+  keys: string | undefined;
+  uniqKey: string | undefined;
+}
+
+/** Computes the consume queue tags code of a message; the broker may replace it (e.g. for scheduled topics). */
+export type TagsCodeCalculator = (topic: string, properties: MessageProperties, storeTimestamp: number) => number;
+
+/** Default: hash code of the TAGS property, 0 without tags (MessageExtBrokerInner.tagsString2tagsCode). */
+export const defaultTagsCode: TagsCodeCalculator = (_topic, properties) => {
+  const tags = properties[MessageConst.PROPERTY_TAGS];
+  return tags ? tagsHashCode(tags) : 0;
+};
+
+/** Only plain and committed messages go to a consume queue; prepared and rolled back ones wait for the broker. */
+export function goesToConsumeQueue(sysFlag: number): boolean {
+  const t = MessageSysFlag.getTransactionValue(sysFlag);
+  return t === MessageSysFlag.TRANSACTION_NOT_TYPE || t === MessageSysFlag.TRANSACTION_COMMIT_TYPE;
+}
+
+/**
+ * Builds the dispatch request of the record at `offset` in `buf`, checking it thoroughly: magic code, sizes,
+ * PHYSICALOFFSET equal to where it sits (`commitLogOffset`), and the body CRC when `checkCRC`.
+ * Returns undefined for anything that is not a valid record.
+ */
+export function dispatchRequestFromRecord(
+  buf: Buffer,
+  offset: number,
+  commitLogOffset: number,
+  checkCRC: boolean,
+  tagsCodeOf: TagsCodeCalculator,
+): DispatchRequest | undefined {
+  let msg;
+  try {
+    msg = decodeMessage(buf, offset, { checkCRC, copyBody: false, decompressBody: false, readBody: checkCRC });
+  } catch {
+    return undefined;
+  }
+  if (msg.commitLogOffset !== commitLogOffset) return undefined;
+  const p = msg.properties;
+  return {
+    topic: msg.topic,
+    queueId: msg.queueId,
+    queueOffset: msg.queueOffset,
+    commitLogOffset,
+    msgSize: msg.storeSize,
+    tagsCode: tagsCodeOf(msg.topic, p, msg.storeTimestamp),
+    storeTimestamp: msg.storeTimestamp,
+    sysFlag: msg.sysFlag,
+    keys: p[MessageConst.PROPERTY_KEYS],
+    uniqKey: p[MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX],
+  };
+}
+
+/** Told once per queue per dispatch run that messages arrived (the broker's long polling wakes on it). */
+export type MessageArrivingListener = (
+  topic: string,
+  queueId: number,
+  /** The queue's max offset after these messages. */
+  logicOffset: number,
+  /** Tags code of the new messages, undefined when they differ. */
+  tagsCode: number | undefined,
+  storeTimestamp: number,
+) => void;
+
+export class Dispatcher {
+  /** Commit log offset up to which everything has been dispatched. */
+  reputFromOffset = 0;
+  private readonly cqStore: ConsumeQueueStore;
+  private readonly index: IndexService | null;
+  listener: MessageArrivingListener | null = null;
+  /** Latest store time dispatched (checkpoint's logics/index timestamps). */
+  lastStoreTimestamp = 0;
+
+  constructor(cqStore: ConsumeQueueStore, index: IndexService | null) {
+    this.cqStore = cqStore;
+    this.index = index;
+  }
+
+  /** Dispatches `requests` (in commit log order) and moves the reput offset to `endOffset`. */
+  dispatch(requests: readonly DispatchRequest[], endOffset: number, notify = true): void {
+    if (requests.length === 1) {
+      this.dispatchOne(requests[0]!, notify);
+    } else if (requests.length > 1) {
+      const groups = new Map<ConsumeQueue, DispatchRequest[]>();
+      for (const req of requests) {
+        if (!goesToConsumeQueue(req.sysFlag)) continue;
+        const cq = this.cqStore.findOrCreateConsumeQueue(req.topic, req.queueId);
+        const list = groups.get(cq);
+        if (list) list.push(req);
+        else groups.set(cq, [req]);
+      }
+      for (const [cq, list] of groups) cq.putMessagePositionInfos(list);
+      if (this.index) {
+        for (const req of requests) this.index.buildIndex(req);
+        this.index.commit();
+      }
+      const last = requests[requests.length - 1]!;
+      this.lastStoreTimestamp = last.storeTimestamp;
+      if (notify && this.listener) {
+        for (const [cq, list] of groups) {
+          const tags = list[0]!.tagsCode;
+          let same = true;
+          for (let i = 1; i < list.length && same; i++) same = list[i]!.tagsCode === tags;
+          this.notifyArriving(cq, same ? tags : undefined, list[list.length - 1]!.storeTimestamp);
+        }
+      }
+    }
+    if (endOffset > this.reputFromOffset) this.reputFromOffset = endOffset;
+  }
+
+  private dispatchOne(req: DispatchRequest, notify: boolean): void {
+    const toCq = goesToConsumeQueue(req.sysFlag);
+    const cq = toCq ? this.cqStore.findOrCreateConsumeQueue(req.topic, req.queueId) : undefined;
+    if (cq) cq.putMessagePositionInfos([req]);
+    if (this.index) {
+      this.index.buildIndex(req);
+      this.index.commit();
+    }
+    this.lastStoreTimestamp = req.storeTimestamp;
+    if (cq && notify && this.listener) this.notifyArriving(cq, req.tagsCode, req.storeTimestamp);
+  }
+
+  private notifyArriving(cq: ConsumeQueue, tagsCode: number | undefined, storeTimestamp: number): void {
+    try {
+      this.listener!(cq.topic, cq.queueId, cq.getMaxOffsetInQueue(), tagsCode, storeTimestamp);
+    } catch (err) {
+      log.error('message_arriving_listener_failed', { topic: cq.topic, queueId: cq.queueId, err });
+    }
+  }
+}

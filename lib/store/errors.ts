@@ -1,0 +1,27 @@
+// Error families of the message store: bad configuration, unusable files on disk, failed file I/O.
+
+export class StoreError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A config key that is unknown or has a bad value. */
+export class StoreConfigError extends StoreError {}
+
+/** Files on disk that the store cannot use (wrong size, bad name, a store locked by another process). */
+export class StoreFileError extends StoreError {}
+
+/** A read or write of a store file failed; `code` is the errno code (ENOSPC, EIO...) when there is one. */
+export class StoreIOError extends StoreError {
+  readonly code: string | undefined;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    const cause = options?.cause as { code?: unknown } | undefined;
+    this.code = typeof cause?.code === 'string' ? cause.code : undefined;
+  }
+}
+
+/** The store was shut down while the operation was pending. */
+export class StoreClosedError extends StoreError {}

@@ -1,0 +1,230 @@
+// Reads: pull by topic/queue/offset with tag filtering (raw record bytes, no re-encoding), lookups by commit log
+// offset, by key through the index, and by store time through the consume queues.
+
+import { totalmem } from 'node:os';
+import { decodeMessage } from '../protocol/message-codec.ts';
+import type { MessageExt } from '../protocol/message.ts';
+import type { CommitLog } from './commit-log.ts';
+import { CQ_STORE_UNIT_SIZE, type MessageStoreConfig } from './config.ts';
+import type { ConsumeQueueStore } from './consume-queue-store.ts';
+import { BLANK_ENTRY_SIZE, type BoundaryType } from './consume-queue.ts';
+import { readInt64 } from '../protocol/message-host.ts';
+import type { IndexService } from './index-service.ts';
+import type { GetMessageResult, GetMessageStatus, MessageFilter, QueryMessageResult } from './types.ts';
+
+export interface GetCounters {
+  getMessageTimesTotalFound: number;
+  getMessageTimesTotalMiss: number;
+  getMessageTransferedMsgCount: number;
+}
+
+/** Largest single read when several wanted records lie back to back in the commit log. */
+const MAX_MERGED_READ = 1024 * 1024;
+
+export class MessageReader {
+  readonly counters: GetCounters = { getMessageTimesTotalFound: 0, getMessageTimesTotalMiss: 0, getMessageTransferedMsgCount: 0 };
+  private readonly cfg: MessageStoreConfig;
+  private readonly commitLog: CommitLog;
+  private readonly cqStore: ConsumeQueueStore;
+  private readonly index: IndexService | null;
+  private readonly memory: number;
+
+  constructor(cfg: MessageStoreConfig, commitLog: CommitLog, cqStore: ConsumeQueueStore, index: IndexService | null) {
+    this.cfg = cfg;
+    this.commitLog = commitLog;
+    this.cqStore = cqStore;
+    this.index = index;
+    this.memory = totalmem() * (cfg.accessMessageInMemoryMaxRatio / 100);
+  }
+
+  /** DefaultMessageStore.isTheBatchFull: stop at maxMsgNums or the transfer limits (smaller for data on disk). */
+  private isTheBatchFull(sizePy: number, maxMsgNums: number, bufferTotal: number, messageTotal: number, isInDisk: boolean): boolean {
+    if (bufferTotal === 0 || messageTotal === 0) return false;
+    if (maxMsgNums <= messageTotal) return true;
+    const c = this.cfg;
+    if (isInDisk) {
+      return bufferTotal + sizePy > c.maxTransferBytesOnMessageInDisk || messageTotal > c.maxTransferCountOnMessageInDisk - 1;
+    }
+    return bufferTotal + sizePy > c.maxTransferBytesOnMessageInMemory || messageTotal > c.maxTransferCountOnMessageInMemory - 1;
+  }
+
+  async getMessage(
+    topic: string,
+    queueId: number,
+    offset: number,
+    maxMsgNums: number,
+    filter?: MessageFilter | null,
+  ): Promise<GetMessageResult> {
+    const res: GetMessageResult = {
+      status: 'NO_MESSAGE_IN_QUEUE',
+      nextBeginOffset: offset,
+      minOffset: 0,
+      maxOffset: 0,
+      buffers: [],
+      queueOffsets: [],
+      bufferTotalSize: 0,
+      suggestPullingFromSlave: false,
+    };
+    const cq = this.cqStore.findConsumeQueue(topic, queueId);
+    const done = (status: GetMessageStatus, next: number): GetMessageResult => {
+      res.status = status;
+      res.nextBeginOffset = next;
+      if (status === 'FOUND') this.counters.getMessageTimesTotalFound++;
+      else this.counters.getMessageTimesTotalMiss++;
+      return res;
+    };
+    if (!cq) return done('NO_MATCHED_LOGIC_QUEUE', 0);
+    const minOffset = cq.getMinOffsetInQueue();
+    const maxOffset = cq.getMaxOffsetInQueue();
+    res.minOffset = minOffset;
+    res.maxOffset = maxOffset;
+    if (maxOffset === 0) return done('NO_MESSAGE_IN_QUEUE', 0);
+    if (offset < minOffset) return done('OFFSET_TOO_SMALL', minOffset);
+    if (offset === maxOffset) return done('OFFSET_OVERFLOW_ONE', offset);
+    if (offset > maxOffset) return done('OFFSET_OVERFLOW_BADLY', maxOffset);
+
+    const maxFilterEntries = Math.max(16000, maxMsgNums * CQ_STORE_UNIT_SIZE) / CQ_STORE_UNIT_SIZE;
+    const entries = await cq.getEntries(offset, maxFilterEntries);
+    if (entries.length === 0) return done('OFFSET_FOUND_NULL', cq.rollNextFile(offset));
+
+    const maxOffsetPy = this.commitLog.getMaxOffset();
+    const minOffsetPy = this.commitLog.getMinOffset();
+    let status: GetMessageStatus = 'NO_MATCHED_MESSAGE';
+    const picked: Array<{ phy: number; size: number; queueOffset: number }> = [];
+    let total = 0;
+    let examined = 0;
+    let maxPhyOffsetPulling = 0;
+    for (let i = 0; i < entries.length; i += CQ_STORE_UNIT_SIZE) {
+      const offsetPy = readInt64(entries, i);
+      const sizePy = entries.readInt32BE(i + 8);
+      const tagsCode = readInt64(entries, i + 12);
+      if (this.isTheBatchFull(sizePy, maxMsgNums, total, picked.length, maxOffsetPy - offsetPy > this.memory)) break;
+      examined++;
+      maxPhyOffsetPulling = offsetPy;
+      if (sizePy === BLANK_ENTRY_SIZE || sizePy <= 0) continue;
+      if (offsetPy < minOffsetPy) {
+        // The commit log file of this message was deleted.
+        if (picked.length === 0) status = 'MESSAGE_WAS_REMOVING';
+        continue;
+      }
+      if (filter && !filter.isMatchedByConsumeQueue(tagsCode)) continue;
+      picked.push({ phy: offsetPy, size: sizePy, queueOffset: offset + i / CQ_STORE_UNIT_SIZE });
+      total += sizePy;
+    }
+
+    // Back-to-back records are read with one positional read and sliced.
+    for (let i = 0; i < picked.length; ) {
+      let j = i + 1;
+      let end = picked[i]!.phy + picked[i]!.size;
+      while (j < picked.length && picked[j]!.phy === end && end + picked[j]!.size - picked[i]!.phy <= MAX_MERGED_READ) {
+        end += picked[j]!.size;
+        j++;
+      }
+      const data = await this.commitLog.getData(picked[i]!.phy, end - picked[i]!.phy);
+      if (data) {
+        for (let k = i; k < j; k++) {
+          const p = picked[k]!;
+          const rec = data.subarray(p.phy - picked[i]!.phy, p.phy - picked[i]!.phy + p.size);
+          if (filter?.isMatchedByCommitLog && !filter.isMatchedByCommitLog(rec)) continue;
+          res.buffers.push(rec);
+          res.queueOffsets.push(p.queueOffset);
+          res.bufferTotalSize += p.size;
+          status = 'FOUND';
+        }
+      } else if (res.buffers.length === 0) {
+        status = 'MESSAGE_WAS_REMOVING';
+      }
+      i = j;
+    }
+    this.counters.getMessageTransferedMsgCount += res.buffers.length;
+    res.suggestPullingFromSlave = maxOffsetPy - maxPhyOffsetPulling > this.memory;
+    return done(status, offset + examined);
+  }
+
+  /** The raw record at `commitLogOffset` (its size is read from the record when not given). */
+  async selectOneMessageByOffset(commitLogOffset: number, size?: number): Promise<Buffer | null> {
+    let n = size;
+    if (n === undefined) {
+      const head = await this.commitLog.getData(commitLogOffset, 4);
+      if (!head) return null;
+      n = head.readInt32BE(0);
+      if (n <= 0 || n > this.cfg.maxMessageSize + 64 * 1024 * 1024) return null;
+    }
+    return this.commitLog.getData(commitLogOffset, n);
+  }
+
+  /** The decoded message at `commitLogOffset`, or null when none is stored there. */
+  async lookMessageByOffset(commitLogOffset: number, size?: number): Promise<MessageExt | null> {
+    const rec = await this.selectOneMessageByOffset(commitLogOffset, size);
+    if (!rec) return null;
+    try {
+      const msg = decodeMessage(rec, 0);
+      return msg.commitLogOffset === commitLogOffset ? msg : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Messages of `topic` whose key or unique key is `key`, stored within [begin, end] (newest first). */
+  async queryMessage(topic: string, key: string, maxNum: number, begin: number, end: number): Promise<QueryMessageResult> {
+    const res: QueryMessageResult = { buffers: [], phyOffsets: [], indexLastUpdateTimestamp: 0, indexLastUpdatePhyoffset: 0, bufferTotalSize: 0 };
+    if (!this.index) return res;
+    const limit = Math.min(maxNum > 0 ? maxNum : this.cfg.defaultQueryMaxNum, this.cfg.maxMsgsNumBatch);
+    const q = this.index.queryOffset(topic, key, limit, begin, end);
+    res.indexLastUpdateTimestamp = q.indexLastUpdateTimestamp;
+    res.indexLastUpdatePhyoffset = q.indexLastUpdatePhyoffset;
+    for (const phy of q.phyOffsets) {
+      const rec = await this.selectOneMessageByOffset(phy);
+      if (!rec) continue;
+      // An index entry can outlive its record (commit log cut after a crash): keep only records that are where
+      // the entry says and belong to the topic.
+      try {
+        const m = decodeMessage(rec, 0, { readBody: false });
+        if (m.commitLogOffset !== phy || m.topic !== topic) continue;
+      } catch {
+        continue;
+      }
+      res.buffers.push(rec);
+      res.phyOffsets.push(phy);
+      res.bufferTotalSize += rec.length;
+    }
+    return res;
+  }
+
+  async getOffsetInQueueByTime(topic: string, queueId: number, timestamp: number, boundaryType: BoundaryType = 'LOWER'): Promise<number> {
+    const cq = this.cqStore.findConsumeQueue(topic, queueId);
+    if (!cq) return 0;
+    return cq.getOffsetInQueueByTime(timestamp, boundaryType, (phy, size) => this.commitLog.pickupStoreTimestamp(phy, size));
+  }
+
+  /** Store time of the message at `consumeQueueOffset`; -1 when there is none. */
+  async getMessageStoreTimeStamp(topic: string, queueId: number, consumeQueueOffset: number): Promise<number> {
+    const cq = this.cqStore.findConsumeQueue(topic, queueId);
+    if (!cq || consumeQueueOffset < cq.getMinOffsetInQueue() || consumeQueueOffset >= cq.getMaxOffsetInQueue()) return -1;
+    const unit = cq.getUnitSync(consumeQueueOffset);
+    if (!unit || unit.size === BLANK_ENTRY_SIZE) return -1;
+    return this.commitLog.pickupStoreTimestamp(unit.commitLogOffset, unit.size);
+  }
+
+  /** Store time of the oldest message still in the queue; -1 when there is none. */
+  async getEarliestMessageTime(topic: string, queueId: number): Promise<number> {
+    const cq = this.cqStore.findConsumeQueue(topic, queueId);
+    if (!cq) return -1;
+    return this.getMessageStoreTimeStamp(topic, queueId, cq.getMinOffsetInQueue());
+  }
+
+  /** Store time of the oldest message in the commit log; -1 when empty. */
+  async getEarliestMessageTimeOfStore(): Promise<number> {
+    const min = this.commitLog.getMinOffset();
+    const head = await this.commitLog.getData(min, 4);
+    if (!head) return -1;
+    return this.commitLog.pickupStoreTimestamp(min, head.readInt32BE(0));
+  }
+
+  /** Commit log offset of the message at `consumeQueueOffset`; -1 when there is none. */
+  getCommitLogOffsetInQueue(topic: string, queueId: number, consumeQueueOffset: number): number {
+    const cq = this.cqStore.findConsumeQueue(topic, queueId);
+    const unit = cq?.getUnitSync(consumeQueueOffset);
+    return unit && unit.size !== BLANK_ENTRY_SIZE ? unit.commitLogOffset : -1;
+  }
+}
