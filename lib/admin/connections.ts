@@ -1,0 +1,177 @@
+// Who is connected: consumer connections (203), producer connections (204) and consumer running info (307) via a broker.
+
+import { RequestCode, ResponseCode } from '../protocol/codes.ts';
+import { getRetryTopic, mqVersionName } from '../protocol/constants.ts';
+import {
+  GetConsumerConnectionListRequestHeader, GetConsumerRunningInfoRequestHeader, GetProducerConnectionListRequestHeader,
+} from '../protocol/headers.ts';
+import {
+  decodeConsumerConnection, decodeConsumerRunningInfo, decodeProducerConnection, type Connection, type SubscriptionData,
+} from '../protocol/bodies/index.ts';
+import { AdminError, describeError, hasCode } from './errors.ts';
+import type { AdminCore, BrokerTarget } from './core.ts';
+import { cmp, getClusterInfo, getTopicRoute, routeTargets, selectBrokerTarget } from './route.ts';
+
+export interface ClientConnection {
+  clientId: string;
+  clientAddr: string;
+  language: string;
+  version: number;
+  /** e.g. "V4_9_8" */
+  versionDesc: string;
+}
+
+export interface Subscription {
+  topic: string;
+  subString: string;
+  expressionType: string;
+  tags: string[];
+  subVersion: number;
+}
+
+export interface ConsumerConnectionResult {
+  group: string;
+  /** The broker that answered. */
+  brokerAddr: string;
+  connections: ClientConnection[];
+  subscriptions: Subscription[];
+  consumeType?: string;
+  messageModel?: string;
+  consumeFromWhere?: string;
+}
+
+export interface ProducerConnectionResult {
+  group: string;
+  topic: string;
+  brokerAddr: string;
+  connections: ClientConnection[];
+}
+
+const connectionOf = (c: Connection): ClientConnection => ({ ...c, versionDesc: mqVersionName(c.version) });
+
+export const subscriptionOf = (s: SubscriptionData): Subscription => ({
+  topic: s.topic, subString: s.subString, expressionType: s.expressionType, tags: s.tagsSet, subVersion: s.subVersion,
+});
+
+/**
+ * Brokers that know a consumer group: those on its retry topic's route (every push consumer subscribes to it),
+ * else every broker group of the cluster view.
+ */
+export async function groupTargets(core: AdminCore, group: string): Promise<BrokerTarget[]> {
+  try {
+    const targets = routeTargets(await getTopicRoute(core, getRetryTopic(group)));
+    if (targets.length) return targets;
+  } catch (err) {
+    if (!hasCode(err, ResponseCode.TOPIC_NOT_EXIST)) throw err;
+  }
+  const view = await getClusterInfo(core);
+  return view.brokers.map(selectBrokerTarget).filter((t) => t !== undefined);
+}
+
+/**
+ * Asks `targets` one after another until one answers with a non-empty result; CONSUMER_NOT_ONLINE and transport
+ * failures move on to the next broker. Throws AdminError naming every broker asked when none had an answer.
+ */
+async function firstAnswer<T>(
+  targets: BrokerTarget[],
+  what: string,
+  ask: (t: BrokerTarget) => Promise<T | undefined>,
+  code: number | undefined = ResponseCode.CONSUMER_NOT_ONLINE,
+): Promise<{ target: BrokerTarget; value: T }> {
+  const tried: string[] = [];
+  for (const t of targets) {
+    try {
+      const value = await ask(t);
+      if (value !== undefined) return { target: t, value };
+      tried.push(`${t.brokerName || t.brokerAddr} (${t.brokerAddr}): none`);
+    } catch (err) {
+      tried.push(`${t.brokerName || t.brokerAddr} (${t.brokerAddr}): ${describeError(err)}`);
+    }
+  }
+  throw new AdminError(`${what} (asked ${tried.length ? tried.join('; ') : 'no broker'})`, code);
+}
+
+/** consumerConnection: the group's clients, their subscriptions and consume mode. */
+export async function consumerConnection(core: AdminCore, group: string, opts: { brokerAddr?: string } = {}): Promise<ConsumerConnectionResult> {
+  const targets = opts.brokerAddr
+    ? [{ clusterName: '', brokerName: '', brokerId: -1, brokerAddr: opts.brokerAddr }]
+    : await groupTargets(core, group);
+  const { target, value } = await firstAnswer(targets, `consumer group '${group}' is not online`, async (t) => {
+    const res = await core.call(t.brokerAddr, RequestCode.GET_CONSUMER_CONNECTION_LIST, { consumerGroup: group }, { spec: GetConsumerConnectionListRequestHeader });
+    const cc = decodeConsumerConnection(res.body);
+    return cc.connectionSet.length ? cc : undefined;
+  });
+  const out: ConsumerConnectionResult = {
+    group,
+    brokerAddr: target.brokerAddr,
+    connections: value.connectionSet.map(connectionOf).sort((a, b) => cmp(a.clientId, b.clientId)),
+    subscriptions: [...value.subscriptionTable.values()].map(subscriptionOf).sort((a, b) => cmp(a.topic, b.topic)),
+  };
+  if (value.consumeType) out.consumeType = value.consumeType;
+  if (value.messageModel) out.messageModel = value.messageModel;
+  if (value.consumeFromWhere) out.consumeFromWhere = value.consumeFromWhere;
+  return out;
+}
+
+/** producerConnection: clients of a producer group, asked of the brokers on the topic's route. */
+export async function producerConnection(core: AdminCore, group: string, topic: string): Promise<ProducerConnectionResult> {
+  const targets = routeTargets(await getTopicRoute(core, topic));
+  const { target, value } = await firstAnswer(targets, `producer group '${group}' has no connection`, async (t) => {
+    const res = await core.call(t.brokerAddr, RequestCode.GET_PRODUCER_CONNECTION_LIST, { producerGroup: group }, { spec: GetProducerConnectionListRequestHeader });
+    const pc = decodeProducerConnection(res.body);
+    return pc.connectionSet.length ? pc : undefined;
+  }, undefined);
+  return {
+    group, topic, brokerAddr: target.brokerAddr,
+    connections: value.connectionSet.map(connectionOf).sort((a, b) => cmp(a.clientId, b.clientId)),
+  };
+}
+
+export interface RunningQueue {
+  topic: string;
+  brokerName: string;
+  queueId: number;
+  commitOffset: number;
+  cachedMsgCount: number;
+  cachedMsgMinOffset: number;
+  cachedMsgMaxOffset: number;
+  locked: boolean;
+  droped: boolean;
+  lastPullTimestamp: number;
+  lastConsumeTimestamp: number;
+}
+
+export interface ConsumerRunningInfoResult {
+  group: string;
+  clientId: string;
+  properties: Record<string, string>;
+  subscriptions: Subscription[];
+  queues: RunningQueue[];
+  /** topic -> rates */
+  status: Array<{ topic: string; pullTPS: number; pullRT: number; consumeOKTPS: number; consumeFailedTPS: number; consumeRT: number; consumeFailedMsgs: number }>;
+}
+
+/** GET_CONSUMER_RUNNING_INFO: the broker forwards the question to the client and relays its answer. */
+export async function consumerRunningInfo(core: AdminCore, group: string, clientId: string, opts: { brokerAddr?: string } = {}): Promise<ConsumerRunningInfoResult> {
+  const targets = opts.brokerAddr
+    ? [{ clusterName: '', brokerName: '', brokerId: -1, brokerAddr: opts.brokerAddr }]
+    : await groupTargets(core, group);
+  const { value } = await firstAnswer(targets, `no running info from client '${clientId}' of group '${group}'`, async (t) => {
+    const res = await core.call(t.brokerAddr, RequestCode.GET_CONSUMER_RUNNING_INFO,
+      { consumerGroup: group, clientId, jstackEnable: false }, { spec: GetConsumerRunningInfoRequestHeader, timeoutMs: core.timeoutMs * 2 });
+    return res.body?.length ? decodeConsumerRunningInfo(res.body) : undefined;
+  });
+  return {
+    group,
+    clientId,
+    properties: Object.fromEntries([...value.properties].sort((a, b) => cmp(a[0], b[0]))),
+    subscriptions: value.subscriptionSet.map(subscriptionOf),
+    queues: value.mqTable.map(([mq, p]) => ({
+      topic: mq.topic, brokerName: mq.brokerName, queueId: mq.queueId,
+      commitOffset: p.commitOffset, cachedMsgCount: p.cachedMsgCount, cachedMsgMinOffset: p.cachedMsgMinOffset,
+      cachedMsgMaxOffset: p.cachedMsgMaxOffset, locked: p.locked, droped: p.droped,
+      lastPullTimestamp: p.lastPullTimestamp, lastConsumeTimestamp: p.lastConsumeTimestamp,
+    })).sort((a, b) => cmp(a.topic, b.topic) || cmp(a.brokerName, b.brokerName) || a.queueId - b.queueId),
+    status: [...value.statusTable].map(([topic, s]) => ({ topic, ...s })),
+  };
+}

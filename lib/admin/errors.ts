@@ -1,0 +1,70 @@
+// Admin failures: AdminError for answers the cluster cannot give, and per-broker failure records for partial answers.
+
+import { responseCodeName } from '../protocol/codes.ts';
+import { RemotingConnectError, RemotingTimeoutError, ResponseCodeError } from '../remoting/errors.ts';
+
+/** The cluster answered, but not with what was asked for (no route, group offline, no such broker...). */
+export class AdminError extends Error {
+  constructor(
+    message: string,
+    /** RocketMQ response code when the failure maps to one (e.g. 206 CONSUMER_NOT_ONLINE). */
+    readonly code?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'AdminError';
+  }
+}
+
+/** One broker that could not answer in a fan-out; the rest of the answer is still good. */
+export interface BrokerFailure {
+  brokerName: string;
+  brokerAddr: string;
+  error: string;
+  /** Response code when the broker answered with an error code. */
+  code?: number;
+}
+
+/** One nameserver that could not answer. */
+export interface NamesrvFailure {
+  namesrvAddr: string;
+  error: string;
+  code?: number;
+}
+
+/** Human text for any failure: response code name and remark, or the transport's message (which names the address). */
+export function describeError(err: unknown): string {
+  if (err instanceof ResponseCodeError) {
+    return `${responseCodeName(err.code)} (${err.code})${err.remark ? `: ${err.remark}` : ''}`;
+  }
+  if (err instanceof RemotingTimeoutError) return `timeout: ${err.message}`;
+  if (err instanceof RemotingConnectError) return `unreachable: ${err.message}`;
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+export function errorCode(err: unknown): number | undefined {
+  if (err instanceof ResponseCodeError) return err.code;
+  if (err instanceof AdminError) return err.code;
+  return undefined;
+}
+
+export function brokerFailure(brokerName: string, brokerAddr: string, err: unknown): BrokerFailure {
+  const out: BrokerFailure = { brokerName, brokerAddr, error: describeError(err) };
+  const code = errorCode(err);
+  if (code !== undefined) out.code = code;
+  return out;
+}
+
+export function namesrvFailure(namesrvAddr: string, err: unknown): NamesrvFailure {
+  const out: NamesrvFailure = { namesrvAddr, error: describeError(err) };
+  const code = errorCode(err);
+  if (code !== undefined) out.code = code;
+  return out;
+}
+
+/** True when `err` is a response with one of `codes`. */
+export function hasCode(err: unknown, ...codes: number[]): boolean {
+  const code = errorCode(err);
+  return code !== undefined && codes.includes(code);
+}

@@ -1,0 +1,148 @@
+// Topic reads: topic list (system topics marked), topic-to-broker map, route, per-queue status, consumer groups.
+
+import { RequestCode } from '../protocol/codes.ts';
+import { isDLQTopic, isRetryTopic, isSystemTopic, isLmqTopic, MixAll } from '../protocol/constants.ts';
+import { GetTopicStatsInfoRequestHeader, QueryTopicConsumeByWhoRequestHeader } from '../protocol/headers.ts';
+import {
+  decodeGroupList, decodeTopicConfigSerializeWrapper, decodeTopicList, decodeTopicStatsTable,
+} from '../protocol/bodies/index.ts';
+import type { BrokerFailure } from './errors.ts';
+import type { AdminCore } from './core.ts';
+import { cmp, getClusterInfo, getTopicRoute, routeTargets, selectBrokerTarget, type ClusterView, type TopicRoute } from './route.ts';
+
+export type TopicKind = 'NORMAL' | 'RETRY' | 'DLQ' | 'SYSTEM' | 'LMQ';
+
+export interface TopicEntry {
+  topic: string;
+  kind: TopicKind;
+  /** RocketMQ's system topics, plus cluster and broker names (brokers register those as topics). */
+  system: boolean;
+}
+
+export function classifyTopic(topic: string, extraSystem: Iterable<string> = []): TopicEntry {
+  if (isRetryTopic(topic)) return { topic, kind: 'RETRY', system: false };
+  if (isDLQTopic(topic)) return { topic, kind: 'DLQ', system: false };
+  if (isLmqTopic(topic)) return { topic, kind: 'LMQ', system: false };
+  const system = isSystemTopic(topic, extraSystem);
+  return { topic, kind: system ? 'SYSTEM' : 'NORMAL', system };
+}
+
+/** Topics brokers create for themselves: cluster and broker names, and each cluster's reply topic. */
+export const systemNamesOf = (view: ClusterView): string[] => [
+  ...Object.keys(view.clusters),
+  ...Object.keys(view.clusters).map((c) => `${c}_${MixAll.REPLY_TOPIC_POSTFIX}`),
+  ...view.brokers.map((b) => b.brokerName),
+];
+
+export interface TopicListResult {
+  topics: TopicEntry[];
+}
+
+/** GET_ALL_TOPIC_LIST_FROM_NAMESERVER, sorted, each topic classified. */
+export async function topicList(core: AdminCore): Promise<TopicListResult> {
+  const [listRes, view] = await Promise.all([
+    core.callNamesrv(RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER),
+    getClusterInfo(core).catch((err: unknown) => {
+      core.logger.warn('cluster_info_unavailable', { error: err });
+      return undefined;
+    }),
+  ]);
+  const extra = view ? systemNamesOf(view) : [];
+  const topics = [...new Set(decodeTopicList(listRes.body).topicList)].sort(cmp).map((t) => classifyTopic(t, extra));
+  return { topics };
+}
+
+/** Where a topic lives on one broker group. */
+export interface TopicPlacement {
+  clusterName: string;
+  brokerName: string;
+  readQueueNums: number;
+  writeQueueNums: number;
+  perm: number;
+  order: boolean;
+}
+
+export interface TopicBrokerMapResult {
+  topics: Array<TopicEntry & { brokers: TopicPlacement[] }>;
+  errors: BrokerFailure[];
+}
+
+/**
+ * Topic -> broker groups with queue counts and perm, from one GET_ALL_TOPIC_CONFIG per broker group instead of one
+ * route lookup per topic.
+ */
+export async function topicBrokerMap(core: AdminCore): Promise<TopicBrokerMapResult> {
+  const view = await getClusterInfo(core);
+  const targets = view.brokers.map(selectBrokerTarget).filter((t) => t !== undefined);
+  const fan = await core.fanout(targets, async (t) => decodeTopicConfigSerializeWrapper((await core.call(t.brokerAddr, RequestCode.GET_ALL_TOPIC_CONFIG)).body));
+  const byTopic = new Map<string, TopicPlacement[]>();
+  for (const { target, value } of fan.results) {
+    for (const [name, c] of value.topicConfigTable) {
+      const list = byTopic.get(name) ?? [];
+      list.push({
+        clusterName: target.clusterName, brokerName: target.brokerName,
+        readQueueNums: c.readQueueNums, writeQueueNums: c.writeQueueNums, perm: c.perm, order: c.order,
+      });
+      byTopic.set(name, list);
+    }
+  }
+  const extra = systemNamesOf(view);
+  const topics = [...byTopic].sort((a, b) => cmp(a[0], b[0])).map(([topic, brokers]) => ({
+    ...classifyTopic(topic, extra),
+    brokers: brokers.sort((a, b) => cmp(a.brokerName, b.brokerName)),
+  }));
+  return { topics, errors: fan.errors };
+}
+
+export async function topicRoute(core: AdminCore, topic: string): Promise<TopicRoute> {
+  return getTopicRoute(core, topic);
+}
+
+export interface QueueStatus {
+  brokerName: string;
+  queueId: number;
+  minOffset: number;
+  maxOffset: number;
+  /** Store time of the last message in the queue, 0 when empty. */
+  lastUpdateTimestamp: number;
+}
+
+export interface TopicStatusResult {
+  topic: string;
+  queues: QueueStatus[];
+  /** Messages in the queues now (sum of maxOffset - minOffset). */
+  totalMessages: number;
+  /** 5.x brokers only */
+  topicPutTps?: number;
+  errors: BrokerFailure[];
+}
+
+/** GET_TOPIC_STATS_INFO from each broker group on the topic's route. */
+export async function topicStatus(core: AdminCore, topic: string): Promise<TopicStatusResult> {
+  const route = await getTopicRoute(core, topic);
+  const fan = await core.fanout(routeTargets(route), async (t) =>
+    decodeTopicStatsTable((await core.call(t.brokerAddr, RequestCode.GET_TOPIC_STATS_INFO, { topic }, { spec: GetTopicStatsInfoRequestHeader })).body));
+  const queues: QueueStatus[] = [];
+  let tps: number | undefined;
+  for (const { value } of fan.results) {
+    for (const [mq, o] of value.offsetTable) {
+      queues.push({ brokerName: mq.brokerName, queueId: mq.queueId, minOffset: o.minOffset, maxOffset: o.maxOffset, lastUpdateTimestamp: o.lastUpdateTimestamp });
+    }
+    if (value.topicPutTps !== undefined) tps = (tps ?? 0) + value.topicPutTps;
+  }
+  queues.sort((a, b) => cmp(a.brokerName, b.brokerName) || a.queueId - b.queueId);
+  const out: TopicStatusResult = {
+    topic, queues, totalMessages: queues.reduce((n, q) => n + Math.max(0, q.maxOffset - q.minOffset), 0), errors: fan.errors,
+  };
+  if (tps !== undefined) out.topicPutTps = tps;
+  return out;
+}
+
+/** QUERY_TOPIC_CONSUME_BY_WHO on every broker group of the route: groups with offsets for the topic. */
+export async function topicConsumers(core: AdminCore, topic: string): Promise<{ topic: string; groups: string[]; errors: BrokerFailure[] }> {
+  const route = await getTopicRoute(core, topic);
+  const fan = await core.fanout(routeTargets(route), async (t) =>
+    decodeGroupList((await core.call(t.brokerAddr, RequestCode.QUERY_TOPIC_CONSUME_BY_WHO, { topic }, { spec: QueryTopicConsumeByWhoRequestHeader })).body));
+  const groups = [...new Set(fan.results.flatMap((r) => r.value.groupList))].sort(cmp);
+  return { topic, groups, errors: fan.errors };
+}

@@ -1,0 +1,43 @@
+// `rocketdeck admin <command>`: mqadmin's common commands (same names and flags) over lib/admin, tables or --json.
+
+import type { CommandSpec } from '../framework.ts';
+import { brokerStatusCommand, clusterListCommand, getBrokerConfigCommand, updateBrokerConfigCommand } from './admin/cluster.ts';
+import { deleteTopicCommand, topicListCommand, topicRouteCommand, topicStatusCommand, updateTopicCommand } from './admin/topics.ts';
+import {
+  consumerConnectionCommand, consumerProgressCommand, consumerStatusCommand, deleteSubGroupCommand, producerConnectionCommand,
+  updateSubGroupCommand,
+} from './admin/groups.ts';
+import { resetOffsetByTimeCommand } from './admin/offsets.ts';
+import { printMsgCommand, queryMsgByIdCommand, queryMsgByKeyCommand, sendMessageCommand } from './admin/messages.ts';
+
+export const adminCommand: CommandSpec = {
+  name: 'admin',
+  summary: 'Ask a RocketDeck or Apache RocketMQ cluster about itself, and change it (mqadmin commands)',
+  usage: 'admin <command> [-n host:port;host:port] [options] [--json]',
+  details: [
+    "-n defaults to $NAMESRV_ADDR. Brokers that cannot answer are named on stderr ('error: broker-a (host:port): ...');",
+    'a read still prints what the others answered (exit 0), a write exits 1. Bad arguments exit 2.',
+  ].join('\n'),
+  subcommands: [
+    clusterListCommand,
+    brokerStatusCommand,
+    getBrokerConfigCommand,
+    updateBrokerConfigCommand,
+    topicListCommand,
+    topicRouteCommand,
+    topicStatusCommand,
+    updateTopicCommand,
+    deleteTopicCommand,
+    updateSubGroupCommand,
+    deleteSubGroupCommand,
+    consumerProgressCommand,
+    consumerConnectionCommand,
+    consumerStatusCommand,
+    producerConnectionCommand,
+    resetOffsetByTimeCommand,
+    queryMsgByIdCommand,
+    queryMsgByKeyCommand,
+    printMsgCommand,
+    sendMessageCommand,
+  ],
+};

@@ -1,0 +1,171 @@
+// admin consumerProgress, consumerConnection, producerConnection, consumerStatus, updateSubGroup, deleteSubGroup.
+
+import type { CommandSpec } from '../../framework.ts';
+import { intOpt } from '../../framework.ts';
+import { describeError, formatTime, type BrokerFailure, type ConsumerRunningInfoResult } from '../../../admin/index.ts';
+import { NAMESRV_OPTION, boolArg, brokerOrCluster, finish, opt, printTable, requireOpt, withAdmin } from './common.ts';
+
+export const consumerProgressCommand: CommandSpec = {
+  name: 'consumerProgress',
+  summary: "Consumer groups with lag and TPS; with -g one group's per-queue offsets, lag and last consume time",
+  usage: 'admin consumerProgress [-n ADDR] [-g GROUP [-t TOPIC] [-s true]] [--json]',
+  options: {
+    ...NAMESRV_OPTION,
+    groupName: opt('g', 'consumer group name', 'GROUP'),
+    topicName: opt('t', 'only this topic', 'TOPIC'),
+    showClientIP: opt('s', 'show the client holding each queue (true|false)', 'BOOL'),
+  },
+  run: (ctx) =>
+    withAdmin(ctx, async (admin) => {
+      const group = ctx.values.groupName as string | undefined;
+      if (!group) {
+        const r = await admin.groupList({ withConnections: true });
+        return finish(ctx, r, () => {
+          printTable(ctx, ['#Group', '#Count', '#Version', '#Type', '#Model', '#TPS', '#Diff Total', '#Last Consume'],
+            r.groups.map((g) => [g.group, g.count ?? '', g.count ? g.version : g.count === 0 ? 'OFFLINE' : '',
+              g.count ? (g.consumeType === 'CONSUME_ACTIVELY' ? 'PULL' : g.consumeType === 'CONSUME_POP' ? 'POP' : 'PUSH') : '',
+              g.count ? g.messageModel : '', g.consumeTps.toFixed(2), g.diffTotal, formatTime(g.lastConsumeTimestamp)]));
+        }, 'read', r.groups.length === 0 && r.errors.length > 0);
+      }
+      const withClients = boolArg(ctx.values, 'showClientIP') ?? false;
+      const r = await admin.consumerProgress(group.trim(), { topic: (ctx.values.topicName as string | undefined)?.trim(), withClients });
+      return finish(ctx, r, () => {
+        const headers = ['#Topic', '#Broker Name', '#QID', '#Broker Offset', '#Consumer Offset', ...(withClients ? ['#Client'] : []), '#Diff', '#LastTime'];
+        printTable(ctx, headers, r.queues.map((q) => [q.topic, q.brokerName, q.queueId, q.brokerOffset, q.consumerOffset,
+          ...(withClients ? [q.clientId ?? 'N/A'] : []), q.diff, q.lastTimestamp ? formatTime(q.lastTimestamp) : 'N/A']));
+        ctx.out('');
+        ctx.out(`Consume TPS: ${r.consumeTps.toFixed(2)}`);
+        ctx.out(`Consume Diff Total: ${r.diffTotal}`);
+        for (const c of r.clientErrors ?? []) ctx.err(`warning: client ${c.clientId}: ${c.error}`);
+      }, 'read', r.queues.length === 0 && r.errors.length > 0);
+    }),
+};
+
+export const consumerConnectionCommand: CommandSpec = {
+  name: 'consumerConnection',
+  summary: "A consumer group's clients (id, address, language, version), subscriptions and consume mode",
+  usage: 'admin consumerConnection [-n ADDR] -g GROUP [-b HOST:PORT] [--json]',
+  options: { ...NAMESRV_OPTION, consumerGroup: opt('g', 'consumer group name', 'GROUP'), brokerAddr: opt('b', 'ask this broker', 'HOST:PORT') },
+  run: (ctx) =>
+    withAdmin(ctx, async (admin) => {
+      const r = await admin.consumerConnection(requireOpt(ctx.values, 'consumerGroup'), { brokerAddr: (ctx.values.brokerAddr as string | undefined)?.trim() });
+      return finish(ctx, r, () => {
+        printTable(ctx, ['#ClientId', '#ClientAddr', '#Language', '#Version'], r.connections.map((c) => [c.clientId, c.clientAddr, c.language, c.versionDesc]));
+        ctx.out('');
+        ctx.out('Below is subscription:');
+        printTable(ctx, ['#Topic', '#SubExpression'], r.subscriptions.map((s) => [s.topic, s.subString]));
+        ctx.out('');
+        ctx.out(`ConsumeType: ${r.consumeType ?? ''}`);
+        ctx.out(`MessageModel: ${r.messageModel ?? ''}`);
+        ctx.out(`ConsumeFromWhere: ${r.consumeFromWhere ?? ''}`);
+      }, 'read');
+    }),
+};
+
+export const producerConnectionCommand: CommandSpec = {
+  name: 'producerConnection',
+  summary: "A producer group's clients on a topic's brokers",
+  usage: 'admin producerConnection [-n ADDR] -g GROUP -t TOPIC [--json]',
+  options: { ...NAMESRV_OPTION, producerGroup: opt('g', 'producer group name', 'GROUP'), topic: opt('t', 'topic name', 'TOPIC') },
+  run: (ctx) =>
+    withAdmin(ctx, async (admin) => {
+      const r = await admin.producerConnection(requireOpt(ctx.values, 'producerGroup'), requireOpt(ctx.values, 'topic'));
+      return finish(ctx, r, () => {
+        printTable(ctx, ['#', '#ClientId', '#ClientAddr', '#Language', '#Version'],
+          r.connections.map((c, i) => [String(i + 1).padStart(4, '0'), c.clientId, c.clientAddr, c.language, c.versionDesc]));
+      }, 'read');
+    }),
+};
+
+export const consumerStatusCommand: CommandSpec = {
+  name: 'consumerStatus',
+  summary: "A consumer client's running info: the queues it holds and its rates (every client without -i)",
+  usage: 'admin consumerStatus [-n ADDR] -g GROUP [-i CLIENT_ID] [--json]',
+  options: { ...NAMESRV_OPTION, consumerGroup: opt('g', 'consumer group name', 'GROUP'), clientId: opt('i', 'the client id', 'CLIENT_ID') },
+  run: (ctx) =>
+    withAdmin(ctx, async (admin) => {
+      const group = requireOpt(ctx.values, 'consumerGroup');
+      const clientId = (ctx.values.clientId as string | undefined)?.trim();
+      const ids = clientId ? [clientId] : (await admin.consumerConnection(group)).connections.map((c) => c.clientId);
+      const clients: ConsumerRunningInfoResult[] = [];
+      const errors: BrokerFailure[] = [];
+      for (const id of ids) {
+        try {
+          clients.push(await admin.consumerRunningInfo(group, id));
+        } catch (err) {
+          errors.push({ brokerName: '', brokerAddr: id, error: describeError(err) });
+        }
+      }
+      return finish(ctx, { group, clients, errors }, () => {
+        for (const c of clients) {
+          ctx.out(`#Client ${c.clientId}`);
+          printTable(ctx, ['#Topic', '#Broker Name', '#QID', '#Commit Offset', '#Cached', '#Last Pull', '#Last Consume'],
+            c.queues.map((q) => [q.topic, q.brokerName, q.queueId, q.commitOffset, q.cachedMsgCount, formatTime(q.lastPullTimestamp), formatTime(q.lastConsumeTimestamp)]));
+          for (const s of c.status) ctx.out(`${s.topic}: pull TPS ${s.pullTPS.toFixed(2)}, consume OK TPS ${s.consumeOKTPS.toFixed(2)}, failed TPS ${s.consumeFailedTPS.toFixed(2)}`);
+          ctx.out('');
+        }
+      }, 'read', clients.length === 0);
+    }),
+};
+
+const subGroupOptions = {
+  ...NAMESRV_OPTION,
+  brokerAddr: opt('b', 'on this broker', 'HOST:PORT'),
+  clusterName: opt('c', "on this cluster's masters", 'CLUSTER'),
+  groupName: opt('g', 'consumer group name', 'GROUP'),
+};
+
+export const updateSubGroupCommand: CommandSpec = {
+  name: 'updateSubGroup',
+  summary: "Create or update a subscription group on a cluster's masters or on one broker",
+  usage: 'admin updateSubGroup [-n ADDR] (-b HOST:PORT | -c CLUSTER) -g GROUP [-s BOOL] [-m BOOL] [-d BOOL] [-o BOOL] [-q N] [-r N] [-i ID] [-w ID] [-a BOOL]',
+  options: {
+    ...subGroupOptions,
+    consumeEnable: opt('s', 'consume enabled (true|false)', 'BOOL'),
+    consumeFromMinEnable: opt('m', 'consume from the min offset (true|false)', 'BOOL'),
+    consumeBroadcastEnable: opt('d', 'broadcast (true|false)', 'BOOL'),
+    consumeMessageOrderly: opt('o', 'orderly (true|false, 5.x)', 'BOOL'),
+    retryQueueNums: opt('q', 'retry queue count', 'N'),
+    retryMaxTimes: opt('r', 'retry max times', 'N'),
+    brokerId: opt('i', 'consume from this broker id', 'ID'),
+    whichBrokerWhenConsumeSlowly: opt('w', 'broker id when consuming slowly', 'ID'),
+    notifyConsumerIdsChanged: opt('a', 'notify consumer ids changed (true|false)', 'BOOL'),
+  },
+  run: (ctx) =>
+    withAdmin(ctx, async (admin) => {
+      const v = ctx.values;
+      const r = await admin.createOrUpdateSubGroup(brokerOrCluster(v), {
+        groupName: requireOpt(v, 'groupName'),
+        consumeEnable: boolArg(v, 'consumeEnable'),
+        consumeFromMinEnable: boolArg(v, 'consumeFromMinEnable'),
+        consumeBroadcastEnable: boolArg(v, 'consumeBroadcastEnable'),
+        consumeMessageOrderly: boolArg(v, 'consumeMessageOrderly'),
+        retryQueueNums: intOpt(v, 'retryQueueNums', 0, 1024),
+        retryMaxTimes: intOpt(v, 'retryMaxTimes', -1, 10_000),
+        brokerId: intOpt(v, 'brokerId', 0),
+        whichBrokerWhenConsumeSlowly: intOpt(v, 'whichBrokerWhenConsumeSlowly', 0),
+        notifyConsumerIdsChangedEnable: boolArg(v, 'notifyConsumerIdsChanged'),
+      });
+      return finish(ctx, r, () => {
+        for (const t of r.done) ctx.out(`create subscription group to ${t.brokerAddr}${t.brokerName ? ` (${t.brokerName})` : ''} success.`);
+        ctx.out(JSON.stringify(r.config));
+      }, 'write');
+    }),
+};
+
+export const deleteSubGroupCommand: CommandSpec = {
+  name: 'deleteSubGroup',
+  summary: "Delete a subscription group from a cluster's masters (and its retry/DLQ topics) or from one broker",
+  usage: 'admin deleteSubGroup [-n ADDR] (-b HOST:PORT | -c CLUSTER) -g GROUP [-r BOOL]',
+  options: { ...subGroupOptions, removeOffset: opt('r', 'remove the consumer offsets too (true|false)', 'BOOL') },
+  run: (ctx) =>
+    withAdmin(ctx, async (admin) => {
+      const group = requireOpt(ctx.values, 'groupName');
+      const r = await admin.deleteSubGroup(brokerOrCluster(ctx.values), group, { cleanOffset: boolArg(ctx.values, 'removeOffset') ?? false });
+      return finish(ctx, r, () => {
+        for (const t of r.done) ctx.out(`delete subscription group [${group}] from broker [${t.brokerAddr}] success.`);
+        for (const t of r.deletedTopics ?? []) ctx.out(`delete topic [${t}] done.`);
+        for (const e of r.topicErrors ?? []) ctx.err(`warning: ${e}`);
+      }, 'write');
+    }),
+};
