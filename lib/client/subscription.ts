@@ -1,0 +1,39 @@
+// Subscription expressions: "*" or "TagA || TagB" into SubscriptionData (FilterAPI.buildSubscriptionData) and the
+// client-side tag check applied to pulled messages.
+
+import { SUB_ALL, type SubscriptionData } from '../protocol/bodies/consumer.ts';
+import { getTags, javaStringHashCode, type Message } from '../protocol/message.ts';
+import { ClientConfigError } from './errors.ts';
+
+export const EXPRESSION_TYPE_TAG = 'TAG';
+
+/** SubscriptionData for `topic`: "*" or empty subscribes to every tag; otherwise tags split on "||" and trimmed. */
+export function buildSubscriptionData(topic: string, subString: string | undefined, subVersion = Date.now()): SubscriptionData {
+  const sub: SubscriptionData = {
+    topic,
+    subString: SUB_ALL,
+    tagsSet: [],
+    codeSet: [],
+    subVersion,
+    expressionType: EXPRESSION_TYPE_TAG,
+    classFilterMode: false,
+  };
+  if (subString === undefined || subString === '' || subString === SUB_ALL) return sub;
+  sub.subString = subString;
+  for (const raw of subString.split('||')) {
+    const tag = raw.trim();
+    if (tag === '' || sub.tagsSet.includes(tag)) continue;
+    sub.tagsSet.push(tag);
+    const code = javaStringHashCode(tag);
+    if (!sub.codeSet.includes(code)) sub.codeSet.push(code);
+  }
+  if (sub.tagsSet.length === 0) throw new ClientConfigError('subExpression', `subscription expression "${subString}" names no tag`);
+  return sub;
+}
+
+/** PullAPIWrapper's second filter: the broker matched tag hash codes, the client checks the tags themselves. */
+export function matchesSubscription(sub: SubscriptionData, msg: Message): boolean {
+  if (sub.tagsSet.length === 0 || sub.classFilterMode) return true;
+  const tags = getTags(msg);
+  return tags !== undefined && sub.tagsSet.includes(tags);
+}
