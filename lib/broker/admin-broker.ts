@@ -67,6 +67,7 @@ export async function handleGetBrokerRuntimeInfo(ctx: BrokerContext, req: Remoti
   put('putMessageFailedTimes', s.putMessageFailedTimes);
   put('putMessageAverageSize', s.putMessageTimesTotal > 0 ? (s.putMessageSizeTotal / s.putMessageTimesTotal).toFixed(1) : '0.0');
   put('putMessageEntireTimeMax', st.putMaxLatency);
+  put('putMessageDistributeTime', st.putLatencyDistribution());
   put('putLatency99', st.putLatencyPercentile(99).toFixed(2));
   put('putLatency999', st.putLatencyPercentile(99.9).toFixed(2));
   put('getMessageEntireTimeMax', 0);

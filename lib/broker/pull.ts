@@ -78,6 +78,8 @@ export async function processPull(ctx: BrokerContext, req: RemotingCommand, conn
   const filter = tagFilter(sub);
 
   const r = await ctx.store.getMessage(h.consumerGroup, h.topic, h.queueId, h.queueOffset, h.maxMsgNums, filter);
+  // RocketMQ creates a consume queue when a pull looks for it, so a known topic's unwritten queue reads as empty.
+  if (r.status === 'NO_MATCHED_LOGIC_QUEUE') r.status = 'NO_MESSAGE_IN_QUEUE';
   let res: RemotingCommand | undefined = answer(ctx, req, h, r, sg.whichBrokerWhenConsumeSlowly, sg.brokerId);
 
   if (res.code === ResponseCode.SUCCESS) {

@@ -2,7 +2,7 @@
 // (5.x's HookUtils / 4.9's CommitLog put), stats, and the PutMessageStatus -> response code mapping.
 
 import { ResponseCode } from '../protocol/codes.ts';
-import { TopicValidator } from '../protocol/constants.ts';
+import { PermName, TopicValidator } from '../protocol/constants.ts';
 import { MessageConst, MessageSysFlag } from '../protocol/message-const.ts';
 import { messageProperties2String } from '../protocol/message-properties.ts';
 import type { SocketHost } from '../protocol/message-host.ts';
@@ -71,6 +71,12 @@ export function propertiesForStore(props: Record<string, string>): string {
   const text = messageProperties2String(props);
   props[MessageConst.PROPERTY_WAIT_STORE_MSG_OK] = wait;
   return text;
+}
+
+/** Creates a one-queue system topic on first use (transaction half/op topics), as RocketMQ does. */
+export function ensureTopic(ctx: BrokerContext, topic: string): void {
+  const r = ctx.topics.createTopicInSendMessageBackMethod(topic, 1, PermName.PERM_READ | PermName.PERM_WRITE, 0);
+  if (r.created) ctx.registerBrokerAll();
 }
 
 /** Stores a message the broker built itself (retry, DLQ, delay delivery, offset-moved events), counting it. */

@@ -5,6 +5,7 @@ import { ResponseCode } from '../protocol/codes.ts';
 import {
   MixAll,
   PermName,
+  TopicValidator,
   TopicSysFlag,
   getDLQTopic,
   isNotAllowedSendTopic,
@@ -29,6 +30,7 @@ import {
   applyDelayLevel,
   applyHalfMessage,
   bornHostOf,
+  ensureTopic,
   mapPutStatus,
   messageIllegalRemark,
   propertiesForStore,
@@ -146,6 +148,7 @@ async function sendOne(ctx: BrokerContext, req: RemotingCommand, conn: RemotingC
       return response(ctx, req, ResponseCode.NO_PERMISSION, `the broker[${c.brokerIP1}] sending transaction message is forbidden`);
     }
     applyHalfMessage(msg);
+    ensureTopic(ctx, TopicValidator.RMQ_SYS_TRANS_HALF_TOPIC);
   } else {
     applyDelayLevel(ctx, msg);
   }

@@ -12,6 +12,12 @@ interface Sample {
 }
 
 const WINDOWS = [10, 60, 600] as const;
+/** Upper bounds (ms, inclusive) and labels of the put latency histogram, as StoreStatsService buckets it. */
+const LATENCY_BUCKETS: ReadonlyArray<readonly [number, string]> = [
+  [0, '[<=0ms]'], [10, '[0~10ms]'], [50, '[10~50ms]'], [100, '[50~100ms]'], [200, '[100~200ms]'], [500, '[200~500ms]'],
+  [1000, '[500ms~1s]'], [2000, '[1~2s]'], [3000, '[2~3s]'], [4000, '[3~4s]'], [5000, '[4~5s]'], [10000, '[5~10s]'],
+  [Infinity, '[10s~]'],
+];
 const MAX_SAMPLES = 601;
 
 export class BrokerStats {
@@ -32,6 +38,7 @@ export class BrokerStats {
   private readonly samples: Sample[] = [];
   private morning = { day: '', putToday: 0, getToday: 0, putYesterday: 0, getYesterday: 0 };
   private readonly latencies: number[] = [];
+  private readonly latencyHistogram = new Array<number>(LATENCY_BUCKETS.length).fill(0);
 
   constructor(private readonly now: () => number = Date.now) {
     this.bootTimestamp = now();
@@ -46,6 +53,9 @@ export class BrokerStats {
     t.nums += nums;
     t.size += size;
     if (latencyMs > this.putMaxLatency) this.putMaxLatency = latencyMs;
+    let b = 0;
+    while (latencyMs > LATENCY_BUCKETS[b]![0]) b++;
+    this.latencyHistogram[b]!++;
     if (this.latencies.length < 100_000) this.latencies.push(latencyMs);
   }
 
@@ -128,6 +138,11 @@ export class BrokerStats {
     if (this.latencies.length === 0) return 0;
     const sorted = [...this.latencies].sort((a, b) => a - b);
     return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  }
+
+  /** "[<=0ms]:n [0~10ms]:n ..." (putMessageDistributeTime). */
+  putLatencyDistribution(): string {
+    return LATENCY_BUCKETS.map(([, label], i) => `${label}:${this.latencyHistogram[i]} `).join('');
   }
 
   get msgPutTotalTodayMorning(): number {

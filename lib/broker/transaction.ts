@@ -13,7 +13,7 @@ import { tagsHashCode } from '../protocol/message.ts';
 import { createResponse, type RemotingCommand } from '../remoting/command.ts';
 import type { RemotingConnection } from '../remoting/connection.ts';
 import type { BrokerContext } from './context.ts';
-import { putInternal } from './put-message.ts';
+import { ensureTopic, putInternal } from './put-message.ts';
 
 /** Tag of op records that remove a half message (TransactionalMessageUtil.REMOVETAG). */
 const REMOVE_TAG = 'd';
@@ -75,6 +75,7 @@ function finalMessage(half: MessageExt, type: number) {
 
 async function markResolved(ctx: BrokerContext, half: MessageExt): Promise<void> {
   const host = ctx.storeHost();
+  ensureTopic(ctx, TopicValidator.RMQ_SYS_TRANS_OP_HALF_TOPIC);
   const r = await putInternal(ctx, {
     topic: TopicValidator.RMQ_SYS_TRANS_OP_HALF_TOPIC,
     queueId: half.queueId,

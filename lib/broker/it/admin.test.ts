@@ -21,6 +21,7 @@ import { decodeTopicConfigSerializeWrapper } from '../../protocol/bodies/topic.t
 import { decodeMessages } from '../../protocol/message-codec.ts';
 import { RemotingClient } from '../../remoting/client.ts';
 import { createRequest, createResponse, type RemotingCommand } from '../../remoting/command.ts';
+import type { RequestHandler } from '../../remoting/connection.ts';
 import { newSubscriptionGroupConfig } from '../subscription-group-manager.ts';
 import { spawnBroker, spawnNamesrv, TestClient, waitFor, type BrokerProcess, type NamesrvProcess } from './harness.ts';
 
@@ -118,7 +119,7 @@ describe('broker process: admin requests', () => {
   test('online consumers get RESET_CONSUMER_CLIENT_OFFSET; GET_CONSUMER_RUNNING_INFO is forwarded to the client', async () => {
     const resets: RemotingCommand[] = [];
     const consumer = new RemotingClient({
-      processors: new Map([
+      processors: new Map<number, RequestHandler>([
         [RequestCode.RESET_CONSUMER_CLIENT_OFFSET, (req: RemotingCommand) => void resets.push(req)],
         [RequestCode.GET_CONSUMER_RUNNING_INFO, (req: RemotingCommand) =>
           createResponse(req, ResponseCode.SUCCESS, undefined, undefined, Buffer.from(`{"properties":{"clientId":"${req.extFields!.clientId}"}}`))],
