@@ -111,6 +111,11 @@ export class Supervisor extends EventEmitter {
     const e = this.entry(name);
     if (e.state === 'running' || e.state === 'starting') return;
     const { spec } = e;
+    const host = spec.host ?? '127.0.0.1';
+    // Readiness is "the port accepts": make sure it is not some other process's port already.
+    if (spec.readyPort !== undefined && (await portAccepts(host, spec.readyPort))) {
+      throw new NodeStartError(name, `${name} cannot start: ${host}:${spec.readyPort} is already in use by another process`);
+    }
     e.log = createWriteStream(e.status.logFile, { flags: 'a' });
     e.log.write(`--- ${new Date().toISOString()} starting ${spec.name}: rocketdeck ${spec.args.join(' ')}\n`);
     const child = spawn(process.execPath, [CLI_BIN, ...spec.args], {
@@ -133,7 +138,6 @@ export class Supervisor extends EventEmitter {
       });
     });
     const deadline = Date.now() + (spec.readyTimeoutSec ?? 30) * 1000;
-    const host = spec.host ?? '127.0.0.1';
     for (;;) {
       if (e.child !== child || child.exitCode !== null || child.signalCode !== null) {
         throw new NodeStartError(name, `${name} exited (code ${child.exitCode}) before it was ready; see ${e.status.logFile}`);

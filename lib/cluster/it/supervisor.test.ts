@@ -63,4 +63,21 @@ describe('supervisor', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test('a port another process already holds fails start instead of looking ready', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rd-sup-'));
+    const sup = new Supervisor(join(dir, 'logs'));
+    const squatter = createServer();
+    await new Promise<void>((r) => squatter.listen(0, '127.0.0.1', r));
+    const port = (squatter.address() as { port: number }).port;
+    try {
+      sup.add({ name: 'ns', role: 'namesrv', args: ['namesrv', '--port', String(port), '--data-dir', join(dir, 'ns')], readyPort: port });
+      await assert.rejects(sup.start('ns'), /already in use/);
+      assert.equal(sup.status()[0]!.pid, undefined, 'nothing was spawned');
+    } finally {
+      squatter.close();
+      await sup.stopAll();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

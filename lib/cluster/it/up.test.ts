@@ -1,0 +1,83 @@
+// `rocketdeck up --no-console` as a real process: all nodes start, `rocketdeck node` stops and starts one, SIGTERM stops all.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI_BIN, portAccepts, type NodeStatus } from '../supervisor.ts';
+import { planTopology } from '../topology.ts';
+
+async function freeBasePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20000 + Math.floor(Math.random() * 20000);
+    const t = planTopology({ dir: '/x', basePort: base, withConsole: false });
+    const ports = [...t.namesrvPorts, ...t.brokers.flatMap((b) => [b.listenPort, b.haListenPort])];
+    const busy = await Promise.all(ports.map((p) => portAccepts('127.0.0.1', p, 200)));
+    if (!busy.some(Boolean)) return base;
+  }
+  throw new Error('no free port range found');
+}
+
+const cli = (...args: string[]) => spawnSync(process.execPath, [CLI_BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+
+describe('rocketdeck up', () => {
+  test('starts the local cluster, acts on one node, and stops everything on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rd-up-'));
+    const base = await freeBasePort();
+    const up = spawn(process.execPath, [CLI_BIN, 'up', '--dir', dir, '--base-port', String(base), '--no-console', '--json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    up.stdout.on('data', (c) => (stdout += c));
+    up.stderr.on('data', (c) => (stderr += c));
+    const exited = new Promise<number | null>((r) => up.once('exit', (code) => r(code)));
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!stdout.includes('\n') && Date.now() < deadline && up.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(stdout.includes('\n'), `up printed no summary; stderr: ${stderr.slice(-2000)}`);
+      const summary = JSON.parse(stdout.split('\n')[0]!);
+      assert.equal(summary.namesrvAddr, `127.0.0.1:${base};127.0.0.1:${base + 1}`);
+      assert.deepEqual(
+        summary.brokers.map((b: { name: string; role: string }) => `${b.name}:${b.role}`),
+        ['broker-a-master:SYNC_MASTER', 'broker-a-slave:SLAVE', 'broker-b-master:ASYNC_MASTER', 'broker-b-slave:SLAVE'],
+      );
+      assert.ok(summary.readyMs < 15_000, `ready in ${summary.readyMs} ms`);
+
+      const list = cli('node', 'list', '--dir', dir, '--json');
+      assert.equal(list.status, 0, list.stderr);
+      const nodes = JSON.parse(list.stdout) as NodeStatus[];
+      assert.deepEqual(nodes.map((n) => n.name), ['namesrv-1', 'namesrv-2', 'broker-a-master', 'broker-a-slave', 'broker-b-master', 'broker-b-slave', 'traffic']);
+      assert.ok(nodes.every((n) => n.state === 'running'), JSON.stringify(nodes));
+
+      const slave = summary.brokers[1];
+      const stop = cli('node', 'stop', 'broker-a-slave', '--dir', dir, '--json');
+      assert.equal(stop.status, 0, stop.stderr);
+      assert.equal(JSON.parse(stop.stdout).state, 'stopped');
+      assert.equal(await portAccepts('127.0.0.1', Number(slave.addr.split(':')[1])), false);
+      const start = cli('node', 'start', 'broker-a-slave', '--dir', dir, '--json');
+      assert.equal(start.status, 0, start.stderr);
+      assert.equal(JSON.parse(start.stdout).state, 'running');
+
+      const unknown = cli('node', 'stop', 'nope', '--dir', dir);
+      assert.equal(unknown.status, 1);
+      assert.match(unknown.stderr, /no node named 'nope'/);
+
+      up.kill('SIGTERM');
+      assert.equal(await exited, 0, stderr.slice(-2000));
+      for (const n of nodes) {
+        if (n.port) assert.equal(await portAccepts('127.0.0.1', n.port), false, `${n.name} still listening`);
+      }
+      const after = cli('node', 'list', '--dir', dir);
+      assert.equal(after.status, 1);
+      assert.match(after.stderr, /no running cluster/);
+    } finally {
+      if (up.exitCode === null) {
+        up.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
