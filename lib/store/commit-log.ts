@@ -78,6 +78,7 @@ export class CommitLog {
   private sealScheduled = false;
   private failing = false;
   private flushing: Promise<number> | null = null;
+  private flushingTarget = 0;
   private readonly maxParallelWrites: number;
 
   constructor(cfg: MessageStoreConfig, events: CommitLogEvents) {
@@ -330,22 +331,28 @@ export class CommitLog {
   }
 
   /**
-   * fdatasync of all written data; concurrent callers share one flush. Returns the offset now durable.
+   * fdatasync of all data written so far; callers whose data an in-flight flush covers share it, later ones get
+   * the next flush. Returns the offset now durable.
    */
   flush(): Promise<number> {
-    if (this.flushing) return this.flushing;
+    const want = this.writtenOffset;
+    if (this.flushing) {
+      if (this.flushingTarget >= want) return this.flushing;
+      const again = (): Promise<number> => this.flush();
+      return this.flushing.then(again, again);
+    }
     const run = (async () => {
       try {
-        const target = this.writtenOffset;
-        if (target > this.flushedOffset) {
+        if (want > this.flushedOffset) {
           await this.mfq.flush();
-          if (target > this.flushedOffset) this.flushedOffset = target;
+          if (want > this.flushedOffset) this.flushedOffset = want;
         }
         return this.flushedOffset;
       } finally {
         this.flushing = null;
       }
     })();
+    this.flushingTarget = want;
     this.flushing = run;
     return run;
   }

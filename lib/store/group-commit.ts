@@ -85,6 +85,7 @@ export class GroupCommit {
     }
   }
 
+  /** The timer keeps the process alive while appends wait: they must be answered. */
   private arm(): void {
     if (this.timer || this.head >= this.queue.length) return;
     const delay = Math.max(1, this.queue[this.head]!.deadline - Date.now());
@@ -93,7 +94,6 @@ export class GroupCommit {
       this.expire();
       this.arm();
     }, delay);
-    this.timer.unref();
   }
 
   /** Answers waiters whose deadline passed with FLUSH_DISK_TIMEOUT. Waiters are in deadline order. */

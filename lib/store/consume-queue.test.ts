@@ -1,0 +1,96 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { setLogLevel } from '../common/log.ts';
+import { ConsumeQueue, type CqPut } from './consume-queue.ts';
+import { removeDir, tempStoreDir } from './store-test-util.ts';
+
+setLogLevel('error');
+
+const FILE = 10 * 20; // 10 entries per file
+const puts = (from: number, n: number, phyStart = from * 100): CqPut[] =>
+  Array.from({ length: n }, (_, i) => ({ queueOffset: from + i, commitLogOffset: phyStart + i * 100, msgSize: 100, tagsCode: from + i - 5 }));
+
+describe('ConsumeQueue', () => {
+  const dirs: string[] = [];
+  after(() => dirs.forEach(removeDir));
+  const open = (root?: string): ConsumeQueue => {
+    const dir = root ?? tempStoreDir();
+    if (!root) dirs.push(dir);
+    const cq = new ConsumeQueue(dir, 'T', 0, FILE);
+    cq.load();
+    cq.recover();
+    return cq;
+  };
+
+  test('entries cross file boundaries and read back, including negative tags codes', async () => {
+    const cq = open();
+    cq.putMessagePositionInfos(puts(0, 25));
+    assert.equal(cq.getMaxOffsetInQueue(), 25);
+    assert.equal(fs.readdirSync(cq.storePath).length, 3);
+    assert.deepEqual(cq.getUnitSync(13), { queueOffset: 13, commitLogOffset: 1300, size: 100, tagsCode: 8 });
+    assert.equal(cq.getUnitSync(2)!.tagsCode, -3);
+    const e = await cq.getEntries(8, 100);
+    assert.equal(e.length, 2 * 20, 'a read stops at the end of its file');
+    assert.equal(cq.rollNextFile(8), 10);
+    assert.equal(cq.maxPhysicOffset, 2500);
+  });
+
+  test('recover finds the end after reopening; a replayed entry is skipped, a gap is filled with blanks', () => {
+    const dir = tempStoreDir();
+    dirs.push(dir);
+    const a = open(dir);
+    a.putMessagePositionInfos(puts(0, 17));
+    a.shutdown();
+    const b = open(dir);
+    assert.equal(b.getMaxOffsetInQueue(), 17);
+    assert.equal(b.maxPhysicOffset, 1700);
+    b.putMessagePositionInfos(puts(15, 4)); // 15, 16 already there, 17 and 18 are new
+    assert.equal(b.getMaxOffsetInQueue(), 19);
+    b.putMessagePositionInfos(puts(21, 1));
+    assert.equal(b.getMaxOffsetInQueue(), 22);
+    assert.equal(b.getUnitSync(20)!.size, 0x7fffffff);
+  });
+
+  test('a new queue starting past 0 begins at its file and its min offset is its first entry', () => {
+    const cq = open();
+    cq.putMessagePositionInfos(puts(33, 3));
+    assert.equal(cq.getMinOffsetInQueue(), 33);
+    assert.equal(cq.getMaxOffsetInQueue(), 36);
+    assert.deepEqual(fs.readdirSync(cq.storePath), [String(30 * 20).padStart(20, '0')]);
+  });
+
+  test('truncateDirtyLogicFiles drops entries beyond the commit log end', () => {
+    const cq = open();
+    cq.putMessagePositionInfos(puts(0, 25));
+    cq.truncateDirtyLogicFiles(1250); // entries whose end passes 1250
+    assert.equal(cq.getMaxOffsetInQueue(), 12);
+    assert.equal(cq.maxPhysicOffset, 1200);
+    assert.equal(fs.readdirSync(cq.storePath).length, 2);
+    cq.putMessagePositionInfos(puts(12, 1));
+    assert.equal(cq.getMaxOffsetInQueue(), 13);
+  });
+
+  test('deleteExpiredFile removes files behind the commit log min offset and corrects the min offset', () => {
+    const cq = open();
+    cq.putMessagePositionInfos(puts(0, 35));
+    assert.equal(cq.deleteExpiredFile(2150), 2);
+    assert.equal(cq.getMinOffsetInQueue(), 22, 'first entry at or after 2150 is 2200');
+    assert.equal(fs.readdirSync(cq.storePath).length, 2);
+    assert.equal(path.basename(cq.mfq.getFirstMappedFile()!.fileName), String(20 * 20).padStart(20, '0'));
+  });
+
+  test('offset by store time: LOWER and UPPER boundaries', async () => {
+    const cq = open();
+    cq.putMessagePositionInfos(puts(0, 20));
+    const timeOf = async (phy: number) => 1000 + Math.floor(phy / 100 / 2) * 10; // two messages per 10 ms step
+    assert.equal(await cq.getOffsetInQueueByTime(1030, 'LOWER', timeOf), 6);
+    assert.equal(await cq.getOffsetInQueueByTime(1030, 'UPPER', timeOf), 7);
+    assert.equal(await cq.getOffsetInQueueByTime(1035, 'LOWER', timeOf), 8);
+    assert.equal(await cq.getOffsetInQueueByTime(1035, 'UPPER', timeOf), 7);
+    assert.equal(await cq.getOffsetInQueueByTime(0, 'LOWER', timeOf), 0);
+    assert.equal(await cq.getOffsetInQueueByTime(99999, 'LOWER', timeOf), 20);
+    assert.equal(await cq.getOffsetInQueueByTime(99999, 'UPPER', timeOf), 19);
+  });
+});
