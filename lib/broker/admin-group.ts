@@ -1,17 +1,15 @@
 // Consumer group admin: UPDATE_AND_CREATE_SUBSCRIPTIONGROUP (200), GET_ALL_SUBSCRIPTIONGROUP_CONFIG (201),
 // DELETE_SUBSCRIPTIONGROUP (207), GET_CONSUMER_CONNECTION_LIST (203), GET_PRODUCER_CONNECTION_LIST (204),
-// GET_CONSUME_STATS (208), QUERY_TOPIC_CONSUME_BY_WHO (300), GET_ALL_CONSUMER_OFFSET (43), GET_ALL_DELAY_OFFSET (45).
+// QUERY_TOPIC_CONSUME_BY_WHO (300), GET_ALL_CONSUMER_OFFSET (43), GET_ALL_DELAY_OFFSET (45).
 
 import { ResponseCode } from '../protocol/codes.ts';
 import { validateGroup } from '../protocol/constants.ts';
 import { encodeConsumerConnection, encodeProducerConnection, type Connection } from '../protocol/bodies/consumer.ts';
 import { encodeConsumerOffsetSerializeWrapper, encodeDelayOffsetSerializeWrapper } from '../protocol/bodies/offsets.ts';
-import type { MessageQueue } from '../protocol/bodies/read.ts';
-import { encodeConsumeStats, encodeGroupList, type OffsetWrapper } from '../protocol/bodies/stats.ts';
+import { encodeGroupList } from '../protocol/bodies/stats.ts';
 import { decodeSubscriptionGroupConfig, encodeSubscriptionGroupWrapper } from '../protocol/bodies/subscription-group.ts';
 import {
   DeleteSubscriptionGroupRequestHeader,
-  GetConsumeStatsRequestHeader,
   GetConsumerConnectionListRequestHeader,
   GetProducerConnectionListRequestHeader,
   QueryTopicConsumeByWhoRequestHeader,
@@ -74,34 +72,6 @@ export function handleGetProducerConnectionList(ctx: BrokerContext, req: Remotin
   const conns = ctx.producers.getConnections(h.producerGroup);
   if (conns.length === 0) return createResponse(req, ResponseCode.SYSTEM_ERROR, `the producer group[${h.producerGroup}] not exist`);
   return ok(req, encodeProducerConnection({ connectionSet: conns.map(connectionOf) }));
-}
-
-export async function handleGetConsumeStats(ctx: BrokerContext, req: RemotingCommand): Promise<RemotingCommand> {
-  const h = decodeHeader(GetConsumeStatsRequestHeader, req.extFields);
-  const group = h.consumerGroup;
-  const topics = h.topic?.trim() ? [h.topic] : [...ctx.offsets.whichTopicByConsumer(group)];
-  const brokerName = ctx.config().brokerName;
-  const offsetTable: Array<[MessageQueue, OffsetWrapper]> = [];
-  let consumeTps = 0;
-  const g = ctx.consumers.getConsumerGroupInfo(group);
-  for (const topic of topics) {
-    const tc = ctx.topics.selectTopicConfig(topic);
-    if (!tc) continue;
-    // An online group that no longer subscribes to the topic is left out.
-    if (g && g.subscriptionTable.size > 0 && !g.subscriptionTable.has(topic)) continue;
-    for (let i = 0; i < tc.readQueueNums; i++) {
-      const brokerOffset = Math.max(0, ctx.store.getMaxOffsetInQueue(topic, i));
-      const consumerOffset = Math.max(0, ctx.offsets.queryOffset(group, topic, i));
-      let lastTimestamp = 0;
-      if (consumerOffset > 0) {
-        const t = await ctx.store.getMessageStoreTimeStamp(topic, i, consumerOffset - 1);
-        if (t > 0) lastTimestamp = t;
-      }
-      offsetTable.push([{ topic, brokerName, queueId: i }, { brokerOffset, consumerOffset, lastTimestamp }]);
-    }
-    consumeTps += ctx.stats.consumeTps(topic, group);
-  }
-  return ok(req, encodeConsumeStats({ offsetTable, consumeTps }));
 }
 
 export function handleQueryTopicConsumeByWho(ctx: BrokerContext, req: RemotingCommand): RemotingCommand {

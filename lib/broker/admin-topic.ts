@@ -63,6 +63,7 @@ export function handleDeleteTopic(ctx: BrokerContext, req: RemotingCommand, conn
   ctx.log.info('delete_topic', { topic: h.topic, remoteAddr: conn.remoteAddr });
   if (ctx.topics.deleteTopicConfig(h.topic)) {
     ctx.store.deleteTopics([h.topic]);
+    ctx.stats.items.removeTopic(h.topic);
     ctx.registerBrokerAll();
   }
   return ok(req);

@@ -8,12 +8,12 @@ import {
   handleGetAllConsumerOffset,
   handleGetAllDelayOffset,
   handleGetAllSubscriptionGroupConfig,
-  handleGetConsumeStats,
   handleGetConsumerConnectionList,
   handleGetProducerConnectionList,
   handleQueryTopicConsumeByWho,
   handleUpdateAndCreateSubscriptionGroup,
 } from './admin-group.ts';
+import { handleGetBrokerConsumeStats, handleGetConsumeStats, handleViewBrokerStatsData } from './admin-stats.ts';
 import {
   handleDeleteTopic,
   handleGetAllTopicConfig,
@@ -40,6 +40,8 @@ export function registerAdminProcessors(on: Register): void {
   on(C.GET_CONSUMER_CONNECTION_LIST, handleGetConsumerConnectionList);
   on(C.GET_PRODUCER_CONNECTION_LIST, handleGetProducerConnectionList);
   on(C.GET_CONSUME_STATS, handleGetConsumeStats);
+  on(C.GET_BROKER_CONSUME_STATS, handleGetBrokerConsumeStats);
+  on(C.VIEW_BROKER_STATS_DATA, handleViewBrokerStatsData);
   on(C.QUERY_TOPIC_CONSUME_BY_WHO, handleQueryTopicConsumeByWho);
   on(C.GET_ALL_CONSUMER_OFFSET, handleGetAllConsumerOffset);
   on(C.GET_ALL_DELAY_OFFSET, handleGetAllDelayOffset);

@@ -56,7 +56,7 @@ export class BrokerController {
   readonly consumers: ConsumerManager;
   readonly producers: ProducerManager;
   readonly locks = new RebalanceLockManager();
-  readonly stats = new BrokerStats();
+  readonly stats = new BrokerStats(Date.now, () => this.cfg.brokerClusterName);
   readonly pullHold: PullRequestHoldService;
   private registration!: NamesrvRegistration;
   private store!: StoreAdapter;

@@ -71,6 +71,9 @@ export async function handleConsumerSendMsgBack(ctx: BrokerContext, req: Remotin
     storeHost: msg.storeHost,
     reconsumeTimes: msg.reconsumeTimes + 1,
   });
-  if (r.appendResult) return ok(req);
+  if (r.appendResult) {
+    ctx.stats.incSendBack(h.group, props[MessageConst.PROPERTY_RETRY_TOPIC] ?? msg.topic);
+    return ok(req);
+  }
   return createResponse(req, ResponseCode.SYSTEM_ERROR, r.status);
 }

@@ -1,6 +1,9 @@
 // Broker traffic counters (the parts of RocketMQ's BrokerStatsManager, BrokerStats and StoreStatsService that
 // GET_BROKER_RUNTIME_INFO and GET_CONSUME_STATS report): message totals, per topic and per group counts, and TPS
-// over 10 s / 60 s / 600 s windows from one sample per second. Counting is a few additions per request.
+// over 10 s / 60 s / 600 s windows from one sample per second, and the keyed items VIEW_BROKER_STATS_DATA reads.
+// Counting is a few additions per request.
+
+import { StatsItems, StatsName } from './stats-items.ts';
 
 /** One per-second sample of the running totals. */
 interface Sample {
@@ -40,8 +43,15 @@ export class BrokerStats {
   private readonly latencies: number[] = [];
   private readonly latencyHistogram = new Array<number>(LATENCY_BUCKETS.length).fill(0);
 
-  constructor(private readonly now: () => number = Date.now) {
+  /** Keyed minute/hour/day items (TOPIC_PUT_NUMS@topic, GROUP_GET_NUMS@topic@group, ...). */
+  readonly items: StatsItems;
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly clusterName: () => string = () => 'DefaultCluster',
+  ) {
     this.bootTimestamp = now();
+    this.items = new StatsItems(now);
     this.sample();
   }
 
@@ -57,6 +67,9 @@ export class BrokerStats {
     while (latencyMs > LATENCY_BUCKETS[b]![0]) b++;
     this.latencyHistogram[b]!++;
     if (this.latencies.length < 100_000) this.latencies.push(latencyMs);
+    this.items.add(StatsName.TOPIC_PUT_NUMS, topic, nums);
+    this.items.add(StatsName.TOPIC_PUT_SIZE, topic, size);
+    this.items.add(StatsName.BROKER_PUT_NUMS, this.clusterName(), nums);
   }
 
   incPutFailed(): void {
@@ -72,6 +85,14 @@ export class BrokerStats {
     if (!g) this.groupGet.set(key, (g = { nums: 0, size: 0 }));
     g.nums += nums;
     g.size += size;
+    this.items.add(StatsName.GROUP_GET_NUMS, key, nums);
+    this.items.add(StatsName.GROUP_GET_SIZE, key, size);
+    this.items.add(StatsName.BROKER_GET_NUMS, this.clusterName(), nums);
+  }
+
+  /** A consumer sent a message back for retry (SNDBCK_PUT_NUMS@topic@group). */
+  incSendBack(group: string, topic: string): void {
+    this.items.add(StatsName.SNDBCK_PUT_NUMS, `${topic}@${group}`, 1);
   }
 
   incGetMiss(): void {
@@ -85,6 +106,7 @@ export class BrokerStats {
   /** Takes the per-second sample; the broker calls it every second. */
   sample(): void {
     const t = this.now();
+    this.items.sample();
     this.samples.push({ t, put: this.putNums, getFound: this.getFoundTimes, getMiss: this.getMissTimes, getTransferred: this.getNums });
     if (this.samples.length > MAX_SAMPLES) this.samples.shift();
     for (const [key, g] of this.groupGet) {

@@ -68,6 +68,8 @@ export class FrameConnection {
 const MAP_FIELDS = new Set([
   'offsetTable', 'topicConfigTable', 'subscriptionGroupTable', 'subscriptionTable', 'table', 'mqTable', 'statusTable',
   'properties', 'consumerTable', 'brokerAddrs', 'attributes', 'forbiddenTable',
+  // a list of single-entry maps group -> stats
+  'consumeStatsList',
 ]);
 
 type ShapeOf = { kind: 'scalar'; type: string } | { kind: 'array'; of?: ShapeOf } | { kind: 'map'; key?: string; of?: ShapeOf } | { kind: 'bean'; fields: Map<string, ShapeOf> };
@@ -79,7 +81,8 @@ function scalarType(v: FJValue): string {
 }
 
 export function shapeOf(v: FJValue, field?: string): ShapeOf {
-  if (Array.isArray(v)) return { kind: 'array', of: v.length > 0 ? shapeOf(v[0]!) : undefined };
+  // Elements of an array take the array's field name (a list of maps is compared as maps).
+  if (Array.isArray(v)) return { kind: 'array', of: v.length > 0 ? shapeOf(v[0]!, field) : undefined };
   if (v instanceof FJObject) {
     const nonStringKey = v.entries.some(([k]) => typeof k !== 'string');
     if ((field !== undefined && MAP_FIELDS.has(field)) || nonStringKey) {
