@@ -202,7 +202,7 @@ describe('broker process: produce, consume, clients, offsets', () => {
     }
   });
 
-  test('offsets committed by UPDATE_CONSUMER_OFFSET and on pulls survive a broker restart', async () => {
+  test('offsets committed by UPDATE_CONSUMER_OFFSET and on pulls survive a SIGTERM restart, which unregisters the broker', async () => {
     await c.updateOffset('it_offsets', TOPIC, 0, 42);
     const pulled = await c.pull('it_offsets', TOPIC, 1, 0, { commitOffset: 17 });
     assert.equal(pulled.code, ResponseCode.SUCCESS);
@@ -213,6 +213,8 @@ describe('broker process: produce, consume, clients, offsets', () => {
 
     await c.close();
     assert.equal(await broker.stop(), 0);
+    // SIGTERM unregisters from the nameserver (not just a dropped connection).
+    await waitFor('UNREGISTER_BROKER at the nameserver', () => ns.logs.some((l) => l.includes('"event":"broker_removed"') && l.includes('"reason":"unregistered"')));
     broker = await spawnBroker({ namesrv: ns.address, dir: broker.dir, port: broker.port });
     c = new TestClient(broker.address);
 
