@@ -36,7 +36,10 @@ interface AssignedQueue {
   consumeOffset: number;
   /** Set by seek*(): the next pull starts there. */
   seekOffset: number;
-  /** Bumped by seek*() and removal so results of pulls started before are thrown away. */
+  /**
+   * Bumped by seek*() and removal: the pull loop of an older version stops (its result is thrown away) and a
+   * seek starts a new loop at once instead of waiting for the long poll in flight.
+   */
   version: number;
   removed: boolean;
 }
@@ -289,6 +292,7 @@ export class LitePullConsumer implements ConsumerInner {
     aq.seekOffset = offset;
     aq.pq.clear();
     this.dropCached(aq);
+    this.schedulePull(aq, 0);
   }
 
   private dropCached(aq: AssignedQueue): void {
@@ -325,22 +329,22 @@ export class LitePullConsumer implements ConsumerInner {
     return computePullFromWhere(this.instance!, this.store!, mq, this.consumeFromWhere, this.opts.consumeTimestamp);
   }
 
-  private schedulePull(aq: AssignedQueue, delayMs: number): void {
-    if (this.state !== 'RUNNING' || aq.removed) return;
-    if (delayMs <= 0) setImmediate(() => void this.pullOnce(aq));
-    else this.timers.after(delayMs, () => void this.pullOnce(aq));
+  /** Schedules the next step of the queue's current pull loop (the loop of its current version). */
+  private schedulePull(aq: AssignedQueue, delayMs: number, version = aq.version): void {
+    if (this.state !== 'RUNNING' || aq.removed || version !== aq.version) return;
+    if (delayMs <= 0) setImmediate(() => void this.pullOnce(aq, version));
+    else this.timers.after(delayMs, () => void this.pullOnce(aq, version));
   }
 
   /** One step of a queue's PullTaskImpl. */
-  private async pullOnce(aq: AssignedQueue): Promise<void> {
-    if (this.state !== 'RUNNING' || aq.removed) return;
+  private async pullOnce(aq: AssignedQueue, version: number): Promise<void> {
+    if (this.state !== 'RUNNING' || aq.removed || version !== aq.version) return;
     const pq = aq.pq;
-    if (aq.paused) return this.schedulePull(aq, DELAY_WHEN_PAUSE);
+    if (aq.paused) return this.schedulePull(aq, DELAY_WHEN_PAUSE, version);
     if (this.cachedCount > this.opts.pullThresholdForAll || pq.msgCount > this.opts.pullThresholdForQueue ||
       pq.msgSize / MiB > this.opts.pullThresholdSizeForQueue || pq.getMaxSpan() > this.opts.consumeMaxSpan) {
-      return this.schedulePull(aq, DELAY_WHEN_FLOW_CONTROL);
+      return this.schedulePull(aq, DELAY_WHEN_FLOW_CONTROL, version);
     }
-    const version = aq.version;
     let offset: number;
     try {
       if (aq.seekOffset !== -1) {
@@ -352,7 +356,7 @@ export class LitePullConsumer implements ConsumerInner {
       }
     } catch (err) {
       this.logger.warn('lite_pull_offset_failed', { group: this.group, topic: aq.mq.topic, queueId: aq.mq.queueId, error: err });
-      return this.schedulePull(aq, DELAY_ON_EXCEPTION);
+      return this.schedulePull(aq, DELAY_ON_EXCEPTION, version);
     }
     const sub = this.mode === 'SUBSCRIBE' ? this.subs.get(aq.mq.topic) : buildSubscriptionData(aq.mq.topic, '*');
     if (!sub) return;
@@ -369,7 +373,7 @@ export class LitePullConsumer implements ConsumerInner {
         brokerSuspendMaxTimeMillis: this.opts.brokerSuspendMaxTimeMillis,
         timeoutMillis: this.opts.consumerTimeoutMillisWhenSuspend,
       });
-      if (this.state !== 'RUNNING' || aq.removed || version !== aq.version) return this.schedulePull(aq, 0);
+      if (this.state !== 'RUNNING' || aq.removed || version !== aq.version) return;
       const msgs = this.pullApi!.processPullResult(aq.mq, result, sub);
       if (result.pullStatus === 'OFFSET_ILLEGAL') this.logger.warn('lite_pull_offset_illegal', { group: this.group, topic: aq.mq.topic, queueId: aq.mq.queueId, offset, nextBeginOffset: result.nextBeginOffset });
       aq.pullOffset = result.nextBeginOffset;
@@ -379,12 +383,12 @@ export class LitePullConsumer implements ConsumerInner {
         this.cachedCount += msgs.length;
         for (const w of [...this.waiters]) w();
       }
-      this.schedulePull(aq, 0);
+      this.schedulePull(aq, 0, version);
     } catch (err) {
       if (this.state !== 'RUNNING') return;
       this.logger.warn('lite_pull_failed', { group: this.group, topic: aq.mq.topic, brokerName: aq.mq.brokerName, queueId: aq.mq.queueId, error: err });
       void this.instance!.updateTopicRouteInfoFromNameServer(aq.mq.topic).catch(() => false);
-      this.schedulePull(aq, DELAY_ON_EXCEPTION);
+      this.schedulePull(aq, DELAY_ON_EXCEPTION, version);
     }
   }
 
