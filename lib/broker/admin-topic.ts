@@ -64,6 +64,7 @@ export function handleDeleteTopic(ctx: BrokerContext, req: RemotingCommand, conn
   if (ctx.topics.deleteTopicConfig(h.topic)) {
     ctx.store.deleteTopics([h.topic]);
     ctx.stats.items.removeTopic(h.topic);
+    ctx.offsets.removeTopic(h.topic);
     ctx.registerBrokerAll();
   }
   return ok(req);

@@ -224,6 +224,8 @@ export class BrokerController {
     }
     const next = validateBrokerConfig(applyBrokerProperties(this.cfg, entries));
     const levelsChanged = next.messageDelayLevel !== this.cfg.messageDelayLevel;
+    // Nameservers only re-read topic permissions when the data version moves.
+    if (next.brokerPermission !== this.cfg.brokerPermission) this.topics.bumpDataVersion();
     this.cfg = next;
     if (levelsChanged) this.schedule.reloadLevels();
     this.log.info('config_updated', { keys: entries.map((e) => e.key) });

@@ -172,6 +172,12 @@ export class TopicConfigManager {
     this.log.info(old ? 'topic_updated' : 'topic_created', { topic: tc.topicName, readQueueNums: tc.readQueueNums, writeQueueNums: tc.writeQueueNums, perm: tc.perm });
   }
 
+  /** A change outside the table that the nameservers must take (the broker's own permission). */
+  bumpDataVersion(): void {
+    this.version = nextDataVersion(this.version);
+    void this.writer.persist();
+  }
+
   deleteTopicConfig(topic: string): boolean {
     if (!this.table.delete(topic)) return false;
     this.version = nextDataVersion(this.version);

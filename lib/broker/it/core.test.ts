@@ -49,7 +49,7 @@ describe('broker process: produce, consume, clients, offsets', () => {
 
   before(async () => {
     ns = await spawnNamesrv();
-    broker = await spawnBroker({ namesrv: ns.address });
+    broker = await spawnBroker({ namesrv: ns.address, props: { maxMessageSize: 65536 } });
     c = new TestClient(broker.address);
   });
 
@@ -215,7 +215,7 @@ describe('broker process: produce, consume, clients, offsets', () => {
     assert.equal(await broker.stop(), 0);
     // SIGTERM unregisters from the nameserver (not just a dropped connection).
     await waitFor('UNREGISTER_BROKER at the nameserver', () => ns.logs.some((l) => l.includes('"event":"broker_removed"') && l.includes('"reason":"unregistered"')));
-    broker = await spawnBroker({ namesrv: ns.address, dir: broker.dir, port: broker.port });
+    broker = await spawnBroker({ namesrv: ns.address, dir: broker.dir, port: broker.port, props: { maxMessageSize: 65536 } });
     c = new TestClient(broker.address);
 
     assert.equal((await c.queryOffset('it_offsets', TOPIC, 0)).extFields!.offset, '42');
@@ -235,9 +235,28 @@ describe('broker process: produce, consume, clients, offsets', () => {
     assert.match(badNumber.remark!, /queueId/);
   });
 
-  test('sends to a read-only topic are refused with NO_PERMISSION', async () => {
+  test('sends to a read-only topic get NO_PERMISSION, oversized bodies MESSAGE_ILLEGAL, bad topic names INVALID_PARAMETER', async () => {
     await c.createTopic('ItReadOnly', 2, 4);
-    const res = await c.send('ItReadOnly', 'x', { queueId: 0 });
-    assert.equal(res.code, ResponseCode.NO_PERMISSION);
+    assert.equal((await c.send('ItReadOnly', 'x', { queueId: 0 })).code, ResponseCode.NO_PERMISSION);
+    const big = await c.send(TOPIC, Buffer.alloc(65537), { queueId: 0 });
+    assert.equal(big.code, ResponseCode.MESSAGE_ILLEGAL);
+    assert.match(big.remark!, /65536B/);
+    assert.equal((await c.send('bad topic!', 'x')).code, ResponseCode.INVALID_PARAMETER);
+    assert.equal((await c.send('SCHEDULE_TOPIC_XXXX', 'x')).code, ResponseCode.NO_PERMISSION);
+  });
+
+  test('a send to an unknown topic creates it from TBW102 and registers it with the nameserver', async () => {
+    const res = await c.send('ItAutoCreated', 'x', { queueId: 0 });
+    assert.equal(res.code, ResponseCode.SUCCESS);
+    const admin = new TestClient(ns.address);
+    try {
+      const route = await waitFor('route of the auto-created topic', async () => {
+        const r = await admin.call(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'ItAutoCreated' });
+        return r.code === ResponseCode.SUCCESS ? JSON.parse(r.body!.toString('utf8')) : undefined;
+      });
+      assert.equal(route.queueDatas[0].writeQueueNums, 4);
+    } finally {
+      await admin.close();
+    }
   });
 });
