@@ -61,7 +61,8 @@ export async function handleGetBrokerRuntimeInfo(ctx: BrokerContext, req: Remoti
   put('getFoundTps', st.tps('getFound'));
   put('getMissTps', st.tps('getMiss'));
   put('getTransferedTps', st.tps('getTransferred'));
-  put('getTotalTps', st.tps('getFound', 'getMiss'));
+  // getTotalTps is always three numbers (RocketMQ adds found + miss rates, 0 for a window not yet covered).
+  put('getTotalTps', st.tps('getFound', 'getMiss').split(' ').map((x) => x || '0.0').join(' '));
   put('putMessageTimesTotal', s.putMessageTimesTotal);
   put('putMessageSizeTotal', s.putMessageSizeTotal);
   put('putMessageFailedTimes', s.putMessageFailedTimes);

@@ -7,6 +7,7 @@ import {
   applyBrokerProperties,
   brokerConfigBlackList,
   BrokerConfigError,
+  parseDelayLevels,
   validateBrokerConfig,
   type BrokerConfig,
 } from '../cluster/broker-config.ts';
@@ -109,12 +110,15 @@ export class BrokerController {
     this.offsets.load();
     const schedulePath = configPaths(c.store.storePathRootDir).delayOffset;
     let schedule: ScheduleMessageService | undefined;
+    const startLevels = parseDelayLevels(c.messageDelayLevel);
     const raw = await MessageStore.open(c.store, {
-      // Scheduled messages are indexed by when they are due, as RocketMQ's consume queue has them.
+      // Scheduled messages are indexed by when they are due, as RocketMQ's consume queue has them (recovery
+      // rebuilds queues before the schedule service exists, hence the levels read at start).
       tagsCodeCalculator: (topic, props, storeTimestamp) => {
-        if (topic === TopicValidator.RMQ_SYS_SCHEDULE_TOPIC && schedule) {
+        if (topic === TopicValidator.RMQ_SYS_SCHEDULE_TOPIC) {
           const level = parseInt(props[MessageConst.PROPERTY_DELAY_TIME_LEVEL] ?? '0', 10);
-          if (level > 0) return schedule.deliverTimestamp(level, storeTimestamp);
+          if (level > 0 && schedule) return schedule.deliverTimestamp(level, storeTimestamp);
+          if (level > 0) return storeTimestamp + startLevels[Math.min(level, startLevels.length) - 1]!;
         }
         const tags = props[MessageConst.PROPERTY_TAGS];
         return tags ? tagsHashCode(tags) : 0;
