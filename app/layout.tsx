@@ -1,25 +1,33 @@
-// Root layout of the RocketDeck console: navigation, theme and the react-query provider.
+// Root layout of the RocketDeck console: sidebar navigation, header bar, theme and the client providers.
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
-import { Nav } from '@/components/nav';
+import { Nav } from '@/components/shell/nav';
+import { Header } from '@/components/shell/header';
 import { Providers } from '@/components/providers';
+import { THEME_SCRIPT } from '@/components/theme';
 import './globals.css';
 
 export const metadata: Metadata = {
-  title: 'RocketDeck',
+  title: { default: 'RocketDeck', template: '%s · RocketDeck' },
   description: 'Run, watch and operate RocketMQ clusters',
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+      </head>
       <body className="min-h-screen bg-zinc-50 text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
         <Providers>
           <div className="flex min-h-screen">
-            <aside className="w-56 shrink-0 border-r border-zinc-200 bg-zinc-100 dark:border-zinc-800 dark:bg-zinc-900">
+            <aside className="sticky top-0 hidden h-screen w-52 shrink-0 overflow-y-auto border-r border-zinc-200 bg-zinc-100/70 md:block dark:border-zinc-800 dark:bg-zinc-900/60">
               <Nav />
             </aside>
-            <main className="flex-1 p-6">{children}</main>
+            <div className="flex min-w-0 flex-1 flex-col">
+              <Header />
+              <main className="mx-auto w-full max-w-[1600px] flex-1 px-5 py-5">{children}</main>
+            </div>
           </div>
         </Providers>
       </body>

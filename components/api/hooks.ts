@@ -1,0 +1,121 @@
+'use client';
+// Typed react-query hooks over the console API: polling at the chosen interval, keyed by the chosen cluster.
+
+import { keepPreviousData, useMutation, useQuery, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
+import { useCluster } from '@/components/cluster-context';
+import { usePollInterval } from '@/components/refresh';
+import { apiFetch, seg, type Query } from '@/components/api/client';
+import type {
+  AuditEntry, BrokerKVResult, ClusterAnswer, ClustersAnswer, GroupDetailAnswer, GroupRow, Health, HistoryAnswer, Me,
+  MessageConsumer, MessagesAnswer, OverviewAnswer, Page, TopicBrokerMapResult, TopicDetailAnswer, TopicRow,
+} from '@/components/api/types';
+
+export interface ApiQueryOptions {
+  query?: Query;
+  /** Poll at this multiple of the chosen interval; 0 = do not poll. */
+  pollFactor?: number;
+  enabled?: boolean;
+  /** Keep showing the previous answer while a new page or search loads. */
+  keepPrevious?: boolean;
+}
+
+export function useApi<T>(path: string, opts: ApiQueryOptions = {}): UseQueryResult<T, Error> {
+  const { cluster, ready } = useCluster();
+  const interval = usePollInterval(opts.pollFactor ?? 1);
+  return useQuery<T, Error>({
+    queryKey: ['api', cluster ?? '', path, opts.query ?? {}],
+    queryFn: ({ signal }) => apiFetch<T>(path, { query: opts.query, signal, cluster }),
+    enabled: ready && (opts.enabled ?? true),
+    refetchInterval: opts.pollFactor === 0 ? false : interval,
+    placeholderData: opts.keepPrevious ? keepPreviousData : undefined,
+  });
+}
+
+export const useHealth = () => useApi<Health>('/api/health', { pollFactor: 2 });
+export const useOverview = () => useApi<OverviewAnswer>('/api/overview');
+export const useClusterState = () => useApi<ClusterAnswer>('/api/cluster');
+export const useBrokerConfig = (brokerAddr: string | undefined) =>
+  useApi<BrokerKVResult>(`/api/brokers/${seg(brokerAddr ?? '')}/config`, { enabled: !!brokerAddr, pollFactor: 0 });
+
+export interface ListParams {
+  search?: string;
+  page?: number;
+  pageSize?: number;
+  sort?: string;
+  [key: string]: string | number | boolean | undefined;
+}
+
+export const useTopics = (params: ListParams) => useApi<Page<TopicRow>>('/api/topics', { query: params, keepPrevious: true });
+export const useTopicMap = () => useApi<TopicBrokerMapResult>('/api/topics/map', { pollFactor: 3 });
+export const useTopic = (topic: string, enabled = true) => useApi<TopicDetailAnswer>(`/api/topics/${seg(topic)}`, { enabled: enabled && topic !== '' });
+export const useGroups = (params: ListParams) => useApi<Page<GroupRow>>('/api/consumer-groups', { query: params, keepPrevious: true });
+export const useGroup = (group: string, enabled = true) => useApi<GroupDetailAnswer>(`/api/consumer-groups/${seg(group)}`, { enabled: enabled && group !== '' });
+
+export function useGroupHistory(group: string, metric: string, rangeMs: number) {
+  // the range end moves with each poll; the key holds only the range length so the chart keeps its data between polls
+  const { cluster, ready } = useCluster();
+  const interval = usePollInterval();
+  return useQuery<HistoryAnswer, Error>({
+    queryKey: ['api', cluster ?? '', `/api/consumer-groups/${group}/history`, { metric, rangeMs }],
+    queryFn: ({ signal }) => {
+      const to = Date.now();
+      return apiFetch<HistoryAnswer>(`/api/consumer-groups/${seg(group)}/history`, { query: { metric, from: to - rangeMs, to }, signal, cluster });
+    },
+    enabled: ready,
+    refetchInterval: interval,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useHistory(kind: string, name: string, metric: string, rangeMs: number, enabled = true) {
+  const { cluster, ready } = useCluster();
+  const interval = usePollInterval();
+  return useQuery<HistoryAnswer, Error>({
+    queryKey: ['api', cluster ?? '', `/api/history/${kind}/${name}`, { metric, rangeMs }],
+    queryFn: ({ signal }) => {
+      const to = Date.now();
+      return apiFetch<HistoryAnswer>(`/api/history/${seg(kind)}/${seg(name)}`, { query: { metric, from: to - rangeMs, to }, signal, cluster });
+    },
+    enabled: ready && enabled,
+    refetchInterval: interval,
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** A message search runs when asked (the form's submit), not on a timer. */
+export const useMessages = (query: Query | null) =>
+  useApi<MessagesAnswer>('/api/messages', { query: query ?? {}, enabled: query !== null, pollFactor: 0 });
+
+export const useMessageConsumers = (msgId: string | null, topic: string | undefined) =>
+  useApi<{ groups: MessageConsumer[]; errors?: unknown[] } | MessageConsumer[]>(`/api/messages/${seg(msgId ?? '')}/consumers`, {
+    query: { topic }, enabled: !!msgId, pollFactor: 0,
+  });
+
+export const useAudit = (limit: number, before?: number) =>
+  useApi<{ entries: AuditEntry[] }>('/api/audit', { query: { limit, before }, keepPrevious: true, pollFactor: 2 });
+
+export function useMe() {
+  return useQuery<Me, Error>({
+    queryKey: ['me'],
+    queryFn: () => apiFetch<Me>('/api/auth/me'),
+    staleTime: 60_000,
+    refetchInterval: 60_000,
+  });
+}
+
+export function useSavedClusters() {
+  return useQuery<ClustersAnswer, Error>({ queryKey: ['clusters'], queryFn: () => apiFetch<ClustersAnswer>('/api/clusters'), staleTime: 30_000 });
+}
+
+/** A mutating call; on success every cached answer is refetched so the pages show the change. */
+export function useApiMutation<TVars, TResult>(request: (vars: TVars, cluster: string | undefined) => { method: string; path: string; body?: unknown; query?: Query }) {
+  const qc = useQueryClient();
+  const { cluster } = useCluster();
+  return useMutation<TResult, Error, TVars>({
+    mutationFn: (vars) => {
+      const r = request(vars, cluster);
+      return apiFetch<TResult>(r.path, { method: r.method, body: r.body, query: r.query, cluster });
+    },
+    onSettled: () => qc.invalidateQueries({ queryKey: ['api'] }),
+  });
+}

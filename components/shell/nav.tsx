@@ -1,0 +1,69 @@
+'use client';
+// Sidebar navigation: one entry per page, the current one highlighted.
+
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+
+const ICONS: Record<string, string> = {
+  overview: 'M3 13h8V3H3v10zm0 8h8v-6H3v6zm10 0h8V11h-8v10zm0-18v6h8V3h-8z',
+  cluster: 'M4 5h16v4H4V5zm0 5h16v4H4v-4zm0 5h16v4H4v-4zM6 6.5h2v1H6v-1zm0 5h2v1H6v-1zm0 5h2v1H6v-1z',
+  topics: 'M4 6h16v2H4V6zm0 5h16v2H4v-2zm0 5h10v2H4v-2z',
+  map: 'M3 3h7v7H3V3zm11 0h7v7h-7V3zM3 14h7v7H3v-7zm11 0h7v7h-7v-7z',
+  groups: 'M16 11a3 3 0 100-6 3 3 0 000 6zm-8 0a3 3 0 100-6 3 3 0 000 6zm0 2c-2.7 0-8 1.3-8 4v2h16v-2c0-2.7-5.3-4-8-4zm8 0c-.3 0-.7 0-1.1.1 1.2.9 2.1 2.1 2.1 3.9v2h7v-2c0-2.7-5.3-4-8-4z',
+  messages: 'M20 4H4a2 2 0 00-2 2v12a2 2 0 002 2h16a2 2 0 002-2V6a2 2 0 00-2-2zm0 4l-8 5-8-5V6l8 5 8-5v2z',
+  actions: 'M13 2L3 14h7l-1 8 10-12h-7l1-8z',
+  audit: 'M14 2H6a2 2 0 00-2 2v16a2 2 0 002 2h12a2 2 0 002-2V8l-6-6zm-1 7V3.5L18.5 9H13zM8 13h8v2H8v-2zm0 4h8v2H8v-2z',
+};
+
+export const NAV_ITEMS = [
+  { href: '/', label: 'Overview', icon: 'overview' },
+  { href: '/cluster', label: 'Cluster', icon: 'cluster' },
+  { href: '/topics', label: 'Topics', icon: 'topics' },
+  { href: '/topics/map', label: 'Topic map', icon: 'map' },
+  { href: '/groups', label: 'Consumer groups', icon: 'groups' },
+  { href: '/messages', label: 'Messages', icon: 'messages' },
+  { href: '/actions', label: 'Actions', icon: 'actions' },
+  { href: '/audit', label: 'Audit log', icon: 'audit' },
+];
+
+function isActive(path: string, href: string): boolean {
+  if (href === '/') return path === '/';
+  if (href === '/topics') return path === '/topics' || (path.startsWith('/topics/') && !path.startsWith('/topics/map'));
+  return path === href || path.startsWith(`${href}/`);
+}
+
+export function Nav() {
+  const path = usePathname() ?? '/';
+  return (
+    <nav aria-label="Main" className="flex flex-col gap-0.5 px-3 py-4">
+      <Link href="/" className="mb-5 flex items-center gap-2 px-2 text-lg font-semibold tracking-tight">
+        <svg viewBox="0 0 24 24" className="h-6 w-6 text-orange-600" fill="currentColor" aria-hidden>
+          <path d="M12 2c3 2.5 4.5 6 4.5 10 0 1.6-.3 3.2-.8 4.6L18 19l-3 1-1.3-2h-3.4L9 20l-3-1 2.3-2.4A13 13 0 017.5 12c0-4 1.5-7.5 4.5-10zm0 6.5a1.8 1.8 0 100 3.6 1.8 1.8 0 000-3.6z" />
+        </svg>
+        <span>
+          <span className="text-orange-600">Rocket</span>Deck
+        </span>
+      </Link>
+      {NAV_ITEMS.map((item) => {
+        const active = isActive(path, item.href);
+        return (
+          <Link
+            key={item.href}
+            href={item.href}
+            aria-current={active ? 'page' : undefined}
+            className={`flex items-center gap-2.5 rounded-md px-2.5 py-1.5 text-sm ${
+              active
+                ? 'bg-orange-50 font-medium text-orange-700 dark:bg-orange-500/10 dark:text-orange-300'
+                : 'text-zinc-700 hover:bg-zinc-200/60 dark:text-zinc-300 dark:hover:bg-zinc-800'
+            }`}
+          >
+            <svg viewBox="0 0 24 24" className="h-4 w-4 shrink-0 opacity-80" fill="currentColor" aria-hidden>
+              <path d={ICONS[item.icon]} />
+            </svg>
+            {item.label}
+          </Link>
+        );
+      })}
+    </nav>
+  );
+}

@@ -1,0 +1,195 @@
+'use client';
+// Topic detail: route, per-queue offsets and last write, producers, consuming groups with lag; update, delete, test send.
+
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { useTopic } from '@/components/api/hooks';
+import type { ClientConnection, TopicConsumer, TopicDetailAnswer } from '@/components/api/types';
+import { fmtAgo, fmtDuration, fmtNum, fmtRate, fmtTime, permText } from '@/components/format';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { Card, PageHeader, Stat } from '@/components/ui/card';
+import { Dialog } from '@/components/ui/dialog';
+import { BrokerErrors, ErrorBox, PageSkeleton } from '@/components/ui/states';
+import { FullRow, Table, Td, Th, THead, Tr } from '@/components/ui/table';
+import { TopicForm } from '@/components/actions/topic-form';
+import { DeleteTopicForm } from '@/components/actions/delete-topic';
+import { SendMessageForm } from './send-message';
+
+function consumersOf(d: TopicDetailAnswer): { groups: TopicConsumer[]; errors: Array<{ brokerName: string; brokerAddr: string; error: string }> } {
+  if (Array.isArray(d.consumers)) return { groups: d.consumers, errors: [] };
+  return { groups: d.consumers?.groups ?? [], errors: d.consumers?.errors ?? [] };
+}
+
+function producersOf(d: TopicDetailAnswer): { connections: ClientConnection[]; note?: string } {
+  const p = d.producers;
+  if (!p) return { connections: [] };
+  if (Array.isArray(p)) return { connections: p };
+  return { connections: p.connections ?? [], note: p.error };
+}
+
+type Open = 'update' | 'delete' | 'send' | null;
+
+export function TopicDetail({ topic }: { topic: string }) {
+  const q = useTopic(topic);
+  const router = useRouter();
+  const [open, setOpen] = useState<Open>(null);
+  if (q.isPending) return <PageSkeleton title={topic} />;
+  const d = q.data;
+  const back = <Link href="/topics" className="text-sm text-zinc-500 hover:underline">← Topics</Link>;
+  if (!d) {
+    return (
+      <>
+        <PageHeader title={topic}>{back}</PageHeader>
+        <ErrorBox error={q.error} title={`Could not load topic ${topic}`} onRetry={() => void q.refetch()} />
+      </>
+    );
+  }
+  const consumers = consumersOf(d);
+  const producers = producersOf(d);
+  const firstQueue = d.route.queueDatas[0];
+  const queueByBroker = new Map(d.route.queueDatas.map((x) => [x.brokerName, x]));
+  const now = q.dataUpdatedAt || Date.now();
+  return (
+    <>
+      <PageHeader
+        title={<span data-testid="topic-title">{topic}</span>}
+        description={d.route.orderTopicConf ? `Ordered topic: ${d.route.orderTopicConf}` : 'Route, queues, producers and consumers of this topic.'}
+        actions={
+          <>
+            <Button onClick={() => setOpen('send')} data-testid="open-send">Send test message</Button>
+            <Button onClick={() => setOpen('update')} data-testid="open-update">Edit</Button>
+            <Button variant="danger" onClick={() => setOpen('delete')} data-testid="open-delete">Delete</Button>
+          </>
+        }
+      >
+        {back}
+      </PageHeader>
+      <div className="space-y-5">
+        {q.error && <ErrorBox error={q.error} title="Refresh failed; showing the last answer" onRetry={() => void q.refetch()} />}
+        <BrokerErrors errors={[...(d.errors ?? []), ...d.status.errors]} />
+        <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+          <Stat label="Messages stored" value={fmtNum(d.status.totalMessages)} testId="stat-total-messages" />
+          <Stat label="Queues" value={d.status.queues.length} hint={`${d.route.brokerDatas.length} broker group${d.route.brokerDatas.length === 1 ? '' : 's'}`} />
+          <Stat label="Put TPS" value={fmtRate(d.status.topicPutTps)} />
+          <Stat label="Consuming groups" value={consumers.groups.length} />
+        </div>
+        <Card title="Route" bodyClassName="" testId="topic-route">
+          <Table>
+            <THead>
+              <Th>Broker group</Th>
+              <Th>Cluster</Th>
+              <Th>Addresses</Th>
+              <Th className="text-right">Read queues</Th>
+              <Th className="text-right">Write queues</Th>
+              <Th>Permission</Th>
+            </THead>
+            <tbody>
+              {d.route.brokerDatas.map((b) => {
+                const qd = queueByBroker.get(b.brokerName);
+                return (
+                  <Tr key={b.brokerName} testId="route-row">
+                    <Td className="font-medium">{b.brokerName}</Td>
+                    <Td className="text-xs">{b.clusterName}</Td>
+                    <Td className="text-xs">
+                      {Object.entries(b.brokerAddrs).map(([id, addr]) => (
+                        <div key={id}><span className="text-zinc-500">{id === '0' ? 'master' : `slave ${id}`}</span> <span className="font-mono">{addr}</span></div>
+                      ))}
+                    </Td>
+                    <Td className="text-right tabular-nums">{qd?.readQueueNums ?? '—'}</Td>
+                    <Td className="text-right tabular-nums">{qd?.writeQueueNums ?? '—'}</Td>
+                    <Td>{qd ? <Badge tone={qd.perm === 6 ? 'green' : 'amber'}>{permText(qd.perm)}</Badge> : '—'}</Td>
+                  </Tr>
+                );
+              })}
+            </tbody>
+          </Table>
+        </Card>
+        <div className="grid gap-5 xl:grid-cols-2">
+          <Card title="Consuming groups" bodyClassName="" testId="topic-consumers">
+            <BrokerErrors errors={consumers.errors} />
+            <Table>
+              <THead>
+                <Th>Group</Th>
+                <Th className="text-right">Lag</Th>
+                <Th className="text-right">Lag (time)</Th>
+                <Th className="text-right">TPS</Th>
+                <Th>Status</Th>
+              </THead>
+              <tbody>
+                {consumers.groups.length === 0 && <FullRow colSpan={5}>No group consumes this topic.</FullRow>}
+                {consumers.groups.map((g) => (
+                  <Tr key={g.group} testId="consumer-row">
+                    <Td><Link href={`/groups/${encodeURIComponent(g.group)}`} className="text-orange-700 hover:underline dark:text-orange-400">{g.group}</Link></Td>
+                    <Td className="text-right tabular-nums" data-testid="consumer-lag">{fmtNum(g.lag ?? g.diffTotal)}</Td>
+                    <Td className="text-right tabular-nums">{g.lagSeconds === undefined ? '—' : fmtDuration(g.lagSeconds)}</Td>
+                    <Td className="text-right tabular-nums">{fmtRate(g.consumeTps)}</Td>
+                    <Td>
+                      {g.error ? <span className="text-xs text-red-600">{g.error}</span> : g.online === undefined && g.count === undefined ? '—' : (g.online ?? (g.count ?? 0) > 0) ? <Badge tone="green">online</Badge> : <Badge>offline</Badge>}
+                    </Td>
+                  </Tr>
+                ))}
+              </tbody>
+            </Table>
+          </Card>
+          <Card title="Producers" bodyClassName="" testId="topic-producers">
+            <Table>
+              <THead>
+                <Th>Client</Th>
+                <Th>Address</Th>
+                <Th>Language</Th>
+                <Th>Version</Th>
+              </THead>
+              <tbody>
+                {producers.connections.length === 0 && <FullRow colSpan={4}>{producers.note ?? 'No producer connected now.'}</FullRow>}
+                {producers.connections.map((c) => (
+                  <Tr key={c.clientId}>
+                    <Td className="font-mono text-xs">{c.clientId}</Td>
+                    <Td className="font-mono text-xs">{c.clientAddr}</Td>
+                    <Td>{c.language}</Td>
+                    <Td>{c.versionDesc}</Td>
+                  </Tr>
+                ))}
+              </tbody>
+            </Table>
+          </Card>
+        </div>
+        <Card title="Queues" bodyClassName="" testId="topic-queues">
+          <Table>
+            <THead>
+              <Th>Broker</Th>
+              <Th className="text-right">Queue</Th>
+              <Th className="text-right">Min offset</Th>
+              <Th className="text-right">Max offset</Th>
+              <Th className="text-right">Messages</Th>
+              <Th>Last write</Th>
+            </THead>
+            <tbody>
+              {d.status.queues.length === 0 && <FullRow colSpan={6}>No queue answered.</FullRow>}
+              {d.status.queues.map((x) => (
+                <Tr key={`${x.brokerName}#${x.queueId}`} testId="queue-row">
+                  <Td>{x.brokerName}</Td>
+                  <Td className="text-right tabular-nums">{x.queueId}</Td>
+                  <Td className="text-right tabular-nums">{fmtNum(x.minOffset)}</Td>
+                  <Td className="text-right tabular-nums" data-testid="queue-max">{fmtNum(x.maxOffset)}</Td>
+                  <Td className="text-right tabular-nums">{fmtNum(x.maxOffset - x.minOffset)}</Td>
+                  <Td className="text-xs">{x.lastUpdateTimestamp ? <span title={fmtTime(x.lastUpdateTimestamp)}>{fmtAgo(x.lastUpdateTimestamp, now)}</span> : <span className="text-zinc-400">never</span>}</Td>
+                </Tr>
+              ))}
+            </tbody>
+          </Table>
+        </Card>
+      </div>
+      <Dialog open={open === 'send'} onClose={() => setOpen(null)} title={`Send a test message to ${topic}`} testId="send-dialog">
+        <SendMessageForm topic={topic} />
+      </Dialog>
+      <Dialog open={open === 'update'} onClose={() => setOpen(null)} title={`Edit topic ${topic}`}>
+        <TopicForm init={{ topic, readQueueNums: firstQueue?.readQueueNums, writeQueueNums: firstQueue?.writeQueueNums, perm: firstQueue?.perm, order: !!d.route.orderTopicConf }} />
+      </Dialog>
+      <Dialog open={open === 'delete'} onClose={() => setOpen(null)} title={`Delete topic ${topic}`}>
+        <DeleteTopicForm topic={topic} onDone={() => router.push('/topics')} />
+      </Dialog>
+    </>
+  );
+}

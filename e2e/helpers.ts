@@ -1,0 +1,58 @@
+// Shared helpers of the browser tests: the console URL, signing in, screenshots, the cluster's CLI, polling.
+import { expect, type Page } from '@playwright/test';
+import { execFile } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const ROOT = join(import.meta.dirname, '..');
+export const SHOTS = join(ROOT, 'test-results', 'e2e');
+
+export const consoleUrl = (): string => process.env.ROCKETDECK_CONSOLE_URL!;
+export const namesrvAddr = (): string => process.env.ROCKETDECK_E2E_NAMESRV!;
+export const clusterDir = (): string => process.env.ROCKETDECK_E2E_DIR!;
+
+export const USERS = {
+  operator: () => ({ username: 'operator', password: process.env.ROCKETDECK_E2E_OPERATOR_PW! }),
+  viewer: () => ({ username: 'viewer', password: process.env.ROCKETDECK_E2E_VIEWER_PW! }),
+};
+
+export async function signIn(page: Page, who: 'operator' | 'viewer'): Promise<void> {
+  const { username, password } = USERS[who]();
+  await page.goto(`${consoleUrl()}/login`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('signed-in-user')).toHaveText(username);
+}
+
+/** Full-page screenshot saved as a test artifact: test-results/e2e/<name>.png. */
+export async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** `rocketdeck <args>` against the test cluster (node stop/start...). */
+export async function cli(...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'lib', 'cli', 'bin.mjs'), ...args], { cwd: ROOT, timeout: 60_000 });
+  return stdout;
+}
+
+/** Polls `fn` until it returns a truthy value or the deadline passes. */
+export async function waitFor<T>(what: string, fn: () => Promise<T> | T, timeoutMs = 30_000, everyMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+/** Unique names per run, so reruns against a kept cluster do not collide. */
+export const uniq = (prefix: string): string => `${prefix}_${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
