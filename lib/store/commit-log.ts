@@ -397,12 +397,14 @@ export class CommitLog {
   /**
    * Walks records from `from` (a record boundary) to the end of valid data: each valid record is passed to
    * `onRecord`; the walk stops at the first byte range that is not a valid record (zeros, torn or corrupt data,
-   * a record whose PHYSICALOFFSET is not where it sits). Returns the end of the valid data.
+   * a record whose PHYSICALOFFSET is not where it sits). Returns the end of the valid data. Nothing at or after
+   * `limit` is read (a slave dispatching what it just appended reads only that).
    */
-  scan(from: number, checkCRC: boolean, tagsCodeOf: TagsCodeCalculator, onRecord: (req: DispatchRequest) => void): number {
+  scan(from: number, checkCRC: boolean, tagsCodeOf: TagsCodeCalculator, onRecord: (req: DispatchRequest) => void, limit = Number.MAX_SAFE_INTEGER): number {
+    if (limit <= from) return from;
     const fileSize = this.cfg.mappedFileSizeCommitLog;
     const blockSize = Math.min(fileSize, Math.max(4 * 1024 * 1024, this.cfg.maxMessageSize + 64 * 1024));
-    let block = Buffer.allocUnsafe(blockSize);
+    let block = Buffer.allocUnsafe(Math.max(8, Math.min(blockSize, limit - from)));
     let offset = from;
     for (;;) {
       const mf = this.mfq.findMappedFileByOffset(offset);
@@ -414,7 +416,7 @@ export class CommitLog {
         if (pos >= fileSize) break;
         if (blockStart < 0 || offset + 8 > blockStart + blockLen) {
           blockStart = offset;
-          const want = Math.min(blockSize, mf.fileEndOffset - offset);
+          const want = Math.max(0, Math.min(block.length, mf.fileEndOffset - offset, limit - offset));
           blockLen = mf.readSync(pos, want, block).length;
           if (blockLen < 8) return offset;
         }
@@ -432,7 +434,7 @@ export class CommitLog {
           // Re-read with the record at the block start.
           if (totalSize > block.length) block = Buffer.allocUnsafe(totalSize);
           blockStart = offset;
-          blockLen = mf.readSync(pos, Math.min(block.length, mf.fileEndOffset - offset), block).length;
+          blockLen = mf.readSync(pos, Math.min(block.length, mf.fileEndOffset - offset, limit - offset), block).length;
           if (blockLen < totalSize) return offset;
           continue;
         }

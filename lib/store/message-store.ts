@@ -269,6 +269,12 @@ export class MessageStore {
    */
   async appendToCommitLog(startOffset: number, data: Buffer): Promise<boolean> {
     if (this.shuttingDown) return false;
+    const cl = this.commitLog;
+    if (cl.mfq.isEmpty() && cl.pendingBytes() === 0 && startOffset !== cl.getAppendOffset() && startOffset % this.config.mappedFileSizeCommitLog === 0) {
+      // An empty slave starts where the master's retained data starts (a file boundary).
+      cl.setRecoveredEnd(startOffset);
+      this.dispatcher.reputFromOffset = startOffset;
+    }
     try {
       await this.commitLog.appendRaw(startOffset, data);
     } catch (err) {
@@ -276,7 +282,7 @@ export class MessageStore {
       return false;
     }
     const batch: DispatchRequest[] = [];
-    const end = this.commitLog.scan(this.dispatcher.reputFromOffset, false, this.tagsCodeOf, (req) => batch.push(req));
+    const end = cl.scan(this.dispatcher.reputFromOffset, false, this.tagsCodeOf, (req) => batch.push(req), cl.getMaxOffset());
     this.dispatcher.dispatch(batch, end);
     if (this.config.flushDiskType === 'SYNC_FLUSH') await this.commitLog.flush();
     return true;
