@@ -17,6 +17,8 @@ export class ConsumeMessageConcurrentlyService implements ConsumeMessageService 
   private readonly pool: TaskPool;
   private readonly timers = new TimerSet();
   private stopped = false;
+  /** Result handling of listener calls that already returned (offset updates, send-backs). */
+  private readonly finishing = new Set<Promise<void>>();
 
   constructor(private readonly host: ConsumeHost) {
     this.pool = new TaskPool(host.consumeThreadMin);
@@ -32,6 +34,10 @@ export class ConsumeMessageConcurrentlyService implements ConsumeMessageService 
     this.stopped = true;
     this.timers.clear();
     this.pool.clear();
+    // Listener calls that have returned get their offsets updated before the caller commits them: one macrotask
+    // lets their promise chains reach processConsumeResult.
+    await new Promise((r) => setImmediate(r));
+    await Promise.all(this.finishing);
     if (awaitTerminationMillis > 0) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([this.pool.whenIdle(), new Promise<void>((r) => (timer = setTimeout(r, awaitTerminationMillis)))]);
@@ -76,7 +82,13 @@ export class ConsumeMessageConcurrentlyService implements ConsumeMessageService 
     this.host.stats.incConsumeRT(mq.topic, Date.now() - begin);
     // A queue given away while the listener ran is now another member's; its offset is not ours to move.
     if (pq.dropped) return;
-    await this.processConsumeResult(status, ctx, msgs, pq, mq);
+    const done = this.processConsumeResult(status, ctx, msgs, pq, mq);
+    this.finishing.add(done);
+    try {
+      await done;
+    } finally {
+      this.finishing.delete(done);
+    }
   }
 
   private async processConsumeResult(status: ConsumeStatus, ctx: ConsumeContext, msgs: ConsumedMessage[], pq: ProcessQueue, mq: MessageQueue): Promise<void> {

@@ -25,6 +25,8 @@ export class ConsumeMessageOrderlyService implements ConsumeMessageService {
   private lockTimer?: NodeJS.Timeout;
   private stopped = false;
   private active = 0;
+  /** Result handling of listener calls that already returned (commits, send-backs). */
+  private readonly finishing = new Set<Promise<boolean>>();
 
   constructor(
     private readonly host: ConsumeHost,
@@ -55,6 +57,8 @@ export class ConsumeMessageOrderlyService implements ConsumeMessageService {
     clearTimeout(this.lockTimer);
     this.timers.clear();
     this.pool.clear();
+    await new Promise((r) => setImmediate(r));
+    await Promise.all(this.finishing);
     if (awaitTerminationMillis > 0) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([this.pool.whenIdle(), new Promise<void>((r) => (timer = setTimeout(r, awaitTerminationMillis)))]);
@@ -120,7 +124,15 @@ export class ConsumeMessageOrderlyService implements ConsumeMessageService {
           suspendCurrentQueueTimeMillis: this.host.suspendCurrentQueueTimeMillis,
         };
         const status = await this.consumeOnce(msgs, ctx, pq, mq);
-        if (!(await this.processConsumeResult(msgs, status, ctx, pq, mq))) return;
+        const done = this.processConsumeResult(msgs, status, ctx, pq, mq);
+        this.finishing.add(done);
+        let goOn: boolean;
+        try {
+          goOn = await done;
+        } finally {
+          this.finishing.delete(done);
+        }
+        if (!goOn) return;
       }
     } finally {
       lock.unlock();
