@@ -5,9 +5,10 @@ import { RequestCode, ResponseCode } from '../../protocol/codes.ts';
 import { encodeTopicRouteData, type TopicRouteData } from '../../protocol/bodies/route.ts';
 import { createResponse, type RemotingCommand } from '../../remoting/command.ts';
 import { RemotingServer } from '../../remoting/server.ts';
+import type { RemotingConnection } from '../../remoting/connection.ts';
 import type { Logger } from '../../common/log.ts';
 
-export type FakeHandler = (req: RemotingCommand) => RemotingCommand | undefined | Promise<RemotingCommand | undefined>;
+export type FakeHandler = (req: RemotingCommand, conn: RemotingConnection) => RemotingCommand | undefined | Promise<RemotingCommand | undefined>;
 
 export const silentLogger: Logger = {
   debug: () => {},
@@ -20,6 +21,8 @@ export const silentLogger: Logger = {
 export class FakeServer {
   readonly requests: RemotingCommand[] = [];
   readonly handlers = new Map<number, FakeHandler>();
+  /** The connection of the last request (a broker pushes its own requests to clients over it). */
+  lastConn?: RemotingConnection;
   private constructor(
     readonly server: RemotingServer,
     readonly addr: string,
@@ -28,11 +31,12 @@ export class FakeServer {
   static async start(): Promise<FakeServer> {
     const server = new RemotingServer({ port: 0, logger: silentLogger });
     let self: FakeServer | undefined;
-    server.setDefaultProcessor(async (req) => {
+    server.setDefaultProcessor(async (req, conn) => {
       self!.requests.push(req);
+      self!.lastConn = conn;
       const h = self!.handlers.get(req.code);
       if (!h) return createResponse(req, ResponseCode.SUCCESS);
-      return h(req);
+      return h(req, conn);
     });
     const { host, port } = await server.listen();
     self = new FakeServer(server, `${host}:${port}`);
