@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clusterViewOf, groupsOfCluster, missingMasterWarnings, selectBrokerTarget, type ClusterView } from './route.ts';
+import { clusterViewOf, groupsOfCluster, mergeViews, missingMasterWarnings, selectBrokerTarget, type ClusterView } from './route.ts';
 import { decodeClusterInfo } from '../protocol/bodies/index.ts';
 import { readBodyText } from '../protocol/fixtures/vectors.ts';
 import { AdminError } from './errors.ts';
@@ -37,5 +37,24 @@ describe('cluster view', () => {
   test('an unknown cluster is an AdminError naming the known ones', () => {
     assert.throws(() => groupsOfCluster(view, 'nope'), (e) => e instanceof AdminError && /cluster 'nope' is not known.*known: c1/.test(e.message));
     assert.equal(groupsOfCluster(view, 'c1').length, 2);
+  });
+});
+
+describe('merged cluster view', () => {
+  test('brokers known to any nameserver are kept, each group with every address any of them lists', () => {
+    const merged = mergeViews([
+      { clusters: { C: ['a'] }, brokers: [{ clusterName: 'C', brokerName: 'a', brokerAddrs: { 0: 'h:1' } }] },
+      { clusters: { C: ['a', 'b'] }, brokers: [
+        { clusterName: 'C', brokerName: 'b', brokerAddrs: { 0: 'h:3' } },
+        { clusterName: 'C', brokerName: 'a', brokerAddrs: { 1: 'h:2' } },
+      ] },
+    ]);
+    assert.deepEqual(merged, {
+      clusters: { C: ['a', 'b'] },
+      brokers: [
+        { clusterName: 'C', brokerName: 'a', brokerAddrs: { 0: 'h:1', 1: 'h:2' } },
+        { clusterName: 'C', brokerName: 'b', brokerAddrs: { 0: 'h:3' } },
+      ],
+    });
   });
 });

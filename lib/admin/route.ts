@@ -4,7 +4,7 @@ import { RequestCode, ResponseCode } from '../protocol/codes.ts';
 import { MixAll } from '../protocol/constants.ts';
 import { GetRouteInfoRequestHeader } from '../protocol/headers.ts';
 import { decodeClusterInfo, decodeTopicRouteData, type BrokerData, type ClusterInfo } from '../protocol/bodies/index.ts';
-import { AdminError, type BrokerFailure } from './errors.ts';
+import { AdminError, describeError, type BrokerFailure } from './errors.ts';
 import type { AdminCore, BrokerTarget } from './core.ts';
 
 /** One broker group (brokerName) and its processes: brokerId -> address ("0" is the master). */
@@ -75,10 +75,41 @@ export function memberTargets(g: BrokerGroup): BrokerTarget[] {
   return groupMembers(g).map((m) => ({ clusterName: g.clusterName, brokerName: g.brokerName, brokerId: m.brokerId, brokerAddr: m.addr }));
 }
 
-/** GET_BROKER_CLUSTER_INFO from one nameserver. */
+/**
+ * GET_BROKER_CLUSTER_INFO from every nameserver, merged: a broker registered with only some nameservers is still one
+ * of the cluster's brokers. Fails only when no nameserver answers.
+ */
 export async function getClusterInfo(core: AdminCore): Promise<ClusterView> {
-  const res = await core.callNamesrv(RequestCode.GET_BROKER_CLUSTER_INFO);
-  return clusterViewOf(decodeClusterInfo(res.body));
+  const answers = await core.eachNamesrv((addr) => getClusterInfoFrom(core, addr));
+  const views = answers.flatMap((a) => (a.ok ? [a.value] : []));
+  if (views.length === 0) {
+    const why = answers.map((a) => `${a.namesrvAddr}: ${a.ok ? '' : describeError(a.error)}`).join('; ');
+    throw new AdminError(`no nameserver answered GET_BROKER_CLUSTER_INFO (${why})`);
+  }
+  for (const a of answers) if (!a.ok) core.logger.warn('namesrv_unavailable', { namesrvAddr: a.namesrvAddr, error: a.error });
+  return mergeViews(views);
+}
+
+/** Union of cluster views: clusters' broker names, and each group's brokerId -> address entries. */
+export function mergeViews(views: ClusterView[]): ClusterView {
+  const clusters = new Map<string, Set<string>>();
+  const groups = new Map<string, BrokerGroup>();
+  for (const v of views) {
+    for (const [name, names] of Object.entries(v.clusters)) {
+      const set = clusters.get(name) ?? new Set<string>();
+      names.forEach((n) => set.add(n));
+      clusters.set(name, set);
+    }
+    for (const g of v.brokers) {
+      const have = groups.get(g.brokerName);
+      groups.set(g.brokerName, have ? { ...have, brokerAddrs: { ...g.brokerAddrs, ...have.brokerAddrs } } : { ...g, brokerAddrs: { ...g.brokerAddrs } });
+    }
+  }
+  const sortAddrs = (a: Record<string, string>) => Object.fromEntries(Object.entries(a).sort((x, y) => Number(x[0]) - Number(y[0])));
+  return {
+    clusters: Object.fromEntries([...clusters].sort((a, b) => cmp(a[0], b[0])).map(([n, set]) => [n, [...set].sort(cmp)])),
+    brokers: [...groups.values()].map((g) => ({ ...g, brokerAddrs: sortAddrs(g.brokerAddrs) })).sort((a, b) => cmp(a.brokerName, b.brokerName)),
+  };
 }
 
 export async function getClusterInfoFrom(core: AdminCore, namesrvAddr: string): Promise<ClusterView> {

@@ -9,7 +9,7 @@ import {
 import { AdminError, namesrvFailure, type NamesrvFailure } from './errors.ts';
 import type { AdminCore } from './core.ts';
 import { resolveTargets, type BrokerSelector, type WriteResult } from './broker.ts';
-import { allTargetsOfCluster } from './route.ts';
+import { masterTargetsOfCluster } from './route.ts';
 
 /** Nameserver KV namespace of ordered topics' "brokerName:queueNums;..." config. */
 export const NAMESPACE_ORDER_TOPIC_CONFIG = 'ORDER_TOPIC_CONFIG';
@@ -112,11 +112,14 @@ export interface DeleteTopicResult extends WriteResult {
   namesrvs: NamesrvWriteResult;
 }
 
-/** deleteTopic: DELETE_TOPIC_IN_BROKER on the cluster's masters and slaves, then DELETE_TOPIC_IN_NAMESRV on every nameserver. */
+/**
+ * deleteTopic: DELETE_TOPIC_IN_BROKER on the cluster's masters (slaves refuse topic changes and follow their master),
+ * then DELETE_TOPIC_IN_NAMESRV on every nameserver.
+ */
 export async function deleteTopic(core: AdminCore, topic: string, clusterName: string): Promise<DeleteTopicResult> {
   const bad = validateTopic(topic);
   if (bad) throw new AdminError(bad);
-  const targets = await allTargetsOfCluster(core, clusterName);
+  const targets = await masterTargetsOfCluster(core, clusterName);
   const fan = await core.fanout(targets, (t) => core.call(t.brokerAddr, RequestCode.DELETE_TOPIC_IN_BROKER, { topic }, { spec: DeleteTopicRequestHeader }));
   const answers = await core.eachNamesrv((addr) =>
     core.call(addr, RequestCode.DELETE_TOPIC_IN_NAMESRV, { topic, clusterName }, { spec: DeleteTopicFromNamesrvRequestHeader }));
