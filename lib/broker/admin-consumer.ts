@@ -7,6 +7,8 @@ import { encodeResetOffsetBody } from '../protocol/bodies/offsets.ts';
 import type { MessageQueue } from '../protocol/bodies/read.ts';
 import { ConsumeMessageDirectlyResultRequestHeader, GetConsumerRunningInfoRequestHeader, ResetOffsetRequestHeader } from '../protocol/headers/consumer.ts';
 import { decodeHeader } from '../protocol/headers/spec.ts';
+import { MessageDecodeError } from '../protocol/message-errors.ts';
+import { decodeMessageId } from '../protocol/message-host.ts';
 import { createRequest, createResponse, type RemotingCommand } from '../remoting/command.ts';
 import type { RemotingConnection } from '../remoting/connection.ts';
 import { RemotingTimeoutError } from '../remoting/errors.ts';
@@ -75,7 +77,18 @@ export function handleGetConsumerRunningInfo(ctx: BrokerContext, req: RemotingCo
   return callConsumer(ctx, req, h.consumerGroup, h.clientId);
 }
 
-export function handleConsumeMessageDirectly(ctx: BrokerContext, req: RemotingCommand): Promise<RemotingCommand> {
+/** The stored message named by the offset msgId goes along as the body, and brokerName is set to this broker. */
+export async function handleConsumeMessageDirectly(ctx: BrokerContext, req: RemotingCommand): Promise<RemotingCommand> {
   const h = decodeHeader(ConsumeMessageDirectlyResultRequestHeader, req.extFields);
-  return callConsumer(ctx, req, h.consumerGroup, h.clientId ?? '');
+  let body = req.body;
+  if (h.msgId) {
+    try {
+      body = (await ctx.store.selectOneMessageByOffset(decodeMessageId(h.msgId).offset)) ?? body;
+    } catch (err) {
+      if (!(err instanceof MessageDecodeError)) throw err;
+      ctx.log.info('consume_message_directly_bad_msg_id', { msgId: h.msgId });
+    }
+  }
+  const forward = { ...req, extFields: { ...req.extFields, brokerName: ctx.config().brokerName }, body };
+  return callConsumer(ctx, forward, h.consumerGroup, h.clientId ?? '');
 }

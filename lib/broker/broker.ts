@@ -24,6 +24,8 @@ import { configPaths } from './config-file.ts';
 import { ConsumerManager } from './consumer-manager.ts';
 import { ConsumerOffsetManager } from './consumer-offset-manager.ts';
 import type { BrokerContext } from './context.ts';
+import { registerHAProcessors } from './ha/handlers.ts';
+import { BrokerReplication } from './ha/replication.ts';
 import { PullRequestHoldService, type HeldPull } from './long-polling.ts';
 import { registerBrokerProcessors } from './processors.ts';
 import { ProducerManager } from './producer-manager.ts';
@@ -60,6 +62,7 @@ export class BrokerController {
   readonly stats = new BrokerStats(Date.now, () => this.cfg.brokerClusterName);
   readonly pullHold: PullRequestHoldService;
   private registration!: NamesrvRegistration;
+  private replication!: BrokerReplication;
   private store!: StoreAdapter;
   private schedule!: ScheduleMessageService;
   private ctx!: BrokerContext;
@@ -124,7 +127,7 @@ export class BrokerController {
         return tags ? tagsHashCode(tags) : 0;
       },
     });
-    this.store = new StoreAdapter(raw);
+    this.store = new StoreAdapter(raw, { afterPut: (r, msg) => this.replication.afterPut(r, msg) });
     schedule = new ScheduleMessageService({
       store: this.store,
       put: (msg) => putInternal(this.ctx, msg),
@@ -134,20 +137,30 @@ export class BrokerController {
     });
     this.schedule = schedule;
     schedule.load();
+    this.replication = new BrokerReplication({
+      config: () => this.cfg, store: raw, client: this.client, topics: this.topics, groups: this.groups, offsets: this.offsets,
+      schedule, delayOffsetFile: schedulePath, brokerAddr: () => this.brokerAddr, log: this.log.child('ha'),
+    });
     this.ctx = this.buildContext();
     this.store.setArrivingListener((topic, queueId, maxOffset, tagsCode) => {
+      this.replication.wakeup();
       this.pullHold.notifyMessageArriving(topic, queueId, maxOffset, tagsCode);
       if (topic === TopicValidator.RMQ_SYS_SCHEDULE_TOPIC) this.schedule.onArriving(queueId);
     });
 
     registerBrokerProcessors(this.server, this.ctx);
+    registerHAProcessors(this.server, this.ctx);
     this.server.on('disconnect', (conn: RemotingConnection) => {
       this.consumers.doChannelCloseEvent(conn);
       this.producers.doChannelCloseEvent(conn);
     });
     try {
       this.port = (await this.server.listen()).port;
+      // A master listens for slaves before it registers its HA address.
+      await this.replication.start();
     } catch (err) {
+      await this.replication.shutdown();
+      await this.server.close(0);
       await this.store.shutdown();
       throw err;
     }
@@ -158,11 +171,13 @@ export class BrokerController {
       topics: this.topics,
       log: this.log.child('registration'),
       brokerAddr: () => this.brokerAddr,
-      haServerAddr: () => `${this.cfg.brokerIP2}:${this.cfg.haListenPort}`,
+      haServerAddr: () => this.replication.haServerAddr(),
+      onRegistered: (answer) => this.replication.onRegistered(answer),
     });
     this.startTimers();
     this.pullHold.start(HOLD_CHECK_INTERVAL_MS);
-    schedule.start();
+    // A slave's scheduled messages are delivered by its master (the slave takes no writes).
+    if (c.store.brokerRole !== 'SLAVE') schedule.start();
     await this.registration.registerAll();
     this.registration.start();
     this.log.info('broker_started', {
@@ -217,6 +232,7 @@ export class BrokerController {
       registerBrokerAll: () => self.registration?.requestRegister(),
       updateConfig: (entries) => self.updateConfig(entries),
       wakePull: (held: HeldPull) => wakeHeldPull(self.ctx, held),
+      ha: self.replication,
     };
   }
 
@@ -244,6 +260,7 @@ export class BrokerController {
       this.schedule?.stop();
       this.pullHold.stop();
       await this.server.close(graceMs);
+      await this.replication?.shutdown();
       this.offsets.persistSync();
       this.schedule?.persistSync();
       this.topics.persistSync();

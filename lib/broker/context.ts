@@ -44,6 +44,8 @@ export interface BrokerContext {
   updateConfig(entries: Array<{ key: string; value: string; line: number }>): void;
   /** Re-runs a held pull (long polling wake-up); answers through the connection. */
   wakePull(held: import('./long-polling.ts').HeldPull): void;
+  /** Master/slave replication of this broker (lib/broker/ha); absent in handler tests without a store. */
+  readonly ha?: import('./ha/replication.ts').BrokerReplication;
 }
 
 export type BrokerHandler = (

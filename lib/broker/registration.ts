@@ -21,6 +21,8 @@ export interface RegistrationDeps {
   log: Logger;
   brokerAddr: () => string;
   haServerAddr: () => string;
+  /** The first nameserver's successful answer of each round (a slave's master and its HA address, or none). */
+  onRegistered?: (answer: { masterAddr?: string; haServerAddr?: string }) => void;
 }
 
 export class NamesrvRegistration {
@@ -79,22 +81,26 @@ export class NamesrvRegistration {
       compressed: false,
       bodyCrc32: crc32(body) & 0x7fffffff,
     };
-    await Promise.all(c.namesrvAddr.map(async (addr) => {
+    const answers = await Promise.all(c.namesrvAddr.map(async (addr) => {
       try {
         const res = await this.deps.client.invoke(addr, createRequest(RequestCode.REGISTER_BROKER, header, { body }), c.registerBrokerTimeoutMills);
         if (res.code !== ResponseCode.SUCCESS) {
           this.deps.log.warn('register_broker_refused', { namesrv: addr, code: res.code, remark: res.remark });
-          return;
+          return undefined;
         }
         const master = res.extFields?.masterAddr;
         if (master && master !== this.masterAddr) {
           this.masterAddr = master;
           this.deps.log.info('master_address_learned', { masterAddr: master, haServerAddr: res.extFields?.haServerAddr });
         }
+        return { masterAddr: master || undefined, haServerAddr: res.extFields?.haServerAddr || undefined };
       } catch (err) {
         this.deps.log.warn('register_broker_failed', { namesrv: addr, error: err });
+        return undefined;
       }
     }));
+    const first = answers.find((a) => a !== undefined);
+    if (first && !this.stopped) this.deps.onRegistered?.(first);
   }
 
   /** Stops re-registering and tells every nameserver the broker is gone. */

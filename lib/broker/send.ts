@@ -97,6 +97,12 @@ export async function handleSendMessage(ctx: BrokerContext, req: RemotingCommand
   if (c.startAcceptSendRequestTimeStamp > Date.now()) {
     return response(ctx, req, ResponseCode.SYSTEM_ERROR, `broker unable to service, until ${new Date(c.startAcceptSendRequestTimeStamp).toISOString()}`);
   }
+  if (c.store.brokerRole === 'SLAVE') {
+    // RocketMQ's store refuses it after msgCheck (SERVICE_NOT_AVAILABLE); refusing first keeps a slave from
+    // auto-creating the topic.
+    const out = mapPutStatus(ctx, { status: 'SERVICE_NOT_AVAILABLE', remark: `broker ${c.brokerName} (brokerId ${c.brokerId}) is a SLAVE; send to its master` });
+    return response(ctx, req, out.code, out.remark);
+  }
   const checked = msgCheck(ctx, req, conn, h);
   if (!('topicName' in checked)) return checked;
   const body = req.body ?? EMPTY;

@@ -19,15 +19,25 @@ import type {
 } from '../store/types.ts';
 import type { ArrivingListener, BrokerStore } from './store-port.ts';
 
-export class StoreAdapter implements BrokerStore {
-  constructor(readonly store: MessageStore) {}
+export interface StoreAdapterOptions {
+  /** Replication's say on a stored message's answer (a SYNC_MASTER waits for a slave, lib/broker/ha). */
+  afterPut?: (r: PutMessageResult, msg: MessageExtBrokerInner | MessageExtBatch) => Promise<PutMessageResult>;
+}
 
-  putMessage(msg: MessageExtBrokerInner): Promise<PutMessageResult> {
-    return this.store.putMessage(msg);
+export class StoreAdapter implements BrokerStore {
+  constructor(
+    readonly store: MessageStore,
+    private readonly opts: StoreAdapterOptions = {},
+  ) {}
+
+  async putMessage(msg: MessageExtBrokerInner): Promise<PutMessageResult> {
+    const r = await this.store.putMessage(msg);
+    return this.opts.afterPut ? this.opts.afterPut(r, msg) : r;
   }
 
-  putMessages(batch: MessageExtBatch): Promise<PutMessageResult> {
-    return this.store.putMessages(batch);
+  async putMessages(batch: MessageExtBatch): Promise<PutMessageResult> {
+    const r = await this.store.putMessages(batch);
+    return this.opts.afterPut ? this.opts.afterPut(r, batch) : r;
   }
 
   getMessage(group: string, topic: string, queueId: number, offset: number, maxMsgNums: number, filter?: MessageFilter): Promise<GetMessageResult> {

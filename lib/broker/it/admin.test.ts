@@ -116,7 +116,7 @@ describe('broker process: admin requests', () => {
     for (let q = 0; q < QUEUES; q++) assert.equal((await c.queryOffset('admin_cg', TOPIC, q)).extFields!.offset, String(PER_QUEUE / 2));
   });
 
-  test('online consumers get RESET_CONSUMER_CLIENT_OFFSET; GET_CONSUMER_RUNNING_INFO is forwarded to the client', async () => {
+  test('online consumers get RESET_CONSUMER_CLIENT_OFFSET; GET_CONSUMER_RUNNING_INFO and CONSUME_MESSAGE_DIRECTLY (with the stored message) are forwarded to the client', async () => {
     const resets: RemotingCommand[] = [];
     const consumer = new RemotingClient({
       processors: new Map<number, RequestHandler>([
@@ -124,6 +124,8 @@ describe('broker process: admin requests', () => {
         [RequestCode.GET_CONSUMER_RUNNING_INFO, (req: RemotingCommand) =>
           createResponse(req, ResponseCode.SUCCESS, undefined, undefined, Buffer.from(`{"properties":{"clientId":"${req.extFields!.clientId}"}}`))],
         [RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, () => undefined],
+        [RequestCode.CONSUME_MESSAGE_DIRECTLY, (req: RemotingCommand) =>
+          createResponse(req, ResponseCode.SUCCESS, `${req.extFields!.brokerName}:${decodeMessages(req.body!)[0]!.body.toString()}`)],
       ]),
     });
     try {
@@ -148,6 +150,10 @@ describe('broker process: admin requests', () => {
       assert.ok(conns.subscriptionTable.has(TOPIC));
       const producers = decodeProducerConnection((await c.ok(RequestCode.GET_PRODUCER_CONNECTION_LIST, { producerGroup: 'admin_pg' })).body);
       assert.equal(producers.connectionSet[0]!.clientId, 'admin-consumer');
+      const first = decodeMessages((await c.pull('admin_reader', TOPIC, 0, 0, { max: 1 })).body!)[0]!;
+      const direct = await c.call(RequestCode.CONSUME_MESSAGE_DIRECTLY, { consumerGroup: 'admin_cg', clientId: 'admin-consumer', msgId: first.msgId });
+      assert.equal(direct.code, ResponseCode.SUCCESS);
+      assert.equal(direct.remark, 'broker-it:m0', 'the stored message goes along as the body');
       const offline = await c.call(RequestCode.GET_CONSUMER_RUNNING_INFO, { consumerGroup: 'admin_cg', clientId: 'nobody' });
       assert.equal(offline.code, ResponseCode.SYSTEM_ERROR);
     } finally {

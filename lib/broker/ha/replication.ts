@@ -1,0 +1,196 @@
+// A broker's part in master/slave replication, by brokerRole (RocketMQ's BrokerController role handling):
+//  - a master (ASYNC_MASTER, SYNC_MASTER) serves slaves on haListenPort; a SYNC_MASTER answers a send only once a
+//    slave has the message (CommitLog.handleHA: FLUSH_SLAVE_TIMEOUT after syncFlushTimeout, SLAVE_NOT_AVAILABLE
+//    when no slave is connected or the best one is more than haSlaveFallbehindMax behind);
+//  - a SLAVE replicates the commit log from its master's HA address (haMasterAddress, else what the nameservers
+//    answer on registration) and copies the master's metadata every 10 s.
+
+import type { Logger } from '../../common/log.ts';
+import type { BrokerConfig } from '../../cluster/broker-config.ts';
+import { RequestCode, ResponseCode } from '../../protocol/codes.ts';
+import { MessageConst } from '../../protocol/message-const.ts';
+import { createRequest } from '../../remoting/command.ts';
+import type { RemotingClient } from '../../remoting/client.ts';
+import type { BrokerRole } from '../../store/config.ts';
+import { HAClient } from '../../store/ha/ha-client.ts';
+import { HAService } from '../../store/ha/ha-service.ts';
+import type { HAMasterStore, HASlaveStore } from '../../store/ha/types.ts';
+import type { MessageExtBatch, MessageExtBrokerInner, PutMessageResult } from '../../store/types.ts';
+import type { ConsumerOffsetManager } from '../consumer-offset-manager.ts';
+import type { ScheduleMessageService } from '../schedule.ts';
+import type { SubscriptionGroupManager } from '../subscription-group-manager.ts';
+import type { TopicConfigManager } from '../topic-config-manager.ts';
+import { haConfigOf, type BrokerHAConfig } from './config.ts';
+import {
+  decodeHAStatus,
+  masterHAStatus,
+  masterRuntimeEntries,
+  slaveHAStatus,
+  slaveRuntimeEntries,
+  type HAStatus,
+  type MasterView,
+  type RuntimeEntries,
+} from './runtime-info.ts';
+import { SlaveSynchronize } from './slave-sync.ts';
+
+/** A slave asks its master how far behind it is at most this often, and gives up on the answer after this long. */
+const MASTER_VIEW_CACHE_MS = 1000;
+const MASTER_VIEW_TIMEOUT_MS = 1000;
+
+export interface BrokerReplicationDeps {
+  config: () => BrokerConfig;
+  store: HAMasterStore & HASlaveStore;
+  /** For a slave's requests to its master (metadata sync, HA status). */
+  client: RemotingClient;
+  topics: TopicConfigManager;
+  groups: SubscriptionGroupManager;
+  offsets: ConsumerOffsetManager;
+  schedule: ScheduleMessageService;
+  delayOffsetFile: string;
+  brokerAddr: () => string;
+  log: Logger;
+}
+
+/** What the nameservers answered to REGISTER_BROKER (a slave learns its master there). */
+export interface RegisterAnswer {
+  masterAddr?: string;
+  haServerAddr?: string;
+}
+
+/** The client's "wait for the store" flag (WAIT property, default true). */
+export function waitStoreMsgOK(msg: MessageExtBrokerInner): boolean {
+  return msg.properties[MessageConst.PROPERTY_WAIT_STORE_MSG_OK] !== 'false';
+}
+
+/** The same flag of a batch, from the properties its records share. */
+export function batchWaitStoreMsgOK(batch: MessageExtBatch): boolean {
+  return !(batch.propertiesString ?? '').split('\u0002').includes(`${MessageConst.PROPERTY_WAIT_STORE_MSG_OK}\u0001false`);
+}
+
+export class BrokerReplication {
+  readonly role: BrokerRole;
+  readonly ha: BrokerHAConfig;
+  private service: HAService | undefined;
+  private client: HAClient | undefined;
+  private sync: SlaveSynchronize | undefined;
+  private masterView: { at: number; view: Promise<MasterView | undefined> } | undefined;
+
+  constructor(private readonly deps: BrokerReplicationDeps) {
+    const c = deps.config();
+    this.role = c.store.brokerRole;
+    this.ha = haConfigOf(c);
+  }
+
+  get isSlave(): boolean {
+    return this.role === 'SLAVE';
+  }
+
+  async start(): Promise<void> {
+    const c = this.deps.config();
+    const log = this.deps.log;
+    if (!this.isSlave) {
+      this.service = new HAService(this.deps.store, { host: c.bindAddress, port: c.haListenPort, config: this.ha, logger: log });
+      await this.service.start();
+      return;
+    }
+    this.client = new HAClient(this.deps.store, { config: this.ha, mappedFileSizeCommitLog: c.store.mappedFileSizeCommitLog, logger: log });
+    if (this.ha.haMasterAddress) this.client.updateMasterAddress(this.ha.haMasterAddress);
+    this.client.start();
+    this.sync = new SlaveSynchronize({
+      client: this.deps.client,
+      topics: this.deps.topics,
+      groups: this.deps.groups,
+      offsets: this.deps.offsets,
+      schedule: this.deps.schedule,
+      delayOffsetFile: this.deps.delayOffsetFile,
+      brokerAddr: this.deps.brokerAddr,
+      timeoutMs: c.registerBrokerTimeoutMills,
+      log,
+    });
+    this.sync.start();
+  }
+
+  /** The HA address registered with the nameservers: brokerIP2 and the port slaves connect to. */
+  haServerAddr(): string {
+    const c = this.deps.config();
+    return `${c.brokerIP2}:${this.service?.port || c.haListenPort}`;
+  }
+
+  /** New commit log data was written: push it to the slaves now. */
+  wakeup(): void {
+    this.service?.wakeup();
+  }
+
+  /**
+   * SYNC_MASTER: holds a stored message's answer until a slave has it (CommitLog.handleHA). The flush status is
+   * kept unless replication fails, whose status then wins, as in RocketMQ.
+   */
+  async handleHA(r: PutMessageResult, waitStoreMsgOK: boolean): Promise<PutMessageResult> {
+    const a = r.appendResult;
+    if (this.role !== 'SYNC_MASTER' || !waitStoreMsgOK || !a || !this.service) return r;
+    const end = a.wroteOffset + a.wroteBytes;
+    if (!this.service.isSlaveOK(end)) return { ...r, status: 'SLAVE_NOT_AVAILABLE' };
+    const ok = await this.service.waitForSlaveAck(end, this.deps.config().store.syncFlushTimeout);
+    return ok ? r : { ...r, status: 'FLUSH_SLAVE_TIMEOUT' };
+  }
+
+  /** StoreAdapter's afterPut hook: handleHA with the message's (or batch's) WAIT flag. */
+  afterPut(r: PutMessageResult, msg: MessageExtBrokerInner | MessageExtBatch): Promise<PutMessageResult> {
+    if (this.role !== 'SYNC_MASTER') return Promise.resolve(r);
+    return this.handleHA(r, 'properties' in msg ? waitStoreMsgOK(msg) : batchWaitStoreMsgOK(msg));
+  }
+
+  /** A slave follows the nameservers' answer: the master's broker address, and its HA address unless fixed. */
+  onRegistered(answer: RegisterAnswer): void {
+    if (!this.isSlave) return;
+    this.sync?.setMasterAddr(answer.masterAddr || undefined);
+    if (!this.ha.haMasterAddress && answer.haServerAddr) this.client?.updateMasterAddress(answer.haServerAddr);
+  }
+
+  /** GET_BROKER_HA_STATUS body. */
+  haStatus(): HAStatus {
+    if (this.service) return masterHAStatus(this.service.runtimeInfo());
+    return slaveHAStatus(this.client!.runtimeInfo());
+  }
+
+  /** GET_BROKER_RUNTIME_INFO keys (see runtime-info.ts). */
+  async runtimeInfo(): Promise<RuntimeEntries> {
+    if (this.service) return masterRuntimeEntries(this.role, this.haServerAddr(), this.service.runtimeInfo());
+    return slaveRuntimeEntries(this.client!.runtimeInfo(), this.sync!.status(), await this.fetchMasterView());
+  }
+
+  /** How far behind the master sees this slave (its GET_BROKER_HA_STATUS), cached for a second. */
+  private fetchMasterView(): Promise<MasterView | undefined> {
+    const now = Date.now();
+    if (this.masterView && now - this.masterView.at < MASTER_VIEW_CACHE_MS) return this.masterView.view;
+    const view = this.askMaster();
+    this.masterView = { at: now, view };
+    return view;
+  }
+
+  private async askMaster(): Promise<MasterView | undefined> {
+    const addr = this.sync?.masterAddr;
+    const me = this.client?.runtimeInfo();
+    if (!addr || !me) return undefined;
+    try {
+      const res = await this.deps.client.invoke(addr, createRequest(RequestCode.GET_BROKER_HA_STATUS), MASTER_VIEW_TIMEOUT_MS);
+      if (res.code !== ResponseCode.SUCCESS || !res.body) return undefined;
+      const status = decodeHAStatus(res.body);
+      const max = status.masterCommitLogMaxOffset;
+      const mine = status.haConnectionInfo.find((c) => c.addr === me.localAddr);
+      return {
+        masterCommitLogMaxOffset: max,
+        lagBytes: Math.max(0, max - me.maxOffset),
+        lagMs: mine ? mine.lagMs : -1,
+      };
+    } catch {
+      return undefined;
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    await this.sync?.stop();
+    await this.client?.shutdown();
+    await this.service?.shutdown();
+  }
+}
