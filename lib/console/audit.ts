@@ -40,3 +40,21 @@ export function listAudit(db: ConsoleDb, opts: { limit?: number; before?: number
   }>;
   return rows.map((r) => ({ ...r, params: JSON.parse(r.params), ok: r.ok === 1, result: JSON.parse(r.result) }));
 }
+
+const hasErrors = (r: unknown): boolean =>
+  typeof r === 'object' && r !== null && Array.isArray((r as { errors?: unknown }).errors) && (r as { errors: unknown[] }).errors.length > 0;
+
+/**
+ * Runs a change and writes it to the audit log either way: ok when it finished with no broker reporting an error,
+ * the result (or the error text) alongside.
+ */
+export async function audited<T>(db: ConsoleDb, e: { username: string; action: string; target: string; params: unknown }, fn: () => Promise<T>): Promise<T> {
+  try {
+    const result = await fn();
+    recordAudit(db, { ...e, ok: !hasErrors(result), result });
+    return result;
+  } catch (err) {
+    recordAudit(db, { ...e, ok: false, result: { error: err instanceof Error ? err.message : String(err) } });
+    throw err;
+  }
+}

@@ -82,7 +82,8 @@ export function ensureUsers(db: ConsoleDb, configured: UserSpec[] | undefined): 
   const now = Date.now();
   if (configured) {
     db.transaction(() => {
-      db.prepare(`DELETE FROM users WHERE source = 'config'`).run();
+      // configured users are the whole list: a generated admin from an earlier start goes too
+      db.prepare(`DELETE FROM users WHERE source IN ('config', 'generated')`).run();
       const insert = db.prepare(`INSERT OR REPLACE INTO users (username, role, password_hash, source, created_at) VALUES (?, ?, ?, 'config', ?)`);
       for (const u of configured) insert.run(u.username, u.role, u.passwordHash ?? hashPassword(u.password!), now);
     })();
@@ -110,7 +111,10 @@ export function signIn(db: ConsoleDb, username: string, password: string): { tok
 
 export function sessionFor(db: ConsoleDb, token: string | undefined): Session | undefined {
   if (!token) return undefined;
-  const row = db.prepare(`SELECT username, role, expires_at FROM sessions WHERE token_hash = ?`).get(tokenHash(token)) as
+  // the role comes from the users table, so a removed user or a changed role takes effect at once
+  const row = db.prepare(
+    `SELECT s.username AS username, u.role AS role, s.expires_at AS expires_at FROM sessions s JOIN users u ON u.username = s.username WHERE s.token_hash = ?`,
+  ).get(tokenHash(token)) as
     | { username: string; role: Role; expires_at: number }
     | undefined;
   if (!row || row.expires_at < Date.now()) return undefined;

@@ -1,13 +1,14 @@
 // Console storage: migrations, users and sessions, audit log, metric history with downsampling and retention.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openConsoleDb } from './db.ts';
 import { AuthConfigError, ensureUsers, hashPassword, sessionFor, signIn, signOut, usersFromEnv, verifyPassword } from './auth.ts';
 import { listAudit, recordAudit } from './audit.ts';
 import { downsample, querySeries, recentSeries, recordSamples } from './history.ts';
+import { initialPasswordPath, setUpUsers } from './boot.ts';
 
 describe('console auth', () => {
   test('password hashes verify only the right password', () => {
@@ -102,6 +103,34 @@ describe('console history', () => {
       const again = openConsoleDb(path);
       assert.deepEqual(recentSeries(again, 'topic', 'tps', 0).get('t'), [{ ts: 1000, value: 5 }]);
       again.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('console start-up', () => {
+  test('a first start without users prints the admin password once and leaves it in a 0600 file next to the database', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rd-boot-'));
+    try {
+      const path = join(dir, 'console.db');
+      const db = openConsoleDb(path);
+      const lines: string[] = [];
+      setUpUsers(db, {}, path, (l) => lines.push(l));
+      assert.equal(lines.length, 1);
+      const m = /^RocketDeck console: created user 'admin' with password (\S+) \(shown once/.exec(lines[0]!);
+      assert.ok(m, lines[0]);
+      const file = initialPasswordPath(path);
+      assert.equal(readFileSync(file, 'utf8').trim(), m[1]);
+      assert.equal(statSync(file).mode & 0o777, 0o600);
+      assert.ok(signIn(db, 'admin', m[1]!));
+      setUpUsers(db, {}, path, (l) => lines.push(l));
+      assert.equal(lines.length, 1, 'not printed again');
+      // configured users replace the generated admin, and its password file goes
+      setUpUsers(db, { ROCKETDECK_USERS: 'op:operator:pw' }, path, (l) => lines.push(l));
+      assert.equal(existsSync(file), false);
+      assert.equal(signIn(db, 'admin', m[1]!), undefined);
+      db.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

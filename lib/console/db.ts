@@ -43,10 +43,57 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (kind, name, metric, resolution, ts)
    ) WITHOUT ROWID;
    CREATE INDEX samples_ts ON samples (resolution, ts);`,
+  // 2: samples per saved cluster; downsampling watermarks; saved clusters; queue assignments and rebalance history
+  `ALTER TABLE samples RENAME TO samples_v1;
+   DROP INDEX samples_ts;
+   CREATE TABLE samples (
+     cluster TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     name TEXT NOT NULL,
+     metric TEXT NOT NULL,
+     resolution INTEGER NOT NULL,
+     ts INTEGER NOT NULL,
+     value REAL NOT NULL,
+     PRIMARY KEY (cluster, kind, name, metric, resolution, ts)
+   ) WITHOUT ROWID;
+   INSERT INTO samples SELECT 'default', kind, name, metric, resolution, ts, value FROM samples_v1;
+   DROP TABLE samples_v1;
+   CREATE INDEX samples_ts ON samples (resolution, ts);
+   CREATE TABLE downsample_state (
+     resolution INTEGER PRIMARY KEY,
+     done_before INTEGER NOT NULL
+   );
+   CREATE TABLE clusters (
+     name TEXT PRIMARY KEY,
+     namesrv_addr TEXT NOT NULL,
+     position INTEGER NOT NULL,
+     created_at INTEGER NOT NULL
+   );
+   CREATE TABLE group_assignments (
+     cluster TEXT NOT NULL,
+     group_name TEXT NOT NULL,
+     ts INTEGER NOT NULL,
+     members TEXT NOT NULL,
+     queues TEXT NOT NULL,
+     PRIMARY KEY (cluster, group_name)
+   );
+   CREATE TABLE rebalance_events (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     cluster TEXT NOT NULL,
+     group_name TEXT NOT NULL,
+     ts INTEGER NOT NULL,
+     members TEXT NOT NULL,
+     joined TEXT NOT NULL,
+     left_members TEXT NOT NULL,
+     moved INTEGER NOT NULL,
+     shares TEXT NOT NULL
+   );
+   CREATE INDEX rebalance_events_group ON rebalance_events (cluster, group_name, ts);`,
 ];
 
 export function defaultDbPath(): string {
-  return resolve(process.env.ROCKETDECK_CONSOLE_DB ?? '.rocketdeck/console.db');
+  // a path chosen at run time: the bundler must not trace the project for it
+  return resolve(/*turbopackIgnore: true*/ process.env.ROCKETDECK_CONSOLE_DB ?? '.rocketdeck/console.db');
 }
 
 export function openConsoleDb(path = defaultDbPath()): ConsoleDb {

@@ -1,0 +1,48 @@
+// One AdminClient per saved cluster per server process, kept on globalThis (Next.js may load route modules twice).
+
+import { AdminClient } from '../admin/index.ts';
+import type { SavedCluster } from './clusters.ts';
+
+interface Pooled {
+  namesrvAddr: string;
+  client: AdminClient;
+}
+
+const poolKey = Symbol.for('rocketdeck.adminPool');
+
+function pool(): Map<string, Pooled> {
+  const g = globalThis as unknown as Record<symbol, Map<string, Pooled> | undefined>;
+  return (g[poolKey] ??= new Map());
+}
+
+/** Per-call timeout of the console's admin calls (ROCKETDECK_ADMIN_TIMEOUT_MS, default 3000). */
+function timeoutMs(): number | undefined {
+  const v = Number(process.env.ROCKETDECK_ADMIN_TIMEOUT_MS);
+  return Number.isFinite(v) && v > 0 ? v : undefined;
+}
+
+/** The cluster's client; a changed address list replaces it (the old one is closed). */
+export function adminFor(cluster: SavedCluster): AdminClient {
+  const p = pool();
+  const cur = p.get(cluster.name);
+  if (cur && cur.namesrvAddr === cluster.namesrvAddr) return cur.client;
+  if (cur) void cur.client.close();
+  const client = new AdminClient({ namesrvAddr: cluster.namesrvAddr, timeoutMs: timeoutMs() });
+  p.set(cluster.name, { namesrvAddr: cluster.namesrvAddr, client });
+  return client;
+}
+
+/** Closes and forgets a cluster's client (after the cluster is deleted). */
+export function dropAdmin(name: string): void {
+  const p = pool();
+  const cur = p.get(name);
+  if (cur) void cur.client.close();
+  p.delete(name);
+}
+
+export async function closeAllAdmins(): Promise<void> {
+  const p = pool();
+  const all = [...p.values()];
+  p.clear();
+  await Promise.all(all.map((x) => x.client.close()));
+}

@@ -1,0 +1,235 @@
+// JSON shapes of the console HTTP API (app/api/**): what the route handlers answer and the pages read.
+// Types only; /work/notes/CONSOLE_API.md points here for the exact fields.
+
+import type {
+  BrokerFailure, ClusterListResult, ConsumerConnectionResult, GroupProgressResult, GroupSummary, MessageView,
+  NamesrvFailure, QueueAssignmentResult, ResetOffsetResult, ResetQueuesResult, TopicEntry, TopicPlacement, TopicRoute,
+  TopicStatusResult,
+} from '../admin/index.ts';
+import type { AuditEntry } from './audit.ts';
+import type { Role } from './auth.ts';
+import type { Point } from './history.ts';
+
+export type { AuditEntry, Point, Role };
+
+/** Every error answer (4xx/5xx). `field` names the bad input when there is one. */
+export interface ApiError {
+  error: string;
+  field?: string;
+}
+
+export interface HealthResponse {
+  status: 'ok';
+  namesrvAddr: string[];
+  uptimeSeconds: number;
+  /** Saved cluster the request addressed (header x-rocketdeck-cluster, else the first saved). */
+  cluster: string | null;
+  collector: CollectorStatus;
+}
+
+export interface CollectorStatus {
+  running: boolean;
+  intervalMs: number;
+  /** Last finished cycle of the addressed cluster, epoch ms; null before the first. */
+  lastRunAt: number | null;
+  lastDurationMs: number | null;
+  lastError: string | null;
+}
+
+export interface SavedCluster {
+  name: string;
+  namesrvAddr: string;
+}
+
+export interface ClustersResponse {
+  clusters: SavedCluster[];
+  current: string | null;
+}
+
+export interface NamesrvProbe {
+  addr: string;
+  reachable: boolean;
+  latencyMs: number | null;
+  brokerCount: number;
+  error?: string;
+}
+
+export interface ClusterResponse {
+  cluster: string;
+  /** null when no nameserver answered (then `error` says why and every namesrv row carries its error). */
+  clusterList: ClusterListResult | null;
+  namesrvs: NamesrvProbe[];
+  /** Which nameservers list each broker process (RocketMQ keeps no heartbeat time in its protocol). */
+  heartbeats: Array<{ brokerName: string; brokerAddr: string; namesrvAddr: string; listed: boolean }>;
+  error?: string;
+}
+
+export interface OverviewResponse {
+  cluster: string;
+  health: {
+    namesrvs: { total: number; reachable: number };
+    brokers: { total: number; alive: number };
+    /** Broker groups whose master has no slave answering. */
+    mastersWithoutLiveSlave: string[];
+    /** Slaves whose commit log is behind their master's by more than 1 MiB (or could not be compared). */
+    slavesBehind: Array<{ brokerName: string; brokerAddr: string; behindBytes: number }>;
+    groupsWithGrowingLag: Array<{ group: string; lagMessages: number }>;
+  };
+  /** Messages per second over the cluster's masters (broker runtime putTps / getTransferedTps). */
+  tps: { put: number; get: number };
+  topTopics: Array<{ topic: string; tps: number }>;
+  topGroups: Array<{ group: string; lagMessages: number; lagSeconds: number | null; tps: number }>;
+  errors: BrokerFailure[];
+  warnings: BrokerFailure[];
+  error?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Items matching the search, over all pages. */
+  total: number;
+  page: number;
+  pageSize: number;
+  errors: BrokerFailure[];
+}
+
+export interface TopicListItem extends TopicEntry {
+  brokers: TopicPlacement[];
+  readQueueNums: number;
+  writeQueueNums: number;
+  /** Put messages per second from the collector's last two cycles; null before it has two. */
+  tps: number | null;
+  /** Messages stored (sum of max offsets) at the collector's last cycle; null when unknown. */
+  messages: number | null;
+}
+
+export type TopicListResponse = Page<TopicListItem>;
+
+export interface TopicConsumer {
+  group: string;
+  lagMessages: number;
+  lagSeconds: number | null;
+  tps: number;
+  error?: string;
+}
+
+export interface TopicDetailResponse {
+  topic: string;
+  route: TopicRoute;
+  status: TopicStatusResult;
+  consumers: TopicConsumer[];
+  errors: BrokerFailure[];
+}
+
+export type Trend = 'growing' | 'shrinking' | 'steady';
+
+export interface GroupFlag {
+  kind: 'idle-members' | 'uneven-shares' | 'offline-with-lag' | 'hot-queue';
+  reason: string;
+}
+
+export interface GroupListItem extends GroupSummary {
+  lagMessages: number;
+  /** How far the group's position is behind the newest message, from store times; null when unknown. */
+  lagSeconds: number | null;
+  tps: number;
+  trend: Trend;
+  /** Lag over the last 30 minutes, oldest first (30 points). */
+  sparkline: number[];
+  flags: GroupFlag[];
+  /** Online members at the collector's last look; null when not looked at yet. */
+  members: number | null;
+}
+
+export type GroupListResponse = Page<GroupListItem>;
+
+export interface RebalanceEvent {
+  id: number;
+  ts: number;
+  group: string;
+  members: string[];
+  joined: string[];
+  left: string[];
+  /** Queues whose owner changed. */
+  moved: number;
+  /** clientId -> queues held after the change */
+  shares: Record<string, number>;
+}
+
+export interface GroupDetailResponse {
+  group: string;
+  progress: GroupProgressResult;
+  assignment: QueueAssignmentResult;
+  /** null when no member is online (connectionError then says so). */
+  connection: ConsumerConnectionResult | null;
+  connectionError?: string;
+  lagMessages: number;
+  lagSeconds: number | null;
+  tps: number;
+  trend: Trend;
+  /** lag / (consume rate - produce rate) when the lag shrinks; null when it does not. */
+  drainEstimateSeconds: number | null;
+  rebalanceHistory: RebalanceEvent[];
+  flags: GroupFlag[];
+  /** Lag over the last hour. */
+  lagHistory: Point[];
+}
+
+export interface HistoryResponse {
+  kind: string;
+  name: string;
+  metric: string;
+  from: number;
+  to: number;
+  points: Point[];
+}
+
+export interface ResetPreviewQueue {
+  topic: string;
+  brokerName: string;
+  queueId: number;
+  /** The group's committed offset now (-1 when it has none). */
+  currentOffset: number;
+  newOffset: number;
+  minOffset: number;
+  maxOffset: number;
+}
+
+export interface ResetPreviewResponse {
+  preview: true;
+  group: string;
+  topic: string;
+  to: 'earliest' | 'latest' | 'timestamp' | 'offsets';
+  queues: ResetPreviewQueue[];
+  errors: BrokerFailure[];
+}
+
+export interface ResetApplyResponse {
+  preview: false;
+  group: string;
+  topic: string;
+  result: ResetOffsetResult | ResetQueuesResult;
+}
+
+export interface MessagesResponse {
+  messages: MessageView[];
+  errors: BrokerFailure[];
+}
+
+export interface MessageConsumersResponse {
+  msgId: string;
+  topic: string;
+  groups: Array<{ group: string; consumed: boolean; consumerOffset: number | null; error?: string }>;
+  errors: BrokerFailure[];
+}
+
+export interface MeResponse {
+  username: string | null;
+  role: Role | null;
+}
+
+export interface AuditResponse {
+  entries: AuditEntry[];
+}
+
+export type { BrokerFailure, NamesrvFailure };

@@ -1,0 +1,176 @@
+// Consumer groups for the pages: the searchable, sortable list with live lag, and one group's detail (progress,
+// members, queue holders, lag in time, trend, time to drain, rebalance history and flags).
+
+import {
+  describeError, hasCode, mapBounded, type AdminClient, type GroupListResult, type GroupProgressResult, type QueueAssignmentResult,
+} from '../admin/index.ts';
+import { ResponseCode } from '../protocol/codes.ts';
+import type { GroupDetailResponse, GroupListItem, GroupListResponse } from './api-types.ts';
+import { drainEstimate, groupFlags, trendOf, type GroupShape } from './analysis.ts';
+import { readTarget, type GroupStat } from './collect.ts';
+import { storeTimeAt } from './stats.ts';
+import type { RequestContext } from './context.ts';
+import { HttpError } from './http.ts';
+import { matches, pageQuery, sortAndPage } from './paging.ts';
+import { assignmentOf, listRebalances, trackAssignment } from './rebalance.ts';
+import { lagShapes, recentLag, seriesPoints } from './series.ts';
+
+const inflight = new WeakMap<AdminClient, Promise<GroupListResult>>();
+
+/** Concurrent list requests share one round of broker calls. */
+function sharedGroupList(admin: AdminClient): Promise<GroupListResult> {
+  let p = inflight.get(admin);
+  if (!p) {
+    p = admin.groupList({ includeSystem: true }).finally(() => inflight.delete(admin));
+    inflight.set(admin, p);
+  }
+  return p;
+}
+
+/** Holdings per topic from the queues a group's members hold. */
+function holdingsOf(queues: Array<{ topic: string; clientId: string }>): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>();
+  for (const q of queues) {
+    const m = out.get(q.topic) ?? new Map<string, number>();
+    m.set(q.clientId, (m.get(q.clientId) ?? 0) + 1);
+    out.set(q.topic, m);
+  }
+  return out;
+}
+
+function holdingsFromStored(queues: Record<string, string>): Map<string, Map<string, number>> {
+  return holdingsOf(Object.entries(queues).map(([key, clientId]) => ({ topic: key.slice(0, key.indexOf(' ')), clientId })));
+}
+
+export async function groupListPage(ctx: RequestContext, url: URL, now = Date.now()): Promise<GroupListResponse> {
+  const q = pageQuery(url, ['name', 'lag', 'lagSeconds', 'tps']);
+  const includeSystem = url.searchParams.get('system') === '1';
+  const list = await sharedGroupList(ctx.admin);
+  const snap = ctx.collector.latest(ctx.cluster.name);
+  const rows = list.groups
+    .filter((g) => (includeSystem || !g.system) && matches(q, g.group))
+    .map((g) => {
+      const s: GroupStat | undefined = snap?.groups.get(g.group);
+      const lagSeconds = g.diffTotal === 0 ? 0 : (s?.lagSeconds ?? null);
+      return { g, s, lagSeconds, tps: s?.tps ?? g.consumeTps };
+    });
+  const page = sortAndPage(rows, q, (r, key) => {
+    if (key === 'lag') return r.g.diffTotal;
+    if (key === 'lagSeconds') return r.lagSeconds;
+    if (key === 'tps') return r.tps;
+    return r.g.group;
+  }, (r) => r.g.group);
+  const shapes = lagShapes(ctx.db, ctx.cluster.name, page.items.map((r) => ({ group: r.g.group, lag: r.g.diffTotal })), now);
+  const items: GroupListItem[] = page.items.map(({ g, s, lagSeconds, tps }) => {
+    const stored = ctx.collector.assignment(ctx.cluster.name, g.group);
+    const shape: GroupShape = { lag: g.diffTotal };
+    if (s?.members) shape.members = s.members.clientIds;
+    if (s) shape.queuesPerTopic = new Map(Object.entries(s.queuesPerTopic));
+    if (stored) shape.holdings = holdingsFromStored(stored.queues);
+    if (s?.maxQueueLag) shape.maxQueueLag = s.maxQueueLag;
+    const { sparkline, trend } = shapes.get(g.group)!;
+    return {
+      ...g, lagMessages: g.diffTotal, lagSeconds, tps, trend, sparkline, flags: groupFlags(shape), members: s?.members ? s.members.clientIds.length : null,
+    };
+  });
+  return { items, total: page.total, page: q.page, pageSize: q.pageSize, errors: list.errors };
+}
+
+/** Newest message store time per "topic brokerName queueId" of the topics given. */
+export async function newestTimes(admin: AdminClient, topics: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const settled = await mapBounded(topics, (t) => admin.topicStatus(t), { limit: 8 });
+  settled.forEach((s, i) => {
+    if (!s.ok) return;
+    for (const q of s.value.queues) out.set(`${topics[i]} ${q.brokerName} ${q.queueId}`, q.lastUpdateTimestamp);
+  });
+  return out;
+}
+
+/**
+ * Store times of the messages at the group's offset on lagging queues it never committed on (those have no
+ * last-consumed time), by "topic brokerName queueId".
+ */
+export async function positionTimes(admin: AdminClient, queues: GroupProgressResult['queues']): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const wanted = queues.filter((q) => q.diff > 0 && q.lastTimestamp <= 0);
+  if (wanted.length === 0) return out;
+  const view = await admin.clusterInfo();
+  const targets = new Map(view.brokers.map((g) => [g.brokerName, readTarget(g)]));
+  const settled = await mapBounded(wanted, async (q) => {
+    const t = targets.get(q.brokerName);
+    return t ? storeTimeAt(admin, t, q.topic, q.queueId, Math.max(0, q.consumerOffset)) : undefined;
+  }, { limit: 8 });
+  settled.forEach((s, i) => {
+    const q = wanted[i]!;
+    if (s.ok && s.value !== undefined) out.set(`${q.topic} ${q.brokerName} ${q.queueId}`, s.value);
+  });
+  return out;
+}
+
+/** Worst queue's (newest store time - position store time) in seconds; 0 with no lag, null when no queue can tell. */
+export function lagSecondsOf(queues: GroupProgressResult['queues'], newest: Map<string, number>, positions: Map<string, number> = new Map()): number | null {
+  let worst: number | null = null;
+  let lag = 0;
+  for (const q of queues) {
+    if (q.diff <= 0) continue;
+    lag += q.diff;
+    const key = `${q.topic} ${q.brokerName} ${q.queueId}`;
+    const top = newest.get(key);
+    const at = q.lastTimestamp > 0 ? q.lastTimestamp : positions.get(key);
+    if (top && at) worst = Math.max(worst ?? 0, Math.max(0, top - at));
+  }
+  if (lag === 0) return 0;
+  return worst === null ? null : Math.round(worst / 100) / 10;
+}
+
+export async function groupDetail(ctx: RequestContext, group: string, now = Date.now()): Promise<GroupDetailResponse> {
+  const { admin, db, cluster, collector } = ctx;
+  const [progress, assignment, connection] = await Promise.all([
+    admin.consumerProgress(group),
+    admin.queueAssignment(group).catch((err: unknown): QueueAssignmentResult => ({ group, queues: [], clientErrors: [{ clientId: '', error: describeError(err) }] })),
+    admin.consumerConnection(group).then((c) => ({ c, err: undefined }), (err: unknown) => ({ c: null, err })),
+  ]);
+  const s = collector.latest(cluster.name)?.groups.get(group);
+  if (progress.queues.length === 0 && !connection.c && !s) {
+    const all = await admin.groupList({ includeSystem: true });
+    if (!all.groups.some((g) => g.group === group)) throw new HttpError(404, `group: no broker knows consumer group '${group}'`, 'group');
+  }
+  const lagged = [...new Set(progress.queues.filter((q) => q.diff > 0).map((q) => q.topic))];
+  const [newest, positions] = await Promise.all([newestTimes(admin, lagged), positionTimes(admin, progress.queues)]);
+  const lagSeconds = lagSecondsOf(progress.queues, newest, positions);
+  const offline = connection.err !== undefined && hasCode(connection.err, ResponseCode.CONSUMER_NOT_ONLINE);
+  const members = connection.c ? connection.c.connections.map((c) => c.clientId) : offline ? [] : undefined;
+  // what this look saw goes into the rebalance history as well, so the page shows a change before the collector does
+  if (members && assignment.clientErrors.length === 0) trackAssignment(db, cluster.name, group, assignmentOf(members, assignment.queues), now);
+
+  const queuesPerTopic = new Map<string, number>();
+  let maxQueueLag: GroupShape['maxQueueLag'];
+  for (const q of progress.queues) {
+    queuesPerTopic.set(q.topic, (queuesPerTopic.get(q.topic) ?? 0) + 1);
+    if (q.diff > 0 && (!maxQueueLag || q.diff > maxQueueLag.diff)) maxQueueLag = { topic: q.topic, brokerName: q.brokerName, queueId: q.queueId, diff: q.diff, queues: progress.queues.length };
+  }
+  const shape: GroupShape = { lag: progress.diffTotal, queuesPerTopic };
+  if (members) shape.members = members;
+  if (assignment.clientErrors.length === 0) shape.holdings = holdingsOf(assignment.queues);
+  if (maxQueueLag) shape.maxQueueLag = maxQueueLag;
+
+  const recent = recentLag(db, cluster.name, group, progress.diffTotal, now);
+  const tps = s?.tps ?? progress.consumeTps;
+  const out: GroupDetailResponse = {
+    group,
+    progress,
+    assignment,
+    connection: connection.c,
+    lagMessages: progress.diffTotal,
+    lagSeconds,
+    tps,
+    trend: trendOf(recent.values),
+    drainEstimateSeconds: drainEstimate(progress.diffTotal, { consumeTps: s?.tps ?? null, inTps: s?.inTps ?? null }, recent),
+    rebalanceHistory: listRebalances(db, cluster.name, group),
+    flags: groupFlags(shape),
+    lagHistory: seriesPoints(db, collector, cluster.name, 'group', group, 'lag', now - 3600_000, now, now),
+  };
+  if (connection.err !== undefined) out.connectionError = describeError(connection.err);
+  return out;
+}

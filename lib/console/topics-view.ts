@@ -1,0 +1,69 @@
+// Topics for the pages: the searchable, sortable list (placements from each broker's topic config, TPS from the
+// collector) and one topic's route, queue status and consuming groups with their lag on it.
+
+import { mapBounded, type AdminClient, type TopicBrokerMapResult, type TopicKind } from '../admin/index.ts';
+import { describeError } from '../admin/index.ts';
+import type { TopicConsumer, TopicDetailResponse, TopicListItem, TopicListResponse } from './api-types.ts';
+import type { RequestContext } from './context.ts';
+import { lagSecondsOf, positionTimes } from './groups-view.ts';
+import { bad } from './http.ts';
+import { matches, pageQuery, sortAndPage } from './paging.ts';
+
+const KINDS: readonly TopicKind[] = ['NORMAL', 'RETRY', 'DLQ', 'SYSTEM', 'LMQ'];
+const inflight = new WeakMap<AdminClient, Promise<TopicBrokerMapResult>>();
+
+function sharedTopicMap(admin: AdminClient): Promise<TopicBrokerMapResult> {
+  let p = inflight.get(admin);
+  if (!p) {
+    p = admin.topicBrokerMap().finally(() => inflight.delete(admin));
+    inflight.set(admin, p);
+  }
+  return p;
+}
+
+export async function topicListPage(ctx: RequestContext, url: URL): Promise<TopicListResponse> {
+  const q = pageQuery(url, ['name', 'tps', 'queues']);
+  const includeSystem = url.searchParams.get('system') === '1';
+  const kindParam = url.searchParams.get('kind');
+  let kinds: Set<string> | undefined;
+  if (kindParam) {
+    kinds = new Set(kindParam.split(',').map((k) => k.trim().toUpperCase()).filter(Boolean));
+    for (const k of kinds) if (!KINDS.includes(k as TopicKind)) throw bad('kind', `must be among ${KINDS.join(', ')}`);
+  }
+  const map = await sharedTopicMap(ctx.admin);
+  const snap = ctx.collector.latest(ctx.cluster.name);
+  const rows: TopicListItem[] = map.topics
+    .filter((t) => (kinds ? kinds.has(t.kind) : includeSystem || !t.system) && matches(q, t.topic))
+    .map((t) => {
+      const s = snap?.topics.get(t.topic);
+      return {
+        ...t,
+        readQueueNums: t.brokers.reduce((n, b) => n + b.readQueueNums, 0),
+        writeQueueNums: t.brokers.reduce((n, b) => n + b.writeQueueNums, 0),
+        tps: s?.tps ?? null,
+        messages: s ? s.messages : null,
+      };
+    });
+  const page = sortAndPage(rows, q, (r, key) => (key === 'tps' ? r.tps : key === 'queues' ? r.writeQueueNums : r.topic), (r) => r.topic);
+  return { items: page.items, total: page.total, page: q.page, pageSize: q.pageSize, errors: map.errors };
+}
+
+export async function topicDetail(ctx: RequestContext, topic: string): Promise<TopicDetailResponse> {
+  const { admin } = ctx;
+  const route = await admin.topicRoute(topic);
+  const [status, who] = await Promise.all([admin.topicStatus(topic), admin.topicConsumers(topic)]);
+  const newest = new Map(status.queues.map((q) => [`${topic} ${q.brokerName} ${q.queueId}`, q.lastUpdateTimestamp]));
+  const snap = ctx.collector.latest(ctx.cluster.name);
+  const settled = await mapBounded(who.groups, async (g) => {
+    const progress = await admin.consumerProgress(g, { topic });
+    return { progress, positions: await positionTimes(admin, progress.queues) };
+  }, { limit: 8 });
+  const consumers: TopicConsumer[] = who.groups.map((group, i) => {
+    const s = settled[i]!;
+    const rates = snap?.groups.get(group)?.perTopic.filter((t) => t.topic === topic).map((t) => t.tps);
+    const tps = rates?.length && rates.every((r) => r !== null) ? rates.reduce((a, b) => a! + b!, 0)! : s.ok ? s.value.progress.consumeTps : 0;
+    if (!s.ok) return { group, lagMessages: 0, lagSeconds: null, tps, error: describeError(s.error) };
+    return { group, lagMessages: s.value.progress.diffTotal, lagSeconds: lagSecondsOf(s.value.progress.queues, newest, s.value.positions), tps };
+  });
+  return { topic, route, status, consumers, errors: [...status.errors, ...who.errors] };
+}
