@@ -139,11 +139,10 @@ function answer(ctx: BrokerContext, req: RemotingCommand, h: PullHeader, r: GetM
       code = ResponseCode.SYSTEM_ERROR;
   }
   let suggest: number = MixAll.MASTER_ID;
+  // A slave without slaveReadEnable still serves the pull and suggests the master (4.9.8 sets
+  // PULL_RETRY_IMMEDIATELY there, but its status switch overwrites the code right after), so consumers keep
+  // reading from a slave while the master is down.
   if (c.slaveReadEnable) suggest = r.suggestPullingFromSlave ? slowBrokerId : groupBrokerId;
-  if (c.store.brokerRole === 'SLAVE' && !c.slaveReadEnable) {
-    code = ResponseCode.PULL_RETRY_IMMEDIATELY;
-    suggest = MixAll.MASTER_ID;
-  }
   if (code === ResponseCode.PULL_OFFSET_MOVED && c.store.brokerRole === 'SLAVE') {
     code = ResponseCode.PULL_RETRY_IMMEDIATELY;
     suggest = groupBrokerId;

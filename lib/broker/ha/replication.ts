@@ -89,7 +89,9 @@ export class BrokerReplication {
     const c = this.deps.config();
     const log = this.deps.log;
     if (!this.isSlave) {
-      this.service = new HAService(this.deps.store, { host: c.bindAddress, port: c.haListenPort, config: this.ha, logger: log });
+      // RocketMQ derives haListenPort from listenPort; a broker on any free port (listenPort 0) takes any free HA port.
+      const port = c.listenPort === 0 ? 0 : c.haListenPort;
+      this.service = new HAService(this.deps.store, { host: c.bindAddress, port, config: this.ha, logger: log });
       await this.service.start();
       return;
     }
