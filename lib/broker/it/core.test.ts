@@ -171,6 +171,24 @@ describe('broker process: produce, consume, clients, offsets', () => {
     assert.ok(took >= 1000 && took < 5000, `took ${took} ms`);
   });
 
+  test('a pull beyond the queue end is answered PULL_OFFSET_MOVED and leaves an OFFSET_MOVED_EVENT', async () => {
+    const max = await c.maxOffset(TOPIC, 6);
+    const res = await c.pull('it_moved', TOPIC, 6, max + 100);
+    assert.equal(res.code, ResponseCode.PULL_OFFSET_MOVED);
+    assert.equal(Number(res.extFields!.maxOffset), max);
+    assert.ok(Number(res.extFields!.nextBeginOffset) <= max);
+    assert.equal(res.extFields!.suggestWhichBrokerId, '0');
+    const events = await waitFor('the offset-moved event', async () => {
+      const r = await c.pull('it_moved_reader', 'OFFSET_MOVED_EVENT', 0, 0);
+      return r.code === ResponseCode.SUCCESS ? decodeMessages(r.body!) : undefined;
+    });
+    const event = JSON.parse(events.at(-1)!.body.toString());
+    assert.equal(event.consumerGroup, 'it_moved');
+    assert.deepEqual(event.messageQueue, { brokerName: 'broker-it', queueId: 6, topic: TOPIC });
+    assert.equal(event.offsetRequest, max + 100);
+    assert.equal(events.at(-1)!.properties.TAGS, 'it_moved');
+  });
+
   test('heartbeats register consumers, membership changes are pushed to members, unregistering removes them', async () => {
     const notices: string[] = [];
     const a = new RemotingClient({
