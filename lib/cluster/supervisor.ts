@@ -121,6 +121,9 @@ export class Supervisor extends EventEmitter {
     const child = spawn(process.execPath, [CLI_BIN, ...spec.args], {
       env: { ...process.env, ...spec.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Own process group: a terminal's Ctrl-C reaches only the supervisor, which then stops each node once,
+      // in order (a node that got both the terminal's signal and ours would take the second as "exit now").
+      detached: true,
     });
     e.child = child;
     e.state = 'starting';
