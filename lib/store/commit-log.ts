@@ -20,6 +20,13 @@ const log = createLogger('store.commitlog');
 /** Room always left at a file's end for the blank marker (CommitLog.END_FILE_MIN_BLANK_LENGTH). */
 export const END_FILE_MIN_BLANK_LENGTH = 4 + 4;
 
+/**
+ * Chunks up to this size are written synchronously when nothing else is in flight: under ASYNC_FLUSH small ones
+ * only (the event loop must not stall on a throttled disk); under SYNC_FLUSH the appends wait for the disk anyway.
+ */
+const SYNC_WRITE_MAX_ASYNC_FLUSH = 64 * 1024;
+const SYNC_WRITE_MAX_SYNC_FLUSH = 512 * 1024;
+
 /** Something waiting for its records to be written (and, under SYNC_FLUSH, flushed). */
 export interface ChunkWaiter {
   /** Commit log offset after the waiter's records. */
@@ -80,12 +87,14 @@ export class CommitLog {
   private flushing: Promise<number> | null = null;
   private flushingTarget = 0;
   private readonly maxParallelWrites: number;
+  private readonly syncWriteMax: number;
 
   constructor(cfg: MessageStoreConfig, events: CommitLogEvents) {
     this.cfg = cfg;
     this.events = events;
     this.mfq = new MappedFileQueue(cfg.storePathCommitLog, cfg.mappedFileSizeCommitLog);
     this.maxParallelWrites = Math.max(1, cfg.writeBufferCount - 1);
+    this.syncWriteMax = cfg.flushDiskType === 'SYNC_FLUSH' ? SYNC_WRITE_MAX_SYNC_FLUSH : SYNC_WRITE_MAX_ASYNC_FLUSH;
   }
 
   load(): void {
@@ -227,17 +236,31 @@ export class CommitLog {
     // Everything appended in this turn of the event loop goes out in one write.
     setImmediate(() => {
       this.sealScheduled = false;
-      if (this.inflight.length < this.maxParallelWrites) this.seal();
+      if (this.inflight.length < this.maxParallelWrites) this.seal(true);
     });
   }
 
-  /** Starts writing the open chunk. */
-  private seal(): void {
+  /**
+   * Starts writing the open chunk. A small chunk with nothing else in flight is written synchronously when
+   * `allowSync` (only from the event loop, never inside an append): a thread pool round trip costs more than
+   * copying a few pages into the page cache.
+   */
+  private seal(allowSync = false): void {
     const c = this.current;
     if (!c || c.len === 0) return;
     this.current = null;
     c.state = 'writing';
     this.inflight.push(c);
+    if (allowSync && c.len <= this.syncWriteMax && this.inflight.length === 1) {
+      let error: unknown;
+      try {
+        c.file.writeSync(c.start - c.file.fileFromOffset, c.buf, 0, c.len);
+      } catch (err) {
+        error = err;
+      }
+      this.onWriteDone(c, error);
+      return;
+    }
     c.file.write(c.start - c.file.fileFromOffset, c.buf, 0, c.len).then(
       () => this.onWriteDone(c, undefined),
       (err: unknown) => this.onWriteDone(c, err ?? new StoreIOError('write failed')),

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createLogger } from '../common/log.ts';
 import { readInt64, writeInt64 } from '../protocol/message-host.ts';
 import { CQ_STORE_UNIT_SIZE } from './config.ts';
+import { StoreFileError } from './errors.ts';
 import { MappedFileQueue } from './mapped-file-queue.ts';
 import type { MappedFile } from './mapped-file.ts';
 
@@ -31,8 +32,8 @@ export interface CqPut {
   tagsCode: number;
 }
 
-// Entries of one dispatch run are gathered here and written with one positional write per queue.
-const scratch = Buffer.allocUnsafe(CQ_STORE_UNIT_SIZE * 4096);
+/** New entries kept in memory before one write (4 KiB less a little, so the buffer comes from Node's pool). */
+const PENDING_ENTRIES = 204;
 
 export type BoundaryType = 'LOWER' | 'UPPER';
 
@@ -49,6 +50,11 @@ export class ConsumeQueue {
   maxPhysicOffset = -1;
   /** Entries were written since the last flush. */
   private dirty = false;
+  /** The newest entries, not written yet: pendingCount entries from logical offset pendingStart, in pendingFile. */
+  private pending: Buffer | null = null;
+  private pendingStart = 0;
+  private pendingCount = 0;
+  private pendingFile: MappedFile | undefined;
 
   constructor(rootDir: string, topic: string, queueId: number, mappedFileSize: number) {
     this.topic = topic;
@@ -107,6 +113,11 @@ export class ConsumeQueue {
 
   /** Entry at logical `offset`, read synchronously; undefined outside the file range. */
   getUnitSync(offset: number): CqUnit | undefined {
+    if (this.inPending(offset)) {
+      const o = (offset - this.pendingStart) * CQ_STORE_UNIT_SIZE;
+      const b = this.pending!;
+      return { queueOffset: offset, commitLogOffset: readInt64(b, o), size: b.readInt32BE(o + 8), tagsCode: readInt64(b, o + 12) };
+    }
     const mf = this.mfq.findMappedFileByOffset(offset * CQ_STORE_UNIT_SIZE);
     if (!mf || offset >= this.maxLogicOffset) return undefined;
     const b = mf.readSync(offset * CQ_STORE_UNIT_SIZE - mf.fileFromOffset, CQ_STORE_UNIT_SIZE, Buffer.allocUnsafe(CQ_STORE_UNIT_SIZE));
@@ -120,6 +131,12 @@ export class ConsumeQueue {
    */
   async getEntries(offset: number, maxCount: number): Promise<Buffer> {
     if (offset < this.minLogicOffset || offset >= this.maxLogicOffset) return Buffer.alloc(0);
+    if (this.inPending(offset)) {
+      const n = Math.min(maxCount, this.pendingStart + this.pendingCount - offset);
+      const o = (offset - this.pendingStart) * CQ_STORE_UNIT_SIZE;
+      // A copy: the tail buffer is reused once written.
+      return Buffer.from(this.pending!.subarray(o, o + n * CQ_STORE_UNIT_SIZE));
+    }
     const mf = this.mfq.findMappedFileByOffset(offset * CQ_STORE_UNIT_SIZE);
     if (!mf) return Buffer.alloc(0);
     const fileEnd = (mf.fileFromOffset + mf.wrotePosition) / CQ_STORE_UNIT_SIZE;
@@ -136,47 +153,56 @@ export class ConsumeQueue {
   /**
    * Records positions, in queue-offset order. An entry already present with the same content is skipped (so a
    * replay of the commit log after a crash is harmless); a gap is filled with blank entries.
+   * New entries collect in a small in-memory tail (readable at once) that is written when it fills up, at a file
+   * boundary, and on flush: one positional write per few hundred entries instead of one per dispatch run.
    */
   putMessagePositionInfos(puts: readonly CqPut[]): void {
-    let runStart = -1;
-    let runCount = 0;
-    let runFile: MappedFile | undefined;
-    const flushRun = (): void => {
-      if (runCount === 0 || !runFile) return;
-      const pos = runStart * CQ_STORE_UNIT_SIZE - runFile.fileFromOffset;
-      runFile.writeSync(pos, scratch, 0, runCount * CQ_STORE_UNIT_SIZE);
-      runFile.wrotePosition = pos + runCount * CQ_STORE_UNIT_SIZE;
-      this.maxLogicOffset = runStart + runCount;
-      this.dirty = true;
-      runCount = 0;
-      runFile = undefined;
-    };
-    for (const put of puts) {
-      const expected = this.maxLogicOffset + runCount;
+    for (let i = 0; i < puts.length; i++) {
+      const put = puts[i]!;
+      const expected = this.maxLogicOffset;
       if (put.queueOffset < expected) {
-        flushRun();
+        this.commitPending();
         this.repeatPut(put);
         continue;
       }
-      if (put.queueOffset > expected || (this.mfq.isEmpty() && put.queueOffset % this.unitsPerFile !== 0)) {
-        flushRun();
+      if (put.queueOffset > expected || (this.mfq.isEmpty() && this.pendingCount === 0 && put.queueOffset % this.unitsPerFile !== 0)) {
+        this.commitPending();
         this.fillBlanks(put.queueOffset);
       }
-      const at = this.maxLogicOffset + runCount;
-      if (runCount === 0) {
-        runFile = this.fileForWrite(at);
-        runStart = at;
+      if (this.pendingCount === 0) {
+        this.pendingFile = this.fileForWrite(this.maxLogicOffset);
+        this.pendingStart = this.maxLogicOffset;
+        if (!this.pending) this.pending = Buffer.allocUnsafe(PENDING_ENTRIES * CQ_STORE_UNIT_SIZE);
       }
-      const o = runCount * CQ_STORE_UNIT_SIZE;
-      writeInt64(scratch, o, put.commitLogOffset);
-      scratch.writeInt32BE(put.msgSize, o + 8);
-      writeInt64(scratch, o + 12, put.tagsCode);
-      runCount++;
+      const buf = this.pending!;
+      const o = this.pendingCount * CQ_STORE_UNIT_SIZE;
+      writeInt64(buf, o, put.commitLogOffset);
+      buf.writeInt32BE(put.msgSize, o + 8);
+      writeInt64(buf, o + 12, put.tagsCode);
+      this.pendingCount++;
+      this.maxLogicOffset++;
       this.maxPhysicOffset = put.commitLogOffset + put.msgSize;
-      const fileEndUnit = (runFile!.fileFromOffset + runFile!.fileSize) / CQ_STORE_UNIT_SIZE;
-      if (runCount * CQ_STORE_UNIT_SIZE === scratch.length || runStart + runCount === fileEndUnit) flushRun();
+      const f = this.pendingFile!;
+      if (this.pendingCount === PENDING_ENTRIES || this.maxLogicOffset * CQ_STORE_UNIT_SIZE === f.fileFromOffset + f.fileSize) this.commitPending();
     }
-    flushRun();
+  }
+
+  /** Writes the in-memory tail of new entries to its file. */
+  commitPending(): void {
+    if (this.pendingCount === 0) return;
+    const f = this.pendingFile!;
+    const pos = this.pendingStart * CQ_STORE_UNIT_SIZE - f.fileFromOffset;
+    const len = this.pendingCount * CQ_STORE_UNIT_SIZE;
+    f.writeSync(pos, this.pending!, 0, len);
+    f.wrotePosition = pos + len;
+    this.pendingCount = 0;
+    this.pendingFile = undefined;
+    this.dirty = true;
+  }
+
+  /** Entry `offset` sits in the unwritten tail. */
+  private inPending(offset: number): boolean {
+    return this.pendingCount > 0 && offset >= this.pendingStart && offset < this.pendingStart + this.pendingCount;
   }
 
   private repeatPut(put: CqPut): void {
@@ -228,13 +254,14 @@ export class ConsumeQueue {
     const last = this.mfq.getLastMappedFile();
     if (last) {
       last.closeDescriptor();
-      if (start !== last.fileEndOffset) throw new Error(`consume queue ${this.topic}/${this.queueId}: no file for offset ${logicOffset}`);
+      if (start !== last.fileEndOffset) throw new StoreFileError(`consume queue ${this.topic}/${this.queueId}: no file for offset ${logicOffset}`);
     }
     return this.mfq.createMappedFile(start);
   }
 
   /** Removes entries whose message is at or beyond `phyOffset` (the commit log was cut there). */
   truncateDirtyLogicFiles(phyOffset: number): void {
+    this.commitPending();
     let end = this.maxLogicOffset;
     while (end > this.minLogicOffset) {
       const unit = this.getUnitSync(end - 1);
@@ -278,6 +305,7 @@ export class ConsumeQueue {
    * offset. Returns the number of files deleted. (ConsumeQueue.deleteExpiredFile)
    */
   deleteExpiredFile(minPhyOffset: number): number {
+    this.commitPending();
     let count = 0;
     const files = this.mfq.files;
     for (let i = 0; i < files.length - 1; i++) {
@@ -339,6 +367,7 @@ export class ConsumeQueue {
   }
 
   async flush(): Promise<void> {
+    this.commitPending();
     if (!this.dirty) return;
     this.dirty = false;
     try {
@@ -350,14 +379,17 @@ export class ConsumeQueue {
   }
 
   hasUnflushed(): boolean {
-    return this.dirty;
+    return this.dirty || this.pendingCount > 0;
   }
 
   shutdown(): void {
+    this.commitPending();
     this.mfq.shutdown();
   }
 
   destroy(): void {
+    this.pendingCount = 0;
+    this.pendingFile = undefined;
     this.mfq.destroy();
     this.maxLogicOffset = 0;
     this.minLogicOffset = 0;

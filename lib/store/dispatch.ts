@@ -115,10 +115,7 @@ export class Dispatcher {
         else groups.set(cq, [req]);
       }
       for (const [cq, list] of groups) cq.putMessagePositionInfos(list);
-      if (this.index) {
-        for (const req of requests) this.index.buildIndex(req);
-        this.index.commit();
-      }
+      if (this.index) for (const req of requests) this.index.buildIndex(req);
       const last = requests[requests.length - 1]!;
       this.lastStoreTimestamp = last.storeTimestamp;
       if (notify && this.listener) {
@@ -137,10 +134,7 @@ export class Dispatcher {
     const toCq = goesToConsumeQueue(req.sysFlag);
     const cq = toCq ? this.cqStore.findOrCreateConsumeQueue(req.topic, req.queueId) : undefined;
     if (cq) cq.putMessagePositionInfos([req]);
-    if (this.index) {
-      this.index.buildIndex(req);
-      this.index.commit();
-    }
+    if (this.index) this.index.buildIndex(req);
     this.lastStoreTimestamp = req.storeTimestamp;
     if (cq && notify && this.listener) this.notifyArriving(cq, req.tagsCode, req.storeTimestamp);
   }

@@ -32,9 +32,21 @@ export interface IndexHeader {
 
 /** IndexFile.indexKeyHashMethod: |String.hashCode|, with Integer.MIN_VALUE mapped to 0. */
 export function indexKeyHash(key: string): number {
-  const h = javaStringHashCode(key);
+  return positiveHash(javaStringHashCode(key));
+}
+
+function positiveHash(h: number): number {
   const abs = Math.abs(h);
   return abs > 0x7fffffff ? 0 : abs;
+}
+
+/** indexKeyHash(`${topic}#${key}`) without building the string (appends index every message). */
+export function indexKeyHashOf(topic: string, key: string): number {
+  let h = 0;
+  for (let i = 0; i < topic.length; i++) h = (Math.imul(h, 31) + topic.charCodeAt(i)) | 0;
+  h = (Math.imul(h, 31) + 35) | 0; // '#'
+  for (let i = 0; i < key.length; i++) h = (Math.imul(h, 31) + key.charCodeAt(i)) | 0;
+  return positiveHash(h);
 }
 
 export class IndexFile {
@@ -171,11 +183,15 @@ export class IndexFile {
 
   /** Adds `key`; false when the file is full (the caller rolls over to a new file). */
   putKey(key: string, phyOffset: number, storeTimestamp: number): boolean {
+    return this.putKeyHash(indexKeyHash(key), phyOffset, storeTimestamp);
+  }
+
+  /** Adds a key by its indexKeyHash. */
+  putKeyHash(keyHash: number, phyOffset: number, storeTimestamp: number): boolean {
     const slots = this.slots;
     if (!slots) throw new StoreIOError(`index file ${this.fileName} is sealed`);
     const h = this.header;
     if (h.indexCount >= this.indexNum) return false;
-    const keyHash = indexKeyHash(key);
     const slot = keyHash % this.hashSlotNum;
     let slotValue = slots.readInt32BE(slot * HASH_SLOT_SIZE);
     if (slotValue <= INVALID_INDEX || slotValue > h.indexCount) slotValue = INVALID_INDEX;

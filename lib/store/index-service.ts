@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createLogger } from '../common/log.ts';
 import { MessageSysFlag } from '../protocol/message-const.ts';
 import { fsyncDirSync } from './io.ts';
-import { IndexFile } from './index-file.ts';
+import { IndexFile, indexKeyHashOf } from './index-file.ts';
 
 const log = createLogger('store.index');
 
@@ -106,10 +106,11 @@ export class IndexService {
   }
 
   private putKey(key: string, req: IndexRequest): void {
+    const hash = indexKeyHashOf(req.topic, key);
     let f = this.writableFile();
-    if (!f.putKey(key, req.commitLogOffset, req.storeTimestamp)) {
+    if (!f.putKeyHash(hash, req.commitLogOffset, req.storeTimestamp)) {
       f = this.writableFile();
-      f.putKey(key, req.commitLogOffset, req.storeTimestamp);
+      f.putKeyHash(hash, req.commitLogOffset, req.storeTimestamp);
     }
   }
 
@@ -119,18 +120,18 @@ export class IndexService {
     if (MessageSysFlag.getTransactionValue(req.sysFlag) === MessageSysFlag.TRANSACTION_ROLLBACK_TYPE) return;
     let any = false;
     if (req.uniqKey) {
-      this.putKey(buildIndexKey(req.topic, req.uniqKey), req);
+      this.putKey(req.uniqKey, req);
       any = true;
     }
     const keys = req.keys;
     if (keys) {
       if (keys.indexOf(' ') < 0) {
-        this.putKey(buildIndexKey(req.topic, keys), req);
+        this.putKey(keys, req);
         any = true;
       } else {
         for (const key of keys.split(' ')) {
           if (key.length === 0) continue;
-          this.putKey(buildIndexKey(req.topic, key), req);
+          this.putKey(key, req);
           any = true;
         }
       }

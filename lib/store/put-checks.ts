@@ -37,6 +37,12 @@ export interface EncodableFields {
   bodyCRC?: number;
 }
 
+// The hosts checked last: a broker passes the same few host objects again and again.
+let okBorn: SocketHost | null = null;
+let okBornAddress = '';
+let okStore: SocketHost | null = null;
+let okStoreAddress = '';
+
 /** Why a message cannot be laid out as a record (a number out of range, a bad host), or null. */
 export function checkEncodable(m: EncodableFields): string | null {
   if (!isInt32(m.queueId) || m.queueId < 0) return `bad queueId ${m.queueId}`;
@@ -48,9 +54,18 @@ export function checkEncodable(m: EncodableFields): string | null {
     return `bad preparedTransactionOffset ${m.preparedTransactionOffset}`;
   }
   if (m.bodyCRC !== undefined && !isInt32(m.bodyCRC)) return `bad bodyCRC ${m.bodyCRC}`;
-  for (const [name, host] of [['bornHost', m.bornHost], ['storeHost', m.storeHost]] as const) {
+  const born = m.bornHost;
+  const store = m.storeHost;
+  if (born === okBorn && store === okStore && born.address === okBornAddress && store.address === okStoreAddress && isInt32(born.port) && isInt32(store.port)) {
+    return null;
+  }
+  for (const [name, host] of [['bornHost', born], ['storeHost', store]] as const) {
     if (!host || !addressOk(host.address) || !isInt32(host.port)) return `bad ${name} ${JSON.stringify(host)}`;
   }
+  okBorn = born;
+  okBornAddress = born.address;
+  okStore = store;
+  okStoreAddress = store.address;
   return null;
 }
 
@@ -75,8 +90,13 @@ export class MsgIdPrefixes {
   }
 }
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
+
+const hex32 = (v: number): string => HEX[v >>> 24]! + HEX[(v >>> 16) & 255]! + HEX[(v >>> 8) & 255]! + HEX[v & 255]!;
+
+/** 16 upper-case hex digits of a commit log offset (the tail of an offset message id). */
 export function offsetHex(offset: number): string {
-  return offset.toString(16).toUpperCase().padStart(16, '0');
+  return hex32(Math.floor(offset / 0x100000000)) + hex32(offset >>> 0);
 }
 
 /** AppendMessageResult of a stored message or batch. */

@@ -43,7 +43,7 @@ interface PreparedBatch {
 }
 
 type Backlogged =
-  | { kind: 'msg'; msg: MessageExtBrokerInner; resolve: (r: PutMessageResult) => void; at: number }
+  | { kind: 'msg'; msg: MessageExtBrokerInner; size: number; resolve: (r: PutMessageResult) => void; at: number }
   | { kind: 'batch'; prepared: PreparedBatch; resolve: (r: PutMessageResult) => void; at: number };
 
 export interface PutCounters {
@@ -127,11 +127,10 @@ export class PutService {
   putMessage(msg: MessageExtBrokerInner): Promise<PutMessageResult> {
     const refused = this.d.refusal();
     if (refused) return this.fail(refused.status, refused.remark);
-    const illegal = this.checkMessage(msg);
-    if (illegal) return this.fail(illegal.status, illegal.remark);
+    const size = this.checkMessage(msg);
+    if (typeof size !== 'number') return this.fail(size.status, size.remark);
     return new Promise((resolve) => {
-      if (this.backlogHead < this.backlog.length) this.enqueue({ kind: 'msg', msg, resolve, at: Date.now() });
-      else if (!this.tryPut(msg, resolve)) this.enqueue({ kind: 'msg', msg, resolve, at: Date.now() });
+      if (this.backlogHead < this.backlog.length || !this.tryPut(msg, size, resolve)) this.enqueue({ kind: 'msg', msg, size, resolve, at: Date.now() });
     });
   }
 
@@ -140,7 +139,8 @@ export class PutService {
     return Promise.resolve(result(status, remark));
   }
 
-  private checkMessage(msg: MessageExtBrokerInner): { status: PutMessageStatus; remark: string } | null {
+  /** The record size of a valid message, or why it is refused. */
+  private checkMessage(msg: MessageExtBrokerInner): number | { status: PutMessageStatus; remark: string } {
     const cfg = this.d.cfg;
     const topicLength = Buffer.byteLength(msg.topic, 'utf8');
     if (topicLength > cfg.maxTopicLength || badTopicName(msg.topic)) {
@@ -160,18 +160,11 @@ export class PutService {
     }
     const bad = checkEncodable(msg);
     if (bad) return { status: 'MESSAGE_ILLEGAL', remark: bad };
-    return null;
+    return size;
   }
 
   /** Appends now; false when no write buffer is free (the caller queues the message). */
-  private tryPut(msg: MessageExtBrokerInner, resolve: (r: PutMessageResult) => void): boolean {
-    const props = msg.propertiesString!;
-    const size = calMsgLength(
-      hostSysFlag(msg.sysFlag, msg.bornHost, msg.storeHost),
-      msg.body.length,
-      Buffer.byteLength(msg.topic, 'utf8'),
-      Buffer.byteLength(props, 'utf8'),
-    );
+  private tryPut(msg: MessageExtBrokerInner, size: number, resolve: (r: PutMessageResult) => void): boolean {
     const r = this.d.commitLog.reserve(size);
     if (r === 'BUSY') return false;
     if (r === 'CREATE_FAILED') {
@@ -333,7 +326,7 @@ export class PutService {
         this.counters.putMessageFailedTimes++;
         item.resolve(result(refused.status, refused.remark));
       } else {
-        const ok = item.kind === 'msg' ? this.tryPut(item.msg, item.resolve) : this.tryPutBatch(item.prepared, item.resolve);
+        const ok = item.kind === 'msg' ? this.tryPut(item.msg, item.size, item.resolve) : this.tryPutBatch(item.prepared, item.resolve);
         if (!ok) break;
       }
       this.backlog[this.backlogHead++] = undefined as unknown as Backlogged;

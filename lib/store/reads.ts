@@ -153,12 +153,15 @@ export class MessageReader {
     return this.commitLog.getData(commitLogOffset, n);
   }
 
-  /** The decoded message at `commitLogOffset`, or null when none is stored there. */
+  /**
+   * The decoded message at `commitLogOffset`, or null when none is stored there. As in RocketMQ the body stays as
+   * stored (a compressed body keeps its COMPRESSED sysFlag bit), so it can be stored again byte for byte.
+   */
   async lookMessageByOffset(commitLogOffset: number, size?: number): Promise<MessageExt | null> {
     const rec = await this.selectOneMessageByOffset(commitLogOffset, size);
     if (!rec) return null;
     try {
-      const msg = decodeMessage(rec, 0);
+      const msg = decodeMessage(rec, 0, { decompressBody: false });
       return msg.commitLogOffset === commitLogOffset ? msg : null;
     } catch {
       return null;

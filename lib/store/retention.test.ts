@@ -121,15 +121,23 @@ describe('retention', () => {
       const s = await MessageStore.open(smallConfig(dir), { diskUsageRatio: () => ratio });
       await fill(s, 20, 'Full');
       const real = storeIo.write;
+      const realSync = storeIo.writeSync;
       let failures = 0;
+      const enospc = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      // The next commit log write (small ones are synchronous) stores half its data, then the disk is full.
       storeIo.write = async (fd, buf, off, len, pos) => {
-        if (failures < 1) {
-          failures++;
-          // Part of the data made it before the disk filled up.
+        if (failures++ < 1) {
           await real(fd, buf, off, len >> 1, pos);
-          throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+          throw enospc();
         }
         return real(fd, buf, off, len, pos);
+      };
+      storeIo.writeSync = (fd, buf, off, len, pos) => {
+        if (failures++ < 1) {
+          realSync(fd, buf, off, len >> 1, pos);
+          throw enospc();
+        }
+        return realSync(fd, buf, off, len, pos);
       };
       const failed = await Promise.all(Array.from({ length: 10 }, (_, i) => s.putMessage(inner('Full', `lost${i}`))));
       assert.ok(failed.every((r) => r.status === 'SERVICE_NOT_AVAILABLE' && /disk full/.test(r.remark!)), JSON.stringify(failed[0]));

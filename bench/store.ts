@@ -1,0 +1,194 @@
+// Store benchmark: append throughput of 1 KiB messages (ASYNC_FLUSH, and SYNC_FLUSH with 1, 16 and 128 concurrent
+// writers), read throughput, and peak RSS while filling a store with 10 million messages, next to this machine's
+// raw sequential write bandwidth (one large write + fdatasync) measured in the same run.
+//
+// npm run bench -- store [--messages 10000000] [--seconds 5] [--read 2000000] [--dir /path] [--skip-fill]
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { setLogLevel } from '../lib/common/log.ts';
+import { MessageStore } from '../lib/store/message-store.ts';
+import type { FlushDiskType, MessageStoreConfig } from '../lib/store/config.ts';
+import type { MessageExtBrokerInner } from '../lib/store/types.ts';
+import type { BenchMetric, BenchReport } from './run.ts';
+
+const MiB = 1024 * 1024;
+const TOPIC = 'BenchTopic';
+const QUEUES = 8;
+
+const round1 = (v: number): number => Math.round(v * 10) / 10;
+
+/** Plain sequential write of `bytes` in 4 MiB writes followed by one fdatasync, in MB/s (10^6 bytes). */
+function rawWriteBandwidth(dir: string, bytes: number): number {
+  const file = path.join(dir, 'raw-write-test');
+  const chunk = Buffer.alloc(4 * MiB, 0x5a);
+  const fd = fs.openSync(file, 'w');
+  const t0 = process.hrtime.bigint();
+  for (let pos = 0; pos < bytes; pos += chunk.length) fs.writeSync(fd, chunk, 0, Math.min(chunk.length, bytes - pos), pos);
+  fs.fdatasyncSync(fd);
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  fs.closeSync(fd);
+  fs.rmSync(file);
+  return bytes / secs / 1e6;
+}
+
+/**
+ * A broker-like inner message: 1 KiB body, tags, a unique key per message (indexed). The broker receives the
+ * properties as a string and hands both the string and the parsed map to the store.
+ */
+function message(body: Buffer, n: number, host: { address: string; port: number }, storeHost: { address: string; port: number }): MessageExtBrokerInner {
+  const uniq = `7F0000010FA118B4AAC2${n}`;
+  return {
+    topic: TOPIC,
+    flag: 0,
+    properties: { TAGS: 'TagA', UNIQ_KEY: uniq, WAIT: 'true' },
+    propertiesString: `TAGS\u0001TagA\u0002UNIQ_KEY\u0001${uniq}\u0002WAIT\u0001true`,
+    body,
+    queueId: n % QUEUES,
+    sysFlag: 0,
+    bornTimestamp: Date.now(),
+    bornHost: host,
+    storeHost,
+  };
+}
+
+interface AppendFigures {
+  messages: number;
+  seconds: number;
+  storedBytes: number;
+}
+
+/** `writers` loops each appending one message at a time until `seconds` pass or `limit` messages are stored. */
+async function appendRun(store: MessageStore, writers: number, seconds: number, limit: number, startN = 0): Promise<AppendFigures> {
+  const body = Buffer.alloc(1024, 0x61);
+  const bornHost = { address: '127.0.0.1', port: 52000 };
+  const storeHost = { address: '127.0.0.1', port: 10911 };
+  const phy0 = store.getMaxPhyOffset();
+  let n = startN;
+  let done = 0;
+  const t0 = process.hrtime.bigint();
+  const deadline = Date.now() + seconds * 1000;
+  let failed: string | null = null;
+  async function writer(): Promise<void> {
+    while (done < limit && failed === null) {
+      if ((done & 1023) === 0 && Date.now() > deadline) return;
+      done++;
+      const r = await store.putMessage(message(body, n++, bornHost, storeHost));
+      if (r.status !== 'PUT_OK') failed = `${r.status} ${r.remark ?? ''}`;
+    }
+  }
+  await Promise.all(Array.from({ length: writers }, () => writer()));
+  if (failed) throw new Error(`append failed: ${failed}`);
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { messages: done, seconds: secs, storedBytes: store.getMaxPhyOffset() - phy0 };
+}
+
+/** Reads every queue from its start with `readers` concurrent pulls of 32 messages until `limit` messages. */
+async function readRun(store: MessageStore, limit: number): Promise<{ messages: number; bytes: number; seconds: number }> {
+  const t0 = process.hrtime.bigint();
+  let messages = 0;
+  let bytes = 0;
+  await Promise.all(
+    Array.from({ length: QUEUES }, async (_, q) => {
+      let offset = store.getMinOffsetInQueue(TOPIC, q);
+      const max = store.getMaxOffsetInQueue(TOPIC, q);
+      const perQueue = Math.ceil(limit / QUEUES);
+      let mine = 0;
+      while (offset < max && mine < perQueue) {
+        const r = await store.getMessage('bench', TOPIC, q, offset, 32);
+        if (r.status !== 'FOUND') throw new Error(`read ${q}/${offset}: ${r.status}`);
+        mine += r.buffers.length;
+        bytes += r.bufferTotalSize;
+        offset = r.nextBeginOffset;
+      }
+      messages += mine;
+    }),
+  );
+  return { messages, bytes, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
+}
+
+function storeConfig(dir: string, flushDiskType: FlushDiskType): Partial<MessageStoreConfig> {
+  return { storePathRootDir: dir, flushDiskType };
+}
+
+async function withStore<T>(base: string, name: string, flushDiskType: FlushDiskType, fn: (s: MessageStore) => Promise<T>, keep = false): Promise<T> {
+  const dir = path.join(base, name);
+  fs.rmSync(dir, { recursive: true, force: true });
+  const store = await MessageStore.open(storeConfig(dir, flushDiskType));
+  try {
+    return await fn(store);
+  } finally {
+    await store.shutdown();
+    if (!keep) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run(args: string[]): Promise<BenchReport> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      messages: { type: 'string', default: '10000000' },
+      seconds: { type: 'string', default: '5' },
+      read: { type: 'string', default: '2000000' },
+      dir: { type: 'string' },
+      'raw-bytes': { type: 'string', default: String(1024 * MiB) },
+      'skip-fill': { type: 'boolean', default: false },
+    },
+  });
+  setLogLevel('warn');
+  const fillCount = Number(values.messages);
+  const seconds = Number(values.seconds);
+  const readCount = Number(values.read);
+  const base = values.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'rd-store-bench-'));
+  fs.mkdirSync(base, { recursive: true });
+  const metrics: BenchMetric[] = [];
+  const rawBytes = Number(values['raw-bytes']);
+  try {
+    const raw = rawWriteBandwidth(base, rawBytes);
+    metrics.push({ metric: 'raw sequential write + fdatasync', value: round1(raw), unit: 'MB/s' });
+
+    const scenario = async (label: string, type: FlushDiskType, writers: number): Promise<void> => {
+      const f = await withStore(base, `append-${type}-${writers}`, type, (s) => appendRun(s, writers, seconds, Number.MAX_SAFE_INTEGER));
+      const mbps = f.storedBytes / f.seconds / 1e6;
+      metrics.push({ metric: `${label} append`, value: Math.round(f.messages / f.seconds), unit: 'msg/s' });
+      metrics.push({ metric: `${label} append`, value: round1(mbps), unit: 'MB/s' });
+      metrics.push({ metric: `${label} append / raw write`, value: round1((mbps / raw) * 100), unit: '%' });
+    };
+    for (const w of [1, 16, 128]) await scenario(`ASYNC_FLUSH ${w} writers`, 'ASYNC_FLUSH', w);
+    for (const w of [1, 16, 128]) await scenario(`SYNC_FLUSH ${w} writers`, 'SYNC_FLUSH', w);
+
+    if (!values['skip-fill']) {
+      // Fill: fillCount messages with ASYNC_FLUSH and 128 writers, sampling RSS; then read back.
+      let peakRss = process.memoryUsage().rss;
+      const sampler = setInterval(() => {
+        peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      }, 100);
+      try {
+        await withStore(base, 'fill', 'ASYNC_FLUSH', async (s) => {
+          const f = await appendRun(s, 128, Number.MAX_SAFE_INTEGER, fillCount);
+          metrics.push({ metric: `fill ${fillCount} messages (ASYNC_FLUSH, 128 writers)`, value: Math.round(f.messages / f.seconds), unit: 'msg/s' });
+          metrics.push({ metric: `fill ${fillCount} messages (ASYNC_FLUSH, 128 writers)`, value: round1(f.storedBytes / f.seconds / 1e6), unit: 'MB/s' });
+          metrics.push({ metric: `commit log size after fill`, value: round1(s.getMaxPhyOffset() / 1e9), unit: 'GB' });
+          peakRss = Math.max(peakRss, process.memoryUsage().rss);
+          const r = await readRun(s, readCount);
+          metrics.push({ metric: `read ${r.messages} messages (8 queues, pulls of 32)`, value: Math.round(r.messages / r.seconds), unit: 'msg/s' });
+          metrics.push({ metric: `read ${r.messages} messages (8 queues, pulls of 32)`, value: round1(r.bytes / r.seconds / 1e6), unit: 'MB/s' });
+        });
+      } finally {
+        clearInterval(sampler);
+      }
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      metrics.push({ metric: `peak RSS with ${fillCount} messages stored`, value: round1(peakRss / MiB), unit: 'MiB' });
+      metrics.push({ metric: 'max RSS of the process (getrusage)', value: round1(process.resourceUsage().maxRSS / 1024), unit: 'MiB' });
+    }
+  } finally {
+    if (!values.dir) fs.rmSync(base, { recursive: true, force: true });
+  }
+  return {
+    bench: 'store',
+    params: { messageBody: '1 KiB', queues: QUEUES, secondsPerAppendRun: seconds, fillMessages: values['skip-fill'] ? 0 : fillCount, cpus: os.cpus().length },
+    metrics,
+  };
+}
