@@ -128,6 +128,12 @@ describe('rocketdeck admin against rocketdeck up', { timeout: 600_000 }, () => {
       return DEMO_TOPICS.every((t) => names.has(t.topic)) && j;
     });
     assert.ok(topics.topics.some((t: { topic: string; system: boolean }) => t.topic === 'TBW102' && t.system));
+    const withClusters = await waitFor('topicList -c to show the demo consumers', async () => {
+      const j = await ok('topicList', '-c');
+      return j.topics.find((t: { topic: string; groups: string[] }) => t.topic === 'DemoOrders' && t.groups.includes('demo-orders-cg'));
+    });
+    assert.deepEqual(withClusters.clusters, ['DefaultCluster']);
+    assert.deepEqual(withClusters.brokers.map((b: { brokerName: string; writeQueueNums: number }) => [b.brokerName, b.writeQueueNums]), [['broker-a', 8], ['broker-b', 8]]);
     const groups = await waitFor('the demo groups online', async () => {
       const j = await ok('consumerProgress');
       const byName = new Map(j.groups.map((g: { group: string }) => [g.group, g]));

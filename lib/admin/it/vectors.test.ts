@@ -80,6 +80,18 @@ describe('admin client against replayed RocketMQ 4.9.8 answers', () => {
     assert.equal(status.totalMessages, 1000);
   });
 
+  test('the topic-to-broker map takes one GET_ALL_TOPIC_CONFIG per broker group; consumers of a topic come from 300', async () => {
+    const map = await admin.topicBrokerMap();
+    assertLikeCaptured(last(C.GET_ALL_TOPIC_CONFIG), '21-GET_ALL_TOPIC_CONFIG');
+    const vec = map.topics.find((t) => t.topic === 'VecTopic');
+    assert.deepEqual(vec?.brokers, [{ clusterName: 'DefaultCluster', brokerName: 'broker-a', readQueueNums: 4, writeQueueNums: 4, perm: 6, order: false }]);
+    assert.equal(map.topics.find((t) => t.topic === 'SCHEDULE_TOPIC_XXXX')?.kind, 'SYSTEM');
+
+    const who = await admin.topicConsumers('VecTopic');
+    assertLikeCaptured(last(C.QUERY_TOPIC_CONSUME_BY_WHO), '300-QUERY_TOPIC_CONSUME_BY_WHO');
+    assert.deepEqual(who.groups, ['vec_cg']);
+  });
+
   test('consumerProgress -g reads GET_CONSUME_STATS with the group only', async () => {
     const r = await admin.consumerProgress('vec_cg');
     assertLikeCaptured(last(C.GET_CONSUME_STATS), '208-GET_CONSUME_STATS');

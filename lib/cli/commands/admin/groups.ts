@@ -8,18 +8,19 @@ import { NAMESRV_OPTION, boolArg, brokerOrCluster, finish, opt, printTable, requ
 export const consumerProgressCommand: CommandSpec = {
   name: 'consumerProgress',
   summary: "Consumer groups with lag and TPS; with -g one group's per-queue offsets, lag and last consume time",
-  usage: 'admin consumerProgress [-n ADDR] [-g GROUP [-t TOPIC] [-s true]] [--json]',
+  usage: 'admin consumerProgress [-n ADDR] [--system] [-g GROUP [-t TOPIC] [-s true]] [--json]',
   options: {
     ...NAMESRV_OPTION,
     groupName: opt('g', 'consumer group name', 'GROUP'),
     topicName: opt('t', 'only this topic', 'TOPIC'),
     showClientIP: opt('s', 'show the client holding each queue (true|false)', 'BOOL'),
+    system: { type: 'boolean', description: "list the brokers' own groups too (TOOLS_CONSUMER, CID_RMQ_SYS_*, ...)" },
   },
   run: (ctx) =>
     withAdmin(ctx, async (admin) => {
       const group = ctx.values.groupName as string | undefined;
       if (!group) {
-        const r = await admin.groupList({ withConnections: true });
+        const r = await admin.groupList({ withConnections: true, includeSystem: ctx.values.system === true });
         return finish(ctx, r, () => {
           printTable(ctx, ['#Group', '#Count', '#Version', '#Type', '#Model', '#TPS', '#Diff Total', '#Last Consume'],
             r.groups.map((g) => [g.group, g.count ?? '', g.count ? g.version : g.count === 0 ? 'OFFLINE' : '',
