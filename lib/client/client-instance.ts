@@ -18,6 +18,8 @@ import { ClientStateError } from './errors.ts';
 export interface ProducerInner {
   readonly group: string;
   publishTopics(): string[];
+  /** True when the producer has no usable queues for `topic` yet (isPublishTopicNeedUpdate). */
+  isPublishTopicNeedUpdate(topic: string): boolean;
   updateTopicPublishInfo(topic: string, info: TopicPublishInfo): void;
 }
 
@@ -28,6 +30,8 @@ export interface ConsumerInner {
   readonly consumeType: ConsumeType;
   readonly consumeFromWhere: ConsumeFromWhere;
   subscriptions(): SubscriptionData[];
+  /** True when the consumer subscribes to `topic` but has no queue list for it yet (isSubscribeTopicNeedUpdate). */
+  isSubscribeTopicNeedUpdate(topic: string): boolean;
   updateTopicSubscribeInfo(topic: string, mqs: MessageQueue[]): void;
   doRebalance(): Promise<void>;
   persistConsumerOffset(): Promise<void>;
@@ -215,12 +219,16 @@ export class ClientInstance {
     const changed = await this.routes.update(topic, defaultTopic);
     const route = this.routes.topicRouteTable.get(topic);
     if (!route) return false;
-    if (changed) {
+    // A client that registered after the route was cached gets it even though it did not change.
+    for (const p of this.producers.values()) {
+      if (!p.publishTopics().includes(topic) || !(changed || p.isPublishTopicNeedUpdate(topic))) continue;
       const info = topicRouteData2TopicPublishInfo(topic, route);
       info.haveTopicRouterInfo = true;
-      for (const p of this.producers.values()) if (p.publishTopics().includes(topic)) p.updateTopicPublishInfo(topic, info);
-      const mqs = topicRouteData2TopicSubscribeInfo(topic, route);
-      for (const c of this.consumers.values()) if (c.subscriptions().some((s) => s.topic === topic)) c.updateTopicSubscribeInfo(topic, mqs);
+      p.updateTopicPublishInfo(topic, info);
+    }
+    for (const c of this.consumers.values()) {
+      if (!c.subscriptions().some((s) => s.topic === topic) || !(changed || c.isSubscribeTopicNeedUpdate(topic))) continue;
+      c.updateTopicSubscribeInfo(topic, topicRouteData2TopicSubscribeInfo(topic, route));
     }
     return changed;
   }

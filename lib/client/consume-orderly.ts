@@ -64,7 +64,6 @@ export class ConsumeMessageOrderlyService implements ConsumeMessageService {
       await Promise.race([this.pool.whenIdle(), new Promise<void>((r) => (timer = setTimeout(r, awaitTerminationMillis)))]);
       clearTimeout(timer);
     }
-    if (this.host.messageModel === 'CLUSTERING') await this.rebalance.unlockAll(false);
   }
 
   submitConsumeRequest(_msgs: ConsumedMessage[], pq: ProcessQueue, mq: MessageQueue, dispatchToConsume: boolean): void {

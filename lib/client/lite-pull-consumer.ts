@@ -398,6 +398,10 @@ export class LitePullConsumer implements ConsumerInner {
     return [...(this.rebalanceImpl?.subscriptionInner.values() ?? [])];
   }
 
+  isSubscribeTopicNeedUpdate(topic: string): boolean {
+    return !!this.rebalanceImpl?.subscriptionInner.has(topic) && !this.rebalanceImpl.topicSubscribeInfoTable.has(topic);
+  }
+
   updateTopicSubscribeInfo(topic: string, mqs: MessageQueue[]): void {
     if (this.rebalanceImpl?.subscriptionInner.has(topic)) this.rebalanceImpl.topicSubscribeInfoTable.set(topic, mqs);
   }

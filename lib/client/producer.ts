@@ -130,6 +130,11 @@ export class Producer implements ProducerInner {
     return [...this.publishInfo.keys()];
   }
 
+  isPublishTopicNeedUpdate(topic: string): boolean {
+    const info = this.publishInfo.get(topic);
+    return !info || !info.ok();
+  }
+
   updateTopicPublishInfo(topic: string, info: TopicPublishInfo): void {
     if (this.publishInfo.has(topic)) this.publishInfo.set(topic, info);
   }

@@ -205,6 +205,8 @@ export class PushConsumer implements ConsumerInner, ConsumeHost {
     this.timers.clear();
     await this.consumeService!.shutdown(this.opts.awaitTerminationMillisWhenShutdown);
     await this.persistConsumerOffset(true);
+    // Orderly queues are unlocked only once their offsets are committed, so the next owner starts after them.
+    if (this.opts.orderly && this.messageModel === 'CLUSTERING') await this.rebalanceImpl!.unlockAll(false);
     this.rebalanceImpl!.destroy();
     await this.instance!.unregisterConsumer(this.group);
     await this.sendBack!.shutdown();
@@ -213,6 +215,10 @@ export class PushConsumer implements ConsumerInner, ConsumeHost {
 
   subscriptions(): SubscriptionData[] {
     return [...(this.rebalanceImpl?.subscriptionInner.values() ?? [])];
+  }
+
+  isSubscribeTopicNeedUpdate(topic: string): boolean {
+    return !!this.rebalanceImpl?.subscriptionInner.has(topic) && !this.rebalanceImpl.topicSubscribeInfoTable.has(topic);
   }
 
   updateTopicSubscribeInfo(topic: string, mqs: MessageQueue[]): void {

@@ -74,7 +74,8 @@ export class RebalanceImpl {
     const mqSet = this.topicSubscribeInfoTable.get(topic);
     if (this.messageModel === 'BROADCASTING') {
       if (!mqSet) return true;
-      const changed = await this.updateProcessQueueTableInRebalance(topic, mqSet, isOrder);
+      // Broadcasting members never lock: every member consumes every queue.
+      const changed = await this.updateProcessQueueTableInRebalance(topic, mqSet, false);
       if (changed) this.hooks.messageQueueChanged?.(topic, mqSet, mqSet);
       return this.isWorkingOn(topic, mqSet);
     }

@@ -27,7 +27,8 @@ export async function startCluster(brokerCount: number, props: Record<string, st
   const brokers: BrokerProcess[] = [];
   try {
     for (let i = 0; i < brokerCount; i++) {
-      brokers.push(await spawnBroker({ namesrv: ns.address, props: { brokerClusterName: 'ClientIt', brokerName: `broker-${String.fromCharCode(97 + i)}`, ...props } }));
+      // haListenPort 0: several brokers on one host must not share RocketMQ's default HA port.
+      brokers.push(await spawnBroker({ namesrv: ns.address, props: { brokerClusterName: 'ClientIt', brokerName: `broker-${String.fromCharCode(97 + i)}`, haListenPort: 0, ...props } }));
     }
   } catch (err) {
     await Promise.all(brokers.map((b) => b.destroy()));

@@ -177,6 +177,25 @@ describe('producer requests', () => {
     }
   });
 
+  test('producers sharing one client instance can both send although the route did not change for the second, and one heartbeat names both groups', async () => {
+    const { ns, brokers } = await cluster(1);
+    const a = new Producer({ group: 'g_a', namesrvAddr: ns.addr, instanceName: 'shared', logger: silentLogger });
+    const b = new Producer({ group: 'g_b', namesrvAddr: ns.addr, instanceName: 'shared', logger: silentLogger });
+    await a.start();
+    await b.start();
+    try {
+      assert.equal(a.clientId, b.clientId);
+      assert.equal((await a.send({ topic: 'T', body: 'a' })).sendStatus, 'SEND_OK');
+      assert.equal((await b.send({ topic: 'T', body: 'b' })).sendStatus, 'SEND_OK');
+      await (a as unknown as { instance: ClientInstance }).instance.sendHeartbeatToAllBrokers();
+      const hb = JSON.parse(brokers[0]!.received(RequestCode.HEART_BEAT).at(-1)!.body!.toString());
+      assert.deepEqual(hb.producerDataSet.map((p: { groupName: string }) => p.groupName), ['CLIENT_INNER_PRODUCER', 'g_a', 'g_b']);
+    } finally {
+      await a.shutdown();
+      await b.shutdown();
+    }
+  });
+
   test('an unreachable nameserver is skipped for the next one', async () => {
     const { ns } = await cluster(1);
     const dead = await FakeServer.start();
