@@ -1,7 +1,8 @@
 // The cluster page and the overview: brokers and nameservers with their state, health summary, TPS and the busiest
 // topics and most lagging groups. A nameserver or broker that does not answer is named, never a blank answer.
 
-import { describeError, type ClusterListResult } from '../admin/index.ts';
+import type { ClusterListResult } from '../admin/index.ts';
+import { describe as describeError } from './errors.ts';
 import { RequestCode } from '../protocol/codes.ts';
 import type { ClusterResponse, NamesrvProbe, OverviewResponse } from './api-types.ts';
 import { firstNumber } from './collect.ts';

@@ -1,10 +1,8 @@
 // One collection cycle: what the cluster looks like now (brokers' runtime figures, every topic's queues, every
 // group's per-queue progress, members) and the rates against the previous cycle. The collector stores it.
 
-import {
-  brokerFailure, describeError, isSystemGroup, mapBounded, type AdminClient, type BrokerFailure, type BrokerGroup, type BrokerTarget,
-  type TopicKind,
-} from '../admin/index.ts';
+import { isSystemGroup, mapBounded, type AdminClient, type BrokerFailure, type BrokerGroup, type BrokerTarget, type TopicKind } from '../admin/index.ts';
+import { describe as describeError, failure as brokerFailure } from './errors.ts';
 import type { Sample } from './history.ts';
 import { brokerGroupStats, brokerTopicStats, groupMembers, storeTimeAt, type GroupMembers } from './stats.ts';
 

@@ -2,7 +2,8 @@
 // history as changed values, queue assignments tracked into rebalance events, old history downsampled.
 
 import { createLogger } from '../common/log.ts';
-import { describeError, mapBounded, type AdminClient } from '../admin/index.ts';
+import { mapBounded, type AdminClient } from '../admin/index.ts';
+import { describe as describeError } from './errors.ts';
 import type { CollectorStatus } from './api-types.ts';
 import { adminFor as poolAdminFor } from './admin-pool.ts';
 import { listClusters, type SavedCluster } from './clusters.ts';

@@ -1,9 +1,8 @@
 // Consumer groups for the pages: the searchable, sortable list with live lag, and one group's detail (progress,
 // members, queue holders, lag in time, trend, time to drain, rebalance history and flags).
 
-import {
-  describeError, hasCode, mapBounded, type AdminClient, type GroupListResult, type GroupProgressResult, type QueueAssignmentResult,
-} from '../admin/index.ts';
+import { mapBounded, type AdminClient, type GroupListResult, type GroupProgressResult, type QueueAssignmentResult } from '../admin/index.ts';
+import { describe as describeError, hasCodeOf as hasCode } from './errors.ts';
 import { ResponseCode } from '../protocol/codes.ts';
 import type { GroupDetailResponse, GroupListItem, GroupListResponse } from './api-types.ts';
 import { drainEstimate, groupFlags, trendOf, type GroupShape } from './analysis.ts';
@@ -65,7 +64,15 @@ export async function groupListPage(ctx: RequestContext, url: URL, now = Date.no
     const stored = ctx.collector.assignment(ctx.cluster.name, g.group);
     const shape: GroupShape = { lag: g.diffTotal };
     if (s?.members) shape.members = s.members.clientIds;
-    if (s) shape.queuesPerTopic = new Map(Object.entries(s.queuesPerTopic));
+    if (s) {
+      // queues of the subscribed topics as the brokers have them, else those the group has offsets on
+      const queues = new Map(Object.entries(s.queuesPerTopic));
+      for (const t of s.members?.topics ?? []) {
+        const n = snap?.topics.get(t)?.brokers.reduce((sum, b) => sum + b.queues.length, 0);
+        if (n) queues.set(t, n);
+      }
+      shape.queuesPerTopic = queues;
+    }
     if (stored) shape.holdings = holdingsFromStored(stored.queues);
     if (s?.maxQueueLag) shape.maxQueueLag = s.maxQueueLag;
     const { sparkline, trend } = shapes.get(g.group)!;
@@ -150,6 +157,12 @@ export async function groupDetail(ctx: RequestContext, group: string, now = Date
     queuesPerTopic.set(q.topic, (queuesPerTopic.get(q.topic) ?? 0) + 1);
     if (q.diff > 0 && (!maxQueueLag || q.diff > maxQueueLag.diff)) maxQueueLag = { topic: q.topic, brokerName: q.brokerName, queueId: q.queueId, diff: q.diff, queues: progress.queues.length };
   }
+  // a subscribed topic's queues come from its route: the group may hold no offset on some yet
+  const subscribed = (connection.c?.subscriptions ?? []).map((x) => x.topic).filter((t) => !t.startsWith('%RETRY%'));
+  const routes = await mapBounded(subscribed, (t) => admin.topicRoute(t), { limit: 8 });
+  routes.forEach((r, i) => {
+    if (r.ok) queuesPerTopic.set(subscribed[i]!, r.value.queueDatas.reduce((n, q) => n + q.readQueueNums, 0));
+  });
   const shape: GroupShape = { lag: progress.diffTotal, queuesPerTopic };
   if (members) shape.members = members;
   if (assignment.clientErrors.length === 0) shape.holdings = holdingsOf(assignment.queues);

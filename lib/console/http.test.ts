@@ -152,3 +152,14 @@ describe('error statuses', () => {
     assert.deepEqual(await res.json(), { error: 'page: must be an integer', field: 'page' });
   });
 });
+
+describe('errors from another bundle', () => {
+  test('are classified by shape: a minified ResponseCodeError copy with TOPIC_NOT_EXIST is still a 404', () => {
+    const foreign = Object.assign(new Error('b:1 answered request 105 with code 17'), { name: 'eE', code: 17, remark: 'no route', requestCode: 105, addr: 'b:1' });
+    assert.deepEqual(statusOf(foreign), { status: 404, error: 'TOPIC_NOT_EXIST (17): no route' });
+    assert.equal(statusOf(Object.assign(new Error('slow'), { name: 'x', addr: 'b:1', timeoutMs: 3000 })).status, 504);
+    assert.equal(statusOf(Object.assign(new Error('refused'), { name: 'y', addr: 'b:1' })).status, 502);
+    assert.equal(statusOf(Object.assign(new Error('topic: bad'), { name: 'HttpError', status: 400, field: 'topic' })).status, 400);
+    assert.equal(statusOf(new TypeError('bug')).status, 500);
+  });
+});

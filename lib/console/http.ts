@@ -4,8 +4,7 @@
 import { createLogger } from '../common/log.ts';
 import { ResponseCode } from '../protocol/codes.ts';
 import { validateGroup, validateTopic } from '../protocol/constants.ts';
-import { RemotingConnectError, RemotingSendError, RemotingTimeoutError, ResponseCodeError } from '../remoting/errors.ts';
-import { AdminError, describeError, errorCode } from '../admin/index.ts';
+import { codeOf, describe, isClusterFailure, isTimeout } from './errors.ts';
 import { SESSION_COOKIE, SESSION_TTL_MS, sessionFor, type Session } from './auth.ts';
 import type { ConsoleDb } from './db.ts';
 
@@ -37,15 +36,17 @@ const NOT_FOUND_CODES: ReadonlySet<number> = new Set([
 
 /** Status and text for any failure: HttpError as is, cluster failures as 404/502/504. */
 export function statusOf(err: unknown): { status: number; error: string; field?: string } {
-  if (err instanceof HttpError) return err.field ? { status: err.status, error: err.message, field: err.field } : { status: err.status, error: err.message };
-  const code = errorCode(err);
-  if (code !== undefined && NOT_FOUND_CODES.has(code)) return { status: 404, error: describeError(err) };
-  if (err instanceof RemotingTimeoutError) return { status: 504, error: describeError(err) };
-  if (err instanceof AdminError || err instanceof ResponseCodeError || err instanceof RemotingConnectError || err instanceof RemotingSendError) {
-    return { status: 502, error: describeError(err) };
-  }
-  return { status: 500, error: err instanceof Error ? err.message : String(err) };
+  if (isHttpError(err)) return err.field ? { status: err.status, error: err.message, field: err.field } : { status: err.status, error: err.message };
+  const code = codeOf(err);
+  if (code !== undefined && NOT_FOUND_CODES.has(code)) return { status: 404, error: describe(err) };
+  if (isTimeout(err)) return { status: 504, error: describe(err) };
+  if (isClusterFailure(err)) return { status: 502, error: describe(err) };
+  return { status: 500, error: describe(err) };
 }
+
+/** By name and status, as an HttpError from another bundle's copy of this module is not an instance of this one. */
+const isHttpError = (err: unknown): err is HttpError =>
+  err instanceof HttpError || (err instanceof Error && err.name === 'HttpError' && typeof (err as HttpError).status === 'number');
 
 export function errorResponse(err: unknown): Response {
   const s = statusOf(err);

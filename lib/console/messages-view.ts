@@ -1,7 +1,8 @@
 // Message lookups for the pages: by id, by key or by store time range, and which groups have consumed a message.
 
 import { mapBounded } from '../admin/index.ts';
-import { describeError, type AdminClient } from '../admin/index.ts';
+import type { AdminClient } from '../admin/index.ts';
+import { describe as describeError } from './errors.ts';
 import type { MessageConsumersResponse, MessagesResponse } from './api-types.ts';
 import { HttpError, bad, checkTopic, intParam, parseTime } from './http.ts';
 

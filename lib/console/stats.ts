@@ -12,7 +12,8 @@ import {
   decodeConsumeStats, decodeConsumeStatsList, decodeConsumerConnection, decodeSubscriptionGroupWrapper, decodeTopicStatsTable,
   type ConsumeStats, type TopicStatsTable,
 } from '../protocol/bodies/index.ts';
-import { describeError, hasCode, mapBounded, type AdminCore, type BrokerTarget } from '../admin/index.ts';
+import { mapBounded, type AdminCore, type BrokerTarget } from '../admin/index.ts';
+import { describe as describeError, hasCodeOf as hasCode } from './errors.ts';
 
 /** GET_TOPIC_STATS_INFO of one topic on one broker. */
 export async function brokerTopicStats(core: AdminCore, t: BrokerTarget, topic: string): Promise<TopicStatsTable> {
@@ -62,6 +63,8 @@ export async function brokerGroupStats(core: AdminCore, t: BrokerTarget, concurr
 export interface GroupMembers {
   clientIds: string[];
   clientAddrs: string[];
+  /** Topics the members subscribe to. */
+  topics?: string[];
   messageModel?: string;
   consumeType?: string;
 }
@@ -79,7 +82,7 @@ export async function groupMembers(core: AdminCore, targets: BrokerTarget[], gro
       const cc = decodeConsumerConnection(res.body);
       if (cc.connectionSet.length === 0) continue;
       const conns = [...cc.connectionSet].sort((a, b) => (a.clientId < b.clientId ? -1 : a.clientId > b.clientId ? 1 : 0));
-      const out: GroupMembers = { clientIds: conns.map((c) => c.clientId), clientAddrs: conns.map((c) => c.clientAddr) };
+      const out: GroupMembers = { clientIds: conns.map((c) => c.clientId), clientAddrs: conns.map((c) => c.clientAddr), topics: [...cc.subscriptionTable.keys()].sort() };
       if (cc.messageModel) out.messageModel = cc.messageModel;
       if (cc.consumeType) out.consumeType = cc.consumeType;
       return out;

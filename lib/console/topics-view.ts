@@ -2,7 +2,7 @@
 // collector) and one topic's route, queue status and consuming groups with their lag on it.
 
 import { mapBounded, type AdminClient, type TopicBrokerMapResult, type TopicKind } from '../admin/index.ts';
-import { describeError } from '../admin/index.ts';
+import { describe as describeError } from './errors.ts';
 import type { TopicConsumer, TopicDetailResponse, TopicListItem, TopicListResponse } from './api-types.ts';
 import type { RequestContext } from './context.ts';
 import { lagSecondsOf, positionTimes } from './groups-view.ts';

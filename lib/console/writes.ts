@@ -7,7 +7,8 @@ import type { ResetPreviewQueue, ResetPreviewResponse } from './api-types.ts';
 import { bad, bool, checkGroup, checkTopic, int, parseTime, str, strList, type Body } from './http.ts';
 import { readTarget } from './collect.ts';
 import { searchOffset } from './stats.ts';
-import { describeError, mapBounded } from '../admin/index.ts';
+import { mapBounded } from '../admin/index.ts';
+import { describe as describeError } from './errors.ts';
 
 /** A RocketMQ cluster name given by the caller, or the only one the nameserver knows. */
 export async function rocketCluster(admin: AdminClient, given: string | null | undefined, field: string): Promise<string> {
