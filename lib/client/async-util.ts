@@ -124,3 +124,24 @@ export class TimerSet {
     this.timers.clear();
   }
 }
+
+/** Wakes every waiter on notify(); wait() also returns once its timeout passes. */
+export class Signal {
+  private waiters = new Set<() => void>();
+
+  wait(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, timeoutMs));
+      this.waiters.add(done);
+    });
+  }
+
+  notify(): void {
+    for (const w of [...this.waiters]) w();
+  }
+}

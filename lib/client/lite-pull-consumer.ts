@@ -7,7 +7,7 @@ import { mqKey, type MessageQueue } from '../protocol/bodies/read.ts';
 import { ResponseCode } from '../protocol/codes.ts';
 import { createResponse, type RemotingCommand } from '../remoting/command.ts';
 import type { Logger } from '../common/log.ts';
-import { TimerSet } from './async-util.ts';
+import { Signal, TimerSet } from './async-util.ts';
 import { pickClientOptions, resolveClientConfig, type ClientOptions } from './client-config.ts';
 import { ClientInstance, type ConsumerInner } from './client-instance.ts';
 import { ClientConfigError, ClientStateError, MQClientError } from './errors.ts';
@@ -64,7 +64,8 @@ export class LitePullConsumer implements ConsumerInner {
   private readonly assigned = new Map<string, AssignedQueue>();
   private readonly cache: ConsumeRequest[] = [];
   private cachedCount = 0;
-  private readonly waiters = new Set<() => void>();
+  /** Wakes poll() calls waiting for the cache to fill. */
+  private readonly arrived = new Signal();
   private readonly timers = new TimerSet();
   private instance?: ClientInstance;
   private rebalanceImpl?: RebalanceImpl;
@@ -167,7 +168,7 @@ export class LitePullConsumer implements ConsumerInner {
     if (this.opts.autoCommit) await this.commitSync();
     this.state = 'SHUTDOWN_ALREADY';
     this.timers.clear();
-    for (const w of this.waiters) w();
+    this.arrived.notify();
     await this.store!.persistAll(this.assignment(), true);
     this.rebalanceImpl!.destroy();
     await this.instance!.unregisterConsumer(this.group);
@@ -193,15 +194,7 @@ export class LitePullConsumer implements ConsumerInner {
       }
       const left = deadline - Date.now();
       if (left <= 0 || this.state !== 'RUNNING') return [];
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(t);
-          this.waiters.delete(done);
-          resolve();
-        };
-        const t = setTimeout(done, left);
-        this.waiters.add(done);
-      });
+      await this.arrived.wait(left);
     }
   }
 
@@ -381,7 +374,7 @@ export class LitePullConsumer implements ConsumerInner {
         pq.putMessage(msgs);
         this.cache.push({ msgs, aq, version });
         this.cachedCount += msgs.length;
-        for (const w of [...this.waiters]) w();
+        this.arrived.notify();
       }
       this.schedulePull(aq, 0, version);
     } catch (err) {
