@@ -75,6 +75,9 @@ export function planTopology(opts: TopologyOptions): Topology {
   };
 }
 
+/** The console's SQLite database (users, audit log, metric history) of a local cluster. */
+export const consoleDbPath = (t: Topology) => join(t.dir, 'console.db');
+
 /** broker.conf text in RocketMQ's property names. */
 export function brokerConf(t: Topology, b: BrokerNode): string {
   const props: Record<string, string | number | boolean> = {
@@ -118,6 +121,7 @@ export function materialize(t: Topology): NodeSpec[] {
       args: ['console', '--port', String(t.consolePort), '--host', t.host, '--namesrv', t.namesrvAddr],
       readyPort: t.consolePort,
       host: t.host,
+      env: { ROCKETDECK_CONSOLE_DB: consoleDbPath(t) },
       // The first start may build the console.
       readyTimeoutSec: 240,
     });

@@ -1,10 +1,10 @@
 // `rocketdeck up`: starts a local demo cluster (2 nameservers, 2 master/slave broker groups, traffic, console).
 
-import { existsSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { CliError, EXIT_OK, intOpt, stringOpt, waitForAbort, type CommandSpec } from '../framework.ts';
 import { Supervisor, type NodeStatus } from '../../cluster/supervisor.ts';
-import { materialize, planTopology, DEFAULT_BASE_PORT, DEFAULT_CONSOLE_PORT } from '../../cluster/topology.ts';
+import { consoleDbPath, materialize, planTopology, DEFAULT_BASE_PORT, DEFAULT_CONSOLE_PORT } from '../../cluster/topology.ts';
 import { clusterFilePath, readClusterFile, startControlServer } from '../../cluster/control.ts';
 import { demoTrafficSpec } from '../../cluster/demo-traffic-spec.ts';
 
@@ -100,6 +100,8 @@ export const upCommand: CommandSpec = {
         ctx.out(`  NAMESRV_ADDR=${summary.namesrvAddr}`);
         for (const b of summary.brokers) ctx.out(`  ${b.name.padEnd(16)} ${b.role.padEnd(12)} ${b.addr}  (HA ${b.haAddr})`);
         if (consoleUrl) ctx.out(`  console          ${consoleUrl}`);
+        const pwFile = join(dirname(consoleDbPath(topology)), 'initial-admin-password');
+        if (consoleUrl && existsSync(pwFile)) ctx.out(`  console sign-in  admin / ${readFileSync(pwFile, 'utf8').trim()}  (generated on first start; from ${pwFile})`);
         ctx.out(`  data and logs    ${dir}`);
         ctx.out(`Press Ctrl-C to stop. 'rocketdeck node stop <name> --dir ${dir}' stops one node.`);
       }
