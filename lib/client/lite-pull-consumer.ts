@@ -94,7 +94,7 @@ export class LitePullConsumer implements ConsumerInner {
     this.subs.set(topic, buildSubscriptionData(topic, subExpression));
     if (this.rebalanceImpl) {
       this.rebalanceImpl.subscriptionInner.set(topic, this.subs.get(topic)!);
-      void this.refreshSubscriptions();
+      this.refreshSubscriptions().catch((err: unknown) => this.logger.warn('subscribe_failed', { group: this.group, topic, error: err }));
     }
     return this;
   }

@@ -104,7 +104,7 @@ export class PushConsumer implements ConsumerInner, ConsumeHost {
     this.pendingSubs.set(topic, subExpression);
     if (this.rebalanceImpl) {
       this.rebalanceImpl.subscriptionInner.set(topic, buildSubscriptionData(topic, subExpression));
-      void this.afterSubscriptionChange();
+      this.afterSubscriptionChange().catch((err: unknown) => this.logger.warn('subscribe_failed', { group: this.group, topic, error: err }));
     }
     return this;
   }
