@@ -1,0 +1,148 @@
+// A broker's replication role in this process: ha* keys, the WAIT flag, and what a SYNC_MASTER answers with a
+// slave that acknowledges, one that hangs, and none (handleHA), next to an ASYNC_MASTER.
+import { test, describe, after } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { createLogger, setLogSink } from '../../common/log.ts';
+import { applyBrokerProperties, defaultBrokerConfig, type BrokerConfig } from '../../cluster/broker-config.ts';
+import { RemotingClient } from '../../remoting/client.ts';
+import type { BrokerRole } from '../../store/config.ts';
+import { encodeReport } from '../../store/ha/codec.ts';
+import { HAClient } from '../../store/ha/ha-client.ts';
+import { MessageStore } from '../../store/message-store.ts';
+import { inner, removeDir, smallConfig, tempStoreDir, waitFor } from '../../store/store-test-util.ts';
+import { haConfigOf } from './config.ts';
+import { batchWaitStoreMsgOK, BrokerReplication, waitStoreMsgOK } from './replication.ts';
+import { masterRuntimeEntries } from './runtime-info.ts';
+
+setLogSink(() => {});
+
+const props = (base: BrokerConfig, kv: Record<string, string>): BrokerConfig =>
+  applyBrokerProperties(base, Object.entries(kv).map(([key, value], i) => ({ key, value, line: i + 1 })));
+
+test('ha* keys come from broker.conf with RocketMQ defaults; a too-short haMasterAddress is ignored', () => {
+  const base = defaultBrokerConfig({});
+  assert.deepEqual(haConfigOf(base), {
+    haSendHeartbeatInterval: 5000, haHousekeepingInterval: 20_000, haTransferBatchSize: 32768, haSlaveFallbehindMax: 268435456, haMasterAddress: undefined,
+  });
+  const c = props(base, { haSendHeartbeatInterval: '1000', haTransferBatchSize: '65536', haMasterAddress: '10.0.0.1:10912' });
+  assert.equal(haConfigOf(c).haSendHeartbeatInterval, 1000);
+  assert.equal(haConfigOf(c).haTransferBatchSize, 65536);
+  assert.equal(haConfigOf(c).haMasterAddress, '10.0.0.1:10912');
+  assert.equal(haConfigOf(props(base, { haMasterAddress: 'a:1' })).haMasterAddress, undefined);
+});
+
+test('the WAIT flag of a message and of a batch', () => {
+  assert.equal(waitStoreMsgOK(inner('T', 'x')), true);
+  assert.equal(waitStoreMsgOK(inner('T', 'x', { wait: false })), false);
+  const batch = { topic: 'T', queueId: 0, body: Buffer.alloc(0), sysFlag: 0, bornTimestamp: 0, bornHost: { address: '127.0.0.1', port: 1 }, storeHost: { address: '127.0.0.1', port: 2 } };
+  assert.equal(batchWaitStoreMsgOK({ ...batch, propertiesString: 'WAIT\u0001true\u0002CLUSTER\u0001c' }), true);
+  assert.equal(batchWaitStoreMsgOK({ ...batch, propertiesString: 'CLUSTER\u0001c\u0002WAIT\u0001false' }), false);
+  assert.equal(batchWaitStoreMsgOK(batch), true);
+});
+
+describe('handleHA', () => {
+  const dirs: string[] = [];
+  const client = new RemotingClient();
+  after(async () => {
+    await client.close();
+    for (const d of dirs) removeDir(d);
+  });
+
+  async function master(role: BrokerRole) {
+    const dir = tempStoreDir();
+    dirs.push(dir);
+    const cfg = props({ ...defaultBrokerConfig({}), listenPort: 0, bindAddress: '127.0.0.1', brokerIP2: '127.0.0.1' }, { brokerRole: role, syncFlushTimeout: '300' });
+    const store = await MessageStore.open(smallConfig(dir, { brokerRole: role, syncFlushTimeout: 300 }));
+    const rep = new BrokerReplication({
+      config: () => cfg, store, client, topics: undefined as never, groups: undefined as never, offsets: undefined as never,
+      schedule: undefined as never, delayOffsetFile: '', brokerAddr: () => '127.0.0.1:10911', log: createLogger('test'),
+    });
+    await rep.start();
+    return { store, rep, cfg, async close() { await rep.shutdown(); await store.shutdown(); } };
+  }
+
+  test('SYNC_MASTER without a slave: SLAVE_NOT_AVAILABLE, the message still stored', async () => {
+    const m = await master('SYNC_MASTER');
+    try {
+      const r = await m.store.putMessage(inner('T', 'x'));
+      const out = await m.rep.afterPut(r, inner('T', 'x'));
+      assert.equal(out.status, 'SLAVE_NOT_AVAILABLE');
+      assert.deepEqual(out.appendResult, r.appendResult);
+      assert.equal((await m.rep.afterPut(r, inner('T', 'x', { wait: false }))).status, 'PUT_OK', 'no wait asked, no wait done');
+      const refused = { status: 'MESSAGE_ILLEGAL' as const };
+      assert.equal((await m.rep.afterPut(refused, inner('T', 'x'))).status, 'MESSAGE_ILLEGAL');
+      assert.match(m.rep.haServerAddr(), /^127\.0\.0\.1:\d+$/);
+      assert.notEqual(m.rep.haServerAddr(), '127.0.0.1:0');
+    } finally {
+      await m.close();
+    }
+  });
+
+  test('SYNC_MASTER with a slave: PUT_OK once it has the message; FLUSH_SLAVE_TIMEOUT when it hangs', async () => {
+    const m = await master('SYNC_MASTER');
+    const sdir = tempStoreDir();
+    dirs.push(sdir);
+    const slaveStore = await MessageStore.open(smallConfig(sdir, { brokerRole: 'SLAVE' }));
+    const ha = new HAClient(slaveStore, { config: m.rep.ha, mappedFileSizeCommitLog: 64 * 1024 });
+    try {
+      ha.updateMasterAddress(m.rep.haServerAddr());
+      ha.start();
+      const connected = async (): Promise<boolean> => {
+        const info = JSON.parse(new Map(await m.rep.runtimeInfo()).get('haConnectionInfo')!) as Array<{ slaveAckOffset: number }>;
+        return info.length === 1 && info[0]!.slaveAckOffset >= 0;
+      };
+      await waitFor(connected, 5000, 'slave connected');
+      const first = await m.store.putMessage(inner('T', 'first'));
+      const end = first.appendResult!.wroteOffset + first.appendResult!.wroteBytes;
+      assert.equal((await m.rep.afterPut(first, inner('T', 'first'))).status, 'PUT_OK');
+      assert.ok(slaveStore.getMaxPhyOffset() >= end, 'the slave has it when the answer comes');
+      await ha.shutdown();
+      await waitFor(async () => !(await connected()), 5000, 'slave gone');
+
+      // A slave that reports once and then says nothing: connected, not behind, never acknowledging.
+      const silent = net.connect(Number(m.rep.haServerAddr().split(':')[1]), '127.0.0.1');
+      await new Promise((r) => silent.once('connect', r));
+      silent.write(encodeReport(slaveStore.getMaxPhyOffset()));
+      try {
+        await waitFor(connected, 5000, 'silent slave reported');
+        const r = await m.store.putMessage(inner('T', 'second'));
+        assert.equal((await m.rep.afterPut(r, inner('T', 'second'))).status, 'FLUSH_SLAVE_TIMEOUT');
+      } finally {
+        silent.destroy();
+      }
+    } finally {
+      await ha.shutdown();
+      await slaveStore.shutdown();
+      await m.close();
+    }
+  });
+
+  test('ASYNC_MASTER answers at once; its runtime keys report the lag', async () => {
+    const m = await master('ASYNC_MASTER');
+    try {
+      const r = await m.store.putMessage(inner('T', 'x'));
+      assert.equal((await m.rep.afterPut(r, inner('T', 'x'))).status, 'PUT_OK');
+      const keys = new Map(await m.rep.runtimeInfo());
+      assert.equal(keys.get('brokerRole'), 'ASYNC_MASTER');
+      assert.equal(keys.get('haConnectionCount'), '0');
+      assert.equal(keys.get('slaveFallBehindMuch'), String(m.store.getMaxPhyOffset()));
+      assert.equal(keys.get('haConnectionInfo'), '[]');
+      assert.equal(m.rep.haStatus().master, true);
+    } finally {
+      await m.close();
+    }
+  });
+});
+
+test('master runtime keys list one JSON entry per slave', () => {
+  const keys = new Map(masterRuntimeEntries('SYNC_MASTER', '127.0.0.1:10912', {
+    listenPort: 10912, masterCommitLogMaxOffset: 1000, push2SlaveMaxOffset: 900, slaveFallBehindMuch: 100, slaveFallBehindMs: 12, inSyncSlaveNums: 1,
+    connections: [{ addr: '127.0.0.1:5555', slaveAckOffset: 900, diff: 100, inSync: true, transferredByteInSecond: 7, transferFromWhere: 1000, lagMs: 12, lastReadTimestamp: 1, lastWriteTimestamp: 2, connectedTimestamp: 3 }],
+  }));
+  assert.equal(keys.get('haLagBytes'), '100');
+  assert.equal(keys.get('haLagMs'), '12');
+  assert.deepEqual(JSON.parse(keys.get('haConnectionInfo')!)[0], {
+    addr: '127.0.0.1:5555', slaveAckOffset: 900, diff: 100, lagMs: 12, inSync: true, transferredByteInSecond: 7, transferFromWhere: 1000, lastReadTimestamp: 1, connectedTimestamp: 3,
+  });
+});
