@@ -399,6 +399,23 @@ export class CommitLog {
     }
   }
 
+  /**
+   * getData with a synchronous read: for data that is almost surely in the page cache (recently written), where
+   * a thread pool round trip costs more than the copy.
+   */
+  getDataSync(offset: number, size: number): Buffer | null {
+    if (size <= 0 || offset + size > this.writtenOffset) return null;
+    const mf = this.mfq.findMappedFileByOffset(offset);
+    if (!mf || !mf.isAvailable() || offset + size > mf.fileEndOffset) return null;
+    try {
+      const b = mf.readSync(offset - mf.fileFromOffset, size);
+      return b.length === size ? b : null;
+    } catch (err) {
+      if (mf.isAvailable()) log.warn('commitlog_read_failed', { offset, size, err });
+      return null;
+    }
+  }
+
   /** Raw commit log bytes from `offset` to at most the end of its file and `maxBytes` (replication reads). */
   async getRange(offset: number, maxBytes: number): Promise<Buffer | null> {
     if (offset >= this.writtenOffset) return null;

@@ -130,6 +130,14 @@ export class ConsumeQueue {
    * (the caller continues with the next file). Empty when the offset is outside the queue.
    */
   async getEntries(offset: number, maxCount: number): Promise<Buffer> {
+    return this.getEntriesSync(offset, maxCount);
+  }
+
+  /**
+   * getEntries with a synchronous read. Consume queue files are small and read by every pull, so they are
+   * nearly always in the page cache (RocketMQ keeps them mapped).
+   */
+  getEntriesSync(offset: number, maxCount: number): Buffer {
     if (offset < this.minLogicOffset || offset >= this.maxLogicOffset) return Buffer.alloc(0);
     if (this.inPending(offset)) {
       const n = Math.min(maxCount, this.pendingStart + this.pendingCount - offset);
@@ -142,7 +150,7 @@ export class ConsumeQueue {
     const fileEnd = (mf.fileFromOffset + mf.wrotePosition) / CQ_STORE_UNIT_SIZE;
     const count = Math.min(maxCount, fileEnd - offset, this.maxLogicOffset - offset);
     if (count <= 0) return Buffer.alloc(0);
-    return mf.read(offset * CQ_STORE_UNIT_SIZE - mf.fileFromOffset, count * CQ_STORE_UNIT_SIZE);
+    return mf.readSync(offset * CQ_STORE_UNIT_SIZE - mf.fileFromOffset, count * CQ_STORE_UNIT_SIZE);
   }
 
   /** First logical offset of the file after the one holding `offset` (ConsumeQueue.rollNextFile). */
