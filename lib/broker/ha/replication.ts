@@ -73,7 +73,7 @@ export class BrokerReplication {
   private service: HAService | undefined;
   private client: HAClient | undefined;
   private sync: SlaveSynchronize | undefined;
-  private masterView: { at: number; view: Promise<MasterView | undefined> } | undefined;
+  private masterView: { at: number; view: Promise<{ masterCommitLogMaxOffset: number; lagMs: number } | undefined> } | undefined;
 
   constructor(private readonly deps: BrokerReplicationDeps) {
     const c = deps.config();
@@ -158,11 +158,19 @@ export class BrokerReplication {
   /** GET_BROKER_RUNTIME_INFO keys (see runtime-info.ts). */
   async runtimeInfo(): Promise<RuntimeEntries> {
     if (this.service) return masterRuntimeEntries(this.role, this.haServerAddr(), this.service.runtimeInfo());
-    return slaveRuntimeEntries(this.client!.runtimeInfo(), this.sync!.status(), await this.fetchMasterView());
+    const seen = await this.fetchMasterView();
+    const me = this.client!.runtimeInfo();
+    // The master's answer may be up to a second old: what the slave appended since counts.
+    const view: MasterView | undefined = seen && {
+      masterCommitLogMaxOffset: seen.masterCommitLogMaxOffset,
+      lagBytes: Math.max(0, seen.masterCommitLogMaxOffset - me.maxOffset),
+      lagMs: me.maxOffset >= seen.masterCommitLogMaxOffset ? 0 : seen.lagMs,
+    };
+    return slaveRuntimeEntries(me, this.sync!.status(), view);
   }
 
-  /** How far behind the master sees this slave (its GET_BROKER_HA_STATUS), cached for a second. */
-  private fetchMasterView(): Promise<MasterView | undefined> {
+  /** The master's commit log end and this slave's lag in time as the master measures it, cached for a second. */
+  private fetchMasterView(): Promise<{ masterCommitLogMaxOffset: number; lagMs: number } | undefined> {
     const now = Date.now();
     if (this.masterView && now - this.masterView.at < MASTER_VIEW_CACHE_MS) return this.masterView.view;
     const view = this.askMaster();
@@ -170,21 +178,16 @@ export class BrokerReplication {
     return view;
   }
 
-  private async askMaster(): Promise<MasterView | undefined> {
+  private async askMaster(): Promise<{ masterCommitLogMaxOffset: number; lagMs: number } | undefined> {
     const addr = this.sync?.masterAddr;
-    const me = this.client?.runtimeInfo();
-    if (!addr || !me) return undefined;
+    const localAddr = this.client?.runtimeInfo().localAddr;
+    if (!addr || !localAddr) return undefined;
     try {
       const res = await this.deps.client.invoke(addr, createRequest(RequestCode.GET_BROKER_HA_STATUS), MASTER_VIEW_TIMEOUT_MS);
       if (res.code !== ResponseCode.SUCCESS || !res.body) return undefined;
       const status = decodeHAStatus(res.body);
-      const max = status.masterCommitLogMaxOffset;
-      const mine = status.haConnectionInfo.find((c) => c.addr === me.localAddr);
-      return {
-        masterCommitLogMaxOffset: max,
-        lagBytes: Math.max(0, max - me.maxOffset),
-        lagMs: mine ? mine.lagMs : -1,
-      };
+      const mine = status.haConnectionInfo.find((c) => c.addr === localAddr);
+      return { masterCommitLogMaxOffset: status.masterCommitLogMaxOffset, lagMs: mine ? mine.lagMs : -1 };
     } catch {
       return undefined;
     }
