@@ -105,4 +105,17 @@ describe('clustering consumers (3 processes, 8 queues)', () => {
     t.diagnostic(`second batch: ${second.length} deliveries of 10,000 messages (${second.length - 10_000} duplicates after the kill)`);
     assert.ok(bodies(consumers).length - before >= 10_000);
   });
+
+  test('a member that leaves cleanly hands its queues over with its offsets committed: nothing is consumed twice', async () => {
+    const leaving = consumers[2]!;
+    const staying = consumers[0]!;
+    const before = staying.messages().length;
+    await leaving.kill('SIGTERM');
+    await waitFor('the last member to hold all 8 queues', () => staying.assigned().length === QUEUES, 30_000);
+    await produce(producer, 30_000, 2000);
+    await waitFor('2,000 more messages at the last member', () => staying.messages().length - before >= 2000, 60_000);
+    const after = staying.messages().slice(before).map((m) => Number(m.body));
+    assert.ok(after.every((n) => n >= 30_000), 'the taken-over queues start after what the leaver consumed');
+    assert.equal(new Set(after).size, 2000);
+  });
 });
