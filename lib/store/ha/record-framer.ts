@@ -8,9 +8,8 @@
 
 import { BLANK_MAGIC_CODE, MESSAGE_MAGIC_CODE, MESSAGE_MAGIC_CODE_V2, PHY_POS_POSITION } from '../../protocol/message-codec.ts';
 import { readInt64 } from '../../protocol/message-host.ts';
+import { END_FILE_MIN_BLANK_LENGTH } from '../commit-log.ts';
 import { HAProtocolError } from './codec.ts';
-
-const END_FILE_MIN_BLANK_LENGTH = 8;
 
 export interface AppendChunk {
   /** Commit log offset of data[0]. */
