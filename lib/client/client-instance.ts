@@ -13,6 +13,7 @@ import { buildClientId, type ClientConfig } from './client-config.ts';
 import { RouteCache } from './route-cache.ts';
 import { topicRouteData2TopicPublishInfo, topicRouteData2TopicSubscribeInfo, type TopicPublishInfo } from './publish-info.ts';
 import { ClientStateError } from './errors.ts';
+import { javaHashSetOrder } from './subscription.ts';
 
 /** What the instance needs from a producer. */
 export interface ProducerInner {
@@ -251,7 +252,7 @@ export class ClientInstance {
         consumeType: c.consumeType,
         messageModel: c.messageModel,
         consumeFromWhere: c.consumeFromWhere,
-        subscriptionDataSet: c.subscriptions(),
+        subscriptionDataSet: javaHashSetOrder(c.subscriptions()),
         unitMode: false,
       })),
       // Java instances always carry their inner producer (used for consumer send-back fallbacks).

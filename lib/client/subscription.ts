@@ -37,3 +37,32 @@ export function matchesSubscription(sub: SubscriptionData, msg: Message): boolea
   const tags = getTags(msg);
   return tags !== undefined && sub.tagsSet.includes(tags);
 }
+
+/** SubscriptionData.hashCode (Java): classFilterMode, codeSet, subString, tagsSet, topic, expressionType. */
+export function subscriptionHashCode(s: SubscriptionData): number {
+  const sumInts = (xs: readonly number[]): number => xs.reduce((h, x) => (h + x) | 0, 0);
+  let h = 1;
+  h = (Math.imul(31, h) + (s.classFilterMode ? 1231 : 1237)) | 0;
+  h = (Math.imul(31, h) + sumInts(s.codeSet)) | 0;
+  h = (Math.imul(31, h) + javaStringHashCode(s.subString)) | 0;
+  h = (Math.imul(31, h) + sumInts(s.tagsSet.map(javaStringHashCode))) | 0;
+  h = (Math.imul(31, h) + javaStringHashCode(s.topic)) | 0;
+  h = (Math.imul(31, h) + javaStringHashCode(s.expressionType)) | 0;
+  return h;
+}
+
+/**
+ * The order a Java client writes its subscriptions in HEART_BEAT: iteration order of a HashSet filled one by one
+ * (bucket (h ^ h>>>16) & (capacity-1), capacity 16 doubling past 0.75 load, insertion order within a bucket).
+ */
+export function javaHashSetOrder(subs: readonly SubscriptionData[]): SubscriptionData[] {
+  let cap = 16;
+  while (subs.length > cap * 0.75) cap *= 2;
+  return subs
+    .map((s, i) => {
+      const h = subscriptionHashCode(s);
+      return { s, i, bucket: (h ^ (h >>> 16)) & (cap - 1) };
+    })
+    .sort((a, b) => a.bucket - b.bucket || a.i - b.i)
+    .map((x) => x.s);
+}
