@@ -10,15 +10,18 @@ import { createLogger } from '../common/log.ts';
 import { BLANK_MAGIC_CODE, storeTimestampPosition, SYSFLAG_POSITION } from '../protocol/message-codec.ts';
 import { readInt64 } from '../protocol/message-host.ts';
 import type { MessageStoreConfig } from './config.ts';
-import { type DispatchRequest, dispatchRequestFromRecord, type TagsCodeCalculator } from './dispatch.ts';
+import { END_FILE_MIN_BLANK_LENGTH, scanCommitLog } from './commit-log-scan.ts';
+import type { DispatchRequest, TagsCodeCalculator } from './dispatch.ts';
 import { StoreIOError } from './errors.ts';
 import { MappedFileQueue } from './mapped-file-queue.ts';
 import type { MappedFile } from './mapped-file.ts';
+import type { Chunk, CommitLogEvents, Reservation, ReserveFailure } from './commit-log-types.ts';
+
+export type { Chunk, ChunkWaiter, CommitLogEvents, Reservation, ReserveFailure } from './commit-log-types.ts';
 
 const log = createLogger('store.commitlog');
 
-/** Room always left at a file's end for the blank marker (CommitLog.END_FILE_MIN_BLANK_LENGTH). */
-export const END_FILE_MIN_BLANK_LENGTH = 4 + 4;
+export { END_FILE_MIN_BLANK_LENGTH };
 
 /**
  * Chunks up to this size are written synchronously when nothing else is in flight: under ASYNC_FLUSH small ones
@@ -26,47 +29,6 @@ export const END_FILE_MIN_BLANK_LENGTH = 4 + 4;
  */
 const SYNC_WRITE_MAX_ASYNC_FLUSH = 64 * 1024;
 const SYNC_WRITE_MAX_SYNC_FLUSH = 512 * 1024;
-
-/** Something waiting for its records to be written (and, under SYNC_FLUSH, flushed). */
-export interface ChunkWaiter {
-  /** Commit log offset after the waiter's records. */
-  end: number;
-}
-
-export interface Chunk {
-  file: MappedFile;
-  /** Commit log offset of buf[0]. */
-  start: number;
-  /** Commit log offset after the chunk: start + len, or the file end when a blank marker closes the file. */
-  end: number;
-  buf: Buffer;
-  len: number;
-  pooled: boolean;
-  state: 'open' | 'writing' | 'done' | 'failed';
-  error?: unknown;
-  requests: DispatchRequest[];
-  waiters: ChunkWaiter[];
-}
-
-export interface Reservation {
-  chunk: Chunk;
-  /** Where the record goes in chunk.buf. */
-  pos: number;
-  /** Commit log offset of the record. */
-  offset: number;
-}
-
-/** BUSY: every write buffer is in use, retry when one frees up. CREATE_FAILED: no new segment file could be made. */
-export type ReserveFailure = 'BUSY' | 'CREATE_FAILED';
-
-export interface CommitLogEvents {
-  /** A chunk is in the page cache (called in offset order). */
-  onWritten(chunk: Chunk): void;
-  /** Writing failed: these chunks (in order) were dropped and the log rolled back to the first one's start. */
-  onFailed(chunks: Chunk[], error: unknown): void;
-  /** A write buffer became free; appends refused with BUSY can be retried. */
-  onBufferFree(): void;
-}
 
 export class CommitLog {
   readonly mfq: MappedFileQueue;
@@ -181,8 +143,9 @@ export class CommitLog {
     c.len += size;
     this.appendOffset += size;
     c.end = this.appendOffset;
-    if (c.len === c.buf.length) this.seal();
-    else this.scheduleSeal();
+    // Never seal here: the caller has not encoded the record yet. A full chunk is sealed by the next reserve
+    // that does not fit, or at the end of this event-loop turn.
+    this.scheduleSeal();
     return r;
   }
 
@@ -441,50 +404,7 @@ export class CommitLog {
    * `limit` is read (a slave dispatching what it just appended reads only that).
    */
   scan(from: number, checkCRC: boolean, tagsCodeOf: TagsCodeCalculator, onRecord: (req: DispatchRequest) => void, limit = Number.MAX_SAFE_INTEGER): number {
-    if (limit <= from) return from;
-    const fileSize = this.cfg.mappedFileSizeCommitLog;
-    const blockSize = Math.min(fileSize, Math.max(4 * 1024 * 1024, this.cfg.maxMessageSize + 64 * 1024));
-    let block = Buffer.allocUnsafe(Math.max(8, Math.min(blockSize, limit - from)));
-    let offset = from;
-    for (;;) {
-      const mf = this.mfq.findMappedFileByOffset(offset);
-      if (!mf) return offset;
-      let blockStart = -1;
-      let blockLen = 0;
-      for (;;) {
-        const pos = offset - mf.fileFromOffset;
-        if (pos >= fileSize) break;
-        if (blockStart < 0 || offset + 8 > blockStart + blockLen) {
-          blockStart = offset;
-          const want = Math.max(0, Math.min(block.length, mf.fileEndOffset - offset, limit - offset));
-          blockLen = mf.readSync(pos, want, block).length;
-          if (blockLen < 8) return offset;
-        }
-        const at = offset - blockStart;
-        const totalSize = block.readInt32BE(at);
-        const magic = block.readInt32BE(at + 4);
-        if (magic === BLANK_MAGIC_CODE) {
-          if (totalSize !== fileSize - pos) return offset;
-          offset = mf.fileEndOffset;
-          break;
-        }
-        if (totalSize <= 8 || totalSize + END_FILE_MIN_BLANK_LENGTH > fileSize - pos) return offset;
-        if (at + totalSize > blockLen) {
-          if (at === 0 && blockLen < Math.min(block.length, mf.fileEndOffset - offset) && totalSize <= block.length) return offset;
-          // Re-read with the record at the block start.
-          if (totalSize > block.length) block = Buffer.allocUnsafe(totalSize);
-          blockStart = offset;
-          blockLen = mf.readSync(pos, Math.min(block.length, mf.fileEndOffset - offset, limit - offset), block).length;
-          if (blockLen < totalSize) return offset;
-          continue;
-        }
-        const req = dispatchRequestFromRecord(block.subarray(0, blockLen), at, offset, checkCRC, tagsCodeOf);
-        if (!req || req.msgSize !== totalSize) return offset;
-        onRecord(req);
-        offset += totalSize;
-      }
-      if (offset !== mf.fileEndOffset) return offset;
-    }
+    return scanCommitLog(this.mfq, this.cfg, from, checkCRC, tagsCodeOf, onRecord, limit);
   }
 
   /**

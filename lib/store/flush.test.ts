@@ -66,6 +66,31 @@ describe('SYNC_FLUSH', () => {
   });
 });
 
+describe('write buffers', () => {
+  test('a write starts only after every record in its buffer is encoded (buffer filled exactly)', async () => {
+    const dir = tempStoreDir();
+    try {
+      const probe = await MessageStore.open(smallConfig(dir));
+      const size = (await probe.putMessage(inner('Exact', 'x'.repeat(100)))).appendResult!.wroteBytes;
+      await probe.shutdown();
+      removeDir(dir);
+      const s = await MessageStore.open(smallConfig(dir, { writeBufferSize: size * 4, writeBufferCount: 2 }));
+      // The kernel may copy a buffer the moment a write is issued: write what the buffer holds at that moment.
+      const real = storeIo.write;
+      storeIo.write = (fd, buf, off, len, pos) => real(fd, Buffer.from(buf.subarray(off, off + len)), 0, len, pos);
+      const results = await Promise.all(Array.from({ length: 12 }, (_, i) => s.putMessage(inner('Exact', `${i}`.padEnd(100, 'x')))));
+      assert.ok(results.every((r) => r.status === 'PUT_OK' && r.appendResult!.wroteBytes === size));
+      for (let i = 0; i < 12; i++) {
+        const m = await s.lookMessageByOffset(results[i]!.appendResult!.wroteOffset);
+        assert.equal(m?.body.toString(), `${i}`.padEnd(100, 'x'), `record ${i}`);
+      }
+      await s.shutdown();
+    } finally {
+      removeDir(dir);
+    }
+  });
+});
+
 describe('ASYNC_FLUSH', () => {
   test('appends are acknowledged from the page cache and flushed in the background', async () => {
     const dir = tempStoreDir();

@@ -173,6 +173,9 @@ export class MessageStore {
   private refusal(): { status: PutMessageStatus; remark: string } | null {
     if (this.shuttingDown) return { status: 'SERVICE_NOT_AVAILABLE', remark: 'message store is shut down' };
     if (this.config.brokerRole === 'SLAVE') return { status: 'SERVICE_NOT_AVAILABLE', remark: 'message store of a slave does not take appends' };
+    if (this.logicsError) {
+      return { status: 'SERVICE_NOT_AVAILABLE', remark: 'writing a consume queue or the index failed; the store takes no appends until restarted' };
+    }
     if (this.diskFull) {
       return { status: 'SERVICE_NOT_AVAILABLE', remark: `disk full: usage ${Math.round(this.retention.physicRatio * 100)}% of the commit log partition, appends refused until space is freed` };
     }
@@ -325,7 +328,7 @@ export class MessageStore {
   }
 
   isWriteable(): boolean {
-    return this.refusal() === null && !this.logicsError;
+    return this.refusal() === null;
   }
 
   getRuntimeStats(): StoreRuntimeStats {
@@ -359,7 +362,7 @@ export class MessageStore {
     if (this.retentionTimer) clearTimeout(this.retentionTimer);
     await this.flushService.stop();
     try {
-      // Appends accepted before shutdown still complete.
+      // Appends already in a write buffer complete; appends still queued for a buffer are refused.
       while (this.puts.backlogSize() > 0 || this.commitLog.pendingBytes() > 0) {
         this.puts.drainBacklog();
         await this.commitLog.drain();

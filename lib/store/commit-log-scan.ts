@@ -1,0 +1,70 @@
+// Walking the commit log record by record (recovery, and dispatch of bytes replicated from a master).
+
+import { BLANK_MAGIC_CODE } from '../protocol/message-codec.ts';
+import type { MessageStoreConfig } from './config.ts';
+import { type DispatchRequest, dispatchRequestFromRecord, type TagsCodeCalculator } from './dispatch.ts';
+import type { MappedFileQueue } from './mapped-file-queue.ts';
+
+/** Room always left at a file's end for the blank marker (CommitLog.END_FILE_MIN_BLANK_LENGTH). */
+export const END_FILE_MIN_BLANK_LENGTH = 4 + 4;
+
+/**
+ * Walks records from `from` (a record boundary) to the end of valid data: each valid record is passed to
+ * `onRecord`; the walk stops at the first byte range that is not a valid record (zeros, torn or corrupt data,
+ * a record whose PHYSICALOFFSET is not where it sits). Returns the end of the valid data. Nothing at or after
+ * `limit` is read (a slave dispatching what it just appended reads only that).
+ */
+export function scanCommitLog(
+  mfq: MappedFileQueue,
+  cfg: MessageStoreConfig,
+  from: number,
+  checkCRC: boolean,
+  tagsCodeOf: TagsCodeCalculator,
+  onRecord: (req: DispatchRequest) => void,
+  limit = Number.MAX_SAFE_INTEGER,
+): number {
+  if (limit <= from) return from;
+  const fileSize = cfg.mappedFileSizeCommitLog;
+  const blockSize = Math.min(fileSize, Math.max(4 * 1024 * 1024, cfg.maxMessageSize + 64 * 1024));
+  let block = Buffer.allocUnsafe(Math.max(8, Math.min(blockSize, limit - from)));
+  let offset = from;
+  for (;;) {
+    const mf = mfq.findMappedFileByOffset(offset);
+    if (!mf) return offset;
+    let blockStart = -1;
+    let blockLen = 0;
+    for (;;) {
+      const pos = offset - mf.fileFromOffset;
+      if (pos >= fileSize) break;
+      if (blockStart < 0 || offset + 8 > blockStart + blockLen) {
+        blockStart = offset;
+        const want = Math.max(0, Math.min(block.length, mf.fileEndOffset - offset, limit - offset));
+        blockLen = mf.readSync(pos, want, block).length;
+        if (blockLen < 8) return offset;
+      }
+      const at = offset - blockStart;
+      const totalSize = block.readInt32BE(at);
+      const magic = block.readInt32BE(at + 4);
+      if (magic === BLANK_MAGIC_CODE) {
+        if (totalSize !== fileSize - pos) return offset;
+        offset = mf.fileEndOffset;
+        break;
+      }
+      if (totalSize <= 8 || totalSize + END_FILE_MIN_BLANK_LENGTH > fileSize - pos) return offset;
+      if (at + totalSize > blockLen) {
+        if (at === 0 && blockLen < Math.min(block.length, mf.fileEndOffset - offset) && totalSize <= block.length) return offset;
+        // Re-read with the record at the block start.
+        if (totalSize > block.length) block = Buffer.allocUnsafe(totalSize);
+        blockStart = offset;
+        blockLen = mf.readSync(pos, Math.min(block.length, mf.fileEndOffset - offset, limit - offset), block).length;
+        if (blockLen < totalSize) return offset;
+        continue;
+      }
+      const req = dispatchRequestFromRecord(block.subarray(0, blockLen), at, offset, checkCRC, tagsCodeOf);
+      if (!req || req.msgSize !== totalSize) return offset;
+      onRecord(req);
+      offset += totalSize;
+    }
+    if (offset !== mf.fileEndOffset) return offset;
+  }
+}
