@@ -3,6 +3,7 @@
 
 import net from 'node:net';
 import { createLogger, type Logger } from '../../common/log.ts';
+import { StoreError } from '../errors.ts';
 import { HAConnection, type HAConnectionHost } from './ha-connection.ts';
 import { OffsetTimeline } from './timeline.ts';
 import type { HAConfig, HAMasterRuntimeInfo, HAMasterStore } from './types.ts';
@@ -45,13 +46,17 @@ export class HAService implements HAConnectionHost {
 
   /** Listens; resolves with the bound port. */
   async start(): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.opts.port, this.opts.host, () => {
-        this.server.off('error', reject);
-        resolve();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.server.once('error', reject);
+        this.server.listen(this.opts.port, this.opts.host, () => {
+          this.server.off('error', reject);
+          resolve();
+        });
       });
-    });
+    } catch (err) {
+      throw new StoreError(`cannot listen for slaves on ${this.opts.host}:${this.opts.port} (haListenPort): ${(err as Error).message}`, { cause: err });
+    }
     this.server.on('error', (err) => this.log.error('ha_server_error', { error: err }));
     this.listenPort = (this.server.address() as net.AddressInfo).port;
     this.housekeeping = setInterval(() => this.tick(), 1000);
