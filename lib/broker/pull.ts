@@ -77,6 +77,11 @@ export async function processPull(ctx: BrokerContext, req: RemotingCommand, conn
   }
   const filter = tagFilter(sub);
 
+  // Commit the offset carried by the pull before awaiting the store: a later UPDATE_CONSUMER_OFFSET on the same
+  // connection may be handled while this pull waits, and must not be overwritten by this older value.
+  if (allowSuspend && hasCommitOffset && c.store.brokerRole !== 'SLAVE') {
+    ctx.offsets.commitOffset(conn.remoteAddr, h.consumerGroup, h.topic, h.queueId, h.commitOffset);
+  }
   const r = await ctx.store.getMessage(h.consumerGroup, h.topic, h.queueId, h.queueOffset, h.maxMsgNums, filter);
   // RocketMQ creates a consume queue when a pull looks for it, so a known topic's unwritten queue reads as empty.
   if (r.status === 'NO_MATCHED_LOGIC_QUEUE') r.status = 'NO_MESSAGE_IN_QUEUE';
@@ -105,9 +110,6 @@ export async function processPull(ctx: BrokerContext, req: RemotingCommand, conn
     }
   }
 
-  if (allowSuspend && hasCommitOffset && c.store.brokerRole !== 'SLAVE') {
-    ctx.offsets.commitOffset(conn.remoteAddr, h.consumerGroup, h.topic, h.queueId, h.commitOffset);
-  }
   return res;
 }
 

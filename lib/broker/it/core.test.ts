@@ -243,6 +243,15 @@ describe('broker process: produce, consume, clients, offsets', () => {
     assert.equal(msgs.length >= 5, true);
   });
 
+  test('an offset carried by a pull never overwrites a newer UPDATE_CONSUMER_OFFSET sent after it', async () => {
+    for (let round = 0; round < 10; round++) {
+      const pull = c.pull('it_commit_order', TOPIC, 3, 0, { commitOffset: 1 + round * 10 });
+      const update = c.updateOffset('it_commit_order', TOPIC, 3, 5 + round * 10);
+      await Promise.all([pull, update]);
+      assert.equal((await c.queryOffset('it_commit_order', TOPIC, 3)).extFields!.offset, String(5 + round * 10), `round ${round}`);
+    }
+  });
+
   test('unknown request codes and bad headers get error answers naming the problem', async () => {
     const unknown = await c.call(9999);
     assert.equal(unknown.code, ResponseCode.REQUEST_CODE_NOT_SUPPORTED);
