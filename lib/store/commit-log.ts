@@ -29,6 +29,7 @@ export { END_FILE_MIN_BLANK_LENGTH };
  */
 const SYNC_WRITE_MAX_ASYNC_FLUSH = 64 * 1024;
 const SYNC_WRITE_MAX_SYNC_FLUSH = 512 * 1024;
+const EAGER_SEAL_BYTES = 64 * 1024;
 
 export class CommitLog {
   readonly mfq: MappedFileQueue;
@@ -151,7 +152,11 @@ export class CommitLog {
 
   private chunkFor(file: MappedFile, size: number): Chunk | null {
     const cur = this.current;
-    if (cur && cur.file === file && cur.buf.length - cur.len >= size) return cur;
+    // A chunk past EAGER_SEAL_BYTES goes out as soon as a write slot is free, so writing overlaps with encoding
+    // the next records instead of every writer waiting for one big write.
+    if (cur && cur.file === file && cur.buf.length - cur.len >= size && (cur.len < EAGER_SEAL_BYTES || this.inflight.length >= this.maxParallelWrites)) {
+      return cur;
+    }
     if (cur) {
       if (cur.len > 0) this.seal();
       else {
