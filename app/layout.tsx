@@ -21,8 +21,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       <body className="min-h-screen bg-zinc-50 text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
         <Providers>
           <div className="flex min-h-screen">
-            <aside className="sticky top-0 hidden h-screen w-52 shrink-0 overflow-y-auto border-r border-zinc-200 bg-zinc-100/70 md:block dark:border-zinc-800 dark:bg-zinc-900/60">
-              <Nav />
+            <aside className="hidden w-52 shrink-0 border-r border-zinc-200 bg-zinc-100/70 md:block dark:border-zinc-800 dark:bg-zinc-900/60">
+              <div className="sticky top-0 h-screen overflow-y-auto">
+                <Nav />
+              </div>
             </aside>
             <div className="flex min-w-0 flex-1 flex-col">
               <Header />

@@ -4,7 +4,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { apiFetch } from '@/components/api/client';
-import type { ClustersAnswer } from '@/components/api/types';
+import type { ClustersResponse } from '@/components/api/types';
 
 const STORAGE_KEY = 'rd-cluster';
 
@@ -33,7 +33,7 @@ export function ClusterProvider({ children }: { children: ReactNode }) {
   }, []);
 
   // a remembered cluster that was deleted meanwhile falls back to the server's default
-  const saved = useQuery({ queryKey: ['clusters'], queryFn: () => apiFetch<ClustersAnswer>('/api/clusters'), enabled: ready, staleTime: 30_000 });
+  const saved = useQuery({ queryKey: ['clusters'], queryFn: () => apiFetch<ClustersResponse>('/api/clusters'), enabled: ready, staleTime: 30_000 });
   useEffect(() => {
     if (cluster && saved.data && !saved.data.clusters.some((c) => c.name === cluster)) setCluster(undefined);
   }, [cluster, saved.data]);

@@ -20,7 +20,14 @@ interface UpSummary {
   brokers: Array<{ name: string; brokerName: string; brokerId: number; role: string; addr: string }>;
 }
 
-export default async function globalSetup(): Promise<() => Promise<void>> {
+export default async function globalSetup(): Promise<(() => Promise<void>) | undefined> {
+  // developing the tests: point them at a cluster that is already up instead of starting one
+  if (process.env.ROCKETDECK_E2E_REUSE === '1') {
+    for (const k of ['ROCKETDECK_CONSOLE_URL', 'ROCKETDECK_E2E_NAMESRV', 'ROCKETDECK_E2E_DIR', 'ROCKETDECK_E2E_OPERATOR_PW', 'ROCKETDECK_E2E_VIEWER_PW']) {
+      if (!process.env[k]) throw new Error(`ROCKETDECK_E2E_REUSE=1 needs ${k}`);
+    }
+    return undefined;
+  }
   const dir = mkdtempSync(join(tmpdir(), 'rd-e2e-'));
   const basePort = await freeBasePort(PORT_OFFSETS);
   const consolePort = await freePort();
@@ -35,6 +42,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         ...process.env,
         ROCKETDECK_USERS: `operator:operator:${operatorPw},viewer:viewer:${viewerPw}`,
         ROCKETDECK_CONSOLE_DB: join(dir, 'console.db'),
+        // history, trends and rebalances show within the tests' few minutes
+        ROCKETDECK_COLLECT_INTERVAL_MS: '2000',
         NEXT_TELEMETRY_DISABLED: '1',
       },
       stdio: ['ignore', 'pipe', 'pipe'],

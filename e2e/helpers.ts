@@ -17,13 +17,10 @@ export const USERS = {
   viewer: () => ({ username: 'viewer', password: process.env.ROCKETDECK_E2E_VIEWER_PW! }),
 };
 
+/** Signs the page's browser context in through the API (the sign-in form itself is tested in 01-auth). */
 export async function signIn(page: Page, who: 'operator' | 'viewer'): Promise<void> {
-  const { username, password } = USERS[who]();
-  await page.goto(`${consoleUrl()}/login`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByTestId('signed-in-user')).toHaveText(username);
+  const res = await page.request.post(`${consoleUrl()}/api/auth/login`, { headers: { origin: consoleUrl() }, data: USERS[who]() });
+  expect(res.status(), await res.text()).toBe(200);
 }
 
 /** Full-page screenshot saved as a test artifact: test-results/e2e/<name>.png. */
@@ -56,3 +53,20 @@ export async function waitFor<T>(what: string, fn: () => Promise<T> | T, timeout
 
 /** Unique names per run, so reruns against a kept cluster do not collide. */
 export const uniq = (prefix: string): string => `${prefix}_${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+
+/** A console API call with the page's session cookie and this console as Origin (as the pages send them). */
+export async function apiCall(page: Page, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  const res = await page.request.fetch(consoleUrl() + path, {
+    method,
+    headers: { origin: consoleUrl(), 'content-type': 'application/json' },
+    data: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: unknown = text;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // not JSON
+  }
+  return { status: res.status(), json };
+}

@@ -4,7 +4,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useApiMutation, useGroup, useMe, useTopic } from '@/components/api/hooks';
 import { seg } from '@/components/api/client';
-import type { ResetApplyAnswer, ResetPreviewAnswer } from '@/components/api/types';
+import type { ResetApplyResponse, ResetPreviewResponse } from '@/components/api/types';
 import { fmtNum, fromLocalInput, toLocalInput } from '@/components/format';
 import { Badge } from '@/components/ui/badge';
 import { Button, Field, Input, Select } from '@/components/ui/button';
@@ -36,11 +36,10 @@ export function ResetOffsetForm({ group: fixedGroup, topic: fixedTopic }: { grou
     if (!topic && groupTopics.length === 1) setTopic(groupTopics[0]!);
   }, [groupTopics, topic]);
 
-  // the queues the per-queue form edits: the group's own offsets on the topic, else the topic's queues
+  // the queues the per-queue form edits: every queue of the topic, with the group's offset where it has one
   const queues = useMemo(() => {
-    const own = groupQ.data?.progress.queues.filter((q) => q.topic === topic.trim()) ?? [];
-    if (own.length) return own.map((q) => ({ brokerName: q.brokerName, queueId: q.queueId, current: q.consumerOffset, max: q.brokerOffset }));
-    return (topicQ.data?.status.queues ?? []).map((q) => ({ brokerName: q.brokerName, queueId: q.queueId, current: undefined as number | undefined, max: q.maxOffset }));
+    const own = new Map((groupQ.data?.progress.queues ?? []).filter((q) => q.topic === topic.trim()).map((q) => [qk(q), q.consumerOffset]));
+    return (topicQ.data?.status.queues ?? []).map((q) => ({ brokerName: q.brokerName, queueId: q.queueId, current: own.get(qk(q)), min: q.minOffset, max: q.maxOffset }));
   }, [groupQ.data, topicQ.data, topic]);
 
   const body = (preview: boolean) => {
@@ -52,8 +51,8 @@ export function ResetOffsetForm({ group: fixedGroup, topic: fixedTopic }: { grou
     return b;
   };
   const path = `/api/consumer-groups/${seg(group.trim())}/reset-offset`;
-  const preview = useApiMutation<Record<string, unknown>, ResetPreviewAnswer>((b) => ({ method: 'POST', path, body: b }));
-  const apply = useApiMutation<Record<string, unknown>, ResetApplyAnswer>((b) => ({ method: 'POST', path, body: b }));
+  const preview = useApiMutation<Record<string, unknown>, ResetPreviewResponse>((b) => ({ method: 'POST', path, body: b }));
+  const apply = useApiMutation<Record<string, unknown>, ResetApplyResponse>((b) => ({ method: 'POST', path, body: b }));
   const resetAll = () => {
     preview.reset();
     apply.reset();
@@ -103,7 +102,7 @@ export function ResetOffsetForm({ group: fixedGroup, topic: fixedTopic }: { grou
               <Th>Broker</Th>
               <Th>Queue</Th>
               <Th className="text-right">Consumer offset</Th>
-              <Th className="text-right">Max offset</Th>
+              <Th className="text-right">Min / max offset</Th>
               <Th>New offset</Th>
             </THead>
             <tbody>
@@ -115,7 +114,7 @@ export function ResetOffsetForm({ group: fixedGroup, topic: fixedTopic }: { grou
                   <Td>{q.brokerName}</Td>
                   <Td className="tabular-nums">{q.queueId}</Td>
                   <Td className="text-right tabular-nums">{fmtNum(q.current)}</Td>
-                  <Td className="text-right tabular-nums">{fmtNum(q.max)}</Td>
+                  <Td className="text-right tabular-nums">{fmtNum(q.min)} / {fmtNum(q.max)}</Td>
                   <Td>
                     <Input
                       type="number"
@@ -149,33 +148,40 @@ export function ResetOffsetForm({ group: fixedGroup, topic: fixedTopic }: { grou
   );
 }
 
-function PreviewTable({ data }: { data: ResetPreviewAnswer }) {
+function PreviewTable({ data }: { data: ResetPreviewResponse }) {
   return (
     <div className="rounded-md border border-sky-200 bg-sky-50/50 dark:border-sky-900/60 dark:bg-sky-950/20" data-testid="reset-preview-table">
-      <div className="px-3 py-2 text-sm font-medium">Preview: offsets before and after, per queue</div>
+      <div className="px-3 py-2 text-sm font-medium">Preview: the group’s offsets before and after, per queue (nothing changed yet)</div>
       <Table>
         <THead>
           <Th>Broker</Th>
           <Th>Queue</Th>
+          <Th className="text-right">Min / max</Th>
           <Th className="text-right">Old offset</Th>
           <Th className="text-right">New offset</Th>
           <Th className="text-right">Change</Th>
         </THead>
         <tbody>
-          {data.queues.map((q) => (
-            <Tr key={`${q.brokerName}#${q.queueId}`} testId="preview-row">
-              <Td>{q.brokerName}</Td>
-              <Td className="tabular-nums">{q.queueId}</Td>
-              <Td className="text-right tabular-nums">{fmtNum(q.oldOffset)}</Td>
-              <Td className="text-right font-medium tabular-nums" data-testid="preview-new">{fmtNum(q.newOffset)}</Td>
-              <Td className={`text-right tabular-nums ${q.newOffset < q.oldOffset ? 'text-amber-600' : q.newOffset > q.oldOffset ? 'text-sky-600' : 'text-zinc-400'}`}>
-                {q.newOffset === q.oldOffset ? '0' : `${q.newOffset > q.oldOffset ? '+' : ''}${fmtNum(q.newOffset - q.oldOffset)}`}
-              </Td>
-            </Tr>
-          ))}
+          {data.queues.length === 0 && <tr><td colSpan={6} className="px-3 py-4 text-center text-sm text-zinc-500">No queue to reset.</td></tr>}
+          {data.queues.map((q) => {
+            const old = q.currentOffset;
+            const delta = old < 0 ? null : q.newOffset - old;
+            return (
+              <Tr key={`${q.brokerName}#${q.queueId}`} testId="preview-row">
+                <Td>{q.brokerName}</Td>
+                <Td className="tabular-nums">{q.queueId}</Td>
+                <Td className="text-right tabular-nums text-zinc-500">{fmtNum(q.minOffset)} / {fmtNum(q.maxOffset)}</Td>
+                <Td className="text-right tabular-nums" data-testid="preview-old">{old < 0 ? <span className="text-zinc-400">none</span> : fmtNum(old)}</Td>
+                <Td className="text-right font-medium tabular-nums" data-testid="preview-new">{fmtNum(q.newOffset)}</Td>
+                <Td className={`text-right tabular-nums ${delta === null || delta === 0 ? 'text-zinc-400' : delta < 0 ? 'text-amber-600' : 'text-sky-600'}`}>
+                  {delta === null ? '—' : delta === 0 ? '0' : `${delta > 0 ? '+' : ''}${fmtNum(delta)}`}
+                </Td>
+              </Tr>
+            );
+          })}
         </tbody>
       </Table>
-      {!!data.errors?.length && (
+      {data.errors.length > 0 && (
         <ul className="px-3 py-2 text-sm text-red-700 dark:text-red-300">
           {data.errors.map((e, i) => <li key={i}>✗ {e.brokerName || e.brokerAddr}: {e.error}</li>)}
         </ul>
@@ -184,16 +190,16 @@ function PreviewTable({ data }: { data: ResetPreviewAnswer }) {
   );
 }
 
-function ApplyResult({ data, error }: { data?: ResetApplyAnswer; error: unknown }) {
+function ApplyResult({ data, error }: { data?: ResetApplyResponse; error: unknown }) {
   if (error || !data) return <ActionResult error={error} />;
-  const brokers = 'brokers' in data ? data.brokers : [];
-  const done = brokers.map((b) => ({ brokerName: `${b.brokerName} (${b.mode})`, brokerAddr: b.brokerAddr }));
-  const byBroker = [...new Set(data.queues.map((q) => q.brokerName))];
+  const r = data.result;
+  const brokers = 'brokers' in r ? r.brokers : [];
+  const byBroker = [...new Set(r.queues.map((q) => q.brokerName))];
+  const done = brokers.length
+    ? brokers.map((b) => ({ brokerName: `${b.brokerName} (${b.mode === 'online' ? 'through the broker, which tells online consumers' : 'offline: stored offsets moved'})`, brokerAddr: b.brokerAddr }))
+    : byBroker.map((b) => ({ brokerName: b }));
   return (
-    <ActionResult
-      result={{ done: done.length ? done : byBroker.map((b) => ({ brokerName: b })), errors: data.errors, warnings: 'warnings' in data ? data.warnings : undefined }}
-      success="Offsets reset"
-    >
+    <ActionResult result={{ done, errors: r.errors, warnings: 'warnings' in r ? r.warnings : undefined }} success="Offsets reset">
       <table className="mt-2 text-xs" data-testid="reset-result-table">
         <thead>
           <tr className="text-left text-zinc-500">
@@ -203,7 +209,7 @@ function ApplyResult({ data, error }: { data?: ResetApplyAnswer; error: unknown 
           </tr>
         </thead>
         <tbody>
-          {data.queues.map((q) => (
+          {r.queues.map((q) => (
             <tr key={`${q.brokerName}#${q.queueId}`} data-testid="reset-result-row">
               <td className="pr-4">{q.brokerName}</td>
               <td className="pr-4 tabular-nums">{q.queueId}</td>

@@ -20,8 +20,8 @@ export function selectorOf(t: TargetChoice, fallbackCluster: string | undefined)
 
 export function useClusterNames(): { clusters: string[]; brokerNames: string[]; loading: boolean } {
   const q = useClusterState();
-  const clusters = q.data?.clusterList.clusters.map((c) => c.clusterName) ?? [];
-  const brokerNames = [...new Set(q.data?.clusterList.clusters.flatMap((c) => c.brokerNames) ?? [])].sort();
+  const clusters = q.data?.clusterList?.clusters.map((c) => c.clusterName) ?? [];
+  const brokerNames = [...new Set(q.data?.clusterList?.clusters.flatMap((c) => c.brokerNames) ?? [])].sort();
   return { clusters, brokerNames, loading: q.isPending };
 }
 

@@ -13,7 +13,6 @@ export const PERMS = [
   { value: 6, label: 'Read and write (6)' },
   { value: 4, label: 'Read only (4)' },
   { value: 2, label: 'Write only (2)' },
-  { value: 0, label: 'No access (0)' },
 ];
 
 export interface TopicFormInit {

@@ -1,13 +1,13 @@
 'use client';
 // Typed react-query hooks over the console API: polling at the chosen interval, keyed by the chosen cluster.
 
-import { keepPreviousData, useMutation, useQuery, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
 import { useCluster } from '@/components/cluster-context';
 import { usePollInterval } from '@/components/refresh';
 import { apiFetch, seg, type Query } from '@/components/api/client';
 import type {
-  AuditEntry, BrokerKVResult, ClusterAnswer, ClustersAnswer, GroupDetailAnswer, GroupRow, Health, HistoryAnswer, Me,
-  MessageConsumer, MessagesAnswer, OverviewAnswer, Page, TopicBrokerMapResult, TopicDetailAnswer, TopicRow,
+  AuditResponse, BrokerKVResult, ClusterResponse, ClustersResponse, GroupDetailResponse, GroupListResponse, HealthResponse, HistoryResponse,
+  MeResponse, MessageConsumersResponse, MessagesResponse, OverviewResponse, TopicBrokerMapResult, TopicDetailResponse, TopicListResponse,
 } from '@/components/api/types';
 
 export interface ApiQueryOptions {
@@ -31,11 +31,31 @@ export function useApi<T>(path: string, opts: ApiQueryOptions = {}): UseQueryRes
   });
 }
 
-export const useHealth = () => useApi<Health>('/api/health', { pollFactor: 2 });
-export const useOverview = () => useApi<OverviewAnswer>('/api/overview');
-export const useClusterState = () => useApi<ClusterAnswer>('/api/cluster');
+export const useHealth = () => useApi<HealthResponse>('/api/health', { pollFactor: 2 });
+export const useOverview = () => useApi<OverviewResponse>('/api/overview');
+export const useClusterState = () => useApi<ClusterResponse>('/api/cluster');
 export const useBrokerConfig = (brokerAddr: string | undefined) =>
   useApi<BrokerKVResult>(`/api/brokers/${seg(brokerAddr ?? '')}/config`, { enabled: !!brokerAddr, pollFactor: 0 });
+
+/** Configuration of many brokers at once (flush mode, role): read once and kept, it changes only when edited. */
+export function useBrokerConfigs(addrs: string[]): Map<string, Record<string, string>> {
+  const { cluster, ready } = useCluster();
+  const results = useQueries({
+    queries: addrs.map((addr) => ({
+      queryKey: ['api', cluster ?? '', `/api/brokers/${addr}/config`, {}],
+      queryFn: ({ signal }: { signal: AbortSignal }) => apiFetch<BrokerKVResult>(`/api/brokers/${seg(addr)}/config`, { signal, cluster }),
+      enabled: ready,
+      staleTime: 5 * 60_000,
+      retry: false,
+    })),
+  });
+  const out = new Map<string, Record<string, string>>();
+  results.forEach((r, i) => {
+    const table = r.data?.brokers[0]?.table;
+    if (table) out.set(addrs[i]!, table);
+  });
+  return out;
+}
 
 export interface ListParams {
   search?: string;
@@ -45,21 +65,21 @@ export interface ListParams {
   [key: string]: string | number | boolean | undefined;
 }
 
-export const useTopics = (params: ListParams) => useApi<Page<TopicRow>>('/api/topics', { query: params, keepPrevious: true });
+export const useTopics = (params: ListParams) => useApi<TopicListResponse>('/api/topics', { query: params, keepPrevious: true });
 export const useTopicMap = () => useApi<TopicBrokerMapResult>('/api/topics/map', { pollFactor: 3 });
-export const useTopic = (topic: string, enabled = true) => useApi<TopicDetailAnswer>(`/api/topics/${seg(topic)}`, { enabled: enabled && topic !== '' });
-export const useGroups = (params: ListParams) => useApi<Page<GroupRow>>('/api/consumer-groups', { query: params, keepPrevious: true });
-export const useGroup = (group: string, enabled = true) => useApi<GroupDetailAnswer>(`/api/consumer-groups/${seg(group)}`, { enabled: enabled && group !== '' });
+export const useTopic = (topic: string, enabled = true) => useApi<TopicDetailResponse>(`/api/topics/${seg(topic)}`, { enabled: enabled && topic !== '' });
+export const useGroups = (params: ListParams) => useApi<GroupListResponse>('/api/consumer-groups', { query: params, keepPrevious: true });
+export const useGroup = (group: string, enabled = true) => useApi<GroupDetailResponse>(`/api/consumer-groups/${seg(group)}`, { enabled: enabled && group !== '' });
 
 export function useGroupHistory(group: string, metric: string, rangeMs: number) {
   // the range end moves with each poll; the key holds only the range length so the chart keeps its data between polls
   const { cluster, ready } = useCluster();
   const interval = usePollInterval();
-  return useQuery<HistoryAnswer, Error>({
+  return useQuery<HistoryResponse, Error>({
     queryKey: ['api', cluster ?? '', `/api/consumer-groups/${group}/history`, { metric, rangeMs }],
     queryFn: ({ signal }) => {
       const to = Date.now();
-      return apiFetch<HistoryAnswer>(`/api/consumer-groups/${seg(group)}/history`, { query: { metric, from: to - rangeMs, to }, signal, cluster });
+      return apiFetch<HistoryResponse>(`/api/consumer-groups/${seg(group)}/history`, { query: { metric, from: to - rangeMs, to }, signal, cluster });
     },
     enabled: ready,
     refetchInterval: interval,
@@ -70,11 +90,11 @@ export function useGroupHistory(group: string, metric: string, rangeMs: number) 
 export function useHistory(kind: string, name: string, metric: string, rangeMs: number, enabled = true) {
   const { cluster, ready } = useCluster();
   const interval = usePollInterval();
-  return useQuery<HistoryAnswer, Error>({
+  return useQuery<HistoryResponse, Error>({
     queryKey: ['api', cluster ?? '', `/api/history/${kind}/${name}`, { metric, rangeMs }],
     queryFn: ({ signal }) => {
       const to = Date.now();
-      return apiFetch<HistoryAnswer>(`/api/history/${seg(kind)}/${seg(name)}`, { query: { metric, from: to - rangeMs, to }, signal, cluster });
+      return apiFetch<HistoryResponse>(`/api/history/${seg(kind)}/${seg(name)}`, { query: { metric, from: to - rangeMs, to }, signal, cluster });
     },
     enabled: ready && enabled,
     refetchInterval: interval,
@@ -84,27 +104,27 @@ export function useHistory(kind: string, name: string, metric: string, rangeMs: 
 
 /** A message search runs when asked (the form's submit), not on a timer. */
 export const useMessages = (query: Query | null) =>
-  useApi<MessagesAnswer>('/api/messages', { query: query ?? {}, enabled: query !== null, pollFactor: 0 });
+  useApi<MessagesResponse>('/api/messages', { query: query ?? {}, enabled: query !== null, pollFactor: 0 });
 
 export const useMessageConsumers = (msgId: string | null, topic: string | undefined) =>
-  useApi<{ groups: MessageConsumer[]; errors?: unknown[] } | MessageConsumer[]>(`/api/messages/${seg(msgId ?? '')}/consumers`, {
+  useApi<MessageConsumersResponse>(`/api/messages/${seg(msgId ?? '')}/consumers`, {
     query: { topic }, enabled: !!msgId, pollFactor: 0,
   });
 
 export const useAudit = (limit: number, before?: number) =>
-  useApi<{ entries: AuditEntry[] }>('/api/audit', { query: { limit, before }, keepPrevious: true, pollFactor: 2 });
+  useApi<AuditResponse>('/api/audit', { query: { limit, before }, keepPrevious: true, pollFactor: 2 });
 
 export function useMe() {
-  return useQuery<Me, Error>({
+  return useQuery<MeResponse, Error>({
     queryKey: ['me'],
-    queryFn: () => apiFetch<Me>('/api/auth/me'),
+    queryFn: () => apiFetch<MeResponse>('/api/auth/me'),
     staleTime: 60_000,
     refetchInterval: 60_000,
   });
 }
 
 export function useSavedClusters() {
-  return useQuery<ClustersAnswer, Error>({ queryKey: ['clusters'], queryFn: () => apiFetch<ClustersAnswer>('/api/clusters'), staleTime: 30_000 });
+  return useQuery<ClustersResponse, Error>({ queryKey: ['clusters'], queryFn: () => apiFetch<ClustersResponse>('/api/clusters'), staleTime: 30_000 });
 }
 
 /** A mutating call; on success every cached answer is refetched so the pages show the change. */

@@ -6,7 +6,7 @@ import { useRouter, useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 import { apiFetch, errorMessage } from '@/components/api/client';
 import { useMe } from '@/components/api/hooks';
-import type { Me } from '@/components/api/types';
+import type { MeResponse } from '@/components/api/types';
 import { Button, Field, Input } from '@/components/ui/button';
 import { Badge } from '@/components/ui/badge';
 
@@ -31,7 +31,7 @@ export function LoginForm() {
     setBusy(true);
     setError(null);
     try {
-      const who = await apiFetch<Me>('/api/auth/login', { method: 'POST', body: { username: username.trim(), password } });
+      const who = await apiFetch<MeResponse>('/api/auth/login', { method: 'POST', body: { username: username.trim(), password } });
       qc.setQueryData(['me'], who);
       await qc.invalidateQueries();
       router.push(next);

@@ -2,7 +2,7 @@
 // Time series chart (recharts): one or more series over a shared time axis, themed for light and dark.
 
 import { Area, AreaChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { fmtClock, fmtCompact, fmtRate } from '@/components/format';
+import { fmtClock, fmtCompact, fmtRate, fmtTime } from '@/components/format';
 
 export interface Series {
   key: string;
@@ -18,6 +18,9 @@ export function TimeChart({ data, series, height = 240, valueFormat = fmtRate, e
   valueFormat?: (n: number) => string;
   empty?: string;
 }) {
+  const span = data.length ? data[data.length - 1]!.ts! - data[0]!.ts! : 0;
+  // seconds matter on a short window; days on a long one
+  const tick = (t: number) => (span < 10 * 60_000 ? fmtClock(t) : span < 86400_000 ? fmtClock(t).slice(0, 5) : fmtTime(t).slice(5, 16));
   if (data.length === 0) {
     return (
       <div style={{ height }} className="flex items-center justify-center text-sm text-zinc-500">
@@ -43,14 +46,14 @@ export function TimeChart({ data, series, height = 240, valueFormat = fmtRate, e
             type="number"
             scale="time"
             domain={['dataMin', 'dataMax']}
-            tickFormatter={(t: number) => fmtClock(t).slice(0, 5)}
+            tickFormatter={tick}
             stroke="#a1a1aa"
             tickLine={false}
-            minTickGap={40}
+            minTickGap={48}
           />
           <YAxis tickFormatter={(v: number) => fmtCompact(v)} stroke="#a1a1aa" tickLine={false} axisLine={false} width={44} allowDecimals={false} />
           <Tooltip
-            labelFormatter={(t) => fmtClock(Number(t))}
+            labelFormatter={(t) => fmtTime(Number(t))}
             formatter={(v, name) => [valueFormat(Number(v)), String(name)]}
           />
           {series.length > 1 && <Legend iconType="plainline" wrapperStyle={{ fontSize: 12 }} />}

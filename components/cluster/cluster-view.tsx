@@ -1,25 +1,30 @@
 'use client';
 // Cluster page: every nameserver, every broker group as master and slaves with heartbeats, replication, disk and TPS.
 
-import { useState } from 'react';
-import { useClusterState } from '@/components/api/hooks';
-import type { ClusterAnswer, Heartbeat } from '@/components/api/types';
-import { fmtAgo, fmtBytes, fmtDuration, fmtNum, fmtRate, fmtRatio } from '@/components/format';
+import { useMemo, useState } from 'react';
+import { useBrokerConfigs, useClusterState, useOverview } from '@/components/api/hooks';
+import type { ClusterBroker, ClusterResponse, OverviewResponse } from '@/components/api/types';
+import { fmtAgo, fmtBytes, fmtNum, fmtRate, fmtRatio, fmtTime } from '@/components/format';
 import { Badge, Dot } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import { Card, PageHeader, Stat } from '@/components/ui/card';
+import { Card, PageHeader, Stat, type Tone } from '@/components/ui/card';
 import { Dialog } from '@/components/ui/dialog';
 import { BrokerErrors, Empty, ErrorBox, PageSkeleton } from '@/components/ui/states';
 import { Table, Td, Th, THead, Tr } from '@/components/ui/table';
 import { BrokerConfig } from './broker-config';
 import { heartbeatState, type HeartbeatState } from './heartbeat';
-import type { Tone } from '@/components/ui/card';
-
-type Broker = ClusterAnswer['clusterList']['brokers'][number];
+import { useSeenBrokers, type SeenBroker } from './seen-brokers';
 
 const HB_TONE: Record<HeartbeatState, Tone> = { fresh: 'green', late: 'amber', expired: 'red', unknown: 'zinc' };
 
-function NamesrvTable({ data }: { data: ClusterAnswer }) {
+interface Row {
+  broker: ClusterBroker;
+  /** Listed by no nameserver any more (stopped or lost); `seen` says since when. */
+  gone: boolean;
+  seen?: SeenBroker;
+}
+
+function NamesrvTable({ data }: { data: ClusterResponse }) {
   return (
     <Card title="Nameservers" bodyClassName="" testId="namesrv-table">
       <Table>
@@ -35,8 +40,8 @@ function NamesrvTable({ data }: { data: ClusterAnswer }) {
             <Tr key={n.addr} testId="namesrv-row">
               <Td className="font-mono text-xs">{n.addr}</Td>
               <Td>{n.reachable ? <Badge tone="green">reachable</Badge> : <Badge tone="red">unreachable</Badge>}</Td>
-              <Td className="text-right tabular-nums">{n.latencyMs === undefined ? '—' : `${fmtNum(Math.round(n.latencyMs))} ms`}</Td>
-              <Td className="text-right tabular-nums">{n.brokerCount ?? '—'}</Td>
+              <Td className="text-right tabular-nums">{n.latencyMs === null ? '—' : `${fmtNum(n.latencyMs)} ms`}</Td>
+              <Td className="text-right tabular-nums" data-testid="namesrv-broker-count">{n.reachable ? n.brokerCount : '—'}</Td>
               <Td className="max-w-md text-xs text-red-600 dark:text-red-400">{n.error ?? ''}</Td>
             </Tr>
           ))}
@@ -46,19 +51,26 @@ function NamesrvTable({ data }: { data: ClusterAnswer }) {
   );
 }
 
-function Heartbeats({ beats, now }: { beats: Heartbeat[]; now: number }) {
-  if (beats.length === 0) return <span className="text-xs text-zinc-400">—</span>;
+function Heartbeats({ row, data, now }: { row: Row; data: ClusterResponse; now: number }) {
+  const reachable = data.namesrvs.filter((n) => n.reachable).map((n) => n.addr);
   return (
     <div className="flex flex-col gap-0.5">
-      {beats.map((b) => {
-        const st = heartbeatState(b.lastUpdateTimestamp, now, b.ageMs);
+      {reachable.map((ns) => {
+        const hb = data.heartbeats.find((h) => h.brokerAddr === row.broker.brokerAddr && h.namesrvAddr === ns) as
+          | (ClusterResponse['heartbeats'][number] & { lastUpdateTimestamp?: number })
+          | undefined;
+        const st = heartbeatState(hb ?? { listed: false }, now);
+        const last = row.seen?.byNamesrv[ns];
+        const text = hb?.lastUpdateTimestamp
+          ? `${st} · ${fmtAgo(hb.lastUpdateTimestamp, now)}`
+          : st === 'fresh'
+            ? 'fresh · listed'
+            : `expired${last ? ` · last listed ${fmtAgo(last, now)}` : ''}`;
         return (
-          <span key={b.namesrvAddr} className="inline-flex items-center gap-1.5 whitespace-nowrap text-xs" data-testid="heartbeat" data-state={st}>
+          <span key={ns} className="inline-flex items-center gap-1.5 whitespace-nowrap text-xs" data-testid="heartbeat" data-state={st} title={st === 'fresh' ? 'the nameserver lists it: a heartbeat came within 120 s' : 'the nameserver no longer lists it: no heartbeat for 120 s, or it unregistered'}>
             <Dot tone={HB_TONE[st]} label={st} />
-            <span className="font-mono text-zinc-500">{b.namesrvAddr}</span>
-            <span className={st === 'fresh' ? '' : st === 'late' ? 'text-amber-600' : 'text-red-600'}>
-              {st} · {b.ageMs !== undefined ? `${fmtDuration(b.ageMs / 1000)} ago` : fmtAgo(b.lastUpdateTimestamp, now)}
-            </span>
+            <span className="font-mono text-zinc-500">{ns}</span>
+            <span className={st === 'fresh' ? '' : st === 'late' ? 'text-amber-600' : 'text-red-600 dark:text-red-400'}>{text}</span>
           </span>
         );
       })}
@@ -72,45 +84,52 @@ interface Health {
   detail?: string;
 }
 
-/** Master/slave health of one broker process, from the replication figures the server sends. */
-function healthOf(b: Broker, data: ClusterAnswer, members: Broker[]): Health {
-  const failed = data.clusterList.errors.find((e) => e.brokerAddr === b.brokerAddr);
+/** Master/slave health of one broker process. */
+function healthOf(row: Row, rows: Row[], data: ClusterResponse, overview: OverviewResponse | undefined, now: number): Health {
+  const b = row.broker;
+  if (row.gone) return { tone: 'red', text: 'down', detail: `no nameserver lists it since ${row.seen ? fmtTime(row.seen.lastListed) : 'an earlier look'}` };
+  const failed = data.clusterList?.errors.find((e) => e.brokerAddr === b.brokerAddr);
   if (failed) return { tone: 'red', text: 'not answering', detail: failed.error };
-  const rep = data.replication ?? [];
-  const details = data.brokerDetails?.[b.brokerAddr];
   if (b.role === 'SLAVE') {
-    const r = rep.find((x) => x.brokerAddr === b.brokerAddr);
-    const connected = r?.connected ?? details?.slaveConnected;
-    const lagBytes = r?.lagBytes ?? details?.slaveFallBehindBytes;
-    const lagMs = r?.lagMs ?? details?.slaveFallBehindMs;
-    const lag = [lagBytes !== undefined ? fmtBytes(lagBytes) : undefined, lagMs !== undefined ? fmtDuration(lagMs / 1000) : undefined].filter(Boolean).join(' · ');
-    if (r?.error) return { tone: 'red', text: 'replication error', detail: r.error };
-    if (connected === false) return { tone: 'red', text: 'not connected', detail: lag ? `behind ${lag}` : undefined };
-    if (connected === undefined && lagBytes === undefined) return { tone: 'zinc', text: 'unknown' };
-    if ((lagBytes ?? 0) > 0) return { tone: 'amber', text: 'behind', detail: lag };
-    return { tone: 'green', text: 'in sync', detail: lag ? `lag ${lag}` : undefined };
+    const behind = overview?.health.slavesBehind.find((s) => s.brokerAddr === b.brokerAddr);
+    if (behind) return { tone: 'amber', text: `behind ${fmtBytes(behind.behindBytes)}`, detail: 'commit log behind its master by more than 1 MiB' };
+    const masterUp = rows.some((r) => r.broker.brokerName === b.brokerName && r.broker.role === 'MASTER' && !r.gone);
+    return masterUp ? { tone: 'green', text: 'in sync', detail: 'under 1 MiB behind its master' } : { tone: 'amber', text: 'no master', detail: 'serving reads only' };
   }
-  const slaves = members.filter((m) => m.role === 'SLAVE');
-  if (slaves.length === 0) return { tone: 'amber', text: 'no slave' };
-  const live = slaves.filter((s) => {
-    if (data.clusterList.errors.some((e) => e.brokerAddr === s.brokerAddr)) return false;
-    const r = rep.find((x) => x.brokerAddr === s.brokerAddr);
-    return r ? r.connected : data.brokerDetails?.[s.brokerAddr]?.slaveConnected !== false;
-  });
-  if (live.length === 0) return { tone: 'red', text: 'no live slave' };
+  const slaves = rows.filter((r) => r.broker.brokerName === b.brokerName && r.broker.role === 'SLAVE');
+  const live = slaves.filter((r) => !r.gone && !data.clusterList?.errors.some((e) => e.brokerAddr === r.broker.brokerAddr));
+  if (slaves.length === 0) return { tone: 'amber', text: 'no slave', detail: 'no replica of this group' };
+  if (live.length === 0) return { tone: 'red', text: 'no live slave', detail: `${slaves.length} slave${slaves.length > 1 ? 's' : ''} down: messages have no replica` };
+  void now;
   return { tone: 'green', text: `${live.length}/${slaves.length} slave${slaves.length > 1 ? 's' : ''} live` };
 }
 
-function BrokerGroupCard({ brokerName, members, data, now, onConfig }: { brokerName: string; members: Broker[]; data: ClusterAnswer; now: number; onConfig(addr: string): void }) {
-  const warnings = data.clusterList.warnings.filter((w) => w.brokerName === brokerName);
-  const master = members.find((m) => m.role === 'MASTER');
+function replicationOf(role: string | undefined): string {
+  if (role === 'SYNC_MASTER') return 'sync replication';
+  if (role === 'ASYNC_MASTER') return 'async replication';
+  if (role === 'SLAVE') return 'replica';
+  return role ?? '—';
+}
+
+function BrokerGroupCard({ brokerName, rows, allRows, data, overview, configs, now, onConfig }: {
+  brokerName: string;
+  rows: Row[];
+  allRows: Row[];
+  data: ClusterResponse;
+  overview: OverviewResponse | undefined;
+  configs: Map<string, Record<string, string>>;
+  now: number;
+  onConfig(addr: string): void;
+}) {
+  const warnings = (data.clusterList?.warnings ?? []).filter((w) => w.brokerName === brokerName);
+  const master = rows.find((r) => r.broker.role === 'MASTER' && !r.gone);
   return (
     <Card
       testId={`broker-group-${brokerName}`}
       title={
         <span className="flex items-center gap-2">
           {brokerName}
-          <span className="text-xs font-normal text-zinc-500">{members[0]?.clusterName}</span>
+          <span className="text-xs font-normal text-zinc-500">{rows[0]?.broker.clusterName}</span>
           {!master && <Badge tone="red">no master</Badge>}
         </span>
       }
@@ -135,14 +154,13 @@ function BrokerGroupCard({ brokerName, members, data, now, onConfig }: { brokerN
           <Th />
         </THead>
         <tbody>
-          {members.map((b) => {
-            const failed = data.clusterList.errors.find((e) => e.brokerAddr === b.brokerAddr);
-            const d = data.brokerDetails?.[b.brokerAddr];
-            const health = healthOf(b, data, members);
-            const beats = (data.heartbeats ?? []).filter((h) => h.brokerAddr === b.brokerAddr);
-            const disk = d?.diskUsedRatio ?? d?.commitLogDiskRatio ?? b.commitLogDiskRatio;
+          {rows.map((row) => {
+            const b = row.broker;
+            const failed = row.gone || data.clusterList?.errors.some((e) => e.brokerAddr === b.brokerAddr);
+            const cfg = configs.get(b.brokerAddr);
+            const health = healthOf(row, allRows, data, overview, now);
             return (
-              <Tr key={b.brokerAddr} testId="broker-row" className={failed ? 'bg-red-50/60 dark:bg-red-950/20' : ''}>
+              <Tr key={b.brokerAddr} testId="broker-row" className={failed ? 'bg-red-50/70 dark:bg-red-950/20' : ''}>
                 <Td>
                   <div className="font-mono text-xs" data-testid="broker-addr">{b.brokerAddr}</div>
                   <div className="text-xs text-zinc-500">brokerId {b.brokerId}</div>
@@ -152,24 +170,22 @@ function BrokerGroupCard({ brokerName, members, data, now, onConfig }: { brokerN
                 </Td>
                 <Td className="text-xs">{b.version ?? '—'}</Td>
                 <Td className="text-xs">
-                  <div>{d?.flushDiskType ?? '—'}</div>
-                  <div className="text-zinc-500">{d?.brokerRole ?? b.brokerRole ?? '—'}</div>
+                  <div>{cfg?.flushDiskType ?? '—'}</div>
+                  <div className="text-zinc-500">{replicationOf(b.brokerRole ?? cfg?.brokerRole)}</div>
                 </Td>
-                <Td>
-                  <Heartbeats beats={beats} now={now} />
-                </Td>
+                <Td>{row.gone && data.namesrvs.every((n) => !n.reachable) ? '—' : <Heartbeats row={row} data={data} now={now} />}</Td>
                 <Td data-testid="broker-health" data-health={health.text}>
                   <span className="inline-flex items-center gap-1.5">
                     <Dot tone={health.tone} />
-                    <span className="text-sm">{health.text}</span>
+                    <span className="text-sm font-medium">{health.text}</span>
                   </span>
                   {health.detail && <div className="max-w-64 break-words text-xs text-zinc-500">{health.detail}</div>}
                 </Td>
-                <Td className="text-right tabular-nums">{fmtRatio(disk)}</Td>
+                <Td className="text-right tabular-nums">{failed ? '—' : fmtRatio(b.commitLogDiskRatio)}</Td>
                 <Td className="text-right tabular-nums">{failed ? '—' : fmtRate(b.inTps)}</Td>
                 <Td className="text-right tabular-nums">{failed ? '—' : fmtRate(b.outTps)}</Td>
                 <Td className="text-right">
-                  <Button size="sm" variant="ghost" onClick={() => onConfig(b.brokerAddr)} data-testid="broker-config-open">Config</Button>
+                  {!row.gone && <Button size="sm" variant="ghost" onClick={() => onConfig(b.brokerAddr)} data-testid="broker-config-open">Config</Button>}
                 </Td>
               </Tr>
             );
@@ -182,35 +198,49 @@ function BrokerGroupCard({ brokerName, members, data, now, onConfig }: { brokerN
 
 export function ClusterView() {
   const q = useClusterState();
+  const ov = useOverview();
   const [configAddr, setConfigAddr] = useState<string | null>(null);
   const data = q.data;
+  const seen = useSeenBrokers(data, q.dataUpdatedAt, data?.cluster ?? '');
+  const list = data?.clusterList;
+  const rows: Row[] = useMemo(() => {
+    if (!list) return [];
+    const current = new Set(list.brokers.map((b) => b.brokerAddr));
+    const names = new Set(list.clusters.flatMap((c) => c.brokerNames));
+    const out: Row[] = list.brokers.map((b) => ({ broker: b, gone: false, seen: seen.get(b.brokerAddr) }));
+    for (const s of seen.values()) {
+      if (!current.has(s.broker.brokerAddr) && names.has(s.broker.brokerName)) out.push({ broker: s.broker, gone: true, seen: s });
+    }
+    return out.sort((a, b) => a.broker.brokerName.localeCompare(b.broker.brokerName) || a.broker.brokerId - b.broker.brokerId);
+  }, [list, seen]);
+  const configs = useBrokerConfigs(useMemo(() => (list?.brokers ?? []).map((b) => b.brokerAddr), [list]));
   if (q.isPending) return <PageSkeleton title="Cluster" />;
   const now = q.dataUpdatedAt || Date.now();
-  const groups = new Map<string, Broker[]>();
-  for (const b of data?.clusterList.brokers ?? []) groups.set(b.brokerName, [...(groups.get(b.brokerName) ?? []), b]);
-  for (const c of data?.clusterList.clusters ?? []) for (const n of c.brokerNames) if (!groups.has(n)) groups.set(n, []);
-  const brokers = data?.clusterList.brokers ?? [];
-  const alive = brokers.filter((b) => !data?.clusterList.errors.some((e) => e.brokerAddr === b.brokerAddr)).length;
+  const groups = new Map<string, Row[]>();
+  for (const r of rows) groups.set(r.broker.brokerName, [...(groups.get(r.broker.brokerName) ?? []), r]);
+  for (const c of list?.clusters ?? []) for (const n of c.brokerNames) if (!groups.has(n)) groups.set(n, []);
+  const answering = rows.filter((r) => !r.gone && !list?.errors.some((e) => e.brokerAddr === r.broker.brokerAddr)).length;
   return (
     <>
       <PageHeader title="Cluster" description="Nameservers and broker groups: roles, heartbeats, replication, disk and throughput." />
       <div className="space-y-5">
-        {q.error && <ErrorBox error={q.error} title="Could not load the cluster" onRetry={() => void q.refetch()} />}
+        {q.error && <ErrorBox error={q.error} title={data ? 'Refresh failed; showing the last answer' : 'Could not load the cluster'} onRetry={() => void q.refetch()} />}
+        {data?.error && <ErrorBox error={new Error(data.error)} title="No nameserver answered" />}
         {data && (
           <>
             <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-              <Stat label="Clusters" value={data.clusterList.clusters.length} hint={data.clusterList.clusters.map((c) => c.clusterName).join(', ')} />
+              <Stat label="Clusters" value={list?.clusters.length ?? '—'} hint={list?.clusters.map((c) => c.clusterName).join(', ')} />
               <Stat label="Nameservers reachable" value={`${data.namesrvs.filter((n) => n.reachable).length} / ${data.namesrvs.length}`} tone={data.namesrvs.every((n) => n.reachable) ? 'green' : 'amber'} />
               <Stat label="Broker groups" value={groups.size} />
-              <Stat label="Brokers answering" value={`${alive} / ${brokers.length}`} tone={alive === brokers.length ? 'green' : 'red'} />
+              <Stat label="Brokers answering" value={`${answering} / ${rows.length}`} tone={answering === rows.length ? 'green' : 'red'} testId="stat-brokers-answering" />
             </div>
             <NamesrvTable data={data} />
-            <BrokerErrors errors={data.clusterList.namesrvErrors} title="Nameservers that did not answer" />
-            {groups.size === 0 ? (
+            <BrokerErrors errors={list?.namesrvErrors} title="Nameservers that did not answer" />
+            {list && groups.size === 0 ? (
               <Empty title="No broker registered" hint="No nameserver lists a broker. Start a broker pointed at these nameservers." />
             ) : (
               [...groups.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([name, members]) => (
-                <BrokerGroupCard key={name} brokerName={name} members={members} data={data} now={now} onConfig={setConfigAddr} />
+                <BrokerGroupCard key={name} brokerName={name} rows={members} allRows={rows} data={data} overview={ov.data} configs={configs} now={now} onConfig={setConfigAddr} />
               ))
             )}
           </>

@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useMemo, useState } from 'react';
 import { useGroup, useGroupHistory } from '@/components/api/hooks';
-import type { GroupDetailAnswer, RebalanceEvent } from '@/components/api/types';
+import type { GroupDetailResponse, RebalanceEvent } from '@/components/api/types';
 import { fmtAgo, fmtDuration, fmtNum, fmtRate, fmtTime } from '@/components/format';
 import { TimeChart } from '@/components/charts/time-chart';
 import { Badge } from '@/components/ui/badge';
@@ -16,6 +16,7 @@ import { Tabs } from '@/components/ui/tabs';
 import { ResetOffsetForm } from '@/components/actions/reset-offset';
 import { DeleteGroupForm, GroupForm } from '@/components/actions/group-form';
 import { DialogButton } from './group-actions';
+import { TrendBadge } from './trend';
 
 const RANGES = [
   { id: '900000', label: '15 min' },
@@ -40,15 +41,17 @@ function LagHistory({ group }: { group: string }) {
 }
 
 function describe(e: RebalanceEvent): string {
-  const { ts: _ts, ...rest } = e;
-  if (typeof rest.description === 'string') return rest.description;
-  if (typeof rest.reason === 'string') return rest.reason;
-  return Object.entries(rest)
-    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`)
-    .join(' · ');
+  const parts: string[] = [];
+  if (e.joined.length) parts.push(`joined: ${e.joined.join(', ')}`);
+  if (e.left.length) parts.push(`left: ${e.left.join(', ')}`);
+  parts.push(`${e.moved} queue${e.moved === 1 ? '' : 's'} moved`);
+  const shares = Object.entries(e.shares);
+  if (shares.length) parts.push(`now ${shares.map(([c, n]) => `${n} × ${c}`).join(', ')}`);
+  else parts.push('no member left');
+  return parts.join(' · ');
 }
 
-function Members({ d }: { d: GroupDetailAnswer }) {
+function Members({ d }: { d: GroupDetailResponse }) {
   const conns = d.connection?.connections ?? [];
   const held = new Map<string, number>();
   for (const q of d.assignment.queues) held.set(q.clientId, (held.get(q.clientId) ?? 0) + 1);
@@ -151,18 +154,24 @@ export function GroupDetail({ group }: { group: string }) {
         {d.assignment.clientErrors.length > 0 && !p.clientErrors?.length && (
           <BrokerErrors errors={d.assignment.clientErrors.map((c) => ({ brokerName: c.clientId, brokerAddr: '', error: c.error }))} title="Clients that did not report their queues" />
         )}
-        <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-5">
-          <Stat label="Online members" value={members} tone={members ? 'green' : 'zinc'} hint={members ? undefined : 'offline'} testId="stat-members" />
-          <Stat label="Lag" value={fmtNum(p.diffTotal)} tone={p.diffTotal > 0 ? 'amber' : 'green'} hint="messages not consumed yet" testId="stat-lag" />
-          <Stat label="Consume TPS" value={fmtRate(p.consumeTps)} />
+        <div className="grid gap-4 sm:grid-cols-3 xl:grid-cols-6">
+          <Stat label="Online members" value={members} tone={members ? 'green' : 'zinc'} hint={members ? d.connection?.messageModel : 'offline'} testId="stat-members" />
+          <Stat
+            label="Lag"
+            value={<span className="inline-flex items-baseline gap-2">{fmtNum(d.lagMessages)} <span className="text-xs font-normal"><TrendBadge trend={d.trend} /></span></span>}
+            tone={d.lagMessages > 0 ? 'amber' : 'green'}
+            hint="messages not consumed yet"
+            testId="stat-lag"
+          />
+          <Stat label="Lag in time" value={d.lagMessages === 0 ? '0 s' : d.lagSeconds === null ? '—' : fmtDuration(d.lagSeconds)} hint="behind the newest message" testId="stat-lag-time" />
+          <Stat label="Consume TPS" value={fmtRate(d.tps)} />
           <Stat
             label="Time to drain"
             testId="stat-drain"
-            value={p.diffTotal === 0 ? 'drained' : d.drainEstimateSeconds === null || d.drainEstimateSeconds === undefined ? '∞' : fmtDuration(d.drainEstimateSeconds)}
+            value={p.diffTotal === 0 ? 'drained' : d.drainEstimateSeconds === null ? 'not draining' : fmtDuration(d.drainEstimateSeconds)}
             tone={p.diffTotal === 0 ? 'green' : d.drainEstimateSeconds === null ? 'red' : 'zinc'}
-            hint={p.diffTotal === 0 ? undefined : d.drainEstimateSeconds === null ? 'not consuming faster than producing' : 'at the recent rates'}
+            hint={p.diffTotal === 0 ? undefined : d.drainEstimateSeconds === null ? 'lag is not shrinking' : 'at the recent consume and produce rates'}
           />
-          <Stat label="Last consumed" value={p.lastConsumeTimestamp ? fmtAgo(p.lastConsumeTimestamp, now) : 'never'} hint={p.lastConsumeTimestamp ? fmtTime(p.lastConsumeTimestamp) : undefined} />
         </div>
         <LagHistory group={group} />
         <Card title="Queue assignments" bodyClassName="" testId="group-queues">

@@ -21,7 +21,7 @@ export function GroupList() {
   const page = Math.max(1, Number(s.page) || 1);
   const pageSize = Number(s.size) || 50;
   const sort: SortState = { field: s.sort, dir: s.dir === 'asc' ? 'asc' : 'desc' };
-  const q = useGroups({ search: s.q, page, pageSize, sort: `${sort.field}:${sort.dir}`, system: s.system });
+  const q = useGroups({ search: s.q, page, pageSize, sort: `${sort.dir === 'desc' ? '-' : ''}${sort.field}`, system: s.system });
   const items = q.data?.items ?? [];
   const onSort = (n: SortState) => set({ sort: n.field, dir: n.dir, page: '1' });
   return (
@@ -37,9 +37,9 @@ export function GroupList() {
           </div>
           <Table testId="groups-table">
             <THead>
-              <SortTh field="group" sort={sort} onSort={onSort}>Group</SortTh>
+              <SortTh field="name" sort={sort} onSort={onSort}>Group</SortTh>
               <Th>Model / type</Th>
-              <SortTh field="members" sort={sort} onSort={onSort} className="text-right" defaultDir="desc">Online</SortTh>
+              <Th className="text-right">Online</Th>
               <SortTh field="lag" sort={sort} onSort={onSort} className="text-right" defaultDir="desc">Lag</SortTh>
               <SortTh field="lagSeconds" sort={sort} onSort={onSort} className="text-right" defaultDir="desc">Lag time</SortTh>
               <SortTh field="tps" sort={sort} onSort={onSort} className="text-right" defaultDir="desc">Consume TPS</SortTh>
@@ -64,10 +64,10 @@ export function GroupList() {
                     <div className="text-zinc-500">{g.consumeType ?? ''}</div>
                   </Td>
                   <Td className="text-right tabular-nums">
-                    {g.count === undefined ? '—' : g.count === 0 ? <Badge>offline</Badge> : fmtNum(g.count)}
+                    {g.members === null ? '—' : g.members === 0 ? <Badge>offline</Badge> : fmtNum(g.members)}
                   </Td>
                   <Td className="text-right font-medium tabular-nums" data-testid="group-lag">{fmtNum(g.lagMessages)}</Td>
-                  <Td className="text-right tabular-nums">{g.lagMessages > 0 ? fmtDuration(g.lagSeconds) : '—'}</Td>
+                  <Td className="text-right tabular-nums">{g.lagMessages > 0 && g.lagSeconds !== null ? fmtDuration(g.lagSeconds) : '—'}</Td>
                   <Td className="text-right tabular-nums">{fmtRate(g.tps)}</Td>
                   <Td><Sparkline values={g.sparkline} tone={g.trend === 'growing' ? 'red' : g.trend === 'shrinking' ? 'green' : 'orange'} /></Td>
                   <Td><TrendBadge trend={g.trend} /></Td>

@@ -4,7 +4,7 @@
 import Link from 'next/link';
 import { useState } from 'react';
 import { useMessageConsumers } from '@/components/api/hooks';
-import type { MessageConsumer, MessageView } from '@/components/api/types';
+import type { MessageView } from '@/components/api/types';
 import { fmtTime } from '@/components/format';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -12,27 +12,26 @@ import { KV } from '@/components/ui/card';
 import { ErrorBox, Spinner } from '@/components/ui/states';
 import { BodyView } from './body-view';
 
-function consumersOf(d: unknown): MessageConsumer[] {
-  if (Array.isArray(d)) return d as MessageConsumer[];
-  return (d as { groups?: MessageConsumer[] } | undefined)?.groups ?? [];
-}
-
 function ConsumedBy({ m }: { m: MessageView }) {
   const [asked, setAsked] = useState(false);
   const q = useMessageConsumers(asked ? m.msgId : null, m.topic);
   if (!asked) return <Button size="sm" onClick={() => setAsked(true)} data-testid="check-consumers">Check which groups consumed it</Button>;
   if (q.isPending) return <span className="inline-flex items-center gap-2 text-sm text-zinc-500"><Spinner /> Asking the brokers…</span>;
   if (q.error) return <ErrorBox error={q.error} title="Could not work out the consumers" />;
-  const groups = consumersOf(q.data);
+  const groups = q.data.groups;
   if (groups.length === 0) return <span className="text-sm text-zinc-500">No group subscribes to this topic.</span>;
   return (
     <ul className="space-y-1 text-sm" data-testid="consumed-by">
       {groups.map((g) => {
-        const consumed = g.consumed ?? g.status === 'CONSUMED';
         return (
-          <li key={g.group} className="flex items-center gap-2">
+          <li key={g.group} className="flex items-center gap-2" data-testid="consumed-by-row">
             <Link href={`/groups/${encodeURIComponent(g.group)}`} className="text-orange-700 hover:underline dark:text-orange-400">{g.group}</Link>
-            {g.error ? <span className="text-xs text-red-600">{g.error}</span> : <Badge tone={consumed ? 'green' : 'amber'}>{g.status ?? (consumed ? 'consumed' : 'not consumed yet')}</Badge>}
+            {g.error ? (
+              <span className="text-xs text-red-600 dark:text-red-400">{g.error}</span>
+            ) : (
+              <Badge tone={g.consumed ? 'green' : 'amber'}>{g.consumed ? 'consumed' : 'not consumed yet'}</Badge>
+            )}
+            {g.consumerOffset !== null && <span className="text-xs text-zinc-500">group offset {g.consumerOffset} on queue {m.queueId} (message at {m.queueOffset})</span>}
           </li>
         );
       })}

@@ -45,7 +45,7 @@ export function SendMessageForm({ topic }: { topic: string }) {
             items={[
               ['Message id', <Link key="id" href={`/messages?msgId=${encodeURIComponent(m.data.msgId)}&topic=${encodeURIComponent(topic)}`} className="font-mono text-xs text-orange-700 hover:underline dark:text-orange-400" data-testid="sent-msg-id">{m.data.msgId}</Link>],
               ['Offset id', <span key="o" className="font-mono text-xs">{m.data.offsetMsgId}</span>],
-              ['Stored on', `${m.data.brokerName} (${m.data.brokerAddr}) queue ${m.data.queueId} at offset ${m.data.queueOffset}`],
+              ['Stored on', `${m.data.brokerName} queue ${m.data.queueId} at offset ${m.data.queueOffset}`],
             ]}
           />
         </div>

@@ -3,9 +3,10 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
-import { useTopic } from '@/components/api/hooks';
-import type { ClientConnection, TopicConsumer, TopicDetailAnswer } from '@/components/api/types';
+import { useMemo, useState } from 'react';
+import { useHistory, useTopic } from '@/components/api/hooks';
+import { TimeChart } from '@/components/charts/time-chart';
+import type { ClientConnection, TopicDetailResponse } from '@/components/api/types';
 import { fmtAgo, fmtDuration, fmtNum, fmtRate, fmtTime, permText } from '@/components/format';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -17,22 +18,25 @@ import { TopicForm } from '@/components/actions/topic-form';
 import { DeleteTopicForm } from '@/components/actions/delete-topic';
 import { SendMessageForm } from './send-message';
 
-function consumersOf(d: TopicDetailAnswer): { groups: TopicConsumer[]; errors: Array<{ brokerName: string; brokerAddr: string; error: string }> } {
-  if (Array.isArray(d.consumers)) return { groups: d.consumers, errors: [] };
-  return { groups: d.consumers?.groups ?? [], errors: d.consumers?.errors ?? [] };
-}
-
-function producersOf(d: TopicDetailAnswer): { connections: ClientConnection[]; note?: string } {
-  const p = d.producers;
-  if (!p) return { connections: [] };
-  if (Array.isArray(p)) return { connections: p };
-  return { connections: p.connections ?? [], note: p.error };
+/** Producer connections, when the server reports them for the topic. */
+function producersOf(d: TopicDetailResponse): ClientConnection[] | undefined {
+  const p = (d as TopicDetailResponse & { producers?: ClientConnection[] | { connections: ClientConnection[] } }).producers;
+  if (!p) return undefined;
+  return Array.isArray(p) ? p : p.connections;
 }
 
 type Open = 'update' | 'delete' | 'send' | null;
 
+/** Put TPS of the topic over the last 15 minutes, from the console's history. */
+function useTopicTps(topic: string) {
+  const h = useHistory('topic', topic, 'tps', 15 * 60_000);
+  const rows = useMemo(() => (h.data?.points ?? []).map((p) => ({ ts: p.ts, tps: p.value })), [h.data]);
+  return { rows, latest: rows.length ? rows[rows.length - 1]!.tps : undefined, pending: h.isPending };
+}
+
 export function TopicDetail({ topic }: { topic: string }) {
   const q = useTopic(topic);
+  const tps = useTopicTps(topic);
   const router = useRouter();
   const [open, setOpen] = useState<Open>(null);
   if (q.isPending) return <PageSkeleton title={topic} />;
@@ -46,7 +50,7 @@ export function TopicDetail({ topic }: { topic: string }) {
       </>
     );
   }
-  const consumers = consumersOf(d);
+  const consumers = d.consumers;
   const producers = producersOf(d);
   const firstQueue = d.route.queueDatas[0];
   const queueByBroker = new Map(d.route.queueDatas.map((x) => [x.brokerName, x]));
@@ -68,13 +72,16 @@ export function TopicDetail({ topic }: { topic: string }) {
       </PageHeader>
       <div className="space-y-5">
         {q.error && <ErrorBox error={q.error} title="Refresh failed; showing the last answer" onRetry={() => void q.refetch()} />}
-        <BrokerErrors errors={[...(d.errors ?? []), ...d.status.errors]} />
+        <BrokerErrors errors={d.errors} />
         <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
           <Stat label="Messages stored" value={fmtNum(d.status.totalMessages)} testId="stat-total-messages" />
           <Stat label="Queues" value={d.status.queues.length} hint={`${d.route.brokerDatas.length} broker group${d.route.brokerDatas.length === 1 ? '' : 's'}`} />
-          <Stat label="Put TPS" value={fmtRate(d.status.topicPutTps)} />
-          <Stat label="Consuming groups" value={consumers.groups.length} />
+          <Stat label="Put TPS" value={fmtRate(d.status.topicPutTps ?? tps.latest)} />
+          <Stat label="Consuming groups" value={consumers.length} />
         </div>
+        <Card title="Put TPS, last 15 minutes" testId="topic-tps">
+          <TimeChart data={tps.rows} series={[{ key: 'tps', label: 'Put TPS', color: '#ea580c' }]} height={160} empty={tps.pending ? 'Loading…' : 'No samples yet'} />
+        </Card>
         <Card title="Route" bodyClassName="" testId="topic-route">
           <Table>
             <THead>
@@ -106,33 +113,32 @@ export function TopicDetail({ topic }: { topic: string }) {
             </tbody>
           </Table>
         </Card>
-        <div className="grid gap-5 xl:grid-cols-2">
+        <div className={`grid gap-5 ${producers ? 'xl:grid-cols-2' : ''}`}>
           <Card title="Consuming groups" bodyClassName="" testId="topic-consumers">
-            <BrokerErrors errors={consumers.errors} />
             <Table>
               <THead>
                 <Th>Group</Th>
                 <Th className="text-right">Lag</Th>
                 <Th className="text-right">Lag (time)</Th>
-                <Th className="text-right">TPS</Th>
-                <Th>Status</Th>
+                <Th className="text-right">Consume TPS</Th>
               </THead>
               <tbody>
-                {consumers.groups.length === 0 && <FullRow colSpan={5}>No group consumes this topic.</FullRow>}
-                {consumers.groups.map((g) => (
+                {consumers.length === 0 && <FullRow colSpan={4}>No group consumes this topic.</FullRow>}
+                {consumers.map((g) => (
                   <Tr key={g.group} testId="consumer-row">
-                    <Td><Link href={`/groups/${encodeURIComponent(g.group)}`} className="text-orange-700 hover:underline dark:text-orange-400">{g.group}</Link></Td>
-                    <Td className="text-right tabular-nums" data-testid="consumer-lag">{fmtNum(g.lag ?? g.diffTotal)}</Td>
-                    <Td className="text-right tabular-nums">{g.lagSeconds === undefined ? '—' : fmtDuration(g.lagSeconds)}</Td>
-                    <Td className="text-right tabular-nums">{fmtRate(g.consumeTps)}</Td>
                     <Td>
-                      {g.error ? <span className="text-xs text-red-600">{g.error}</span> : g.online === undefined && g.count === undefined ? '—' : (g.online ?? (g.count ?? 0) > 0) ? <Badge tone="green">online</Badge> : <Badge>offline</Badge>}
+                      <Link href={`/groups/${encodeURIComponent(g.group)}`} className="text-orange-700 hover:underline dark:text-orange-400">{g.group}</Link>
+                      {g.error && <div className="text-xs text-red-600 dark:text-red-400">{g.error}</div>}
                     </Td>
+                    <Td className="text-right tabular-nums" data-testid="consumer-lag">{g.error ? '—' : fmtNum(g.lagMessages)}</Td>
+                    <Td className="text-right tabular-nums">{g.lagSeconds === null ? '—' : fmtDuration(g.lagSeconds)}</Td>
+                    <Td className="text-right tabular-nums">{fmtRate(g.tps)}</Td>
                   </Tr>
                 ))}
               </tbody>
             </Table>
           </Card>
+          {producers && (
           <Card title="Producers" bodyClassName="" testId="topic-producers">
             <Table>
               <THead>
@@ -142,8 +148,8 @@ export function TopicDetail({ topic }: { topic: string }) {
                 <Th>Version</Th>
               </THead>
               <tbody>
-                {producers.connections.length === 0 && <FullRow colSpan={4}>{producers.note ?? 'No producer connected now.'}</FullRow>}
-                {producers.connections.map((c) => (
+                {producers.length === 0 && <FullRow colSpan={4}>No producer connected now.</FullRow>}
+                {producers.map((c) => (
                   <Tr key={c.clientId}>
                     <Td className="font-mono text-xs">{c.clientId}</Td>
                     <Td className="font-mono text-xs">{c.clientAddr}</Td>
@@ -154,6 +160,7 @@ export function TopicDetail({ topic }: { topic: string }) {
               </tbody>
             </Table>
           </Card>
+          )}
         </div>
         <Card title="Queues" bodyClassName="" testId="topic-queues">
           <Table>

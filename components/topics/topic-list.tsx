@@ -3,8 +3,8 @@
 
 import Link from 'next/link';
 import { useTopics } from '@/components/api/hooks';
-import type { TopicRow } from '@/components/api/types';
-import { fmtNum, fmtRate } from '@/components/format';
+import type { TopicListItem } from '@/components/api/types';
+import { fmtNum, fmtRate, permText } from '@/components/format';
 import { useUrlState } from '@/components/url-state';
 import { Badge } from '@/components/ui/badge';
 import { Checkbox } from '@/components/ui/button';
@@ -17,26 +17,24 @@ import { CreateTopicButton } from '@/components/actions/topic-form';
 
 const KIND_TONE = { NORMAL: 'zinc', RETRY: 'amber', DLQ: 'red', SYSTEM: 'violet', LMQ: 'blue' } as const;
 
-export function KindBadge({ kind }: { kind: TopicRow['kind'] }) {
+export function KindBadge({ kind }: { kind: TopicListItem['kind'] }) {
   if (kind === 'NORMAL') return null;
   return <Badge tone={KIND_TONE[kind] ?? 'zinc'}>{kind}</Badge>;
 }
 
-const groupCount = (g: TopicRow['groups']) => (Array.isArray(g) ? g.length : g);
-
 export function TopicList() {
-  const [s, set] = useUrlState({ q: '', page: '1', size: '50', sort: 'topic', dir: 'asc', system: '0' });
+  const [s, set] = useUrlState({ q: '', page: '1', size: '50', sort: 'name', dir: 'asc', system: '0' });
   const page = Math.max(1, Number(s.page) || 1);
   const pageSize = Number(s.size) || 50;
   const sort: SortState = { field: s.sort, dir: s.dir === 'desc' ? 'desc' : 'asc' };
-  const q = useTopics({ search: s.q, page, pageSize, sort: `${sort.field}:${sort.dir}`, system: s.system });
+  const q = useTopics({ search: s.q, page, pageSize, sort: `${sort.dir === 'desc' ? '-' : ''}${sort.field}`, system: s.system });
   const items = q.data?.items ?? [];
   const onSort = (n: SortState) => set({ sort: n.field, dir: n.dir, page: '1' });
   return (
     <>
       <PageHeader
         title="Topics"
-        description="Every topic of the cluster with its queues, brokers, throughput, producers and consumers."
+        description="Every topic of the cluster with its queues, broker groups, stored messages and throughput."
         actions={
           <>
             <Link href="/topics/map" className="text-sm text-orange-700 hover:underline dark:text-orange-400">Topic-to-broker map →</Link>
@@ -54,12 +52,12 @@ export function TopicList() {
           </div>
           <Table testId="topics-table">
             <THead>
-              <SortTh field="topic" sort={sort} onSort={onSort}>Topic</SortTh>
-              <SortTh field="queues" sort={sort} onSort={onSort} className="text-right" defaultDir="desc">Queues</SortTh>
-              <SortTh field="brokers" sort={sort} onSort={onSort} defaultDir="desc">Brokers</SortTh>
-              <SortTh field="tps" sort={sort} onSort={onSort} className="text-right" defaultDir="desc">TPS</SortTh>
-              <SortTh field="producers" sort={sort} onSort={onSort} className="text-right" defaultDir="desc">Producers</SortTh>
-              <SortTh field="groups" sort={sort} onSort={onSort} className="text-right" defaultDir="desc">Consumer groups</SortTh>
+              <SortTh field="name" sort={sort} onSort={onSort}>Topic</SortTh>
+              <SortTh field="queues" sort={sort} onSort={onSort} className="text-right" defaultDir="desc">Queues (read / write)</SortTh>
+              <Th>Broker groups</Th>
+              <Th>Permission</Th>
+              <Th className="text-right">Messages</Th>
+              <SortTh field="tps" sort={sort} onSort={onSort} className="text-right" defaultDir="desc">Put TPS</SortTh>
             </THead>
             <tbody>
               {q.isPending && <SkeletonRows cols={6} rows={8} />}
@@ -73,22 +71,19 @@ export function TopicList() {
                       <Link href={`/topics/${encodeURIComponent(t.topic)}`} className="truncate font-medium text-orange-700 hover:underline dark:text-orange-400">{t.topic}</Link>
                       <KindBadge kind={t.kind} />
                     </div>
-                    {t.error && <div className="text-xs text-red-600 dark:text-red-400">{t.error}</div>}
                   </Td>
-                  <Td className="text-right tabular-nums">
-                    {t.readQueueNums !== undefined ? `${t.readQueueNums}r / ${t.writeQueueNums}w` : fmtNum(t.queues)}
-                  </Td>
+                  <Td className="text-right tabular-nums">{t.readQueueNums} / {t.writeQueueNums}</Td>
                   <Td className="text-xs">
-                    {t.brokerNames?.length ? (
+                    {t.brokers.length ? (
                       <span className="flex flex-wrap gap-1">
-                        {t.brokerNames.map((b) => <Badge key={b}>{b}</Badge>)}
-                        {t.brokerNames.length === 1 && <Badge tone="amber" title="All queues on one broker group">single broker</Badge>}
+                        {t.brokers.map((b) => <Badge key={b.brokerName}>{b.brokerName}</Badge>)}
+                        {t.brokers.length === 1 && !t.system && <Badge tone="amber" title="All queues on one broker group">single broker</Badge>}
                       </span>
                     ) : '—'}
                   </Td>
+                  <Td className="text-xs">{[...new Set(t.brokers.map((b) => permText(b.perm)))].join(', ') || '—'}</Td>
+                  <Td className="text-right tabular-nums">{fmtNum(t.messages)}</Td>
                   <Td className="text-right tabular-nums">{fmtRate(t.tps)}</Td>
-                  <Td className="text-right tabular-nums">{t.producers === undefined ? '—' : fmtNum(t.producers)}</Td>
-                  <Td className="text-right tabular-nums">{groupCount(t.groups) === undefined ? '—' : fmtNum(groupCount(t.groups))}</Td>
                 </Tr>
               ))}
             </tbody>
