@@ -15,11 +15,16 @@ function pool(): Map<string, Pooled> {
   return (g[poolKey] ??= new Map());
 }
 
-/** Per-call timeout of the console's admin calls (ROCKETDECK_ADMIN_TIMEOUT_MS, default 3000). */
-function timeoutMs(): number | undefined {
-  const v = Number(process.env.ROCKETDECK_ADMIN_TIMEOUT_MS);
+const positiveEnv = (name: string): number | undefined => {
+  const v = Number(process.env[name]);
   return Number.isFinite(v) && v > 0 ? v : undefined;
-}
+};
+
+/**
+ * Calls in flight per fan-out. Above the admin default (16): a broker without GET_BROKER_CONSUME_STATS is asked
+ * once per group for the group list, and those small calls overlap well.
+ */
+export const CONSOLE_CONCURRENCY = 32;
 
 /** The cluster's client; a changed address list replaces it (the old one is closed). */
 export function adminFor(cluster: SavedCluster): AdminClient {
@@ -27,7 +32,11 @@ export function adminFor(cluster: SavedCluster): AdminClient {
   const cur = p.get(cluster.name);
   if (cur && cur.namesrvAddr === cluster.namesrvAddr) return cur.client;
   if (cur) void cur.client.close();
-  const client = new AdminClient({ namesrvAddr: cluster.namesrvAddr, timeoutMs: timeoutMs() });
+  const client = new AdminClient({
+    namesrvAddr: cluster.namesrvAddr,
+    timeoutMs: positiveEnv('ROCKETDECK_ADMIN_TIMEOUT_MS'),
+    concurrency: positiveEnv('ROCKETDECK_ADMIN_CONCURRENCY') ?? CONSOLE_CONCURRENCY,
+  });
   p.set(cluster.name, { namesrvAddr: cluster.namesrvAddr, client });
   return client;
 }

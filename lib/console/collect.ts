@@ -86,8 +86,11 @@ export interface Snapshot {
 
 export interface CollectOptions {
   now?: () => number;
-  /** Ask every group's members (GET_CONSUMER_CONNECTION_LIST per group). */
-  members?: boolean;
+  /**
+   * Ask groups for their members (GET_CONSUMER_CONNECTION_LIST per group): every group, or those the function
+   * picks; the others keep what the previous snapshot saw.
+   */
+  members?: boolean | ((group: string, prev: GroupStat | undefined) => boolean);
   concurrency?: number;
 }
 
@@ -244,7 +247,13 @@ export async function collectSnapshot(admin: AdminClient, cluster: string, prev:
   }
 
   if (opts.members) {
-    const list = [...groups.values()];
+    const pick = opts.members;
+    const list = [...groups.values()].filter((g) => {
+      if (pick === true || pick(g.group, prev?.groups.get(g.group))) return true;
+      const before = prev?.groups.get(g.group)?.members;
+      if (before) g.members = before;
+      return false;
+    });
     const found = await mapBounded(list, (g) => {
       const targets = g.brokerNames.map((b) => targetOf.get(b)).filter((t) => t !== undefined);
       return groupMembers(admin, targets.length ? targets : readTargets, g.group);

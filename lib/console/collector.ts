@@ -17,6 +17,10 @@ const log = createLogger('console.collector');
 export const DEFAULT_INTERVAL_MS = 30_000;
 /** Queue assignments are asked again at least this often while members stay the same. */
 export const ASSIGNMENT_REFRESH_MS = 5 * 60_000;
+/** Groups nobody was consuming in are asked for members every this many cycles (online ones every cycle). */
+export const OFFLINE_MEMBERS_EVERY = 4;
+/** Broker calls of a cycle in flight at once: low, so the pages' own requests find the brokers free. */
+export const COLLECT_CONCURRENCY = 8;
 
 export interface CollectorOptions {
   db: ConsoleDb;
@@ -50,6 +54,7 @@ export class Collector {
   private readonly heartbeatMs: number | undefined;
   private readonly collect: typeof collectSnapshot;
   private readonly states = new Map<string, ClusterState>();
+  private cycles = 0;
   private timer: NodeJS.Timeout | undefined;
   private cycle: Promise<void> | undefined;
   private stopped = true;
@@ -93,6 +98,7 @@ export class Collector {
 
   /** One pass over every saved cluster, then downsampling. Never throws: failures are kept per cluster. */
   async runCycle(): Promise<void> {
+    this.cycles++;
     for (const c of listClusters(this.db)) await this.collectCluster(c);
     try {
       const now = this.now();
@@ -122,7 +128,12 @@ export class Collector {
     const started = this.now();
     try {
       const admin = this.adminFor(c);
-      const snap = await this.collect(admin, c.name, st.latest, { now: this.now, members: true });
+      const everyone = this.cycles % OFFLINE_MEMBERS_EVERY === 1;
+      const snap = await this.collect(admin, c.name, st.latest, {
+        now: this.now,
+        concurrency: COLLECT_CONCURRENCY,
+        members: (_group, prev) => everyone || !prev?.members || prev.members.clientIds.length > 0,
+      });
       recordPoints(this.db, deadband(snapshotSamples(snap), st.deadband, snap.ts, this.heartbeatMs));
       await this.trackAssignments(admin, c.name, snap, st);
       st.latest = snap;

@@ -41,10 +41,14 @@ function holdingsFromStored(queues: Record<string, string>): Map<string, Map<str
   return holdingsOf(Object.entries(queues).map(([key, clientId]) => ({ topic: key.slice(0, key.indexOf(' ')), clientId })));
 }
 
-export async function groupListPage(ctx: RequestContext, url: URL, now = Date.now()): Promise<GroupListResponse> {
+/** `timings` gets how long the cluster and the shaping took, ms (for a Server-Timing header). */
+export async function groupListPage(ctx: RequestContext, url: URL, now = Date.now(), timings: Record<string, number> = {}): Promise<GroupListResponse> {
   const q = pageQuery(url, ['name', 'lag', 'lagSeconds', 'tps']);
   const includeSystem = url.searchParams.get('system') === '1';
+  const t0 = performance.now();
   const list = await sharedGroupList(ctx.admin);
+  const t1 = performance.now();
+  timings.cluster = t1 - t0;
   const snap = ctx.collector.latest(ctx.cluster.name);
   const rows = list.groups
     .filter((g) => (includeSystem || !g.system) && matches(q, g.group))
@@ -80,8 +84,12 @@ export async function groupListPage(ctx: RequestContext, url: URL, now = Date.no
       ...g, lagMessages: g.diffTotal, lagSeconds, tps, trend, sparkline, flags: groupFlags(shape), members: s?.members ? s.members.clientIds.length : null,
     };
   });
+  timings.shape = performance.now() - t1;
   return { items, total: page.total, page: q.page, pageSize: q.pageSize, errors: list.errors };
 }
+
+/** Server-Timing header value of named durations (ms). */
+export const serverTiming = (t: Record<string, number>): string => Object.entries(t).map(([k, v]) => `${k};dur=${v.toFixed(1)}`).join(', ');
 
 /** Newest message store time per "topic brokerName queueId" of the topics given. */
 export async function newestTimes(admin: AdminClient, topics: string[]): Promise<Map<string, number>> {

@@ -2,13 +2,17 @@
 // paged on the server; POST creates or updates a subscription group (operator).
 import { api, json, readBody, requireOperator } from '@/lib/console/http.ts';
 import { requestContext, runtime } from '@/lib/console/context.ts';
-import { groupListPage } from '@/lib/console/groups-view.ts';
+import { groupListPage, serverTiming } from '@/lib/console/groups-view.ts';
 import { selectorOf, subGroupOf } from '@/lib/console/writes.ts';
 import { audited } from '@/lib/console/audit.ts';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = api(async (req: Request) => json(await groupListPage(requestContext(req), new URL(req.url))));
+export const GET = api(async (req: Request) => {
+  const timings: Record<string, number> = {};
+  const body = await groupListPage(requestContext(req), new URL(req.url), Date.now(), timings);
+  return json(body, 200, { 'server-timing': serverTiming(timings) });
+});
 
 export const POST = api(async (req: Request) => {
   const user = requireOperator(req, runtime().db);
