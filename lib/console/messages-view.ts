@@ -13,12 +13,12 @@ export async function findMessages(admin: AdminClient, url: URL): Promise<Messag
   const msgId = p.get('msgId')?.trim();
   const topicRaw = p.get('topic');
   const topic = topicRaw ? checkTopic(topicRaw, 'topic') : undefined;
+  if (!topic) throw bad('topic', 'is required');
   if (msgId) {
     if (!/^[0-9A-Fa-f]{16,64}$/.test(msgId)) throw bad('msgId', 'must be a message id (hex)');
-    const messages = await admin.viewMessage(msgId, topic ? { topic } : {});
-    return { messages, errors: [] };
+    // with the topic, an offset id is only read from a broker on the topic's route, never from any address it names
+    return { messages: await admin.viewMessage(msgId, { topic }), errors: [] };
   }
-  if (!topic) throw bad('topic', 'is required (or give msgId)');
   const maxNum = intParam(url, 'maxNum', { min: 1, max: MAX_MESSAGES });
   const key = p.get('key')?.trim();
   if (key) return admin.queryMessageByKey({ topic, key, ...(maxNum ? { maxNum } : {}) });

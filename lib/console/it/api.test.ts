@@ -193,6 +193,7 @@ describe('console API over HTTP', { timeout: 300_000 }, () => {
     assert.equal(put.body.done.length, 1);
     assert.equal((await get(`/api/brokers/${addr}/config`)).body.brokers[0].table.flushIntervalCommitLog, '600');
     assert.equal((await get('/api/brokers/not-an-addr/config')).status, 400);
+    assert.equal((await get('/api/brokers/127.0.0.1:1/config')).status, 404, 'only brokers of the cluster are dialled');
   });
 
   test('topics: create with guards, list with search and paging, detail, map, test message, delete', async () => {
