@@ -147,12 +147,14 @@ export async function run(args: string[]): Promise<BenchReport> {
   const seconds = Number(values.seconds);
   const readCount = Number(values.read);
   const base = values.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'rd-store-bench-'));
+  const loadAverage = os.loadavg()[0]!;
   fs.mkdirSync(base, { recursive: true });
   const metrics: BenchMetric[] = [];
   const rawBytes = Number(values['raw-bytes']);
   try {
     const raw = rawWriteBandwidth(base, rawBytes);
     metrics.push({ metric: 'raw sequential write + fdatasync', value: round1(raw), unit: 'MB/s' });
+    metrics.push({ metric: '4 KiB write + fdatasync, median', value: Math.round(syncLatency(base) * 1000) / 1000, unit: 'ms' });
 
     const scenario = async (label: string, type: FlushDiskType, writers: number): Promise<void> => {
       const f = await withStore(base, `append-${type}-${writers}`, type, (s) => appendRun(s, writers, seconds, Number.MAX_SAFE_INTEGER));
@@ -196,7 +198,14 @@ export async function run(args: string[]): Promise<BenchReport> {
   }
   return {
     bench: 'store',
-    params: { messageBody: '1 KiB', queues: QUEUES, secondsPerAppendRun: seconds, fillMessages: values['skip-fill'] ? 0 : fillCount, cpus: os.cpus().length },
+    params: {
+      messageBody: '1 KiB',
+      queues: QUEUES,
+      secondsPerAppendRun: seconds,
+      fillMessages: values['skip-fill'] ? 0 : fillCount,
+      cpus: os.cpus().length,
+      loadAverageAtStart: Math.round(loadAverage * 10) / 10,
+    },
     metrics,
   };
 }
