@@ -2,7 +2,7 @@
 
 import { statfsSync } from 'node:fs';
 import { BrokerConfigError, formatBrokerConfig } from '../cluster/broker-config.ts';
-import { parseProperties } from '../namesrv/properties.ts';
+import { parsePropertyLines } from '../protocol/bodies/properties.ts';
 import { ResponseCode } from '../protocol/codes.ts';
 import { MQVersion, mqVersionName } from '../protocol/constants.ts';
 import { encodeKVTable } from '../protocol/bodies/route.ts';
@@ -13,7 +13,7 @@ import { formatRuntime, humanReadableByteCount } from './stats.ts';
 
 export function handleUpdateBrokerConfig(ctx: BrokerContext, req: RemotingCommand, conn: RemotingConnection): RemotingCommand {
   if (!req.body || req.body.length === 0) return ok(req);
-  const entries = parseProperties(req.body.toString('utf8'));
+  const entries = parsePropertyLines(req.body.toString('utf8'));
   try {
     ctx.updateConfig(entries);
   } catch (err) {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseProperties } from '../namesrv/properties.ts';
+import { parsePropertyLines } from '../protocol/bodies/properties.ts';
 import {
   BrokerConfigError,
   applyBrokerProperties,
@@ -114,7 +114,7 @@ describe('broker.conf parsing', () => {
     for (const [line, want] of cases) {
       const key = line.split('=')[0]!;
       assert.throws(
-        () => applyBrokerProperties(defaultBrokerConfig({}), parseProperties(line), 'broker.conf'),
+        () => applyBrokerProperties(defaultBrokerConfig({}), parsePropertyLines(line), 'broker.conf'),
         (err: unknown) => err instanceof BrokerConfigError && err.message.includes(key) && err.message.includes(want),
         line,
       );
@@ -123,7 +123,7 @@ describe('broker.conf parsing', () => {
 
   test('store rules reject bad enum values with the key named', () => {
     assert.throws(
-      () => applyBrokerProperties(defaultBrokerConfig({}), parseProperties('flushDiskType=SOMETIMES'), 'broker.conf'),
+      () => applyBrokerProperties(defaultBrokerConfig({}), parsePropertyLines('flushDiskType=SOMETIMES'), 'broker.conf'),
       (err: unknown) => err instanceof BrokerConfigError && err.message.includes('flushDiskType'),
     );
   });
@@ -150,7 +150,7 @@ describe('broker.conf parsing', () => {
   });
 
   test('every key a RocketMQ 4.9.8 broker reports is accepted, and reported back', () => {
-    const captured = parseProperties(readFileSync(fixture, 'utf8'));
+    const captured = parsePropertyLines(readFileSync(fixture, 'utf8'));
     const cfg = applyBrokerProperties(defaultBrokerConfig({}), captured, 'captured');
     const reported = new Map(brokerConfigEntries(cfg));
     for (const { key, value } of captured) {
@@ -160,7 +160,7 @@ describe('broker.conf parsing', () => {
   });
 
   test('RocketMQ 5.x keys are accepted without effect', () => {
-    const cfg = applyBrokerProperties(defaultBrokerConfig({}), parseProperties('enableControllerMode=false\ntimerWheelEnable=true\nbrokerNotActiveTimeoutMillis=10000'));
+    const cfg = applyBrokerProperties(defaultBrokerConfig({}), parsePropertyLines('enableControllerMode=false\ntimerWheelEnable=true\nbrokerNotActiveTimeoutMillis=10000'));
     assert.equal(cfg.passive.get('timerWheelEnable'), 'true');
   });
 });

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseNamesrvAddr } from '../common/namesrv-addr.ts';
-import { formatProperties, parseProperties, type PropertyLine } from '../namesrv/properties.ts';
+import { parsePropertyLines, stringifyProperties, type PropertyLine } from '../protocol/bodies/properties.ts';
 import { defaultMessageStoreConfig, resolveMessageStoreConfig, type MessageStoreConfig } from '../store/config.ts';
 import { StoreConfigError } from '../store/errors.ts';
 import { PASSIVE_KEYS, type ConfigKind } from './broker-config-keys.ts';
@@ -347,7 +347,7 @@ export function loadBrokerConfig(opts: LoadBrokerConfigOptions = {}): BrokerConf
     } catch (err) {
       throw new BrokerConfigError(`cannot read broker config file ${opts.file}: ${(err as Error).message}`);
     }
-    cfg = applyBrokerProperties(cfg, parseProperties(text), opts.file);
+    cfg = applyBrokerProperties(cfg, parsePropertyLines(text), opts.file);
   }
   if (opts.sets?.length) cfg = applyBrokerProperties(cfg, parseSetArguments(opts.sets), '--set');
   return validateBrokerConfig(cfg);
@@ -369,7 +369,7 @@ export function brokerConfigEntries(cfg: BrokerConfig): Array<[string, string]> 
   return out;
 }
 
-export const formatBrokerConfig = (cfg: BrokerConfig): string => formatProperties(brokerConfigEntries(cfg));
+export const formatBrokerConfig = (cfg: BrokerConfig): string => stringifyProperties(brokerConfigEntries(cfg));
 
 /** Keys UPDATE_BROKER_CONFIG refuses: the configured black list plus paths and identity a live broker cannot change. */
 export function brokerConfigBlackList(cfg: BrokerConfig): Set<string> {

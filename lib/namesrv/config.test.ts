@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setLogSink } from '../common/log.ts';
-import { parseProperties, formatProperties } from './properties.ts';
+import { parsePropertyLines, stringifyProperties } from '../protocol/bodies/properties.ts';
 import {
   applyProperties,
   configBlackList,
@@ -27,13 +27,13 @@ describe('properties', () => {
   test('reads comments, separators, continuations and escapes as java.util.Properties does', () => {
     const text = '# comment\n! also\n  listenPort = 9877\nkvConfigPath:/tmp/a\\\n   b.json\nkey\\ with\\=sep value\\tx\nempty\n\\u0041k=\\u0042';
     assert.deepEqual(
-      parseProperties(text).map((p) => [p.key, p.value, p.line]),
+      parsePropertyLines(text).map((p) => [p.key, p.value, p.line]),
       [['listenPort', '9877', 3], ['kvConfigPath', '/tmp/ab.json', 4], ['key with=sep', 'value\tx', 6], ['empty', '', 7], ['Ak', 'B', 8]],
     );
   });
 
   test('writes key=value lines', () => {
-    assert.equal(formatProperties([['a', 1], ['b', true], ['c', 'x y']]), 'a=1\nb=true\nc=x y\n');
+    assert.equal(stringifyProperties([['a', 1], ['b', true], ['c', 'x y']]), 'a=1\nb=true\nc=x y\n');
   });
 });
 
@@ -71,9 +71,9 @@ describe('namesrv config', () => {
 
   test('a malformed value is an error naming the key', () => {
     const base = defaultNamesrvConfig();
-    assert.throws(() => applyProperties(base, parseProperties('listenPort=abc')), /listenPort must be an integer, got 'abc'/);
-    assert.throws(() => applyProperties(base, parseProperties('clusterTest=yes')), /clusterTest must be true or false/);
-    assert.throws(() => applyProperties(base, parseProperties('brokerChannelExpiredTime=0')), /brokerChannelExpiredTime must be positive/);
+    assert.throws(() => applyProperties(base, parsePropertyLines('listenPort=abc')), /listenPort must be an integer, got 'abc'/);
+    assert.throws(() => applyProperties(base, parsePropertyLines('clusterTest=yes')), /clusterTest must be true or false/);
+    assert.throws(() => applyProperties(base, parsePropertyLines('brokerChannelExpiredTime=0')), /brokerChannelExpiredTime must be positive/);
     assert.throws(() => loadNamesrvConfigFile(join(dir, 'missing.conf'), base), /cannot read namesrv config file/);
   });
 
@@ -82,7 +82,7 @@ describe('namesrv config', () => {
     const text = formatNamesrvConfig(c);
     assert.match(text, /^listenPort=1234$/m);
     assert.match(text, /^kvConfigPath=\/d\/kvConfig\.json$/m);
-    assert.deepEqual(applyProperties(defaultNamesrvConfig(), parseProperties(text)), c);
+    assert.deepEqual(applyProperties(defaultNamesrvConfig(), parsePropertyLines(text)), c);
   });
 
   test('the black list always holds the path keys and rocketmqHome', () => {

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { formatProperties, parseProperties, type PropertyLine } from './properties.ts';
+import { parsePropertyLines, stringifyProperties, type PropertyLine } from '../protocol/bodies/properties.ts';
 
 export interface NamesrvConfig {
   /** Address to bind (RocketDeck's; RocketMQ 4.9 binds every interface). */
@@ -156,7 +156,7 @@ export function loadNamesrvConfigFile(path: string, base: NamesrvConfig): Namesr
   } catch (err) {
     throw new NamesrvConfigError(`cannot read namesrv config file ${path}: ${(err as Error).message}`);
   }
-  return applyProperties(base, parseProperties(text), path);
+  return applyProperties(base, parsePropertyLines(text), path);
 }
 
 /** Keys UPDATE_NAMESRV_CONFIG refuses (RocketMQ adds rocketmqHome and the three path/list keys to the configured list). */
@@ -168,5 +168,5 @@ export function configBlackList(config: NamesrvConfig): Set<string> {
 
 /** GET_NAMESRV_CONFIG's body: every key as `key=value` lines. */
 export function formatNamesrvConfig(config: NamesrvConfig): string {
-  return formatProperties((Object.keys(KEYS) as Array<keyof NamesrvConfig>).map((k) => [k, config[k]] as const));
+  return stringifyProperties((Object.keys(KEYS) as Array<keyof NamesrvConfig>).map((k) => [k, config[k]] as const));
 }

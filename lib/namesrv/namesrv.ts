@@ -7,7 +7,7 @@ import { RemotingServer } from '../remoting/server.ts';
 import type { RemotingConnection } from '../remoting/connection.ts';
 import { applyProperties, formatNamesrvConfig, type NamesrvConfig } from './config.ts';
 import { KVConfigManager } from './kv-config.ts';
-import type { PropertyLine } from './properties.ts';
+import type { PropertyLine } from '../protocol/bodies/properties.ts';
 import { registerNamesrvProcessors, RouteBodyCache, type NamesrvContext } from './processors/index.ts';
 import { RouteInfoManager } from './route-info-manager.ts';
 import type { BrokerRemoval } from './route-types.ts';

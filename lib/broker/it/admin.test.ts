@@ -4,7 +4,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setLogSink } from '../../common/log.ts';
-import { parseProperties } from '../../namesrv/properties.ts';
+import { parsePropertyLines } from '../../protocol/bodies/properties.ts';
 import { RequestCode, ResponseCode } from '../../protocol/codes.ts';
 import {
   decodeConsumerConnection,
@@ -196,12 +196,12 @@ describe('broker process: admin requests', () => {
   });
 
   test('GET_BROKER_CONFIG lists every key; UPDATE_BROKER_CONFIG changes one live and refuses unknown and black-listed keys', async () => {
-    const before = parseProperties((await c.ok(RequestCode.GET_BROKER_CONFIG)).body!.toString());
-    const get = (lines: ReturnType<typeof parseProperties>, k: string) => lines.find((e) => e.key === k)?.value;
+    const before = parsePropertyLines((await c.ok(RequestCode.GET_BROKER_CONFIG)).body!.toString());
+    const get = (lines: ReturnType<typeof parsePropertyLines>, k: string) => lines.find((e) => e.key === k)?.value;
     assert.equal(get(before, 'brokerName'), 'broker-it');
     assert.equal(get(before, 'sendMessageThreadPoolNums') !== undefined, true);
     await c.ok(RequestCode.UPDATE_BROKER_CONFIG, undefined, Buffer.from('flushConsumerOffsetInterval=3000\n'));
-    const after = parseProperties((await c.ok(RequestCode.GET_BROKER_CONFIG)).body!.toString());
+    const after = parsePropertyLines((await c.ok(RequestCode.GET_BROKER_CONFIG)).body!.toString());
     assert.equal(get(after, 'flushConsumerOffsetInterval'), '3000');
     const unknown = await c.call(RequestCode.UPDATE_BROKER_CONFIG, undefined, Buffer.from('noSuchKey=1\n'));
     assert.equal(unknown.code, ResponseCode.SYSTEM_ERROR);

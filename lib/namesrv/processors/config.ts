@@ -3,7 +3,7 @@
 import { ResponseCode } from '../../protocol/codes.ts';
 import { createResponse } from '../../remoting/command.ts';
 import { configBlackList, formatNamesrvConfig, NamesrvConfigError } from '../config.ts';
-import { parseProperties } from '../properties.ts';
+import { parsePropertyLines } from '../../protocol/bodies/properties.ts';
 import { ok, type NamesrvHandler } from './context.ts';
 
 export const getNamesrvConfig: NamesrvHandler = (ctx, req) =>
@@ -12,7 +12,7 @@ export const getNamesrvConfig: NamesrvHandler = (ctx, req) =>
 export const updateNamesrvConfig: NamesrvHandler = (ctx, req, conn) => {
   ctx.log.info('update_config_requested', { remoteAddr: conn.remoteAddr });
   if (!req.body || req.body.length === 0) return ok(req);
-  const entries = parseProperties(req.body.toString('utf8'));
+  const entries = parsePropertyLines(req.body.toString('utf8'));
   const blackList = configBlackList(ctx.config());
   const refused = entries.map((e) => e.key).filter((k) => blackList.has(k));
   if (refused.length > 0) {

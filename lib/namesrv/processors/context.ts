@@ -7,7 +7,7 @@ import { HeaderError } from '../../protocol/headers.ts';
 import { createResponse, type RemotingCommand } from '../../remoting/command.ts';
 import type { RemotingConnection, RequestHandler } from '../../remoting/connection.ts';
 import type { NamesrvConfig } from '../config.ts';
-import type { PropertyLine } from '../properties.ts';
+import type { PropertyLine } from '../../protocol/bodies/properties.ts';
 import type { KVConfigManager } from '../kv-config.ts';
 import type { RouteInfoManager } from '../route-info-manager.ts';
 

@@ -7,10 +7,19 @@
 // \t \n \r \f \uXXXX escapes.
 import type { BodyInput } from './read.ts';
 
-export function parseProperties(text: string): Map<string, string> {
-  const out = new Map<string, string>();
+export interface PropertyLine {
+  key: string;
+  value: string;
+  /** 1-based line where the entry starts (config-file errors point at it). */
+  line: number;
+}
+
+/** Entries in text order; a repeated key appears twice (the last one wins in parseProperties). */
+export function parsePropertyLines(text: string): PropertyLine[] {
+  const out: PropertyLine[] = [];
   const lines = text.split(/\r\n|\r|\n/);
   for (let i = 0; i < lines.length; i++) {
+    const startLine = i + 1;
     let line = stripLeading(lines[i]);
     if (line === '' || line[0] === '#' || line[0] === '!') continue;
     while (endsWithContinuation(line) && i + 1 < lines.length) {
@@ -18,9 +27,13 @@ export function parseProperties(text: string): Map<string, string> {
     }
     if (endsWithContinuation(line)) line = line.slice(0, -1);
     const [key, value] = splitKeyValue(line);
-    out.set(unescape(key), unescape(value));
+    out.push({ key: unescape(key), value: unescape(value), line: startLine });
   }
   return out;
+}
+
+export function parseProperties(text: string): Map<string, string> {
+  return new Map(parsePropertyLines(text).map((e) => [e.key, e.value]));
 }
 
 const stripLeading = (s: string): string => s.replace(/^[ \t\f]+/, '');
@@ -72,7 +85,7 @@ function unescape(s: string): string {
 }
 
 /** `key=value\n` lines in the map's order, as MixAll.properties2String writes them. */
-export function stringifyProperties(props: Map<string, string | number | boolean | null | undefined>): string {
+export function stringifyProperties(props: Iterable<readonly [string, string | number | boolean | null | undefined]>): string {
   let out = '';
   for (const [k, v] of props) if (v !== null && v !== undefined) out += `${k}=${String(v)}\n`;
   return out;
