@@ -21,13 +21,9 @@ export interface ClusterView {
   brokers: BrokerGroup[];
 }
 
-export interface QueueData {
-  brokerName: string;
-  readQueueNums: number;
-  writeQueueNums: number;
-  perm: number;
-  topicSysFlag: number;
-}
+import type { QueueData } from '../protocol/bodies/route.ts';
+
+export type { QueueData };
 
 export interface TopicRoute {
   topic: string;

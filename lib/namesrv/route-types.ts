@@ -16,13 +16,9 @@ export interface TopicConfigLike {
 }
 
 /** One broker group's queues of a topic (QueueData on the wire). */
-export interface QueueData {
-  brokerName: string;
-  readQueueNums: number;
-  writeQueueNums: number;
-  perm: number;
-  topicSysFlag: number;
-}
+import type { QueueData } from '../protocol/bodies/route.ts';
+
+export type { QueueData };
 
 /** A broker group: its cluster and brokerId -> address (0 = master), in Java HashMap order. */
 export interface BrokerData {
