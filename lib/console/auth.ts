@@ -124,3 +124,39 @@ export function sessionFor(db: ConsoleDb, token: string | undefined): Session | 
 export function signOut(db: ConsoleDb, token: string | undefined): void {
   if (token) db.prepare(`DELETE FROM sessions WHERE token_hash = ?`).run(tokenHash(token));
 }
+
+/**
+ * Failed sign-ins per username: after `max` failures within `windowMs`, further tries are refused until the oldest
+ * of them has aged out, which keeps password guessing slow.
+ */
+export class LoginThrottle {
+  private readonly fails = new Map<string, number[]>();
+
+  constructor(
+    readonly max = 5,
+    readonly windowMs = 5 * 60_000,
+  ) {}
+
+  /** 0 when a try is allowed now, else how long to wait. */
+  retryAfterMs(username: string, now = Date.now()): number {
+    const recent = (this.fails.get(username) ?? []).filter((t) => t > now - this.windowMs);
+    if (recent.length) this.fails.set(username, recent);
+    else this.fails.delete(username);
+    return recent.length >= this.max ? recent[0]! + this.windowMs - now : 0;
+  }
+
+  fail(username: string, now = Date.now()): void {
+    this.fails.set(username, [...(this.fails.get(username) ?? []), now].slice(-this.max));
+  }
+
+  succeed(username: string): void {
+    this.fails.delete(username);
+  }
+}
+
+const throttleKey = Symbol.for('rocketdeck.loginThrottle');
+
+export function sharedLoginThrottle(): LoginThrottle {
+  const g = globalThis as unknown as Record<symbol, LoginThrottle | undefined>;
+  return (g[throttleKey] ??= new LoginThrottle());
+}

@@ -136,3 +136,14 @@ describe('console start-up', () => {
     }
   });
 });
+
+describe('console history reads', () => {
+  test('recent series of named series only, in chunks', () => {
+    const db = openConsoleDb(':memory:');
+    recordSamples(db, 1000, Array.from({ length: 1200 }, (_, i) => ({ kind: 'group', name: `g${i}`, metric: 'lag', value: i })));
+    const some = recentSeries(db, 'group', 'lag', 0, 'default', ['g1', 'g1100', 'missing']);
+    assert.deepEqual([...some.keys()], ['g1', 'g1100']);
+    assert.equal(recentSeries(db, 'group', 'lag', 0, 'default', Array.from({ length: 1200 }, (_, i) => `g${i}`)).size, 1200);
+    assert.equal(recentSeries(db, 'group', 'lag', 0, 'other').size, 0, 'another cluster has its own series');
+  });
+});

@@ -90,11 +90,25 @@ export function querySeries(
     .all(cluster, kind, name, metric, tier.resolution, from, to) as Point[];
 }
 
-/** The latest raw points of many series of one kind and metric at once (for sparklines in lists). */
-export function recentSeries(db: ConsoleDb, kind: string, metric: string, since: number, cluster: string = DEFAULT_CLUSTER): Map<string, Point[]> {
-  const rows = db
-    .prepare(`SELECT name, ts, value FROM samples WHERE cluster = ? AND kind = ? AND metric = ? AND resolution = 0 AND ts >= ? ORDER BY name, ts`)
-    .all(cluster, kind, metric, since) as Array<{ name: string; ts: number; value: number }>;
+/**
+ * The latest raw points of many series of one kind and metric at once (for sparklines in lists); `names` limits
+ * the read to those series (a page of a list), which the primary key then finds directly.
+ */
+export function recentSeries(db: ConsoleDb, kind: string, metric: string, since: number, cluster: string = DEFAULT_CLUSTER, names?: string[]): Map<string, Point[]> {
+  let rows: Array<{ name: string; ts: number; value: number }>;
+  if (names) {
+    rows = [];
+    for (let i = 0; i < names.length; i += 500) {
+      const chunk = names.slice(i, i + 500);
+      rows.push(...(db.prepare(
+        `SELECT name, ts, value FROM samples WHERE cluster = ? AND kind = ? AND name IN (${chunk.map(() => '?').join(',')}) AND metric = ? AND resolution = 0 AND ts >= ? ORDER BY name, ts`,
+      ).all(cluster, kind, ...chunk, metric, since) as typeof rows));
+    }
+  } else {
+    rows = db
+      .prepare(`SELECT name, ts, value FROM samples WHERE cluster = ? AND kind = ? AND metric = ? AND resolution = 0 AND ts >= ? ORDER BY name, ts`)
+      .all(cluster, kind, metric, since) as typeof rows;
+  }
   const out = new Map<string, Point[]>();
   for (const r of rows) {
     let list = out.get(r.name);

@@ -59,7 +59,7 @@ export function history(db: ConsoleDb, collector: Collector | undefined, cluster
 /** Sparkline and trend of the lag of many groups, from one read of the raw tier. */
 export function lagShapes(db: ConsoleDb, cluster: string, groups: Array<{ group: string; lag: number }>, now = Date.now()): Map<string, { sparkline: number[]; trend: Trend }> {
   const since = now - SPARKLINE_MS;
-  const series = groups.length ? recentSeries(db, 'group', 'lag', since, cluster) : new Map<string, Point[]>();
+  const series = groups.length ? recentSeries(db, 'group', 'lag', since, cluster, groups.map((g) => g.group)) : new Map<string, Point[]>();
   const out = new Map<string, { sparkline: number[]; trend: Trend }>();
   for (const { group, lag } of groups) {
     const points = series.get(group) ?? [];
