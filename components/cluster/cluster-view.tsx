@@ -64,8 +64,8 @@ function Heartbeats({ row, data, now }: { row: Row; data: ClusterResponse; now: 
         const text = hb?.lastUpdateTimestamp
           ? `${st} · ${fmtAgo(hb.lastUpdateTimestamp, now)}`
           : st === 'fresh'
-            ? 'fresh · listed'
-            : `expired${last ? ` · last listed ${fmtAgo(last, now)}` : ''}`;
+            ? 'fresh'
+            : `expired${last ? ` · seen ${fmtAgo(last, now)}` : ''}`;
         return (
           <span key={ns} className="inline-flex items-center gap-1.5 whitespace-nowrap text-xs" data-testid="heartbeat" data-state={st} title={st === 'fresh' ? 'the nameserver lists it: a heartbeat came within 120 s' : 'the nameserver no longer lists it: no heartbeat for 120 s, or it unregistered'}>
             <Dot tone={HB_TONE[st]} label={st} />
@@ -144,7 +144,6 @@ function BrokerGroupCard({ brokerName, rows, allRows, data, overview, configs, n
         <THead>
           <Th>Broker</Th>
           <Th>Role</Th>
-          <Th>Version</Th>
           <Th>Flush / replication</Th>
           <Th>Heartbeats</Th>
           <Th>Health</Th>
@@ -163,19 +162,18 @@ function BrokerGroupCard({ brokerName, rows, allRows, data, overview, configs, n
               <Tr key={b.brokerAddr} testId="broker-row" className={failed ? 'bg-red-50/70 dark:bg-red-950/20' : ''}>
                 <Td>
                   <div className="font-mono text-xs" data-testid="broker-addr">{b.brokerAddr}</div>
-                  <div className="text-xs text-zinc-500">brokerId {b.brokerId}</div>
+                  <div className="whitespace-nowrap text-xs text-zinc-500">brokerId {b.brokerId}{b.version ? ` · ${b.version}` : ''}</div>
                 </Td>
                 <Td>
                   <Badge tone={b.role === 'MASTER' ? 'orange' : 'blue'}>{b.role}</Badge>
                 </Td>
-                <Td className="text-xs">{b.version ?? '—'}</Td>
                 <Td className="text-xs">
                   <div>{cfg?.flushDiskType ?? '—'}</div>
                   <div className="text-zinc-500">{replicationOf(b.brokerRole ?? cfg?.brokerRole)}</div>
                 </Td>
                 <Td>{row.gone && data.namesrvs.every((n) => !n.reachable) ? '—' : <Heartbeats row={row} data={data} now={now} />}</Td>
-                <Td data-testid="broker-health" data-health={health.text}>
-                  <span className="inline-flex items-center gap-1.5">
+                <Td data-testid="broker-health" data-health={health.text} className="min-w-44">
+                  <span className="inline-flex items-center gap-1.5 whitespace-nowrap">
                     <Dot tone={health.tone} />
                     <span className="text-sm font-medium">{health.text}</span>
                   </span>

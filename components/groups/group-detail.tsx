@@ -25,10 +25,15 @@ const RANGES = [
   { id: '86400000', label: '24 h' },
 ];
 
-function LagHistory({ group }: { group: string }) {
+/** The recorded lag over the chosen range, ending with the lag this page just read (the recorder samples less often). */
+function LagHistory({ group, now }: { group: string; now: { ts: number; lag: number } }) {
   const [range, setRange] = useState('3600000');
   const h = useGroupHistory(group, 'lag', Number(range));
-  const data = useMemo(() => (h.data?.points ?? []).map((p) => ({ ts: p.ts, lag: p.value })), [h.data]);
+  const data = useMemo(() => {
+    const rows = (h.data?.points ?? []).map((p) => ({ ts: p.ts, lag: p.value }));
+    if (now.ts && (rows.length === 0 || rows[rows.length - 1]!.ts < now.ts)) rows.push({ ts: now.ts, lag: now.lag });
+    return rows;
+  }, [h.data, now.ts, now.lag]);
   return (
     <Card title="Lag history" testId="lag-history" actions={<Tabs label="Range" tabs={RANGES} value={range} onChange={setRange} />}>
       {h.error ? (
@@ -57,23 +62,21 @@ function Members({ d }: { d: GroupDetailResponse }) {
   for (const q of d.assignment.queues) held.set(q.clientId, (held.get(q.clientId) ?? 0) + 1);
   return (
     <Card title={`Members (${conns.length})`} bodyClassName="" testId="group-members">
-      {d.connectionError && <div className="px-4 py-2 text-sm text-zinc-500">{d.connectionError}</div>}
+      {d.connectionError && !d.connectionError.includes('CONSUMER_NOT_ONLINE') && <div className="px-4 py-2 text-sm text-red-600 dark:text-red-400">{d.connectionError}</div>}
       <Table>
         <THead>
           <Th>Client id</Th>
           <Th>Address</Th>
-          <Th>Language</Th>
-          <Th>Version</Th>
-          <Th className="text-right">Queues held</Th>
+          <Th>Client</Th>
+          <Th className="text-right">Queues</Th>
         </THead>
         <tbody>
-          {conns.length === 0 && <FullRow colSpan={5}>No member online: the group is offline.</FullRow>}
+          {conns.length === 0 && <FullRow colSpan={4}>No member online: the group is offline.</FullRow>}
           {conns.map((c) => (
             <Tr key={c.clientId} testId="member-row">
               <Td className="font-mono text-xs">{c.clientId}</Td>
               <Td className="font-mono text-xs">{c.clientAddr}</Td>
-              <Td>{c.language}</Td>
-              <Td>{c.versionDesc}</Td>
+              <Td className="whitespace-nowrap text-xs">{c.language} · {c.versionDesc}</Td>
               <Td className="text-right tabular-nums">{held.get(c.clientId) ?? 0}</Td>
             </Tr>
           ))}
@@ -154,13 +157,13 @@ export function GroupDetail({ group }: { group: string }) {
         {d.assignment.clientErrors.length > 0 && !p.clientErrors?.length && (
           <BrokerErrors errors={d.assignment.clientErrors.map((c) => ({ brokerName: c.clientId, brokerAddr: '', error: c.error }))} title="Clients that did not report their queues" />
         )}
-        <div className="grid gap-4 sm:grid-cols-3 xl:grid-cols-6">
+        <div className="grid gap-4 sm:grid-cols-3 lg:grid-cols-5">
           <Stat label="Online members" value={members} tone={members ? 'green' : 'zinc'} hint={members ? d.connection?.messageModel : 'offline'} testId="stat-members" />
           <Stat
             label="Lag"
             value={<span className="inline-flex items-baseline gap-2">{fmtNum(d.lagMessages)} <span className="text-xs font-normal"><TrendBadge trend={d.trend} /></span></span>}
             tone={d.lagMessages > 0 ? 'amber' : 'green'}
-            hint="messages not consumed yet"
+            hint="not consumed yet"
             testId="stat-lag"
           />
           <Stat label="Lag in time" value={d.lagMessages === 0 ? '0 s' : d.lagSeconds === null ? '—' : fmtDuration(d.lagSeconds)} hint="behind the newest message" testId="stat-lag-time" />
@@ -173,7 +176,7 @@ export function GroupDetail({ group }: { group: string }) {
             hint={p.diffTotal === 0 ? undefined : d.drainEstimateSeconds === null ? 'lag is not shrinking' : 'at the recent consume and produce rates'}
           />
         </div>
-        <LagHistory group={group} />
+        <LagHistory group={group} now={{ ts: q.dataUpdatedAt, lag: d.lagMessages }} />
         <Card title="Queue assignments" bodyClassName="" testId="group-queues">
           <Table>
             <THead>

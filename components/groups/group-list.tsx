@@ -43,12 +43,11 @@ export function GroupList() {
               <SortTh field="lag" sort={sort} onSort={onSort} className="text-right" defaultDir="desc">Lag</SortTh>
               <SortTh field="lagSeconds" sort={sort} onSort={onSort} className="text-right" defaultDir="desc">Lag time</SortTh>
               <SortTh field="tps" sort={sort} onSort={onSort} className="text-right" defaultDir="desc">Consume TPS</SortTh>
-              <Th>Lag history</Th>
-              <Th>Trend</Th>
+              <Th>Lag, last 30 min</Th>
             </THead>
             <tbody>
-              {q.isPending && <SkeletonRows cols={8} rows={8} />}
-              {!q.isPending && items.length === 0 && <FullRow colSpan={8}>{s.q ? `No group matches “${s.q}”.` : 'No consumer groups yet.'}</FullRow>}
+              {q.isPending && <SkeletonRows cols={7} rows={8} />}
+              {!q.isPending && items.length === 0 && <FullRow colSpan={7}>{s.q ? `No group matches “${s.q}”.` : 'No consumer groups yet.'}</FullRow>}
               {items.map((g) => (
                 <Tr key={g.group} testId="group-row">
                   <Td className="max-w-sm">
@@ -69,8 +68,12 @@ export function GroupList() {
                   <Td className="text-right font-medium tabular-nums" data-testid="group-lag">{fmtNum(g.lagMessages)}</Td>
                   <Td className="text-right tabular-nums">{g.lagMessages > 0 && g.lagSeconds !== null ? fmtDuration(g.lagSeconds) : '—'}</Td>
                   <Td className="text-right tabular-nums">{fmtRate(g.tps)}</Td>
-                  <Td><Sparkline values={g.sparkline} tone={g.trend === 'growing' ? 'red' : g.trend === 'shrinking' ? 'green' : 'orange'} /></Td>
-                  <Td><TrendBadge trend={g.trend} /></Td>
+                  <Td>
+                    <span className="flex items-center gap-2">
+                      <Sparkline values={g.sparkline} width={80} tone={g.trend === 'growing' ? 'red' : g.trend === 'shrinking' ? 'green' : 'orange'} />
+                      <TrendBadge trend={g.trend} />
+                    </span>
+                  </Td>
                 </Tr>
               ))}
             </tbody>

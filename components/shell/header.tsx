@@ -4,17 +4,21 @@
 import { ClusterSwitcher } from './cluster-switcher';
 import { RefreshControl } from './refresh-control';
 import { UserMenu } from './user-menu';
+import { MobileNav } from './nav';
 import { ThemeToggle } from '@/components/theme';
 
 export function Header() {
   return (
-    <header className="sticky top-0 z-30 flex h-14 items-center justify-between gap-3 border-b border-zinc-200 bg-white/90 px-5 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/90">
-      <ClusterSwitcher />
-      <div className="flex items-center gap-2">
-        <RefreshControl />
-        <ThemeToggle />
-        <UserMenu />
-      </div>
-    </header>
+    <div className="sticky top-0 z-30 bg-white/90 backdrop-blur dark:bg-zinc-950/90">
+      <header className="flex h-14 items-center justify-between gap-3 border-b border-zinc-200 px-5 dark:border-zinc-800">
+        <ClusterSwitcher />
+        <div className="flex items-center gap-2">
+          <RefreshControl />
+          <ThemeToggle />
+          <UserMenu />
+        </div>
+      </header>
+      <MobileNav />
+    </div>
   );
 }

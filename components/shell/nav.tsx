@@ -67,3 +67,22 @@ export function Nav() {
     </nav>
   );
 }
+
+/** The same pages as a scrolling row, for windows too narrow for the sidebar. */
+export function MobileNav() {
+  const path = usePathname() ?? '/';
+  return (
+    <nav aria-label="Pages" className="flex gap-1 overflow-x-auto border-b border-zinc-200 px-3 py-1.5 md:hidden dark:border-zinc-800">
+      {NAV_ITEMS.map((item) => (
+        <Link
+          key={item.href}
+          href={item.href}
+          aria-current={isActive(path, item.href) ? 'page' : undefined}
+          className={`whitespace-nowrap rounded-md px-2.5 py-1 text-sm ${isActive(path, item.href) ? 'bg-orange-50 font-medium text-orange-700 dark:bg-orange-500/10 dark:text-orange-300' : 'text-zinc-600 dark:text-zinc-300'}`}
+        >
+          {item.label}
+        </Link>
+      ))}
+    </nav>
+  );
+}

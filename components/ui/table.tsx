@@ -67,7 +67,7 @@ export function Tr({ children, className = '', testId, onClick }: { children: Re
 
 export function Td({ children, className = '', ...rest }: TdHTMLAttributes<HTMLTableCellElement>) {
   return (
-    <td {...rest} className={`px-3 py-2 align-middle ${className}`}>
+    <td {...rest} className={`px-3 py-2 align-middle ${className.includes('text-right') ? 'whitespace-nowrap' : ''} ${className}`}>
       {children}
     </td>
   );
