@@ -59,7 +59,7 @@ export function TopicDetail({ topic }: { topic: string }) {
     <>
       <PageHeader
         title={<span data-testid="topic-title">{topic}</span>}
-        description={d.route.orderTopicConf ? `Ordered topic: ${d.route.orderTopicConf}` : 'Route, queues, producers and consumers of this topic.'}
+        description={d.route.orderTopicConf ? `Ordered topic: ${d.route.orderTopicConf}` : producers ? 'Route, queues, producers and consumers of this topic.' : 'Route, queues and consuming groups of this topic.'}
         actions={
           <>
             <Button onClick={() => setOpen('send')} data-testid="open-send">Send test message</Button>
