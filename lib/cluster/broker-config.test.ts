@@ -144,6 +144,13 @@ describe('broker.conf parsing', () => {
     });
   });
 
+  test('haListenPort defaults to listenPort + 1 unless set', () => {
+    withFile('listenPort=20911\n', (file) => assert.equal(loadBrokerConfig({ file, env: {} }).haListenPort, 20912));
+    withFile('listenPort=20911\nhaListenPort=30000\n', (file) => assert.equal(loadBrokerConfig({ file, env: {} }).haListenPort, 30000));
+    withFile('listenPort=0\n', (file) => assert.equal(loadBrokerConfig({ file, env: {} }).haListenPort, 0));
+    assert.equal(loadBrokerConfig({ env: {} }).haListenPort, 10912);
+  });
+
   test('delay levels parse seconds, minutes, hours and days', () => {
     assert.deepEqual(parseDelayLevels('1s 5s 10s 30s 1m 2h 1d'), [1000, 5000, 10000, 30000, 60000, 7200000, 86400000]);
     assert.equal(parseDelayLevels(defaultBrokerConfig({}).messageDelayLevel).length, 18);

@@ -340,6 +340,7 @@ export interface LoadBrokerConfigOptions {
 /** Defaults, then the file, then --set overrides; validated. */
 export function loadBrokerConfig(opts: LoadBrokerConfigOptions = {}): BrokerConfig {
   let cfg = defaultBrokerConfig(opts.env);
+  const given = new Set<string>();
   if (opts.file) {
     let text: string;
     try {
@@ -347,9 +348,17 @@ export function loadBrokerConfig(opts: LoadBrokerConfigOptions = {}): BrokerConf
     } catch (err) {
       throw new BrokerConfigError(`cannot read broker config file ${opts.file}: ${(err as Error).message}`);
     }
-    cfg = applyBrokerProperties(cfg, parsePropertyLines(text), opts.file);
+    const lines = parsePropertyLines(text);
+    for (const l of lines) given.add(l.key);
+    cfg = applyBrokerProperties(cfg, lines, opts.file);
   }
-  if (opts.sets?.length) cfg = applyBrokerProperties(cfg, parseSetArguments(opts.sets), '--set');
+  if (opts.sets?.length) {
+    const lines = parseSetArguments(opts.sets);
+    for (const l of lines) given.add(l.key);
+    cfg = applyBrokerProperties(cfg, lines, '--set');
+  }
+  // As RocketMQ 4.9: the HA port sits right above listenPort unless set (0 = any free port, for tests).
+  if (!given.has('haListenPort')) cfg = { ...cfg, haListenPort: cfg.listenPort === 0 ? 0 : cfg.listenPort + 1 };
   return validateBrokerConfig(cfg);
 }
 
