@@ -3,7 +3,11 @@
 import { RemotingError } from '../remoting/errors.ts';
 
 /** Bytes that are not a valid stored/pulled message record, batch entry, message id or unique key. */
-export class MessageDecodeError extends RemotingError {}
+export class MessageDecodeError extends RemotingError {
+  override name = 'MessageDecodeError';
+}
 
 /** A message that cannot be laid out in RocketMQ's format (properties longer than 32767 bytes, unsafe integers, bad host). */
-export class MessageEncodeError extends RemotingError {}
+export class MessageEncodeError extends RemotingError {
+  override name = 'MessageEncodeError';
+}

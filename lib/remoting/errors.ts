@@ -1,17 +1,21 @@
 // Error families of the remoting layer: the class says what happened, the message says where.
 
 export class RemotingError extends Error {
+  // Every class spells its name out: bundlers (the console's Next build) minify class names.
+  override name = 'RemotingError';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = new.target.name;
   }
 }
 
 /** Bytes on the wire that are not a valid RocketMQ frame (bad length, oversized, unparsable header). */
-export class FrameDecodeError extends RemotingError {}
+export class FrameDecodeError extends RemotingError {
+  override name = 'FrameDecodeError';
+}
 
 /** No connection could be made to `addr`. */
 export class RemotingConnectError extends RemotingError {
+  override name = 'RemotingConnectError';
   constructor(
     readonly addr: string,
     message: string,
@@ -23,6 +27,7 @@ export class RemotingConnectError extends RemotingError {
 
 /** A request got no response within its timeout. */
 export class RemotingTimeoutError extends RemotingError {
+  override name = 'RemotingTimeoutError';
   constructor(
     readonly addr: string,
     readonly timeoutMs: number,
@@ -34,6 +39,7 @@ export class RemotingTimeoutError extends RemotingError {
 
 /** Writing a request failed, or the connection closed before its response arrived. */
 export class RemotingSendError extends RemotingError {
+  override name = 'RemotingSendError';
   constructor(
     readonly addr: string,
     message: string,
@@ -44,10 +50,13 @@ export class RemotingSendError extends RemotingError {
 }
 
 /** The client or server was already closed. */
-export class RemotingClosedError extends RemotingError {}
+export class RemotingClosedError extends RemotingError {
+  override name = 'RemotingClosedError';
+}
 
 /** The peer answered with a non-success response code; carries that code and its remark. */
 export class ResponseCodeError extends RemotingError {
+  override name = 'ResponseCodeError';
   constructor(
     readonly addr: string,
     readonly code: number,
