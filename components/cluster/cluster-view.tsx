@@ -228,9 +228,18 @@ export function ClusterView() {
           <>
             <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
               <Stat label="Clusters" value={list?.clusters.length ?? '—'} hint={list?.clusters.map((c) => c.clusterName).join(', ')} />
-              <Stat label="Nameservers reachable" value={`${data.namesrvs.filter((n) => n.reachable).length} / ${data.namesrvs.length}`} tone={data.namesrvs.every((n) => n.reachable) ? 'green' : 'amber'} />
+              <Stat
+                label="Nameservers reachable"
+                value={`${data.namesrvs.filter((n) => n.reachable).length} / ${data.namesrvs.length}`}
+                tone={data.namesrvs.every((n) => n.reachable) ? 'green' : data.namesrvs.some((n) => n.reachable) ? 'amber' : 'red'}
+              />
               <Stat label="Broker groups" value={groups.size} />
-              <Stat label="Brokers answering" value={`${answering} / ${rows.length}`} tone={answering === rows.length ? 'green' : 'red'} testId="stat-brokers-answering" />
+              <Stat
+                label="Brokers answering"
+                value={list ? `${answering} / ${rows.length}` : '—'}
+                tone={!list ? 'zinc' : answering === rows.length ? 'green' : 'red'}
+                testId="stat-brokers-answering"
+              />
             </div>
             <NamesrvTable data={data} />
             <BrokerErrors errors={list?.namesrvErrors} title="Nameservers that did not answer" />

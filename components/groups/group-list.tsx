@@ -47,7 +47,8 @@ export function GroupList() {
             </THead>
             <tbody>
               {q.isPending && <SkeletonRows cols={7} rows={8} />}
-              {!q.isPending && items.length === 0 && <FullRow colSpan={7}>{s.q ? `No group matches “${s.q}”.` : 'No consumer groups yet.'}</FullRow>}
+              {!q.isPending && !q.data && <FullRow colSpan={7}>No answer from the cluster.</FullRow>}
+              {q.data && items.length === 0 && <FullRow colSpan={7}>{s.q ? `No group matches “${s.q}”.` : 'No consumer groups yet.'}</FullRow>}
               {items.map((g) => (
                 <Tr key={g.group} testId="group-row">
                   <Td className="max-w-sm">

@@ -61,7 +61,8 @@ export function TopicList() {
             </THead>
             <tbody>
               {q.isPending && <SkeletonRows cols={6} rows={8} />}
-              {!q.isPending && items.length === 0 && (
+              {!q.isPending && !q.data && <FullRow colSpan={6}>No answer from the cluster.</FullRow>}
+              {q.data && items.length === 0 && (
                 <FullRow colSpan={6}>{s.q ? `No topic matches “${s.q}”.` : 'No topics yet. Create one with “New topic”.'}</FullRow>
               )}
               {items.map((t) => (
