@@ -16,4 +16,5 @@ export {
 } from './config.ts';
 export { NAMESRV_HANDLERS, registerNamesrvProcessors } from './processors/index.ts';
 export { GET_KV_CONFIG_BY_VALUE, DELETE_KV_CONFIG_BY_VALUE } from './processors/kv.ts';
+export { GET_BROKER_LIVE_INFO, type BrokerLiveInfoEntry } from './processors/live-info.ts';
 export { JavaHashMap, JavaHashSet } from './java-hash.ts';

@@ -8,6 +8,7 @@ import { MQVersion, RequestCode, ResponseCode } from '../../protocol/codes.ts';
 import { RemotingClient } from '../../remoting/client.ts';
 import { createRequest, type HeaderInput } from '../../remoting/command.ts';
 import { DELETE_KV_CONFIG_BY_VALUE, GET_KV_CONFIG_BY_VALUE } from '../processors/kv.ts';
+import { GET_BROKER_LIVE_INFO } from '../processors/live-info.ts';
 import { registerBroker, startInProcess, type TestBroker } from './harness.ts';
 
 setLogSink(() => {});
@@ -36,6 +37,24 @@ describe('nameserver requests', () => {
   after(async () => {
     await Promise.all([broker.close(), client.close()]);
     await srv.stop();
+  });
+
+  test('GET_BROKER_LIVE_INFO (RocketDeck extension) answers each live broker with its last registration time', async () => {
+    const before = Date.now();
+    await registerBroker(broker, srv.ctl.address, A0);
+    const res = await call(GET_BROKER_LIVE_INFO);
+    assert.equal(res.code, ResponseCode.SUCCESS);
+    const { brokers } = JSON.parse(res.body!.toString());
+    assert.equal(brokers.length, 1);
+    const [b] = brokers;
+    assert.deepEqual(
+      { ...b, lastUpdateTimestamp: 0 },
+      {
+        brokerAddr: A0.brokerAddr, brokerName: 'broker-a', brokerId: 0, clusterName: 'C1', lastUpdateTimestamp: 0,
+        haServerAddr: A0.haServerAddr, dataVersion: A0.dataVersion,
+      },
+    );
+    assert.ok(b.lastUpdateTimestamp >= before && b.lastUpdateTimestamp <= Date.now());
   });
 
   test('GET_ROUTEINFO_BY_TOPIC answers fastjson with bare integer keys to clients older than 4.9.4', async () => {
@@ -149,5 +168,6 @@ describe('nameserver requests', () => {
     const res = await call(RequestCode.UNREGISTER_BROKER, { brokerName: 'broker-a', brokerAddr: A0.brokerAddr, clusterName: 'C1', brokerId: 0 });
     assert.equal(res.code, 0);
     assert.equal((await call(RequestCode.GET_BROKER_CLUSTER_INFO)).body!.toString(), '{"brokerAddrTable":{},"clusterAddrTable":{}}');
+    assert.equal((await call(GET_BROKER_LIVE_INFO)).body!.toString(), '{"brokers":[]}');
   });
 });

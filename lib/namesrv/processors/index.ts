@@ -3,6 +3,7 @@
 import { RequestCode } from '../../protocol/codes.ts';
 import type { RemotingServer } from '../../remoting/server.ts';
 import { getNamesrvConfig, updateNamesrvConfig } from './config.ts';
+import { GET_BROKER_LIVE_INFO, getBrokerLiveInfo } from './live-info.ts';
 import { bind, type NamesrvContext, type NamesrvHandler } from './context.ts';
 import {
   deleteKVConfig,
@@ -56,6 +57,8 @@ export const NAMESRV_HANDLERS: ReadonlyArray<readonly [number, NamesrvHandler]> 
   [RequestCode.GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST, getHasUnitSubUnUnitTopicList],
   [RequestCode.UPDATE_NAMESRV_CONFIG, updateNamesrvConfig],
   [RequestCode.GET_NAMESRV_CONFIG, getNamesrvConfig],
+  // RocketDeck extension (RocketMQ answers REQUEST_CODE_NOT_SUPPORTED): the live-broker table with heartbeat times.
+  [GET_BROKER_LIVE_INFO, getBrokerLiveInfo],
 ];
 
 export function registerNamesrvProcessors(server: RemotingServer, ctx: NamesrvContext): void {
