@@ -52,6 +52,8 @@ export async function spawnBroker(opts: SpawnBrokerOptions): Promise<BrokerProce
     brokerIP2: '127.0.0.1',
     bindAddress: '127.0.0.1',
     listenPort: opts.port ?? 0,
+    // Any free HA port: a restart on a fixed listenPort must not depend on listenPort + 1 being free.
+    haListenPort: 0,
     storePathRootDir: storeDir,
     // Small segment files keep the test's disk footprint low.
     mappedFileSizeCommitLog: 64 * 1024 * 1024,
