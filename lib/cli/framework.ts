@@ -40,6 +40,11 @@ export interface CommandSpec {
   allowPositionals?: boolean;
   /** A command with subcommands routes on its first positional (e.g. `rocketdeck admin topicList`). */
   subcommands?: CommandSpec[];
+  /**
+   * Subcommands loaded on use (name -> import): running one command loads only its module, so the CLI does not
+   * evaluate every room at start-up. Help output loads them all for their summaries.
+   */
+  lazySubcommands?: Record<string, () => Promise<CommandSpec>>;
   /** Extra text printed at the end of --help. */
   details?: string;
   run?(ctx: CommandContext): Promise<number>;
@@ -95,7 +100,15 @@ export interface RunIo {
 
 /** Parses argv against `spec` (descending into subcommands) and runs it; returns the exit code. */
 export async function runCommand(spec: CommandSpec, argv: string[], io: RunIo, path: string[] = []): Promise<number> {
+  if (spec.lazySubcommands) {
+    const { lazySubcommands, ...rest } = spec;
+    const first = argv[0];
+    const loader = first !== undefined ? lazySubcommands[first] : undefined;
+    const wanted = loader ? [loader] : Object.values(lazySubcommands);
+    return runCommand({ ...rest, subcommands: await Promise.all(wanted.map((load) => load())) }, argv, io, path);
+  }
   const here = [...path, spec.name].filter(Boolean);
+  const self = ['rocketdeck', ...here].join(' ');
   if (spec.subcommands?.length) {
     const first = argv[0];
     if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
@@ -104,7 +117,7 @@ export async function runCommand(spec: CommandSpec, argv: string[], io: RunIo, p
     }
     const sub = spec.subcommands.find((c) => c.name === first);
     if (!sub) {
-      io.err(`rocketdeck ${here.join(' ')}: unknown command '${first}'. Run 'rocketdeck ${here.join(' ')} --help' for the list.`.replace('  ', ' '));
+      io.err(`${self}: unknown command '${first}'. Run '${self} --help' for the list.`);
       return EXIT_USAGE;
     }
     return runCommand(sub, argv.slice(1), io, here);
@@ -126,8 +139,8 @@ export async function runCommand(spec: CommandSpec, argv: string[], io: RunIo, p
       strict: true,
     }) as { values: OptionValues; positionals: string[] };
   } catch (err) {
-    io.err(`rocketdeck ${here.join(' ')}: ${(err as Error).message.split('\n')[0]}`);
-    io.err(`Run 'rocketdeck ${here.join(' ')} --help' for usage.`);
+    io.err(`${self}: ${(err as Error).message.split('\n')[0]}`);
+    io.err(`Run '${self} --help' for usage.`);
     return EXIT_USAGE;
   }
   if (parsed.values.help) {
@@ -146,13 +159,13 @@ export async function runCommand(spec: CommandSpec, argv: string[], io: RunIo, p
     return await spec.run({ values: parsed.values, positionals: parsed.positionals, json, out: io.out, err: io.err, signal: io.signal });
   } catch (err) {
     if (err instanceof UsageError) {
-      io.err(`rocketdeck ${here.join(' ')}: ${err.message}`);
-      io.err(`Run 'rocketdeck ${here.join(' ')} --help' for usage.`);
+      io.err(`${self}: ${err.message}`);
+      io.err(`Run '${self} --help' for usage.`);
       return EXIT_USAGE;
     }
     const message = err instanceof Error ? err.message : String(err);
     if (json) io.out(JSON.stringify({ ok: false, error: message }));
-    io.err(`rocketdeck ${here.join(' ')}: ${message}`);
+    io.err(`${self}: ${message}`);
     if (!(err instanceof CliError) && process.env.ROCKETDECK_DEBUG && err instanceof Error) io.err(err.stack ?? '');
     return EXIT_FAILURE;
   }

@@ -7,7 +7,7 @@ export const ROOT: CommandSpec = {
   name: '',
   summary: 'RocketDeck: RocketMQ-compatible nameserver, broker, clients, admin tools and operations console.',
   usage: '<command> [options]',
-  subcommands: COMMANDS,
+  lazySubcommands: COMMANDS,
 };
 
 /** Runs the CLI with `argv` (without node and script); resolves with the exit code. */

@@ -1,15 +1,16 @@
-// The table of top-level rocketdeck commands; each lives in its own file in this folder.
+// The table of top-level rocketdeck commands; each lives in its own file in this folder and is loaded on use.
 
 import type { CommandSpec } from '../framework.ts';
-import { adminCommand } from './admin.ts';
-import { brokerCommand } from './broker.ts';
-import { consoleCommand } from './console.ts';
-import { consumeCommand } from './consume.ts';
-import { demoTrafficCommand } from './demo-traffic.ts';
-import { namesrvCommand } from './namesrv.ts';
-import { nodeCommand } from './node.ts';
-import { produceCommand } from './produce.ts';
-import { upCommand } from './up.ts';
-import { versionCommand } from './version.ts';
 
-export const COMMANDS: CommandSpec[] = [adminCommand, brokerCommand, consoleCommand, consumeCommand, demoTrafficCommand, namesrvCommand, nodeCommand, produceCommand, upCommand, versionCommand];
+export const COMMANDS: Record<string, () => Promise<CommandSpec>> = {
+  admin: async () => (await import('./admin.ts')).adminCommand,
+  broker: async () => (await import('./broker.ts')).brokerCommand,
+  console: async () => (await import('./console.ts')).consoleCommand,
+  consume: async () => (await import('./consume.ts')).consumeCommand,
+  'demo-traffic': async () => (await import('./demo-traffic.ts')).demoTrafficCommand,
+  namesrv: async () => (await import('./namesrv.ts')).namesrvCommand,
+  node: async () => (await import('./node.ts')).nodeCommand,
+  produce: async () => (await import('./produce.ts')).produceCommand,
+  up: async () => (await import('./up.ts')).upCommand,
+  version: async () => (await import('./version.ts')).versionCommand,
+};
