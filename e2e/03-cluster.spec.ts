@@ -10,8 +10,13 @@ test('every nameserver and broker shows with fresh heartbeats and healthy replic
   await expect(page.getByTestId('namesrv-broker-count').first()).toHaveText('4');
   // 4 brokers x 2 nameservers
   await expect(page.locator('[data-testid="heartbeat"][data-state="fresh"]')).toHaveCount(8);
+  // RocketDeck nameservers tell the time of each heartbeat (GET_BROKER_LIVE_INFO)
+  await expect(page.locator('[data-testid="heartbeat"][data-timed="1"]')).toHaveCount(8);
+  await expect(page.getByTestId('heartbeat').first()).toContainText(/fresh · \d+ s ago|fresh · just now/);
   const groupB = page.getByTestId('broker-group-broker-b');
-  await expect(groupB.getByTestId('broker-health').first()).toHaveAttribute('data-health', '1/1 slave live');
+  await expect(groupB.getByTestId('broker-health').first()).toHaveAttribute('data-health', '1 slave connected');
+  await expect(groupB.getByTestId('broker-health').nth(1)).toHaveAttribute('data-health', 'slave connected');
+  await expect(groupB.getByTestId('broker-health').nth(1)).toContainText(/lag/);
   await expect(groupB).toContainText('ASYNC_FLUSH');
   await expect(page.getByTestId('broker-group-broker-a')).toContainText('sync replication');
   await shot(page, 'cluster');
@@ -56,5 +61,5 @@ test('a stopped slave shows as down and its master without a live slave, until i
   }
   await page.goto(`${consoleUrl()}/cluster`);
   await expect(page.getByTestId('broker-group-broker-b').getByTestId('broker-row').first().getByTestId('broker-health'))
-    .toHaveAttribute('data-health', '1/1 slave live', { timeout: 60_000 });
+    .toHaveAttribute('data-health', '1 slave connected', { timeout: 60_000 });
 });

@@ -4,7 +4,7 @@
 import { useMemo, useState } from 'react';
 import { useBrokerConfigs, useClusterState, useOverview } from '@/components/api/hooks';
 import type { ClusterBroker, ClusterResponse, OverviewResponse } from '@/components/api/types';
-import { fmtAgo, fmtBytes, fmtNum, fmtRate, fmtRatio, fmtTime } from '@/components/format';
+import { fmtAgo, fmtBytes, fmtDuration, fmtNum, fmtRate, fmtRatio, fmtTime } from '@/components/format';
 import { Badge, Dot } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, PageHeader, Stat, type Tone } from '@/components/ui/card';
@@ -14,6 +14,9 @@ import { Table, Td, Th, THead, Tr } from '@/components/ui/table';
 import { BrokerConfig } from './broker-config';
 import { heartbeatState, type HeartbeatState } from './heartbeat';
 import { useSeenBrokers, type SeenBroker } from './seen-brokers';
+
+/** As the server's SLAVE_BEHIND_BYTES (lib/console/ha.ts). */
+const SLAVE_BEHIND_BYTES = 1024 * 1024;
 
 const HB_TONE: Record<HeartbeatState, Tone> = { fresh: 'green', late: 'amber', expired: 'red', unknown: 'zinc' };
 
@@ -56,9 +59,7 @@ function Heartbeats({ row, data, now }: { row: Row; data: ClusterResponse; now: 
   return (
     <div className="flex flex-col gap-0.5">
       {reachable.map((ns) => {
-        const hb = data.heartbeats.find((h) => h.brokerAddr === row.broker.brokerAddr && h.namesrvAddr === ns) as
-          | (ClusterResponse['heartbeats'][number] & { lastUpdateTimestamp?: number })
-          | undefined;
+        const hb = data.heartbeats.find((h) => h.brokerAddr === row.broker.brokerAddr && h.namesrvAddr === ns);
         const st = heartbeatState(hb ?? { listed: false }, now);
         const last = row.seen?.byNamesrv[ns];
         const text = hb?.lastUpdateTimestamp
@@ -67,7 +68,7 @@ function Heartbeats({ row, data, now }: { row: Row; data: ClusterResponse; now: 
             ? 'fresh'
             : `expired${last ? ` · seen ${fmtAgo(last, now)}` : ''}`;
         return (
-          <span key={ns} className="inline-flex items-center gap-1.5 whitespace-nowrap text-xs" data-testid="heartbeat" data-state={st} title={st === 'fresh' ? 'the nameserver lists it: a heartbeat came within 120 s' : 'the nameserver no longer lists it: no heartbeat for 120 s, or it unregistered'}>
+          <span key={ns} className="inline-flex items-center gap-1.5 whitespace-nowrap text-xs" data-testid="heartbeat" data-state={st} data-timed={hb?.lastUpdateTimestamp ? '1' : '0'} title={heartbeatTitle(st, hb?.lastUpdateTimestamp)}>
             <Dot tone={HB_TONE[st]} label={st} />
             <span className="font-mono text-zinc-500">{ns}</span>
             <span className={st === 'fresh' ? '' : st === 'late' ? 'text-amber-600' : 'text-red-600 dark:text-red-400'}>{text}</span>
@@ -76,6 +77,17 @@ function Heartbeats({ row, data, now }: { row: Row; data: ClusterResponse; now: 
       })}
     </div>
   );
+}
+
+function heartbeatTitle(st: HeartbeatState, last: number | undefined): string {
+  if (last) {
+    const when = `last heartbeat ${fmtTime(last)}`;
+    if (st === 'fresh') return `${when}: under 60 s ago`;
+    if (st === 'late') return `${when}: over 60 s ago; the nameserver drops a broker after 120 s`;
+    return `${when}: over 120 s ago, the nameserver drops it`;
+  }
+  // Apache RocketMQ nameservers do not tell heartbeat times (RocketDeck's GET_BROKER_LIVE_INFO does)
+  return st === 'fresh' ? 'the nameserver lists it: a heartbeat came within 120 s (this nameserver does not tell heartbeat times)' : 'the nameserver no longer lists it: no heartbeat for 120 s, or it unregistered';
 }
 
 interface Health {
@@ -90,18 +102,42 @@ function healthOf(row: Row, rows: Row[], data: ClusterResponse, overview: Overvi
   if (row.gone) return { tone: 'red', text: 'down', detail: `no nameserver lists it since ${row.seen ? fmtTime(row.seen.lastListed) : 'an earlier look'}` };
   const failed = data.clusterList?.errors.find((e) => e.brokerAddr === b.brokerAddr);
   if (failed) return { tone: 'red', text: 'not answering', detail: failed.error };
+  const ha = data.ha?.[b.brokerAddr];
   if (b.role === 'SLAVE') {
+    const link = ha?.slave;
+    if (link && !link.connected) return { tone: 'red', text: 'slave disconnected', detail: `not connected to its master${link.masterAddress ? ` (${link.masterAddress})` : ''}` };
+    const lag = link ? slaveLagText(link.lagBytes, link.lagMs) : undefined;
     const behind = overview?.health.slavesBehind.find((s) => s.brokerAddr === b.brokerAddr);
-    if (behind) return { tone: 'amber', text: `behind ${fmtBytes(behind.behindBytes)}`, detail: 'commit log behind its master by more than 1 MiB' };
+    if (behind || (link?.lagBytes ?? 0) > SLAVE_BEHIND_BYTES) {
+      return { tone: 'amber', text: `behind ${fmtBytes(link?.lagBytes ?? behind?.behindBytes)}`, detail: lag ? `slave connected · lag ${lag}` : 'commit log behind its master by more than 1 MiB' };
+    }
     const masterUp = rows.some((r) => r.broker.brokerName === b.brokerName && r.broker.role === 'MASTER' && !r.gone);
+    if (link) return { tone: masterUp ? 'green' : 'amber', text: 'slave connected', detail: lag ? `lag ${lag}` : 'lag unknown: its master could not be asked' };
     return masterUp ? { tone: 'green', text: 'in sync', detail: 'under 1 MiB behind its master' } : { tone: 'amber', text: 'no master', detail: 'serving reads only' };
   }
   const slaves = rows.filter((r) => r.broker.brokerName === b.brokerName && r.broker.role === 'SLAVE');
   const live = slaves.filter((r) => !r.gone && !data.clusterList?.errors.some((e) => e.brokerAddr === r.broker.brokerAddr));
+  const m = ha?.master;
+  if (m && m.connectionCount === 0) {
+    return slaves.length === 0
+      ? { tone: 'amber', text: 'no slave', detail: 'no replica of this group' }
+      : { tone: 'red', text: 'no live slave', detail: `${slaves.length} slave${slaves.length > 1 ? 's' : ''} registered, none connected: messages have no replica` };
+  }
+  if (m) {
+    const conns = (m.connections ?? []).map((c) => `${c.addr}: ${slaveLagText(c.diff, c.lagMs)}${c.inSync ? ' · in sync' : ''}`);
+    const inSync = m.inSyncSlaveNums !== undefined ? ` · ${m.inSyncSlaveNums} in sync` : '';
+    return { tone: 'green', text: `${m.connectionCount} slave${m.connectionCount > 1 ? 's' : ''} connected`, detail: `${conns.join('; ') || `lag ${slaveLagText(m.lagBytes ?? null, m.lagMs ?? null)}`}${inSync}` };
+  }
   if (slaves.length === 0) return { tone: 'amber', text: 'no slave', detail: 'no replica of this group' };
   if (live.length === 0) return { tone: 'red', text: 'no live slave', detail: `${slaves.length} slave${slaves.length > 1 ? 's' : ''} down: messages have no replica` };
   void now;
   return { tone: 'green', text: `${live.length}/${slaves.length} slave${slaves.length > 1 ? 's' : ''} live` };
+}
+
+/** Replication lag in bytes and time, e.g. "1.2 KiB · 35 ms". */
+function slaveLagText(bytes: number | null, ms: number | null): string | undefined {
+  if (bytes === null && ms === null) return undefined;
+  return `${bytes === null ? '?' : fmtBytes(bytes)} · ${ms === null ? '?' : ms < 1000 ? `${ms} ms` : fmtDuration(ms / 1000)}`;
 }
 
 function replicationOf(role: string | undefined): string {

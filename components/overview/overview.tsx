@@ -48,7 +48,7 @@ function HealthTiles({ data, failed }: { data: OverviewResponse | undefined; fai
         label="Slaves behind"
         value={h.slavesBehind.length}
         tone={h.slavesBehind.length ? 'amber' : 'green'}
-        hint={h.slavesBehind.length ? h.slavesBehind.map((s) => `${s.brokerAddr} −${fmtBytes(s.behindBytes)}`).join(', ') : 'none more than 1 MiB behind'}
+        hint={h.slavesBehind.length ? h.slavesBehind.map((s) => (s.connected === false ? `${s.brokerAddr} disconnected` : `${s.brokerAddr} −${fmtBytes(s.behindBytes)}${s.lagMs !== null ? ` (${fmtDuration(s.lagMs / 1000)})` : ''}`)).join(', ') : 'none disconnected or more than 1 MiB behind'}
       />
       <Stat
         testId="stat-growing-lag"

@@ -7,10 +7,11 @@ import type {
   TopicStatusResult,
 } from '../admin/index.ts';
 import type { AuditEntry } from './audit.ts';
+import type { BrokerHa, HaSlaveConnection, SlaveBehind } from './ha.ts';
 import type { Role } from './auth.ts';
 import type { Point } from './history.ts';
 
-export type { AuditEntry, Point, Role };
+export type { AuditEntry, BrokerHa, HaSlaveConnection, Point, Role, SlaveBehind };
 
 /** Every error answer (4xx/5xx). `field` names the bad input when there is one. */
 export interface ApiError {
@@ -51,7 +52,19 @@ export interface NamesrvProbe {
   reachable: boolean;
   latencyMs: number | null;
   brokerCount: number;
+  /** Whether this nameserver tells heartbeat times (RocketDeck's GET_BROKER_LIVE_INFO); false for Apache RocketMQ. */
+  heartbeatTimes: boolean;
   error?: string;
+}
+
+export interface BrokerHeartbeat {
+  brokerName: string;
+  brokerAddr: string;
+  namesrvAddr: string;
+  /** The nameserver lists the broker (RocketMQ drops one 120 s after its last heartbeat). */
+  listed: boolean;
+  /** Epoch ms of the broker's last heartbeat (registration) at this nameserver, when the nameserver tells it. */
+  lastUpdateTimestamp?: number;
 }
 
 export interface ClusterResponse {
@@ -59,8 +72,13 @@ export interface ClusterResponse {
   /** null when no nameserver answered (then `error` says why and every namesrv row carries its error). */
   clusterList: ClusterListResult | null;
   namesrvs: NamesrvProbe[];
-  /** Which nameservers list each broker process (RocketMQ keeps no heartbeat time in its protocol). */
-  heartbeats: Array<{ brokerName: string; brokerAddr: string; namesrvAddr: string; listed: boolean }>;
+  /**
+   * Per broker process and answering nameserver: listed or not, and the last heartbeat time where the nameserver
+   * answers GET_BROKER_LIVE_INFO (RocketDeck; Apache RocketMQ's protocol keeps no heartbeat time).
+   */
+  heartbeats: BrokerHeartbeat[];
+  /** Replication per broker address, from its runtime info (absent for a broker that did not answer). */
+  ha: Record<string, BrokerHa>;
   error?: string;
 }
 
@@ -69,10 +87,10 @@ export interface OverviewResponse {
   health: {
     namesrvs: { total: number; reachable: number };
     brokers: { total: number; alive: number };
-    /** Broker groups whose master has no slave answering. */
+    /** Broker groups whose master has no slave answering, or reports no slave connected. */
     mastersWithoutLiveSlave: string[];
-    /** Slaves whose commit log is behind their master's by more than 1 MiB (or could not be compared). */
-    slavesBehind: Array<{ brokerName: string; brokerAddr: string; behindBytes: number }>;
+    /** Slaves more than 1 MiB behind their master, or not connected to it (lagMs/connected null when not reported). */
+    slavesBehind: SlaveBehind[];
     groupsWithGrowingLag: Array<{ group: string; lagMessages: number }>;
   };
   /** Messages per second over the cluster's masters (broker runtime putTps / getTransferedTps). */

@@ -4,42 +4,78 @@
 import type { ClusterListResult } from '../admin/index.ts';
 import { describe as describeError } from './errors.ts';
 import { RequestCode } from '../protocol/codes.ts';
-import type { ClusterResponse, NamesrvProbe, OverviewResponse } from './api-types.ts';
-import { firstNumber } from './collect.ts';
+import type { BrokerHeartbeat, ClusterResponse, NamesrvProbe, OverviewResponse } from './api-types.ts';
 import type { RequestContext } from './context.ts';
+import { brokerLiveInfo, mastersWithoutLiveSlave, parseHa, slavesBehind, type BrokerHa, type BrokerLiveInfoEntry } from './ha.ts';
 import { lagShapes } from './series.ts';
 
-/** A slave further behind its master than this (bytes of commit log) is reported. */
-export const SLAVE_BEHIND_BYTES = 1024 * 1024;
+export { SLAVE_BEHIND_BYTES } from './ha.ts';
 
-async function probeNamesrvs(ctx: RequestContext, list: ClusterListResult | null): Promise<NamesrvProbe[]> {
-  const answers = await ctx.admin.eachNamesrv(async (addr) => {
+interface NamesrvAnswer {
+  latencyMs: number;
+  /** null: the nameserver does not know GET_BROKER_LIVE_INFO (Apache RocketMQ). */
+  live: BrokerLiveInfoEntry[] | null;
+}
+
+async function probeNamesrvs(ctx: RequestContext): Promise<Map<string, { ok: true; value: NamesrvAnswer } | { ok: false; error: unknown }>> {
+  const answers = await ctx.admin.eachNamesrv(async (addr): Promise<NamesrvAnswer> => {
     const t0 = performance.now();
     await ctx.admin.call(addr, RequestCode.GET_BROKER_CLUSTER_INFO);
-    return Math.round((performance.now() - t0) * 10) / 10;
+    const latencyMs = Math.round((performance.now() - t0) * 10) / 10;
+    let live: BrokerLiveInfoEntry[] | null = null;
+    try {
+      live = await brokerLiveInfo(ctx.admin, addr);
+    } catch {
+      // the nameserver answered the cluster info; heartbeat times are a nicety: fall back to listed / not listed
+    }
+    return { latencyMs, live };
   });
-  return answers.map((a) => {
-    const listed = list?.namesrvs.find((n) => n.namesrvAddr === a.namesrvAddr);
-    const p: NamesrvProbe = { addr: a.namesrvAddr, reachable: a.ok, latencyMs: a.ok ? a.value : null, brokerCount: listed?.brokers ?? 0 };
-    if (!a.ok) p.error = describeError(a.error);
-    return p;
-  });
+  return new Map(answers.map((a) => [a.namesrvAddr, a.ok ? { ok: true as const, value: a.value } : { ok: false as const, error: a.error }]));
+}
+
+/** Replication keys of every broker that answers its runtime info (a second, cheap request per broker). */
+async function haOf(ctx: RequestContext, list: ClusterListResult | null): Promise<Record<string, BrokerHa>> {
+  const failed = new Set((list?.errors ?? []).map((e) => e.brokerAddr));
+  const targets = (list?.brokers ?? []).filter((b) => !failed.has(b.brokerAddr));
+  const fan = await ctx.admin.fanout(targets, (t) => ctx.admin.brokerRuntimeInfo(t.brokerAddr));
+  const out: Record<string, BrokerHa> = {};
+  for (const { target, value } of fan.results) out[target.brokerAddr] = parseHa(value);
+  return out;
 }
 
 export async function clusterView(ctx: RequestContext): Promise<ClusterResponse> {
-  let list: ClusterListResult | null = null;
   let error: string | undefined;
-  try {
-    list = await ctx.admin.clusterList();
-  } catch (err) {
-    error = describeError(err);
-  }
-  const namesrvs = await probeNamesrvs(ctx, list);
-  const heartbeats: ClusterResponse['heartbeats'] = [];
+  const [list, probes] = await Promise.all([
+    ctx.admin.clusterList().catch((err: unknown) => {
+      error = describeError(err);
+      return null;
+    }),
+    probeNamesrvs(ctx),
+  ]);
+  const namesrvs: NamesrvProbe[] = [...probes.entries()].map(([addr, a]) => {
+    const n = list?.namesrvs.find((x) => x.namesrvAddr === addr);
+    const p: NamesrvProbe = {
+      addr,
+      reachable: a.ok,
+      latencyMs: a.ok ? a.value.latencyMs : null,
+      brokerCount: n?.brokers ?? 0,
+      heartbeatTimes: a.ok && a.value.live !== null,
+    };
+    if (!a.ok) p.error = describeError(a.error);
+    return p;
+  });
+  const heartbeats: BrokerHeartbeat[] = [];
   for (const b of list?.brokers ?? []) {
-    for (const n of list!.namesrvs.filter((x) => x.ok)) heartbeats.push({ brokerName: b.brokerName, brokerAddr: b.brokerAddr, namesrvAddr: n.namesrvAddr, listed: b.namesrvs.includes(n.namesrvAddr) });
+    for (const n of list!.namesrvs.filter((x) => x.ok)) {
+      const hb: BrokerHeartbeat = { brokerName: b.brokerName, brokerAddr: b.brokerAddr, namesrvAddr: n.namesrvAddr, listed: b.namesrvs.includes(n.namesrvAddr) };
+      const probe = probes.get(n.namesrvAddr);
+      const live = probe?.ok ? probe.value.live?.find((l) => l.brokerAddr === b.brokerAddr) : undefined;
+      if (live) hb.lastUpdateTimestamp = live.lastUpdateTimestamp;
+      heartbeats.push(hb);
+    }
   }
-  const out: ClusterResponse = { cluster: ctx.cluster.name, clusterList: list, namesrvs, heartbeats };
+  const ha = await haOf(ctx, list);
+  const out: ClusterResponse = { cluster: ctx.cluster.name, clusterList: list, namesrvs, heartbeats, ha };
   if (error) out.error = error;
   return out;
 }
@@ -56,17 +92,8 @@ export async function overview(ctx: RequestContext, now = Date.now()): Promise<O
   const brokers = list?.brokers ?? [];
   const failed = new Set((list?.errors ?? []).map((e) => e.brokerAddr));
   const alive = brokers.filter((b) => !failed.has(b.brokerAddr));
-  const mastersWithoutLiveSlave = [...new Set(brokers.filter((b) => b.brokerId === 0).map((b) => b.brokerName))]
-    .filter((name) => !alive.some((b) => b.brokerName === name && b.brokerId !== 0)).sort();
-
-  const slavesBehind: OverviewResponse['health']['slavesBehind'] = [];
-  const runtime = new Map((snap?.brokers ?? []).filter((b) => b.runtime).map((b) => [b.brokerAddr, b.runtime!]));
-  for (const s of brokers.filter((b) => b.brokerId !== 0)) {
-    const master = brokers.find((b) => b.brokerName === s.brokerName && b.brokerId === 0);
-    const m = master && firstNumber(runtime.get(master.brokerAddr)?.commitLogMaxOffset);
-    const sl = firstNumber(runtime.get(s.brokerAddr)?.commitLogMaxOffset);
-    if (m !== undefined && sl !== undefined && m - sl > SLAVE_BEHIND_BYTES) slavesBehind.push({ brokerName: s.brokerName, brokerAddr: s.brokerAddr, behindBytes: m - sl });
-  }
+  const ha = new Map((snap?.brokers ?? []).filter((b) => b.runtime).map((b) => [b.brokerAddr, parseHa(b.runtime!)]));
+  const aliveAddrs = new Set(alive.map((b) => b.brokerAddr));
 
   const groups = [...(snap?.groups.values() ?? [])].filter((g) => !g.system);
   const lagging = groups.filter((g) => g.diff > 0).sort((a, b) => b.diff - a.diff).slice(0, 200);
@@ -78,8 +105,8 @@ export async function overview(ctx: RequestContext, now = Date.now()): Promise<O
     health: {
       namesrvs: { total: list?.namesrvs.length ?? ctx.admin.namesrvAddrs.length, reachable: list?.namesrvs.filter((n) => n.ok).length ?? 0 },
       brokers: { total: brokers.length, alive: alive.length },
-      mastersWithoutLiveSlave,
-      slavesBehind,
+      mastersWithoutLiveSlave: mastersWithoutLiveSlave(brokers, aliveAddrs, ha),
+      slavesBehind: slavesBehind(brokers, ha),
       groupsWithGrowingLag,
     },
     tps: {

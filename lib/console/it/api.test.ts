@@ -19,7 +19,7 @@ const QUEUES = 4;
 const MESSAGES = 40;
 
 /** Sources the console bundles: a build older than any of them is rebuilt before the test. */
-const BUNDLED = ['app', 'components', 'lib/console', 'lib/admin', 'lib/protocol', 'lib/remoting', 'lib/common', 'instrumentation.ts', 'next.config.ts'];
+const BUNDLED = ['app', 'components', 'lib/console', 'lib/admin', 'lib/namesrv/processors', 'lib/protocol', 'lib/remoting', 'lib/common', 'instrumentation.ts', 'next.config.ts'];
 
 function newestSource(path: string): number {
   const st = statSync(path, { throwIfNoEntry: false });
@@ -179,10 +179,16 @@ describe('console API over HTTP', { timeout: 300_000 }, () => {
     assert.equal(c.body.namesrvs[0].reachable, true);
     assert.equal(c.body.namesrvs[0].brokerCount, 1);
     assert.equal(c.body.heartbeats[0].listed, true);
+    assert.equal(c.body.namesrvs[0].heartbeatTimes, true, 'a RocketDeck nameserver tells heartbeat times');
+    const age = Date.now() - c.body.heartbeats[0].lastUpdateTimestamp;
+    assert.ok(age >= 0 && age < 120_000, `last heartbeat ${age} ms ago`);
+    assert.equal(c.body.ha[broker.address].brokerRole, 'ASYNC_MASTER');
+    assert.equal(c.body.ha[broker.address].master.connectionCount, 0);
     const o = await get('/api/overview');
     assert.equal(o.status, 200);
     assert.deepEqual(o.body.health.brokers, { total: 1, alive: 1 });
     assert.deepEqual(o.body.health.namesrvs, { total: 1, reachable: 1 });
+    assert.deepEqual(o.body.health.mastersWithoutLiveSlave, ['broker-it'], 'a master without a slave has no replica');
     assert.equal(typeof o.body.tps.put, 'number');
   });
 
