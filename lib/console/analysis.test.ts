@@ -77,6 +77,15 @@ describe('group flags', () => {
     assert.deepEqual(groupFlags({ lag: 200, maxQueueLag: { topic: 'T', brokerName: 'b', queueId: 3, diff: 190, queues: 8 } }), [], 'small lag');
   });
 
+  test('broadcasting groups get no share flags: every member reads every queue', () => {
+    const shape = { lag: 0, members: ['a', 'b', 'c'], queuesPerTopic: new Map([['T', 2]]), holdings: new Map([['T', new Map([['a', 2]])]]) };
+    assert.deepEqual(groupFlags(shape).map((f) => f.kind), ['idle-members'], 'clustering: flagged');
+    assert.deepEqual(groupFlags({ ...shape, messageModel: 'BROADCASTING' }), []);
+    const uneven = { lag: 0, members: ['a', 'b'], queuesPerTopic: new Map([['T', 8]]), holdings: new Map([['T', new Map([['a', 6], ['b', 2]])]]) };
+    assert.deepEqual(groupFlags({ ...uneven, messageModel: 'BROADCASTING' }), []);
+    assert.deepEqual(groupFlags({ ...uneven, messageModel: 'CLUSTERING' }).map((f) => f.kind), ['uneven-shares']);
+  });
+
   test('retry topics are left out of share checks', () => {
     const flags = groupFlags({
       lag: 0, members: ['a', 'b'], queuesPerTopic: new Map([['%RETRY%g', 1]]), holdings: new Map([['%RETRY%g', new Map([['a', 1]])]]),

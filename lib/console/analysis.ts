@@ -84,6 +84,8 @@ export interface GroupShape {
   /** topic -> clientId -> queues held. */
   holdings?: Map<string, Map<string, number>>;
   lag: number;
+  /** CLUSTERING or BROADCASTING, when a member told it. */
+  messageModel?: string;
   /** The queue with the most lag and how much. */
   maxQueueLag?: { topic: string; brokerName: string; queueId: number; diff: number; queues: number };
 }
@@ -99,7 +101,8 @@ export function groupFlags(g: GroupShape): GroupFlag[] {
   if (members && members.length === 0 && g.lag > 0) {
     flags.push({ kind: 'offline-with-lag', reason: `no member is online while ${g.lag} messages wait` });
   }
-  if (members && members.length > 0 && g.holdings && g.queuesPerTopic) {
+  // broadcasting members each read every queue: shares of queues say nothing there
+  if (members && members.length > 0 && g.holdings && g.queuesPerTopic && g.messageModel !== 'BROADCASTING') {
     for (const [topic, queues] of [...g.queuesPerTopic].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
       if (isRetry(topic)) continue;
       const held = g.holdings.get(topic) ?? new Map<string, number>();

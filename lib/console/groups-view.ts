@@ -68,6 +68,9 @@ export async function groupListPage(ctx: RequestContext, url: URL, now = Date.no
     const stored = ctx.collector.assignment(ctx.cluster.name, g.group);
     const shape: GroupShape = { lag: g.diffTotal };
     if (s?.members) shape.members = s.members.clientIds;
+    const messageModel = g.messageModel ?? s?.members?.messageModel;
+    const consumeType = g.consumeType ?? s?.members?.consumeType;
+    if (messageModel) shape.messageModel = messageModel;
     if (s) {
       // queues of the subscribed topics as the brokers have them, else those the group has offsets on
       const queues = new Map(Object.entries(s.queuesPerTopic));
@@ -80,9 +83,13 @@ export async function groupListPage(ctx: RequestContext, url: URL, now = Date.no
     if (stored) shape.holdings = holdingsFromStored(stored.queues);
     if (s?.maxQueueLag) shape.maxQueueLag = s.maxQueueLag;
     const { sparkline, trend } = shapes.get(g.group)!;
-    return {
+    const item: GroupListItem = {
       ...g, lagMessages: g.diffTotal, lagSeconds, tps, trend, sparkline, flags: groupFlags(shape), members: s?.members ? s.members.clientIds.length : null,
     };
+    // the list asks no member itself: the collector's last look tells how the group consumes
+    if (messageModel) item.messageModel = messageModel;
+    if (consumeType) item.consumeType = consumeType;
+    return item;
   });
   timings.shape = performance.now() - t1;
   return { items, total: page.total, page: q.page, pageSize: q.pageSize, errors: list.errors };
@@ -173,6 +180,8 @@ export async function groupDetail(ctx: RequestContext, group: string, now = Date
   });
   const shape: GroupShape = { lag: progress.diffTotal, queuesPerTopic };
   if (members) shape.members = members;
+  const messageModel = connection.c?.messageModel ?? s?.members?.messageModel;
+  if (messageModel) shape.messageModel = messageModel;
   if (assignment.clientErrors.length === 0) shape.holdings = holdingsOf(assignment.queues);
   if (maxQueueLag) shape.maxQueueLag = maxQueueLag;
 

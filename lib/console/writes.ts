@@ -46,7 +46,7 @@ export function topicConfigOf(body: Body): TopicConfigInput {
   const read = int(body, 'readQueueNums', { min: 1, max: 1024 });
   const write = int(body, 'writeQueueNums', { min: 1, max: 1024 });
   const perm = int(body, 'perm');
-  if (perm !== undefined && !PERMS.includes(perm)) throw bad('perm', `must be ${PERMS.join(', ')} (2 read, 4 write, 6 both)`);
+  if (perm !== undefined && !PERMS.includes(perm)) throw bad('perm', `must be ${PERMS.join(', ')} (4 read, 2 write, 6 both: RocketMQ PermName)`);
   const order = bool(body, 'order');
   if (read !== undefined) cfg.readQueueNums = read;
   if (write !== undefined) cfg.writeQueueNums = write;
