@@ -67,7 +67,14 @@ export interface ListParams {
 
 export const useTopics = (params: ListParams) => useApi<TopicListResponse>('/api/topics', { query: params, keepPrevious: true });
 export const useTopicMap = () => useApi<TopicBrokerMapResult>('/api/topics/map', { pollFactor: 3 });
-export const useTopic = (topic: string, enabled = true) => useApi<TopicDetailResponse>(`/api/topics/${seg(topic)}`, { enabled: enabled && topic !== '' });
+/**
+ * `producerGroup`: also that producer group's connections (RocketMQ cannot list a topic's producers); the topic page
+ * passes it (even '') and keeps showing the last answer while another group is asked.
+ */
+export const useTopic = (topic: string, enabled = true, producerGroup?: string) =>
+  useApi<TopicDetailResponse>(`/api/topics/${seg(topic)}`, {
+    enabled: enabled && topic !== '', query: producerGroup ? { producerGroup } : undefined, keepPrevious: producerGroup !== undefined,
+  });
 export const useGroups = (params: ListParams) => useApi<GroupListResponse>('/api/consumer-groups', { query: params, keepPrevious: true });
 export const useGroup = (group: string, enabled = true) => useApi<GroupDetailResponse>(`/api/consumer-groups/${seg(group)}`, { enabled: enabled && group !== '' });
 

@@ -6,10 +6,10 @@ import { useRouter } from 'next/navigation';
 import { useMemo, useState } from 'react';
 import { useHistory, useTopic } from '@/components/api/hooks';
 import { TimeChart } from '@/components/charts/time-chart';
-import type { ClientConnection, TopicDetailResponse } from '@/components/api/types';
+import type { TopicDetailResponse } from '@/components/api/types';
 import { fmtAgo, fmtDuration, fmtNum, fmtRate, fmtTime, permText } from '@/components/format';
 import { Badge } from '@/components/ui/badge';
-import { Button } from '@/components/ui/button';
+import { Button, Input } from '@/components/ui/button';
 import { Card, PageHeader, Stat } from '@/components/ui/card';
 import { Dialog } from '@/components/ui/dialog';
 import { BrokerErrors, ErrorBox, PageSkeleton } from '@/components/ui/states';
@@ -18,11 +18,22 @@ import { TopicForm } from '@/components/actions/topic-form';
 import { DeleteTopicForm } from '@/components/actions/delete-topic';
 import { SendMessageForm } from './send-message';
 
-/** Producer connections, when the server reports them for the topic. */
-function producersOf(d: TopicDetailResponse): ClientConnection[] | undefined {
-  const p = (d as TopicDetailResponse & { producers?: ClientConnection[] | { connections: ClientConnection[] } }).producers;
-  if (!p) return undefined;
-  return Array.isArray(p) ? p : p.connections;
+/** RocketMQ cannot list a topic's producers: the operator names a producer group and sees its connections. */
+function ProducerGroupBox({ value, onChange, fetching }: { value: string; onChange(v: string): void; fetching: boolean }) {
+  const [text, setText] = useState(value);
+  return (
+    <form
+      className="flex items-center gap-2 border-b border-zinc-200 px-3 py-2.5 dark:border-zinc-800"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onChange(text.trim());
+      }}
+    >
+      <Input value={text} onChange={(e) => setText(e.target.value)} placeholder="Producer group" aria-label="Producer group" data-testid="producer-group-input" className="w-64" />
+      <Button type="submit" size="sm" disabled={fetching && text.trim() === value}>Show connections</Button>
+      {!value && <span className="text-xs text-zinc-500">RocketMQ keeps producers by group, not by topic: name a group.</span>}
+    </form>
+  );
 }
 
 type Open = 'update' | 'delete' | 'send' | null;
@@ -35,7 +46,8 @@ function useTopicTps(topic: string) {
 }
 
 export function TopicDetail({ topic }: { topic: string }) {
-  const q = useTopic(topic);
+  const [producerGroup, setProducerGroup] = useState('');
+  const q = useTopic(topic, true, producerGroup);
   const tps = useTopicTps(topic);
   const router = useRouter();
   const [open, setOpen] = useState<Open>(null);
@@ -51,7 +63,7 @@ export function TopicDetail({ topic }: { topic: string }) {
     );
   }
   const consumers = d.consumers;
-  const producers = producersOf(d);
+  const producers = d.producers?.connections;
   const firstQueue = d.route.queueDatas[0];
   const queueByBroker = new Map(d.route.queueDatas.map((x) => [x.brokerName, x]));
   const now = q.dataUpdatedAt || Date.now();
@@ -59,7 +71,7 @@ export function TopicDetail({ topic }: { topic: string }) {
     <>
       <PageHeader
         title={<span data-testid="topic-title">{topic}</span>}
-        description={d.route.orderTopicConf ? `Ordered topic: ${d.route.orderTopicConf}` : producers ? 'Route, queues, producers and consumers of this topic.' : 'Route, queues and consuming groups of this topic.'}
+        description={d.route.orderTopicConf ? `Ordered topic: ${d.route.orderTopicConf}` : 'Route, queues, producers and consumers of this topic.'}
         actions={
           <>
             <Button onClick={() => setOpen('send')} data-testid="open-send">Send test message</Button>
@@ -113,7 +125,7 @@ export function TopicDetail({ topic }: { topic: string }) {
             </tbody>
           </Table>
         </Card>
-        <div className={`grid gap-5 ${producers ? 'xl:grid-cols-2' : ''}`}>
+        <div className="grid gap-5 xl:grid-cols-2">
           <Card title="Consuming groups" bodyClassName="" testId="topic-consumers">
             <Table>
               <THead>
@@ -138,8 +150,10 @@ export function TopicDetail({ topic }: { topic: string }) {
               </tbody>
             </Table>
           </Card>
-          {producers && (
           <Card title="Producers" bodyClassName="" testId="topic-producers">
+            <ProducerGroupBox value={producerGroup} onChange={setProducerGroup} fetching={q.isFetching} />
+            {d.producersError && producerGroup && <div className="px-4 py-2 text-xs text-zinc-500" data-testid="producers-error">{d.producersError}</div>}
+            {producers && (
             <Table>
               <THead>
                 <Th>Client</Th>
@@ -159,8 +173,8 @@ export function TopicDetail({ topic }: { topic: string }) {
                 ))}
               </tbody>
             </Table>
+            )}
           </Card>
-          )}
         </div>
         <Card title="Queues" bodyClassName="" testId="topic-queues">
           <Table>

@@ -58,12 +58,14 @@ export function TopicList() {
               <Th>Permission</Th>
               <Th className="text-right">Messages</Th>
               <SortTh field="tps" sort={sort} onSort={onSort} className="text-right" defaultDir="desc">Put TPS</SortTh>
+              <Th className="text-right">Consuming groups</Th>
+              <Th className="text-right">Producers</Th>
             </THead>
             <tbody>
-              {q.isPending && <SkeletonRows cols={6} rows={8} />}
-              {!q.isPending && !q.data && <FullRow colSpan={6}>No answer from the cluster.</FullRow>}
+              {q.isPending && <SkeletonRows cols={8} rows={8} />}
+              {!q.isPending && !q.data && <FullRow colSpan={8}>No answer from the cluster.</FullRow>}
               {q.data && items.length === 0 && (
-                <FullRow colSpan={6}>{s.q ? `No topic matches “${s.q}”.` : 'No topics yet. Create one with “New topic”.'}</FullRow>
+                <FullRow colSpan={8}>{s.q ? `No topic matches “${s.q}”.` : 'No topics yet. Create one with “New topic”.'}</FullRow>
               )}
               {items.map((t) => (
                 <Tr key={t.topic} testId="topic-row">
@@ -85,6 +87,8 @@ export function TopicList() {
                   <Td className="text-xs">{[...new Set(t.brokers.map((b) => permText(b.perm)))].join(', ') || '—'}</Td>
                   <Td className="text-right tabular-nums">{fmtNum(t.messages)}</Td>
                   <Td className="text-right tabular-nums">{fmtRate(t.tps)}</Td>
+                  <Td className="text-right tabular-nums" data-testid="topic-consumer-groups">{t.consumerGroups ?? '—'}</Td>
+                  <Td className="text-right text-xs text-zinc-400" title="RocketMQ has no request naming a topic's producers; open the topic and name a producer group to see its connections">n/a</Td>
                 </Tr>
               ))}
             </tbody>

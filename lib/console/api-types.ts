@@ -3,7 +3,7 @@
 
 import type {
   BrokerFailure, ClusterListResult, ConsumerConnectionResult, GroupProgressResult, GroupSummary, MessageView,
-  NamesrvFailure, QueueAssignmentResult, ResetOffsetResult, ResetQueuesResult, TopicEntry, TopicPlacement, TopicRoute,
+  NamesrvFailure, ProducerConnectionResult, QueueAssignmentResult, ResetOffsetResult, ResetQueuesResult, TopicEntry, TopicPlacement, TopicRoute,
   TopicStatusResult,
 } from '../admin/index.ts';
 import type { AuditEntry } from './audit.ts';
@@ -119,6 +119,13 @@ export interface TopicListItem extends TopicEntry {
   tps: number | null;
   /** Messages stored (sum of max offsets) at the collector's last cycle; null when unknown. */
   messages: number | null;
+  /** Groups with offsets on or a subscription to the topic at the collector's last cycle; null before its first. */
+  consumerGroups: number | null;
+  /**
+   * Always null ("n/a"): RocketMQ has no request naming a topic's producers (a producer's heartbeat carries only its
+   * group, GET_PRODUCER_CONNECTION_LIST needs the group). Topic detail lists a named producer group's connections.
+   */
+  producers: null;
 }
 
 export type TopicListResponse = Page<TopicListItem>;
@@ -136,6 +143,9 @@ export interface TopicDetailResponse {
   route: TopicRoute;
   status: TopicStatusResult;
   consumers: TopicConsumer[];
+  /** Connections of the producer group named by `?producerGroup=` (absent without it; null when none is connected). */
+  producers?: ProducerConnectionResult | null;
+  producersError?: string;
   errors: BrokerFailure[];
 }
 

@@ -1,7 +1,8 @@
 // Topics for the pages: the searchable, sortable list (placements from each broker's topic config, TPS from the
 // collector) and one topic's route, queue status and consuming groups with their lag on it.
 
-import { mapBounded, type AdminClient, type TopicBrokerMapResult, type TopicKind } from '../admin/index.ts';
+import { mapBounded, type AdminClient, type ProducerConnectionResult, type TopicBrokerMapResult, type TopicKind } from '../admin/index.ts';
+import type { GroupStat } from './collect.ts';
 import { describe as describeError } from './errors.ts';
 import type { TopicConsumer, TopicDetailResponse, TopicListItem, TopicListResponse } from './api-types.ts';
 import type { RequestContext } from './context.ts';
@@ -32,6 +33,7 @@ export async function topicListPage(ctx: RequestContext, url: URL): Promise<Topi
   }
   const map = await sharedTopicMap(ctx.admin);
   const snap = ctx.collector.latest(ctx.cluster.name);
+  const consuming = snap ? consumingGroups(snap.groups.values()) : undefined;
   const rows: TopicListItem[] = map.topics
     .filter((t) => (kinds ? kinds.has(t.kind) : includeSystem || !t.system) && matches(q, t.topic))
     .map((t) => {
@@ -42,16 +44,46 @@ export async function topicListPage(ctx: RequestContext, url: URL): Promise<Topi
         writeQueueNums: t.brokers.reduce((n, b) => n + b.writeQueueNums, 0),
         tps: s?.tps ?? null,
         messages: s ? s.messages : null,
+        consumerGroups: consuming ? (consuming.get(t.topic)?.size ?? 0) : null,
+        producers: null,
       };
     });
   const page = sortAndPage(rows, q, (r, key) => (key === 'tps' ? r.tps : key === 'queues' ? r.writeQueueNums : r.topic), (r) => r.topic);
   return { items: page.items, total: page.total, page: q.page, pageSize: q.pageSize, errors: map.errors };
 }
 
-export async function topicDetail(ctx: RequestContext, topic: string): Promise<TopicDetailResponse> {
+/** topic -> groups holding offsets on it or subscribing to it, from the collector's group data. */
+export function consumingGroups(groups: Iterable<GroupStat>): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const add = (topic: string, group: string) => {
+    const set = out.get(topic) ?? new Set<string>();
+    set.add(group);
+    out.set(topic, set);
+  };
+  for (const g of groups) {
+    for (const t of g.perTopic) add(t.topic, g.group);
+    for (const t of g.members?.topics ?? []) add(t, g.group);
+  }
+  return out;
+}
+
+/** Connections of one producer group; null and the brokers' answers when none is connected or none could be asked. */
+async function producersOf(admin: AdminClient, group: string, topic: string): Promise<{ producers: ProducerConnectionResult | null; producersError?: string }> {
+  try {
+    return { producers: await admin.producerConnection(group, topic) };
+  } catch (err) {
+    return { producers: null, producersError: describeError(err) };
+  }
+}
+
+export async function topicDetail(ctx: RequestContext, topic: string, producerGroup?: string): Promise<TopicDetailResponse> {
   const { admin } = ctx;
   const route = await admin.topicRoute(topic);
-  const [status, who] = await Promise.all([admin.topicStatus(topic), admin.topicConsumers(topic)]);
+  const [status, who, producers] = await Promise.all([
+    admin.topicStatus(topic),
+    admin.topicConsumers(topic),
+    producerGroup ? producersOf(admin, producerGroup, topic) : undefined,
+  ]);
   const newest = new Map(status.queues.map((q) => [`${topic} ${q.brokerName} ${q.queueId}`, q.lastUpdateTimestamp]));
   const snap = ctx.collector.latest(ctx.cluster.name);
   const settled = await mapBounded(who.groups, async (g) => {
@@ -65,5 +97,5 @@ export async function topicDetail(ctx: RequestContext, topic: string): Promise<T
     if (!s.ok) return { group, lagMessages: 0, lagSeconds: null, tps, error: describeError(s.error) };
     return { group, lagMessages: s.value.progress.diffTotal, lagSeconds: lagSecondsOf(s.value.progress.queues, newest, s.value.positions), tps };
   });
-  return { topic, route, status, consumers, errors: [...status.errors, ...who.errors] };
+  return { topic, route, status, consumers, ...producers, errors: [...status.errors, ...who.errors] };
 }

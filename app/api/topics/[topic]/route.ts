@@ -1,5 +1,5 @@
 // GET /api/topics/{topic}: route, queue status and consuming groups with lag; DELETE removes it from a cluster (operator).
-import { api, checkTopic, json, requireOperator } from '@/lib/console/http.ts';
+import { api, checkGroup, checkTopic, json, requireOperator } from '@/lib/console/http.ts';
 import { requestContext, runtime } from '@/lib/console/context.ts';
 import { topicDetail } from '@/lib/console/topics-view.ts';
 import { rocketCluster } from '@/lib/console/writes.ts';
@@ -11,7 +11,9 @@ type Ctx = { params: Promise<{ topic: string }> };
 
 export const GET = api(async (req: Request, { params }: Ctx) => {
   const topic = checkTopic((await params).topic);
-  return json(await topicDetail(requestContext(req), topic));
+  // RocketMQ cannot list a topic's producers: the page names a producer group to see its connections
+  const producerGroup = new URL(req.url).searchParams.get('producerGroup')?.trim() || undefined;
+  return json(await topicDetail(requestContext(req), topic, producerGroup === undefined ? undefined : checkGroup(producerGroup, 'producerGroup')));
 });
 
 export const DELETE = api(async (req: Request, { params }: Ctx) => {
