@@ -22,6 +22,3 @@ export class StoreIOError extends StoreError {
     this.code = typeof cause?.code === 'string' ? cause.code : undefined;
   }
 }
-
-/** The store was shut down while the operation was pending. */
-export class StoreClosedError extends StoreError {}

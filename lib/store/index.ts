@@ -10,7 +10,7 @@ export {
   storePaths,
 } from './config.ts';
 export { defaultTagsCode, type MessageArrivingListener, type TagsCodeCalculator } from './dispatch.ts';
-export { StoreClosedError, StoreConfigError, StoreError, StoreFileError, StoreIOError } from './errors.ts';
+export { StoreConfigError, StoreError, StoreFileError, StoreIOError } from './errors.ts';
 export type { RecoveryReport } from './recovery.ts';
 export type { RetentionRound } from './retention.ts';
 export * from './types.ts';
