@@ -120,3 +120,15 @@ test('deleting a topic needs its name typed, then it is gone', async ({ page }) 
   await expect(page.getByTestId('topic-row')).toHaveCount(0);
   await expect(page.getByText(`No topic matches`)).toBeVisible();
 });
+
+test('the list counts consuming groups; a named producer group shows its connections', async ({ page }) => {
+  await page.goto(`${consoleUrl()}/topics?q=DemoOrders`);
+  const row = page.getByTestId('topic-row').filter({ hasText: 'DemoOrders' }).first();
+  // demo-orders-cg and demo-slow-cg consume DemoOrders
+  await expect(row.getByTestId('topic-consumer-groups')).toHaveText(/^[2-9]$/, { timeout: 30_000 });
+  await expect(row).toContainText('n/a');
+  await page.goto(`${consoleUrl()}/topics/DemoOrders`);
+  await page.getByTestId('producer-group-input').fill('demo-producer-demoorders');
+  await page.getByTestId('producer-group-input').press('Enter');
+  await expect(page.getByTestId('topic-producers')).toContainText('demo-producer-DemoOrders', { timeout: 15_000 });
+});

@@ -155,3 +155,10 @@ test('an operator creates, updates and deletes a subscription group', async ({ p
   await page.getByTestId('search').fill(name);
   await expect(page.getByTestId('group-row')).toHaveCount(0);
 });
+
+test('a broadcasting group shows its message model and no share flags', async ({ page }) => {
+  await page.goto(`${consoleUrl()}/groups?q=demo-events-broadcast`);
+  const row = page.getByTestId('group-row').filter({ hasText: 'demo-events-broadcast' }).first();
+  await expect(row).toContainText('BROADCASTING', { timeout: 30_000 });
+  await expect(row.getByTestId('group-flag')).toHaveCount(0);
+});
