@@ -92,15 +92,27 @@ export function ipLength(address: string): 4 | 16 {
   return isIPv6Address(address) ? 16 : 4;
 }
 
+// Parsed addresses: every stored record carries two hosts, and a broker sees few distinct ones, so parsing the
+// text once per address (not once per record) takes a visible share off the store's append path.
+const IP_CACHE_MAX = 4096;
+const ipCache = new Map<string, Buffer>();
+
 /** Writes `address` (4 or 16 bytes) at `offset`; returns the offset after it. */
 export function writeIp(buf: Buffer, offset: number, address: string): number {
-  if (!isIPv6Address(address)) {
-    if (!parseIPv4Into(address, buf, offset)) throw new MessageEncodeError(`not an IPv4 address: ${JSON.stringify(address)}`);
+  let bytes = ipCache.get(address);
+  if (!bytes) {
+    bytes = ipToBytes(address);
+    if (ipCache.size >= IP_CACHE_MAX) ipCache.clear();
+    ipCache.set(address, bytes);
+  }
+  if (bytes.length === 4) {
+    buf[offset] = bytes[0]!;
+    buf[offset + 1] = bytes[1]!;
+    buf[offset + 2] = bytes[2]!;
+    buf[offset + 3] = bytes[3]!;
     return offset + 4;
   }
-  const tmp = Buffer.alloc(16);
-  if (!parseIPv6Into(address, tmp)) throw new MessageEncodeError(`not an IPv6 address: ${JSON.stringify(address)}`);
-  tmp.copy(buf, offset);
+  bytes.copy(buf, offset);
   return offset + 16;
 }
 
