@@ -179,7 +179,7 @@ describe('push consumers against a broker process', () => {
     });
 
     // RocketMQ's broker looks the message up by msgId and forwards it as the request body; ours forwards no body yet.
-    test('CONSUME_MESSAGE_DIRECTLY forwarded by the broker hands the stored message to the listener', { todo: 'broker forwards 309 without the message body' }, async () => {
+    test('CONSUME_MESSAGE_DIRECTLY forwarded by the broker hands the stored message to the listener', async () => {
       const direct = await c.admins[0]!.call(RequestCode.CONSUME_MESSAGE_DIRECTLY, { consumerGroup: 'it_control', clientId: pc.clientId!, msgId: sent[3]!.offsetMsgId, brokerName: 'broker-a' });
       assert.equal(direct.code, ResponseCode.SUCCESS, direct.remark);
       const result = toPlain(parseFastJson(direct.body!.toString())) as Record<string, unknown>;
