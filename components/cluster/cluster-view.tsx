@@ -124,9 +124,10 @@ function healthOf(row: Row, rows: Row[], data: ClusterResponse, overview: Overvi
       : { tone: 'red', text: 'no live slave', detail: `${slaves.length} slave${slaves.length > 1 ? 's' : ''} registered, none connected: messages have no replica` };
   }
   if (m) {
-    const conns = (m.connections ?? []).map((c) => `${c.addr}: ${slaveLagText(c.diff, c.lagMs)}${c.inSync ? ' · in sync' : ''}`);
-    const inSync = m.inSyncSlaveNums !== undefined ? ` · ${m.inSyncSlaveNums} in sync` : '';
-    return { tone: 'green', text: `${m.connectionCount} slave${m.connectionCount > 1 ? 's' : ''} connected`, detail: `${conns.join('; ') || `lag ${slaveLagText(m.lagBytes ?? null, m.lagMs ?? null)}`}${inSync}` };
+    // per slave connection: its HA socket address, lag in bytes and time
+    const conns = (m.connections ?? []).map((c) => `${c.addr}: lag ${slaveLagText(c.diff, c.lagMs)}${c.inSync ? ' (in sync)' : ''}`);
+    const inSync = m.inSyncSlaveNums !== undefined ? `${m.inSyncSlaveNums} of ${m.connectionCount} in sync · ` : '';
+    return { tone: 'green', text: `${m.connectionCount} slave${m.connectionCount > 1 ? 's' : ''} connected`, detail: `${inSync}${conns.join('; ') || `lag ${slaveLagText(m.lagBytes ?? null, m.lagMs ?? null)}`}` };
   }
   if (slaves.length === 0) return { tone: 'amber', text: 'no slave', detail: 'no replica of this group' };
   if (live.length === 0) return { tone: 'red', text: 'no live slave', detail: `${slaves.length} slave${slaves.length > 1 ? 's' : ''} down: messages have no replica` };
