@@ -7,20 +7,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI_BIN, portAccepts } from '../../cluster/supervisor.ts';
-import { planTopology } from '../../cluster/topology.ts';
+import { CLI_BIN } from '../../cluster/supervisor.ts';
 import { DEMO_GROUPS, DEMO_TOPICS } from '../../cluster/demo-traffic.ts';
+import { freeBasePort } from '../../cluster/it/ports.ts';
 
-async function freeBasePort(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20000 + Math.floor(Math.random() * 20000);
-    const t = planTopology({ dir: '/x', basePort: base, withConsole: false });
-    const ports = [...t.namesrvPorts, ...t.brokers.flatMap((b) => [b.listenPort, b.haListenPort])];
-    const busy = await Promise.all(ports.map((p) => portAccepts('127.0.0.1', p, 200)));
-    if (!busy.some(Boolean)) return base;
-  }
-  throw new Error('no free port range found');
-}
 
 interface CliResult {
   status: number | null;

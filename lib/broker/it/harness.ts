@@ -1,7 +1,7 @@
 // Test harness for broker integration tests: `rocketdeck broker` as a child process next to a real nameserver,
 // and a small typed client for the requests the tests make (send, pull, offsets, admin).
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RequestCode, ResponseCode } from '../../protocol/codes.ts';
@@ -11,7 +11,7 @@ import { messageProperties2String, type MessageProperties } from '../../protocol
 import type { MessageExt } from '../../protocol/message.ts';
 import { RemotingClient } from '../../remoting/client.ts';
 import { createRequest, type HeaderInput, type RemotingCommand } from '../../remoting/command.ts';
-import { BIN, removeDir, tempDir } from '../../namesrv/it/harness.ts';
+import { removeDir, spawnUntilReady, tempDir } from '../../namesrv/it/harness.ts';
 
 export { spawnNamesrv, waitFor, tempDir, removeDir, type NamesrvProcess } from '../../namesrv/it/harness.ts';
 
@@ -62,29 +62,7 @@ export async function spawnBroker(opts: SpawnBrokerOptions): Promise<BrokerProce
   };
   const conf = join(dir, 'broker.conf');
   writeFileSync(conf, Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
-  const child = spawn(process.execPath, [BIN, 'broker', '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const logs: string[] = [];
-  let errBuf = '';
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-    errBuf += chunk;
-    const parts = errBuf.split('\n');
-    errBuf = parts.pop()!;
-    logs.push(...parts);
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const address = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const onData = (chunk: string) => {
-      out += chunk;
-      const m = /ready at (\S+)\n/.exec(out);
-      if (m) {
-        child.stdout!.off('data', onData);
-        resolve(m[1]!);
-      }
-    };
-    child.stdout!.setEncoding('utf8').on('data', onData);
-    void exited.then((code) => reject(new Error(`broker exited with ${code} before ready: ${logs.join('\n')}${errBuf}`)));
-  });
+  const { child, logs, exited, address } = await spawnUntilReady(['broker', '-c', conf], 'broker');
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     return exited;

@@ -6,18 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI_BIN, portAccepts, type NodeStatus } from '../supervisor.ts';
-import { planTopology } from '../topology.ts';
+import { freeBasePort } from './ports.ts';
 
-async function freeBasePort(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20000 + Math.floor(Math.random() * 20000);
-    const t = planTopology({ dir: '/x', basePort: base, withConsole: false });
-    const ports = [...t.namesrvPorts, ...t.brokers.flatMap((b) => [b.listenPort, b.haListenPort])];
-    const busy = await Promise.all(ports.map((p) => portAccepts('127.0.0.1', p, 200)));
-    if (!busy.some(Boolean)) return base;
-  }
-  throw new Error('no free port range found');
-}
 
 const cli = (...args: string[]) => spawnSync(process.execPath, [CLI_BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
 

@@ -67,16 +67,18 @@ export interface NamesrvProcess {
   stop(): Promise<number | null>;
 }
 
-/** Runs `rocketdeck namesrv --port 0` as a child process and waits for its ready line. */
-export async function spawnNamesrv(confText?: string): Promise<NamesrvProcess> {
-  const dir = tempDir('namesrv-proc');
-  const args = [BIN, 'namesrv', '--port', '0', '--data-dir', dir];
-  if (confText !== undefined) {
-    const conf = join(dir, 'namesrv.conf');
-    writeFileSync(conf, confText);
-    args.push('-c', conf);
-  }
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+export interface ReadyProcess {
+  child: ChildProcess;
+  /** stderr lines so far (JSON log records). */
+  logs: string[];
+  exited: Promise<number | null>;
+  /** The address from the "... ready at host:port" line. */
+  address: string;
+}
+
+/** Runs `rocketdeck <args>` and resolves once it prints its "ready at host:port" line; rejects if it exits first. */
+export async function spawnUntilReady(args: string[], role: string): Promise<ReadyProcess> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: string[] = [];
   let errBuf = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -90,15 +92,28 @@ export async function spawnNamesrv(confText?: string): Promise<NamesrvProcess> {
     let out = '';
     const onData = (chunk: string) => {
       out += chunk;
-      const m = /namesrv ready at (\S+)\n/.exec(out);
+      const m = /ready at (\S+)\n/.exec(out);
       if (m) {
         child.stdout!.off('data', onData);
-        resolve(m[1]);
+        resolve(m[1]!);
       }
     };
     child.stdout!.setEncoding('utf8').on('data', onData);
-    exited.then((code) => reject(new Error(`namesrv exited with ${code} before ready: ${logs.join('\n')}${errBuf}`)));
+    void exited.then((code) => reject(new Error(`${role} exited with ${code} before ready: ${logs.join('\n')}${errBuf}`)));
   });
+  return { child, logs, exited, address };
+}
+
+/** Runs `rocketdeck namesrv --port 0` as a child process and waits for its ready line. */
+export async function spawnNamesrv(confText?: string): Promise<NamesrvProcess> {
+  const dir = tempDir('namesrv-proc');
+  const args = [BIN, 'namesrv', '--port', '0', '--data-dir', dir];
+  if (confText !== undefined) {
+    const conf = join(dir, 'namesrv.conf');
+    writeFileSync(conf, confText);
+    args.push('-c', conf);
+  }
+  const { child, logs, exited, address } = await spawnUntilReady(args.slice(1), 'namesrv');
   return {
     address,
     child,
