@@ -41,6 +41,7 @@ export const upCommand: CommandSpec = {
     const consolePort = intOpt(ctx.values, 'console-port', 1, 65535)!;
     const withConsole = ctx.values['no-console'] !== true;
     const withTraffic = ctx.values['no-traffic'] !== true;
+    const usersConfigured = Boolean(process.env.ROCKETDECK_USERS || process.env.ROCKETDECK_USERS_FILE);
 
     if (existsSync(clusterFilePath(dir))) {
       const running = readClusterFile(dir);
@@ -101,7 +102,9 @@ export const upCommand: CommandSpec = {
         for (const b of summary.brokers) ctx.out(`  ${b.name.padEnd(16)} ${b.role.padEnd(12)} ${b.addr}  (HA ${b.haAddr})`);
         if (consoleUrl) ctx.out(`  console          ${consoleUrl}`);
         const pwFile = join(dirname(consoleDbPath(topology)), 'initial-admin-password');
-        if (consoleUrl && existsSync(pwFile)) ctx.out(`  console sign-in  admin / ${readFileSync(pwFile, 'utf8').trim()}  (generated on first start; from ${pwFile})`);
+        // The console writes it while booting, just after it starts answering.
+        for (let i = 0; consoleUrl && i < 50 && !existsSync(pwFile) && !usersConfigured; i++) await new Promise((r) => setTimeout(r, 100));
+        if (consoleUrl && !usersConfigured && existsSync(pwFile)) ctx.out(`  console sign-in  admin / ${readFileSync(pwFile, 'utf8').trim()}  (generated on first start; from ${pwFile})`);
         ctx.out(`  data and logs    ${dir}`);
         ctx.out(`Press Ctrl-C to stop. 'rocketdeck node stop <name> --dir ${dir}' stops one node.`);
       }
