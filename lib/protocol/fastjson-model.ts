@@ -115,7 +115,8 @@ export function toPlain(v: FJValue): unknown {
     const out: Record<string, unknown> = {};
     for (const [k, val] of v.entries) {
       if (k !== null && typeof k === 'object') throw new FastJsonError('object key cannot become a plain object key');
-      out[String(k)] = toPlain(val);
+      // defineProperty, not assignment: a "__proto__" key must stay data (as JSON.parse keeps it), never a prototype.
+      Object.defineProperty(out, String(k), { value: toPlain(val), enumerable: true, writable: true, configurable: true });
     }
     return out;
   }

@@ -71,6 +71,13 @@ describe('parseFastJson', () => {
     );
   });
 
+  test('a "__proto__" key stays an own data key and never sets a prototype', () => {
+    const plain = toPlain(parseFastJson('{"":{"__proto__":false},"__proto__":{"polluted":1}}')) as Record<string, unknown>;
+    assert.deepEqual(plain, JSON.parse('{"":{"__proto__":false},"__proto__":{"polluted":1}}'));
+    assert.equal(Object.getPrototypeOf(plain), Object.prototype);
+    assert.equal((plain as { polluted?: number }).polluted, undefined);
+  });
+
   test('standard JSON written by JSON.stringify parses to the same tree', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
