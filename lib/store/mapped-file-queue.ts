@@ -30,9 +30,16 @@ export class MappedFileQueue {
       throw err;
     }
     const offsets = names.filter((n) => /^\d{20}$/.test(n)).map((n) => Number(n)).sort((a, b) => a - b);
-    for (const offset of offsets) {
+    for (const [i, offset] of offsets.entries()) {
       const fileName = path.join(this.storePath, String(offset).padStart(20, '0'));
       const size = fs.statSync(fileName).size;
+      if (size === 0 && i === offsets.length - 1) {
+        // A crash between creating the newest segment and sizing it leaves it empty; nothing can have been
+        // written to it yet (writes start after it is sized), so it is dropped and made again when needed.
+        fs.rmSync(fileName);
+        fsyncDirSync(this.storePath);
+        continue;
+      }
       if (size !== this.mappedFileSize) {
         throw new StoreFileError(`${fileName} is ${size} bytes but segments here are ${this.mappedFileSize} bytes; check the mapped file size config`);
       }

@@ -44,6 +44,31 @@ function writeAt(file: string, pos: number, data: Buffer): void {
 const cfg = (dir: string) => smallConfig(dir, { flushIntervalConsumeQueue: 3600_000, flushIntervalCommitLog: 3600_000 });
 
 describe('recovery after a crash', () => {
+  test('an empty newest segment (killed between creating and sizing it) is dropped and nothing is lost', async () => {
+    const dir = tempStoreDir();
+    const copies: string[] = [];
+    try {
+      const s = await MessageStore.open(cfg(dir));
+      const bodies = Array.from({ length: 40 }, (_, i) => `e${i}`.padEnd(300, '-'));
+      for (const [i, b] of bodies.entries()) assert.equal((await s.putMessage(inner('Empty', b, { queueId: i % 2 }))).status, 'PUT_OK');
+      const copy = crashCopy(dir);
+      copies.push(copy);
+      await s.shutdown();
+      const files = fs.readdirSync(path.join(copy, 'commitlog')).sort();
+      const next = Number(files[files.length - 1]) + 64 * 1024;
+      fs.writeFileSync(path.join(copy, 'commitlog', String(next).padStart(20, '0')), Buffer.alloc(0));
+
+      const r = await MessageStore.open(cfg(copy));
+      const got = [...(await bodiesInQueue(r, 'Empty', 0)), ...(await bodiesInQueue(r, 'Empty', 1))].sort();
+      assert.deepEqual(got, [...bodies].sort());
+      assert.equal((await r.putMessage(inner('Empty', 'after', { queueId: 0 }))).status, 'PUT_OK');
+      await r.shutdown();
+    } finally {
+      removeDir(dir);
+      for (const c of copies) removeDir(c);
+    }
+  });
+
   test('every acknowledged message is back, once, through its consume queue and the index', async () => {
     const dir = tempStoreDir();
     const copies: string[] = [];
