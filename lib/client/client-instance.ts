@@ -220,6 +220,7 @@ export class ClientInstance {
     const changed = await this.routes.update(topic, defaultTopic);
     const route = this.routes.topicRouteTable.get(topic);
     if (!route) return false;
+    if (changed) this.heartbeatNewBrokers();
     // A client that registered after the route was cached gets it even though it did not change.
     for (const p of this.producers.values()) {
       if (!p.publishTopics().includes(topic) || !(changed || p.isPublishTopicNeedUpdate(topic))) continue;
@@ -264,6 +265,9 @@ export class ClientInstance {
   }
 
   /** HEART_BEAT to every master, and to slaves too when consumers are registered (they may pull from slaves). */
+  /** Brokers that have had a heartbeat from this instance (new ones get one as soon as a route shows them). */
+  private readonly heartbeated = new Set<string>();
+
   sendHeartbeatToAllBrokers(): Promise<void> {
     this.heartbeatRunning ??= this.heartbeatOnce().finally(() => (this.heartbeatRunning = undefined));
     return this.heartbeatRunning;
@@ -271,18 +275,37 @@ export class ClientInstance {
 
   private async heartbeatOnce(): Promise<void> {
     if (this.producers.size === 0 && this.consumers.size === 0) return;
+    await this.heartbeatTo(this.heartbeatTargets());
+  }
+
+  private heartbeatTargets(): ReturnType<RouteCache['allBrokers']> {
+    return this.routes.allBrokers().filter((b) => this.consumers.size > 0 || b.brokerId === MixAll.MASTER_ID);
+  }
+
+  private async heartbeatTo(brokers: ReturnType<RouteCache['allBrokers']>): Promise<void> {
     const data = this.prepareHeartbeatData();
-    const consumerEmpty = data.consumerDataSet.length === 0;
     await Promise.all(
-      this.routes
-        .allBrokers()
-        .filter((b) => !consumerEmpty || b.brokerId === MixAll.MASTER_ID)
-        .map((b) =>
-          this.api.sendHeartbeat(b.addr, data, this.config.mqClientApiTimeout).catch((err: unknown) =>
-            this.logger.warn('heartbeat_failed', { brokerName: b.brokerName, addr: b.addr, error: err }),
-          ),
-        ),
+      brokers.map(async (b) => {
+        try {
+          await this.api.sendHeartbeat(b.addr, data, this.config.mqClientApiTimeout);
+          this.heartbeated.add(b.addr);
+        } catch (err) {
+          this.logger.warn('heartbeat_failed', { brokerName: b.brokerName, addr: b.addr, error: err });
+        }
+      }),
     );
+  }
+
+  /**
+   * A broker that first shows up in a route gets a heartbeat at once rather than at the next 30 s tick, so it
+   * knows this client's groups right away (Java's first heartbeat follows its first route update by ~1 s).
+   */
+  private heartbeatNewBrokers(): void {
+    if (this.producers.size === 0 && this.consumers.size === 0) return;
+    const fresh = this.heartbeatTargets().filter((b) => !this.heartbeated.has(b.addr));
+    if (fresh.length === 0) return;
+    for (const b of fresh) this.heartbeated.add(b.addr);
+    void this.heartbeatTo(fresh).then(() => undefined);
   }
 
   /** Wakes the rebalance service now (NOTIFY_CONSUMER_IDS_CHANGED, consumer start). */
