@@ -12,7 +12,7 @@ import { createRequest } from '../lib/remoting/command.ts';
 import { MessageStore } from '../lib/store/message-store.ts';
 import type { MessageExtBrokerInner } from '../lib/store/types.ts';
 import { removeDir, spawnBroker, tempDir, TestClient } from '../lib/broker/it/harness.ts';
-import type { BenchMetric, BenchReport } from './run.ts';
+import { percentile, type BenchMetric, type BenchReport } from './run.ts';
 
 type Flush = 'ASYNC_FLUSH' | 'SYNC_FLUSH';
 
@@ -21,7 +21,6 @@ const QUEUES = 8;
 const PROPS = 'TAGS\u0001TagA\u0002WAIT\u0001true';
 
 const round = (v: number, digits = 1): number => Math.round(v * 10 ** digits) / 10 ** digits;
-const pct = (sorted: number[], p: number): number => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
 
 interface ProduceResult {
   sent: number;
@@ -55,7 +54,7 @@ async function produce(addr: string, conns: number, depth: number, durationMs: n
   await Promise.all(clients.map((c) => c.close()));
   if (failed > 0) throw new Error(`${failed} sends failed`);
   latencies.sort((a, b) => a - b);
-  return { sent, perSec: (sent / elapsed) * 1000, p50: pct(latencies, 50), p99: pct(latencies, 99) };
+  return { sent, perSec: (sent / elapsed) * 1000, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
 /** Pulls every queue from 0 to its end, 32 messages a pull, one pull in flight per queue. */
@@ -117,7 +116,7 @@ async function storeOnly(flush: Flush, depth: number, durationMs: number, body: 
     }));
     const readElapsed = performance.now() - readStart;
     latencies.sort((a, b) => a - b);
-    return { putPerSec: (puts / putElapsed) * 1000, p50: pct(latencies, 50), p99: pct(latencies, 99), getPerSec: (got / readElapsed) * 1000 };
+    return { putPerSec: (puts / putElapsed) * 1000, p50: percentile(latencies, 50), p99: percentile(latencies, 99), getPerSec: (got / readElapsed) * 1000 };
   } finally {
     await store.shutdown();
     removeDir(dir);

@@ -6,10 +6,8 @@ import { performance } from 'node:perf_hooks';
 import { setLogSink } from '../lib/common/log.ts';
 import { Producer, PushConsumer } from '../lib/client/index.ts';
 import { startCluster } from '../lib/client/it/harness.ts';
-import type { BenchMetric, BenchReport } from './run.ts';
+import { percentile, type BenchMetric, type BenchReport } from './run.ts';
 
-const percentile = (sorted: number[], p: number): number =>
-  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 function latencyMetrics(name: string, samples: number[]): BenchMetric[] {
   const s = [...samples].sort((a, b) => a - b);

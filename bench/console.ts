@@ -9,10 +9,9 @@ import { setLogSink } from '../lib/common/log.ts';
 import { AdminClient } from '../lib/admin/index.ts';
 import { spawnBroker, spawnNamesrv, TestClient, removeDir, tempDir, waitFor } from '../lib/broker/it/harness.ts';
 import { startConsole } from '../lib/cluster/console-process.ts';
-import type { BenchMetric, BenchReport } from './run.ts';
+import { percentile, type BenchMetric, type BenchReport } from './run.ts';
 
 const round = (v: number): number => Math.round(v * 10) / 10;
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

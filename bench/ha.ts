@@ -10,7 +10,7 @@ import { RemotingClient } from '../lib/remoting/client.ts';
 import { createRequest } from '../lib/remoting/command.ts';
 import { waitFor, type BrokerProcess } from '../lib/broker/it/harness.ts';
 import { freePort, runtimeNumber, spawnMaster, spawnSlave, TestClient, type PairOptions } from '../lib/broker/it/ha-harness.ts';
-import type { BenchMetric, BenchReport } from './run.ts';
+import { percentile, type BenchMetric, type BenchReport } from './run.ts';
 
 type Flush = 'ASYNC_FLUSH' | 'SYNC_FLUSH';
 type Mode = 'no slave' | 'ASYNC_MASTER' | 'SYNC_MASTER';
@@ -20,7 +20,6 @@ const QUEUES = 8;
 const PROPS = 'TAGS\u0001TagA\u0002WAIT\u0001true';
 
 const round = (v: number, digits = 1): number => Math.round(v * 10 ** digits) / 10 ** digits;
-const pct = (sorted: number[], p: number): number => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
 
 interface Load {
   conns: number;
@@ -51,7 +50,7 @@ async function produce(addr: string, load: Load, durationMs: number, body: Buffe
   await Promise.all(clients.map((c) => c.close()));
   if (bad.size > 0) throw new Error(`sends not answered SUCCESS (code: count): ${[...bad].map(([k, v]) => `${k}: ${v}`).join(', ')}`);
   latencies.sort((a, b) => a - b);
-  return { perSec: (sent / elapsed) * 1000, p50: pct(latencies, 50), p99: pct(latencies, 99) };
+  return { perSec: (sent / elapsed) * 1000, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
 async function startGroup(mode: Mode, flush: Flush): Promise<{ master: BrokerProcess; slave?: BrokerProcess; admin: TestClient }> {

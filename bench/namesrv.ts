@@ -10,10 +10,8 @@ import { RemotingClient } from '../lib/remoting/client.ts';
 import { createRequest } from '../lib/remoting/command.ts';
 import { registerRequest, spawnNamesrv, type TestBroker } from '../lib/namesrv/it/harness.ts';
 import { RouteInfoManager } from '../lib/namesrv/route-info-manager.ts';
-import type { BenchMetric, BenchReport } from './run.ts';
+import { percentile, type BenchMetric, type BenchReport } from './run.ts';
 
-const percentile = (sorted: number[], p: number): number =>
-  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 function latencyMetrics(name: string, samples: number[]): BenchMetric[] {
   const s = [...samples].sort((a, b) => a - b);

@@ -19,6 +19,10 @@ export interface BenchReport {
 /** What bench/<name>.ts exports: `run(args)` with the arguments after the bench name (minus --json). */
 export type BenchRun = (args: string[]) => Promise<BenchReport>;
 
+/** The p-th percentile (0-100) of ascending `sorted` values, 0 when empty (nearest rank, as every bench reports it). */
+export const percentile = (sorted: number[], p: number): number =>
+  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
 const BENCH_DIR = fileURLToPath(new URL('./', import.meta.url));
 
 function available(): string[] {
