@@ -59,7 +59,7 @@ export class RemotingClient {
     if (left <= 0) {
       throw new RemotingTimeoutError(addr, timeoutMs, `request ${req.code} to ${addr} timed out after ${timeoutMs}ms while connecting`);
     }
-    return conn.invoke(req, left);
+    return conn.invoke(req, left, timeoutMs);
   }
 
   async invokeOneway(addr: string, req: RemotingCommand): Promise<void> {

@@ -151,7 +151,11 @@ export class RemotingConnection extends EventEmitter {
     return this.socketClosed;
   }
 
-  invoke(req: RemotingCommand, timeoutMs: number): Promise<RemotingCommand> {
+  /**
+   * Sends `req` and waits up to `timeoutMs` for its response. `budgetMs` is the whole timeout the caller asked for
+   * (the client spends part of it connecting); a timeout error names that one.
+   */
+  invoke(req: RemotingCommand, timeoutMs: number, budgetMs = timeoutMs): Promise<RemotingCommand> {
     return new Promise<RemotingCommand>((resolve, reject) => {
       const opaque = this.takeOpaque();
       const frame = this.encodeRequest(req, opaque, req.flag & ~(FLAG_RESPONSE | FLAG_ONEWAY), reject);
@@ -159,8 +163,8 @@ export class RemotingConnection extends EventEmitter {
       const timer = setTimeout(() => {
         if (this.pending.get(opaque) !== entry) return;
         this.pending.delete(opaque);
-        const msg = `request ${req.code} to ${this.remoteAddr} timed out after ${timeoutMs}ms (opaque ${opaque})`;
-        reject(new RemotingTimeoutError(this.remoteAddr, timeoutMs, msg));
+        const msg = `request ${req.code} to ${this.remoteAddr} timed out after ${budgetMs}ms (opaque ${opaque})`;
+        reject(new RemotingTimeoutError(this.remoteAddr, budgetMs, msg));
       }, timeoutMs);
       const entry: PendingInvoke = { resolve, reject, timer, code: req.code };
       this.pending.set(opaque, entry);
