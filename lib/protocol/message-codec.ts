@@ -24,7 +24,7 @@
 import { crc32, deflateSync, inflateSync } from 'node:zlib';
 import { MessageSysFlag } from './message-const.ts';
 import { MessageDecodeError, MessageEncodeError } from './message-errors.ts';
-import { type SocketHost, ipFromBytes, ipLength, readInt64, writeInt64, writeIp } from './message-host.ts';
+import { type SocketHost, ipFromBytes, ipLength, ipToBytes, readInt64, writeInt64, writeIp } from './message-host.ts';
 import { messageProperties2String, string2messageProperties } from './message-properties.ts';
 import type { Message, MessageExt } from './message.ts';
 
@@ -107,52 +107,135 @@ export function storedMessageSize(msg: StoredMessageFields): number {
   );
 }
 
+/** What a record's layout depends on beyond its fixed fields; computed once per message (see `storedRecordLayout`). */
+export interface StoredRecordLayout {
+  /** TOTALSIZE. */
+  size: number;
+  /** SYSFLAG with the host bits set from the host addresses. */
+  sysFlag: number;
+  topicLength: number;
+  /** The properties string written and its UTF-8 length. */
+  properties: string;
+  propertiesLength: number;
+}
+
+/** The layout of `msg` as a record; throws MessageEncodeError when the topic or properties are too long. */
+export function storedRecordLayout(msg: StoredMessageFields, topicLength = Buffer.byteLength(msg.topic, 'utf8')): StoredRecordLayout {
+  const properties = msg.propertiesString ?? messageProperties2String(msg.properties);
+  const propertiesLength = Buffer.byteLength(properties, 'utf8');
+  if (propertiesLength > MAX_PROPERTIES_LENGTH) {
+    throw new MessageEncodeError(`properties of a message to ${msg.topic} take ${propertiesLength} bytes, more than ${MAX_PROPERTIES_LENGTH}`);
+  }
+  if (topicLength > 0x7fff) throw new MessageEncodeError(`topic takes ${topicLength} bytes, more than 32767`);
+  const sysFlag = hostSysFlag(msg.sysFlag, msg.bornHost, msg.storeHost);
+  return { size: calMsgLength(sysFlag, msg.body?.length ?? 0, topicLength, propertiesLength), sysFlag, topicLength, properties, propertiesLength };
+}
+
 /**
  * Lays out `msg` as a stored record, into `target` at `offset` when given (which must have room), else into a new
  * buffer. Returns the record bytes. The host bits of SYSFLAG follow the host addresses.
  */
 export function encodeStoredMessage(msg: StoredMessageFields, target?: Buffer, offset = 0): Buffer {
+  const layout = storedRecordLayout(msg);
+  checkRecordNumbers(msg);
+  const size = layout.size;
+  if (!target) {
+    const buf = Buffer.allocUnsafe(size);
+    writeStoredRecord(buf, 0, msg, layout);
+    return buf;
+  }
+  if (offset + size > target.length) throw new MessageEncodeError(`record of ${size} bytes does not fit at ${offset} in ${target.length} bytes`);
+  writeStoredRecord(target, offset, msg, layout);
+  return target.subarray(offset, offset + size);
+}
+
+const isInt32 = (v: number): boolean => Number.isInteger(v) && v >= -0x80000000 && v <= 0x7fffffff;
+
+/** Throws MessageEncodeError for a numeric field out of its int32 / int64 range. */
+function checkRecordNumbers(msg: StoredMessageFields): void {
+  const int32: Array<[string, number | undefined]> = [
+    ['queueId', msg.queueId],
+    ['flag', msg.flag | 0],
+    ['bornHost.port', msg.bornHost.port],
+    ['storeHost.port', msg.storeHost.port],
+    ['reconsumeTimes', msg.reconsumeTimes],
+    ['bodyCRC', msg.bodyCRC],
+  ];
+  for (const [name, v] of int32) if (v !== undefined && !isInt32(v)) throw new MessageEncodeError(`${name} ${v} is not an int32`);
+  const int64: Array<[string, number | undefined]> = [
+    ['queueOffset', msg.queueOffset],
+    ['commitLogOffset', msg.commitLogOffset],
+    ['bornTimestamp', msg.bornTimestamp],
+    ['storeTimestamp', msg.storeTimestamp],
+    ['preparedTransactionOffset', msg.preparedTransactionOffset],
+  ];
+  for (const [name, v] of int64) if (v !== undefined && !Number.isSafeInteger(v)) throw new MessageEncodeError(`not a safe integer for an int64 field ${name}: ${v}`);
+  for (const host of [msg.bornHost, msg.storeHost]) ipToBytes(host.address);
+}
+
+// Big-endian stores straight into the bytes: the append path writes a dozen integers per record, and these avoid
+// the range checks of Buffer.writeInt32BE (the values are validated before a record is laid out).
+function put32(b: Buffer, o: number, v: number): void {
+  b[o] = v >>> 24;
+  b[o + 1] = v >>> 16;
+  b[o + 2] = v >>> 8;
+  b[o + 3] = v;
+}
+
+function put64(b: Buffer, o: number, v: number): void {
+  const hi = Math.floor(v / 4294967296);
+  put32(b, o, hi);
+  put32(b, o + 4, v - hi * 4294967296);
+}
+
+type Utf8Writer = (this: Buffer, s: string, offset: number, length: number) => number;
+// Buffer's own UTF-8 writer, without the encoding lookup of Buffer.write (which costs as much as the copy for short
+// strings); Buffer.write where a runtime lacks it.
+const utf8Write: Utf8Writer =
+  (Buffer.prototype as unknown as { utf8Write?: Utf8Writer }).utf8Write ??
+  function (this: Buffer, s: string, offset: number, length: number): number {
+    return this.write(s, offset, length, 'utf8');
+  };
+
+/**
+ * Writes the record of `msg` with `layout` (from `storedRecordLayout`) at `at` of `buf`, which must have
+ * `layout.size` bytes of room, and whose numeric fields must be in range (see the store's put checks).
+ */
+export function writeStoredRecord(buf: Buffer, at: number, msg: StoredMessageFields, layout: StoredRecordLayout): void {
   const body = msg.body ?? EMPTY;
-  const props = msg.propertiesString ?? messageProperties2String(msg.properties);
-  const propsLength = Buffer.byteLength(props, 'utf8');
-  if (propsLength > MAX_PROPERTIES_LENGTH) {
-    throw new MessageEncodeError(`properties of a message to ${msg.topic} take ${propsLength} bytes, more than ${MAX_PROPERTIES_LENGTH}`);
-  }
-  const topicLength = Buffer.byteLength(msg.topic, 'utf8');
-  if (topicLength > 0x7fff) throw new MessageEncodeError(`topic takes ${topicLength} bytes, more than 32767`);
-  const sysFlag = hostSysFlag(msg.sysFlag, msg.bornHost, msg.storeHost);
-  const size = calMsgLength(sysFlag, body.length, topicLength, propsLength);
-  let buf: Buffer;
-  if (target) {
-    if (offset + size > target.length) throw new MessageEncodeError(`record of ${size} bytes does not fit at ${offset} in ${target.length} bytes`);
-    buf = target.subarray(offset, offset + size);
+  const { topicLength, propertiesLength } = layout;
+  const v2 = topicLength > MAX_V1_TOPIC_LENGTH;
+  put32(buf, at, layout.size);
+  put32(buf, at + 4, v2 ? MESSAGE_MAGIC_CODE_V2 : MESSAGE_MAGIC_CODE);
+  put32(buf, at + 8, msg.bodyCRC ?? bodyCrc32(body));
+  put32(buf, at + 12, msg.queueId);
+  put32(buf, at + 16, msg.flag | 0);
+  put64(buf, at + 20, msg.queueOffset);
+  put64(buf, at + 28, msg.commitLogOffset);
+  put32(buf, at + 36, layout.sysFlag);
+  put64(buf, at + 40, msg.bornTimestamp);
+  let o = writeIp(buf, at + 48, msg.bornHost.address);
+  put32(buf, o, msg.bornHost.port);
+  put64(buf, o + 4, msg.storeTimestamp);
+  o = writeIp(buf, o + 12, msg.storeHost.address);
+  put32(buf, o, msg.storeHost.port);
+  put32(buf, o + 4, msg.reconsumeTimes ?? 0);
+  put64(buf, o + 8, msg.preparedTransactionOffset ?? 0);
+  put32(buf, o + 16, body.length);
+  o += 20;
+  buf.set(body, o);
+  o += body.length;
+  if (v2) {
+    buf[o] = topicLength >>> 8;
+    buf[o + 1] = topicLength;
+    o += 2;
   } else {
-    buf = Buffer.allocUnsafe(size);
+    buf[o++] = topicLength;
   }
-  let o = buf.writeInt32BE(size, 0);
-  o = buf.writeInt32BE(topicLength > MAX_V1_TOPIC_LENGTH ? MESSAGE_MAGIC_CODE_V2 : MESSAGE_MAGIC_CODE, o);
-  o = buf.writeInt32BE(msg.bodyCRC ?? bodyCrc32(body), o);
-  o = buf.writeInt32BE(msg.queueId, o);
-  o = buf.writeInt32BE(msg.flag | 0, o);
-  o = writeInt64(buf, o, msg.queueOffset);
-  o = writeInt64(buf, o, msg.commitLogOffset);
-  o = buf.writeInt32BE(sysFlag, o);
-  o = writeInt64(buf, o, msg.bornTimestamp);
-  o = writeIp(buf, o, msg.bornHost.address);
-  o = buf.writeInt32BE(msg.bornHost.port, o);
-  o = writeInt64(buf, o, msg.storeTimestamp);
-  o = writeIp(buf, o, msg.storeHost.address);
-  o = buf.writeInt32BE(msg.storeHost.port, o);
-  o = buf.writeInt32BE(msg.reconsumeTimes ?? 0, o);
-  o = writeInt64(buf, o, msg.preparedTransactionOffset ?? 0);
-  o = buf.writeInt32BE(body.length, o);
-  o += body.copy(buf, o);
-  if (topicLength > MAX_V1_TOPIC_LENGTH) o = buf.writeInt16BE(topicLength, o);
-  else o = buf.writeInt8(topicLength, o);
-  o += buf.write(msg.topic, o, 'utf8');
-  o = buf.writeInt16BE(propsLength, o);
-  buf.write(props, o, 'utf8');
-  return buf;
+  o += utf8Write.call(buf, msg.topic, o, topicLength);
+  buf[o] = propertiesLength >>> 8;
+  buf[o + 1] = propertiesLength;
+  if (propertiesLength > 0) utf8Write.call(buf, layout.properties, o + 2, propertiesLength);
 }
 
 /** Position of STORETIMESTAMP in a record with this sysFlag. */

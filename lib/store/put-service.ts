@@ -7,13 +7,14 @@ import { MessageConst, MessageSysFlag } from '../protocol/message-const.ts';
 import {
   calMsgLength,
   decodeMessage,
-  encodeStoredMessage,
   hostSysFlag,
   MAX_PROPERTIES_LENGTH,
   patchPhysicalOffset,
   patchQueueOffset,
   patchStoreTimestamp,
+  writeStoredRecord,
   type StoredMessageFields,
+  type StoredRecordLayout,
 } from '../protocol/message-codec.ts';
 import { encodeBatchAsStoredRecords } from '../protocol/message-batch.ts';
 import { messageProperties2String, type MessageProperties } from '../protocol/message-properties.ts';
@@ -43,7 +44,7 @@ interface PreparedBatch {
 }
 
 type Backlogged =
-  | { kind: 'msg'; msg: MessageExtBrokerInner; size: number; resolve: (r: PutMessageResult) => void; at: number }
+  | { kind: 'msg'; msg: MessageExtBrokerInner; layout: StoredRecordLayout; resolve: (r: PutMessageResult) => void; at: number }
   | { kind: 'batch'; prepared: PreparedBatch; resolve: (r: PutMessageResult) => void; at: number };
 
 export interface PutCounters {
@@ -84,6 +85,8 @@ export class PutService {
   private readonly groupCommit: GroupCommit;
   private readonly d: PutServiceDeps;
   private readonly syncFlush: boolean;
+  /** UTF-8 length of each topic name seen valid (checked once per topic, not once per message); bounded. */
+  private readonly topicLengths = new Map<string, number>();
 
   constructor(deps: PutServiceDeps) {
     this.d = deps;
@@ -127,10 +130,10 @@ export class PutService {
   putMessage(msg: MessageExtBrokerInner): Promise<PutMessageResult> {
     const refused = this.d.refusal();
     if (refused) return this.fail(refused.status, refused.remark);
-    const size = this.checkMessage(msg);
-    if (typeof size !== 'number') return this.fail(size.status, size.remark);
+    const layout = this.checkMessage(msg);
+    if ('status' in layout) return this.fail(layout.status, layout.remark);
     return new Promise((resolve) => {
-      if (this.backlogHead < this.backlog.length || !this.tryPut(msg, size, resolve)) this.enqueue({ kind: 'msg', msg, size, resolve, at: Date.now() });
+      if (this.backlogHead < this.backlog.length || !this.tryPut(msg, layout, resolve)) this.enqueue({ kind: 'msg', msg, layout, resolve, at: Date.now() });
     });
   }
 
@@ -139,32 +142,45 @@ export class PutService {
     return Promise.resolve(result(status, remark));
   }
 
-  /** The record size of a valid message, or why it is refused. */
-  private checkMessage(msg: MessageExtBrokerInner): number | { status: PutMessageStatus; remark: string } {
+  /** UTF-8 length of a valid topic name, or -1. */
+  private topicLength(topic: string): number {
+    const known = this.topicLengths.get(topic);
+    if (known !== undefined) return known;
+    const length = Buffer.byteLength(topic, 'utf8');
+    if (length > this.d.cfg.maxTopicLength || badTopicName(topic)) return -1;
+    if (this.topicLengths.size >= 65536) this.topicLengths.clear();
+    this.topicLengths.set(topic, length);
+    return length;
+  }
+
+  /** The record layout of a valid message, or why it is refused. */
+  private checkMessage(msg: MessageExtBrokerInner): StoredRecordLayout | { status: PutMessageStatus; remark: string } {
     const cfg = this.d.cfg;
-    const topicLength = Buffer.byteLength(msg.topic, 'utf8');
-    if (topicLength > cfg.maxTopicLength || badTopicName(msg.topic)) {
+    const topicLength = this.topicLength(msg.topic);
+    if (topicLength < 0) {
       return { status: 'MESSAGE_ILLEGAL', remark: `topic ${JSON.stringify(msg.topic)} is not a valid topic name of at most ${cfg.maxTopicLength} bytes` };
     }
     if (msg.body.length > cfg.maxMessageSize) {
       return { status: 'MESSAGE_ILLEGAL', remark: `message body of ${msg.body.length} bytes exceeds maxMessageSize ${cfg.maxMessageSize}` };
     }
-    if (msg.propertiesString === undefined) msg.propertiesString = messageProperties2String(msg.properties);
-    const propsLength = Buffer.byteLength(msg.propertiesString, 'utf8');
-    if (propsLength > MAX_PROPERTIES_LENGTH) {
-      return { status: 'PROPERTIES_SIZE_EXCEEDED', remark: `message properties take ${propsLength} bytes, more than ${MAX_PROPERTIES_LENGTH}` };
+    const bad = checkEncodable(msg);
+    if (bad) return { status: 'MESSAGE_ILLEGAL', remark: bad };
+    const properties = msg.propertiesString ?? (msg.propertiesString = messageProperties2String(msg.properties));
+    const propertiesLength = Buffer.byteLength(properties, 'utf8');
+    if (propertiesLength > MAX_PROPERTIES_LENGTH) {
+      return { status: 'PROPERTIES_SIZE_EXCEEDED', remark: `message properties take ${propertiesLength} bytes, more than ${MAX_PROPERTIES_LENGTH}` };
     }
-    const size = calMsgLength(hostSysFlag(msg.sysFlag, msg.bornHost, msg.storeHost), msg.body.length, topicLength, propsLength);
+    const sysFlag = hostSysFlag(msg.sysFlag, msg.bornHost, msg.storeHost);
+    const size = calMsgLength(sysFlag, msg.body.length, topicLength, propertiesLength);
     if (size + END_FILE_MIN_BLANK_LENGTH > cfg.mappedFileSizeCommitLog) {
       return { status: 'MESSAGE_ILLEGAL', remark: `record of ${size} bytes does not fit in a commit log file of ${cfg.mappedFileSizeCommitLog} bytes` };
     }
-    const bad = checkEncodable(msg);
-    if (bad) return { status: 'MESSAGE_ILLEGAL', remark: bad };
-    return size;
+    return { size, sysFlag, topicLength, properties, propertiesLength };
   }
 
   /** Appends now; false when no write buffer is free (the caller queues the message). */
-  private tryPut(msg: MessageExtBrokerInner, size: number, resolve: (r: PutMessageResult) => void): boolean {
+  private tryPut(msg: MessageExtBrokerInner, layout: StoredRecordLayout, resolve: (r: PutMessageResult) => void): boolean {
+    const size = layout.size;
     const r = this.d.commitLog.reserve(size);
     if (r === 'BUSY') return false;
     if (r === 'CREATE_FAILED') {
@@ -179,7 +195,7 @@ export class PutService {
     msg.queueOffset = queueOffset;
     msg.commitLogOffset = r.offset;
     try {
-      encodeStoredMessage(msg as StoredMessageFields, r.chunk.buf, r.pos);
+      writeStoredRecord(r.chunk.buf, r.pos, msg as StoredMessageFields, layout);
     } catch (err) {
       // Validation should make this impossible; never leave a half-encoded record in the log.
       log.error('encode_failed', { topic: msg.topic, err });
@@ -326,7 +342,7 @@ export class PutService {
         this.counters.putMessageFailedTimes++;
         item.resolve(result(refused.status, refused.remark));
       } else {
-        const ok = item.kind === 'msg' ? this.tryPut(item.msg, item.size, item.resolve) : this.tryPutBatch(item.prepared, item.resolve);
+        const ok = item.kind === 'msg' ? this.tryPut(item.msg, item.layout, item.resolve) : this.tryPutBatch(item.prepared, item.resolve);
         if (!ok) break;
       }
       this.backlog[this.backlogHead++] = undefined as unknown as Backlogged;
