@@ -62,9 +62,10 @@ export async function handleGetBrokerConsumeStats(ctx: BrokerContext, req: Remot
   const h = decodeHeader(GetConsumeStatsInBrokerHeader, req.extFields);
   const consumeStatsList: Array<Map<string, ConsumeStats[]>> = [];
   let totalDiff = 0;
+  const topicsOf = ctx.offsets.topicsByGroup();
   for (const { groupName } of ctx.groups.groups()) {
     const list: ConsumeStats[] = [];
-    for (const t of reportedTopics(ctx, groupName, ctx.offsets.whichTopicByConsumer(groupName), h.isOrder)) {
+    for (const t of reportedTopics(ctx, groupName, topicsOf.get(groupName) ?? [], h.isOrder)) {
       const s = await topicConsumeStats(ctx, groupName, t.topic, t.writeQueueNums);
       totalDiff += computeTotalDiff(s);
       list.push(s);

@@ -69,6 +69,25 @@ export class ConsumerOffsetManager {
     return out;
   }
 
+  /**
+   * group -> topics it committed offsets for, in one pass over the table (whichTopicByConsumer per group would scan
+   * the whole table once per group: GET_BROKER_CONSUME_STATS asks for every group at once).
+   */
+  topicsByGroup(): Map<string, Set<string>> {
+    const out = new Map<string, Set<string>>();
+    for (const key of this.table.keys()) {
+      const k = splitOffsetKey(key);
+      if (!k) continue;
+      let set = out.get(k.group);
+      if (!set) {
+        set = new Set();
+        out.set(k.group, set);
+      }
+      set.add(k.topic);
+    }
+    return out;
+  }
+
   /** Groups that have committed offsets for a topic. */
   whichGroupByTopic(topic: string): Set<string> {
     const out = new Set<string>();

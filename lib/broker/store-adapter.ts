@@ -2,7 +2,8 @@
 // the store does not offer as such are bridged here:
 //  - lookMessageByOffset keeps the body as stored (compressed bodies stay compressed with their sysFlag bit),
 //    as RocketMQ's lookMessageByOffset does, so a retried message is re-stored byte for byte;
-//  - remainHowManyDataToFlush is the distance between the written and the flushed commit log offsets.
+//  - remainHowManyDataToFlush is the distance between the written and the flushed commit log offsets;
+//  - getMessageStoreTimeStamp remembers what it read (StoreTimeCache) while the offset is still in the queue.
 
 import { decodeMessage } from '../protocol/message-codec.ts';
 import type { MessageExt } from '../protocol/message.ts';
@@ -18,6 +19,7 @@ import type {
   StoreRuntimeStats,
 } from '../store/types.ts';
 import type { ArrivingListener, BrokerStore } from './store-port.ts';
+import { StoreTimeCache } from './store-time-cache.ts';
 
 export interface StoreAdapterOptions {
   /** Replication's say on a stored message's answer (a SYNC_MASTER waits for a slave, lib/broker/ha). */
@@ -25,6 +27,8 @@ export interface StoreAdapterOptions {
 }
 
 export class StoreAdapter implements BrokerStore {
+  private readonly storeTimes = new StoreTimeCache();
+
   constructor(
     readonly store: MessageStore,
     private readonly opts: StoreAdapterOptions = {},
@@ -60,8 +64,13 @@ export class StoreAdapter implements BrokerStore {
     return this.store.getEarliestMessageTime(topic, queueId);
   }
 
-  getMessageStoreTimeStamp(topic: string, queueId: number, queueOffset: number): Promise<number> {
-    return this.store.getMessageStoreTimeStamp(topic, queueId, queueOffset);
+  async getMessageStoreTimeStamp(topic: string, queueId: number, queueOffset: number): Promise<number> {
+    // retention may have dropped the message since it was read: then the store answers as it would (-1)
+    const known = queueOffset >= this.store.getMinOffsetInQueue(topic, queueId) ? this.storeTimes.get(topic, queueId, queueOffset) : undefined;
+    if (known !== undefined) return known;
+    const t = await this.store.getMessageStoreTimeStamp(topic, queueId, queueOffset);
+    this.storeTimes.set(topic, queueId, queueOffset, t);
+    return t;
   }
 
   async selectOneMessageByOffset(commitLogOffset: number): Promise<Buffer | undefined> {
@@ -84,7 +93,9 @@ export class StoreAdapter implements BrokerStore {
   }
 
   deleteTopics(topics: Iterable<string>): void {
-    this.store.deleteTopics(topics);
+    const list = [...topics];
+    this.store.deleteTopics(list);
+    this.storeTimes.forgetTopics(list);
   }
 
   setArrivingListener(listener: ArrivingListener): void {

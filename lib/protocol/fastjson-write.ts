@@ -26,6 +26,12 @@ export function encodeFastJson(value: unknown, opts: StringifyOptions = {}): Buf
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
+/** A JS number as fastjson (default features) writes the Java long or double it stands for. */
+export function fastJsonNumber(v: number): string {
+  if (!Number.isInteger(v)) return javaDoubleToString(v);
+  return Number.isSafeInteger(v) ? String(v) : BigInt(v).toString();
+}
+
 class Writer {
   out = '';
   constructor(private readonly browser: boolean, private readonly sortKeys: boolean) {}
@@ -48,6 +54,8 @@ class Writer {
 
   private long(v: number | bigint): string {
     if (typeof v === 'number' && !Number.isFinite(v)) return 'null';
+    // a safe integer's String() is its exact decimal text (and within the browser-compatible range)
+    if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
     const text = typeof v === 'number' ? BigInt(v).toString() : v.toString();
     if (this.browser) {
       const b = BigInt(text);

@@ -1,6 +1,7 @@
 // Statistics bodies: TopicStatsTable (202), ConsumeStats (208), ConsumeStatsList (317), BrokerStatsData (315),
 // GroupList (300), QueryConsumeTimeSpanBody (303).
-import { fjDouble, type FJValue } from '../fastjson.ts';
+import { fastJsonNumber, fjDouble, javaDoubleToString, quoteFastJson, type FJValue } from '../fastjson.ts';
+import { fastDecodeConsumeStatsList } from './consume-stats-list-fast.ts';
 import {
   Fields, decodeWith, encodeWith, readString, readMessageQueue, writeMessageQueue, writeMqEntries, asArray, asObject,
   asString, type BodyInput, type MessageQueue, type MessageQueueEntries,
@@ -112,13 +113,53 @@ export function readConsumeStatsList(v: FJValue, path: string): ConsumeStatsList
   return out;
 }
 
-export const decodeConsumeStatsList = (body: BodyInput | undefined): ConsumeStatsList =>
-  decodeWith(body, 'ConsumeStatsList', readConsumeStatsList);
-export const encodeConsumeStatsList = (c: ConsumeStatsList): Buffer =>
-  encodeWith({
-    ...c,
-    consumeStatsList: c.consumeStatsList.map((m) => new Map([...m].map(([g, l]) => [g, l.map(writeConsumeStats)]))),
+/** The plain shape through the native JSON parser (fastDecodeConsumeStatsList); anything else the generic way. */
+export function decodeConsumeStatsList(body: BodyInput | undefined): ConsumeStatsList {
+  const text = typeof body === 'string' ? body
+    : body instanceof Uint8Array ? Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8') : undefined;
+  return (text !== undefined ? fastDecodeConsumeStatsList(text) : undefined) ?? decodeWith(body, 'ConsumeStatsList', readConsumeStatsList);
+}
+
+/**
+ * GET_BROKER_CONSUME_STATS answers every group at once (half a megabyte for a thousand groups), so it is written
+ * directly rather than through the generic writer: the same text encodeWith would give (beans with sorted
+ * fields, MessageQueue beans as map keys, consumeTps as a Java double), checked against it in stats.test.ts.
+ */
+export function stringifyConsumeStatsList(c: ConsumeStatsList): string {
+  const parts: string[] = [`{"brokerAddr":${quoteFastJson(c.brokerAddr)},"consumeStatsList":[`];
+  c.consumeStatsList.forEach((m, i) => {
+    parts.push(i === 0 ? '{' : ',{');
+    let firstGroup = true;
+    for (const [group, list] of m) {
+      parts.push(`${firstGroup ? '' : ','}${quoteFastJson(group)}:[`);
+      firstGroup = false;
+      list.forEach((stats, j) => {
+        parts.push(`${j === 0 ? '' : ','}{"consumeTps":${javaDoubleToString(stats.consumeTps)},"offsetTable":{`);
+        stats.offsetTable.forEach(([mq, o], k) => {
+          let text = `${k === 0 ? '' : ','}{"brokerName":${quoteFastJson(mq.brokerName)},"queueId":${fastJsonNumber(mq.queueId)},"topic":${quoteFastJson(mq.topic)}}`
+            + `:{"brokerOffset":${fastJsonNumber(o.brokerOffset)},"consumerOffset":${fastJsonNumber(o.consumerOffset)},"lastTimestamp":${fastJsonNumber(o.lastTimestamp)}`;
+          if (o.pullOffset !== undefined && o.pullOffset !== null) text += `,"pullOffset":${fastJsonNumber(o.pullOffset)}`;
+          parts.push(text + '}');
+        });
+        parts.push('}}');
+      });
+      parts.push(']');
+    }
+    parts.push('}');
   });
+  let tail = `],"totalDiff":${fastJsonNumber(c.totalDiff)}`;
+  if (c.totalInflightDiff !== undefined && c.totalInflightDiff !== null) tail += `,"totalInflightDiff":${fastJsonNumber(c.totalInflightDiff)}`;
+  parts.push(tail + '}');
+  return parts.join('');
+}
+
+export const encodeConsumeStatsList = (c: ConsumeStatsList): Buffer => Buffer.from(stringifyConsumeStatsList(c), 'utf8');
+
+/** The generic writer's form of a ConsumeStatsList (what stringifyConsumeStatsList must equal). */
+export const consumeStatsListForWriter = (c: ConsumeStatsList): Record<string, unknown> => ({
+  ...c,
+  consumeStatsList: c.consumeStatsList.map((m) => new Map([...m].map(([g, l]) => [g, l.map(writeConsumeStats)]))),
+});
 
 export interface BrokerStatsItem {
   sum: number;
