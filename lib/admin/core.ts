@@ -64,6 +64,7 @@ export class AdminCore {
   private readonly ownsRemoting: boolean;
   /** Nameserver tried first; moves on failover, starts at random as RocketMQ clients do. */
   private namesrvCursor: number;
+  private readonly inflight = new Map<string, Promise<unknown>>();
 
   constructor(opts: AdminClientOptions = {}) {
     const raw = opts.namesrvAddr ?? process.env.NAMESRV_ADDR;
@@ -93,6 +94,18 @@ export class AdminCore {
       throw new ResponseCodeError(addr, res.code, res.remark, code);
     }
     return res;
+  }
+
+  /**
+   * Concurrent identical reads share one call: while the first caller's `fn` is in flight, later callers with the
+   * same key get its promise (nothing is kept once it settles, so no answer is older than the call itself).
+   */
+  shared<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const cur = this.inflight.get(key);
+    if (cur) return cur as Promise<T>;
+    const p = fn().finally(() => this.inflight.delete(key));
+    this.inflight.set(key, p);
+    return p;
   }
 
   /** One request to a nameserver: the current one first, the next on a transport failure. */

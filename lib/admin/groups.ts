@@ -5,8 +5,8 @@ import { RequestCode, ResponseCode } from '../protocol/codes.ts';
 import { isSysConsumerGroup, MixAll, mqVersionName } from '../protocol/constants.ts';
 import { GetConsumeStatsInBrokerHeader, GetConsumeStatsRequestHeader } from '../protocol/headers.ts';
 import {
-  decodeConsumeStats, decodeConsumeStatsList, decodeSubscriptionGroupWrapper, mqKey, type ConsumeStats,
-  type SubscriptionGroupConfig,
+  decodeConsumeStats, decodeConsumeStatsList, decodeSubscriptionGroupWrapper, mqKey, type ConsumeStats, type ConsumeStatsList,
+  type SubscriptionGroupConfig, type SubscriptionGroupWrapper,
 } from '../protocol/bodies/index.ts';
 import { mapBounded } from './fanout.ts';
 import { describeError, hasCode, type BrokerFailure } from './errors.ts';
@@ -59,6 +59,36 @@ export interface GroupListResult {
   groups: GroupSummary[];
   errors: BrokerFailure[];
   warnings: BrokerFailure[];
+  /** Epoch ms when the oldest broker answer used was asked for (answers are shared, never cached). */
+  asOf?: number;
+}
+
+/** A decoded broker answer and when it was asked for. */
+export interface Asked<T> {
+  value: T;
+  askedAt: number;
+}
+
+/**
+ * GET_BROKER_CONSUME_STATS of one broker (every group's per-queue offsets), decoded. The console's list requests
+ * and its collector ask it at the same moments: concurrent callers share one call and one decode.
+ */
+export function brokerConsumeStats(core: AdminCore, brokerAddr: string): Promise<Asked<ConsumeStatsList>> {
+  return core.shared(`${RequestCode.GET_BROKER_CONSUME_STATS} ${brokerAddr}`, async () => {
+    const askedAt = Date.now();
+    const res = await core.call(brokerAddr, RequestCode.GET_BROKER_CONSUME_STATS, { isOrder: false },
+      { spec: GetConsumeStatsInBrokerHeader, timeoutMs: core.timeoutMs * 3 });
+    return { value: decodeConsumeStatsList(res.body), askedAt };
+  });
+}
+
+/** GET_ALL_SUBSCRIPTIONGROUP_CONFIG of one broker, decoded; shared like brokerConsumeStats. */
+export function brokerSubscriptionGroups(core: AdminCore, brokerAddr: string): Promise<Asked<SubscriptionGroupWrapper>> {
+  return core.shared(`${RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG} ${brokerAddr}`, async () => {
+    const askedAt = Date.now();
+    const res = await core.call(brokerAddr, RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG);
+    return { value: decodeSubscriptionGroupWrapper(res.body), askedAt };
+  });
 }
 
 const settingsOf = (c: SubscriptionGroupConfig): GroupSettings => {
@@ -95,17 +125,14 @@ function addStats(acc: Acc, stats: ConsumeStats): void {
 export async function groupList(core: AdminCore, opts: { withConnections?: boolean; includeSystem?: boolean } = {}): Promise<GroupListResult> {
   const { targets, warnings } = await readTargets(core);
   const fan = await core.fanout(targets, async (t) => {
-    const [subRes, statsRes] = await Promise.allSettled([
-      core.call(t.brokerAddr, RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG),
-      core.call(t.brokerAddr, RequestCode.GET_BROKER_CONSUME_STATS, { isOrder: false },
-        { spec: GetConsumeStatsInBrokerHeader, timeoutMs: core.timeoutMs * 3 }),
-    ]);
+    const [subRes, statsRes] = await Promise.allSettled([brokerSubscriptionGroups(core, t.brokerAddr), brokerConsumeStats(core, t.brokerAddr)]);
     if (subRes.status === 'rejected') throw subRes.reason;
-    const sub = decodeSubscriptionGroupWrapper(subRes.value.body);
-    if (statsRes.status === 'fulfilled') return { sub, stats: decodeConsumeStatsList(statsRes.value.body).consumeStatsList };
+    const sub = subRes.value.value;
+    if (statsRes.status === 'fulfilled') return { sub, stats: statsRes.value.value.consumeStatsList, askedAt: Math.min(subRes.value.askedAt, statsRes.value.askedAt) };
     if (!hasCode(statsRes.reason, ResponseCode.REQUEST_CODE_NOT_SUPPORTED)) throw statsRes.reason;
     // a broker without GET_BROKER_CONSUME_STATS: one GET_CONSUME_STATS per group instead
-    return { sub, stats: await statsPerGroup(core, t, [...sub.subscriptionGroupTable.keys()]) };
+    const askedAt = Date.now();
+    return { sub, stats: await statsPerGroup(core, t, [...sub.subscriptionGroupTable.keys()]), askedAt: Math.min(subRes.value.askedAt, askedAt) };
   });
   const byGroup = new Map<string, Acc>();
   const accOf = (group: string): Acc => {
@@ -139,7 +166,9 @@ export async function groupList(core: AdminCore, opts: { withConnections?: boole
     .filter((g) => opts.includeSystem !== false || !g.system)
     .sort((a, b) => cmp(a.group, b.group));
   if (opts.withConnections) groups = await addConnections(core, groups);
-  return { groups, errors: fan.errors, warnings };
+  const out: GroupListResult = { groups, errors: fan.errors, warnings };
+  if (fan.results.length) out.asOf = Math.min(...fan.results.map((r) => r.value.askedAt));
+  return out;
 }
 
 /** ConsumeStats of each group on one broker, one GET_CONSUME_STATS per group (bounded); failed groups are left out. */

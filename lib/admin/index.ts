@@ -16,4 +16,4 @@ export type { MessageView, QueryResult } from './messages.ts';
 export type { SendTestMessageInput, SendTestMessageResult } from './send.ts';
 export { parseResetPoint, parseRocketDate, formatTime, type ResetPoint } from './time.ts';
 export { classifyTopic } from './topics.ts';
-export { isSystemGroup } from './groups.ts';
+export { isSystemGroup, brokerConsumeStats, brokerSubscriptionGroups, type Asked } from './groups.ts';

@@ -169,7 +169,14 @@ export interface GroupListItem extends GroupSummary {
   members: number | null;
 }
 
-export type GroupListResponse = Page<GroupListItem>;
+export interface GroupListResponse extends Page<GroupListItem> {
+  /**
+   * Epoch ms when the brokers were asked for the lag shown (null when no broker answered). Lag is live: a request
+   * shares a broker call already in flight (another page, the collector) but never reuses a finished one, so this is
+   * at most one broker call old. The `Server-Timing` header's `age` says the same in ms.
+   */
+  lagAsOf: number | null;
+}
 
 export interface RebalanceEvent {
   id: number;

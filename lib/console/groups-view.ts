@@ -41,7 +41,10 @@ function holdingsFromStored(queues: Record<string, string>): Map<string, Map<str
   return holdingsOf(Object.entries(queues).map(([key, clientId]) => ({ topic: key.slice(0, key.indexOf(' ')), clientId })));
 }
 
-/** `timings` gets how long the cluster and the shaping took, ms (for a Server-Timing header). */
+/**
+ * `timings` gets how long the cluster and the shaping took and how old the lag is (`age`), ms, for a Server-Timing
+ * header.
+ */
 export async function groupListPage(ctx: RequestContext, url: URL, now = Date.now(), timings: Record<string, number> = {}): Promise<GroupListResponse> {
   const q = pageQuery(url, ['name', 'lag', 'lagSeconds', 'tps']);
   const includeSystem = url.searchParams.get('system') === '1';
@@ -92,7 +95,8 @@ export async function groupListPage(ctx: RequestContext, url: URL, now = Date.no
     return item;
   });
   timings.shape = performance.now() - t1;
-  return { items, total: page.total, page: q.page, pageSize: q.pageSize, errors: list.errors };
+  if (list.asOf !== undefined) timings.age = Math.max(0, Date.now() - list.asOf);
+  return { items, total: page.total, page: q.page, pageSize: q.pageSize, errors: list.errors, lagAsOf: list.asOf ?? null };
 }
 
 /** Server-Timing header value of named durations (ms). */

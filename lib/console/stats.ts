@@ -4,15 +4,15 @@
 import { RequestCode, ResponseCode } from '../protocol/codes.ts';
 import { MixAll } from '../protocol/constants.ts';
 import {
-  GetConsumeStatsInBrokerHeader, GetConsumeStatsRequestHeader, GetConsumerConnectionListRequestHeader, GetTopicStatsInfoRequestHeader,
+  GetConsumeStatsRequestHeader, GetConsumerConnectionListRequestHeader, GetTopicStatsInfoRequestHeader,
   PullMessageRequestHeader, SearchOffsetRequestHeader, SearchOffsetResponseHeader, decodeHeader,
 } from '../protocol/headers.ts';
 import { decodeMessages } from '../protocol/message.ts';
 import {
-  decodeConsumeStats, decodeConsumeStatsList, decodeConsumerConnection, decodeSubscriptionGroupWrapper, decodeTopicStatsTable,
+  decodeConsumeStats, decodeConsumerConnection, decodeTopicStatsTable,
   type ConsumeStats, type TopicStatsTable,
 } from '../protocol/bodies/index.ts';
-import { mapBounded, type AdminCore, type BrokerTarget } from '../admin/index.ts';
+import { brokerConsumeStats, brokerSubscriptionGroups, mapBounded, type AdminCore, type BrokerTarget } from '../admin/index.ts';
 import { describe as describeError, hasCodeOf as hasCode } from './errors.ts';
 
 /** GET_TOPIC_STATS_INFO of one topic on one broker. */
@@ -35,15 +35,13 @@ export interface BrokerGroupStats {
  * a broker without the latter is asked GET_CONSUME_STATS per group (bounded).
  */
 export async function brokerGroupStats(core: AdminCore, t: BrokerTarget, concurrency = core.concurrency): Promise<BrokerGroupStats> {
-  const [subRes, statsRes] = await Promise.allSettled([
-    core.call(t.brokerAddr, RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG),
-    core.call(t.brokerAddr, RequestCode.GET_BROKER_CONSUME_STATS, { isOrder: false }, { spec: GetConsumeStatsInBrokerHeader, timeoutMs: core.timeoutMs * 3 }),
-  ]);
+  // shared with list requests asking the same broker at the same moment (one call, one decode)
+  const [subRes, statsRes] = await Promise.allSettled([brokerSubscriptionGroups(core, t.brokerAddr), brokerConsumeStats(core, t.brokerAddr)]);
   if (subRes.status === 'rejected') throw subRes.reason;
-  const configured = [...decodeSubscriptionGroupWrapper(subRes.value.body).subscriptionGroupTable.keys()];
+  const configured = [...subRes.value.value.subscriptionGroupTable.keys()];
   const out: BrokerGroupStats = { configured, stats: new Map(), failed: [] };
   if (statsRes.status === 'fulfilled') {
-    for (const entry of decodeConsumeStatsList(statsRes.value.body).consumeStatsList) {
+    for (const entry of statsRes.value.value.consumeStatsList) {
       for (const [group, list] of entry) out.stats.set(group, [...(out.stats.get(group) ?? []), ...list]);
     }
     return out;
