@@ -48,7 +48,6 @@ export class CommitLog {
   private sealScheduled = false;
   private failing = false;
   private flushing: Promise<number> | null = null;
-  private writtenWaiters: Array<{ target: number; resolve: () => void }> = [];
   private flushingTarget = 0;
   private readonly maxParallelWrites: number;
   private readonly syncWriteMax: number;
@@ -257,10 +256,7 @@ export class CommitLog {
       this.events.onWritten(done);
     }
     if (this.current && this.current.len > 0 && this.inflight.length < this.maxParallelWrites) this.seal();
-    if (freed) {
-      this.notifyWritten(false);
-      this.events.onBufferFree();
-    }
+    if (freed) this.events.onBufferFree();
   }
 
   /** After a failed write: drop every chunk from the first unwritten one on, and cut the files back to it. */
@@ -292,7 +288,6 @@ export class CommitLog {
     this.failing = false;
     log.warn('commitlog_rolled_back', { offset: rollTo, chunks: dropped.length });
     this.events.onFailed(dropped, error);
-    this.notifyWritten(true);
     // Not synchronously: rollBack may run inside an append, which must not re-enter the backlog.
     setImmediate(() => this.events.onBufferFree());
   }
@@ -315,31 +310,6 @@ export class CommitLog {
   /** Writes the open chunk now (shutdown, tests). */
   sealNow(): void {
     this.seal();
-  }
-
-  /**
-   * Writes the open chunk now, synchronously when small and nothing else is in flight (the group commit calls
-   * this right before an fdatasync so appends made a moment ago ride along). Never call it inside an append.
-   */
-  writeOpenChunk(): void {
-    this.seal(true);
-  }
-
-  /** Resolves once everything appended so far is written (or rolled back). */
-  whenWritten(): Promise<void> {
-    const target = this.appendOffset;
-    if (this.writtenOffset >= target) return Promise.resolve();
-    return new Promise((resolve) => this.writtenWaiters.push({ target, resolve }));
-  }
-
-  private notifyWritten(all: boolean): void {
-    if (this.writtenWaiters.length === 0) return;
-    const keep: Array<{ target: number; resolve: () => void }> = [];
-    for (const w of this.writtenWaiters) {
-      if (all || this.writtenOffset >= w.target) w.resolve();
-      else keep.push(w);
-    }
-    this.writtenWaiters = keep;
   }
 
   /** Resolves when every reserved record is written (or rolled back). */
