@@ -8,6 +8,7 @@ import * as groupConfig from './group-config.ts';
 import * as groups from './groups.ts';
 import * as messages from './messages.ts';
 import * as offsets from './offsets.ts';
+import * as producers from './producers.ts';
 import * as route from './route.ts';
 import * as send from './send.ts';
 import * as topicConfig from './topic-config.ts';
@@ -59,6 +60,8 @@ export class AdminClient extends AdminCore {
   producerConnection(group: string, topic: string): Promise<connections.ProducerConnectionResult> {
     return connections.producerConnection(this, group, topic);
   }
+  /** Producer connections per topic (RocketDeck brokers); `supported: false` against Apache RocketMQ. */
+  topicProducers(opts?: { topic?: string }): Promise<producers.TopicProducersResult> { return producers.topicProducers(this, opts); }
   createOrUpdateSubGroup(sel: broker.BrokerSelector, input: groupConfig.SubGroupInput): ReturnType<typeof groupConfig.createOrUpdateSubGroup> {
     return groupConfig.createOrUpdateSubGroup(this, sel, input);
   }

@@ -11,6 +11,7 @@ export type { TopicConfigInput, TopicWriteResult, DeleteTopicResult, NamesrvWrit
 export type { GroupSummary, GroupSettings, GroupListResult, QueueProgress, GroupProgressResult, QueueAssignmentResult } from './groups.ts';
 export type { ClientConnection, Subscription, ConsumerConnectionResult, ProducerConnectionResult, ConsumerRunningInfoResult, RunningQueue } from './connections.ts';
 export type { SubGroupInput, DeleteSubGroupResult } from './group-config.ts';
+export type { TopicProducerConnection, TopicProducersResult } from './producers.ts';
 export type { ResetQueue, ResetOffsetResult, QueueOffsetReset, ResetQueuesResult } from './offsets.ts';
 export type { MessageView, QueryResult } from './messages.ts';
 export type { SendTestMessageInput, SendTestMessageResult } from './send.ts';

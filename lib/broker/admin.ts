@@ -1,6 +1,7 @@
 // Registers the admin request families (topics, groups, stats, broker config, offsets and consumer control).
 
-import { RequestCode as C } from '../protocol/codes.ts';
+import { RequestCode as C, RocketDeckRequestCode } from '../protocol/codes.ts';
+import { handleGetTopicProducers } from './admin-producers.ts';
 import { handleGetBrokerConfig, handleGetBrokerRuntimeInfo, handleUpdateBrokerConfig } from './admin-broker.ts';
 import { handleConsumeMessageDirectly, handleGetConsumerRunningInfo, handleResetOffset } from './admin-consumer.ts';
 import {
@@ -38,6 +39,7 @@ export function registerAdminProcessors(on: Register): void {
   on(C.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, handleGetAllSubscriptionGroupConfig);
   on(C.DELETE_SUBSCRIPTIONGROUP, handleDeleteSubscriptionGroup);
   on(C.GET_CONSUMER_CONNECTION_LIST, handleGetConsumerConnectionList);
+  on(RocketDeckRequestCode.GET_TOPIC_PRODUCERS, handleGetTopicProducers);
   on(C.GET_PRODUCER_CONNECTION_LIST, handleGetProducerConnectionList);
   on(C.GET_CONSUME_STATS, handleGetConsumeStats);
   on(C.GET_BROKER_CONSUME_STATS, handleGetBrokerConsumeStats);

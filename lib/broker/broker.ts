@@ -38,6 +38,7 @@ import { BrokerStats } from './stats.ts';
 import { StoreAdapter } from './store-adapter.ts';
 import { SubscriptionGroupManager } from './subscription-group-manager.ts';
 import { TopicConfigManager } from './topic-config-manager.ts';
+import { TopicProducerTable } from './topic-producers.ts';
 
 /** How often silent clients are looked for (RocketMQ's ClientHousekeepingService: every 10 s). */
 const CLIENT_SCAN_INTERVAL_MS = 10_000;
@@ -59,6 +60,7 @@ export class BrokerController {
   readonly consumers: ConsumerManager;
   readonly producers: ProducerManager;
   readonly locks = new RebalanceLockManager();
+  readonly topicProducers = new TopicProducerTable();
   readonly stats = new BrokerStats(Date.now, () => this.cfg.brokerClusterName);
   readonly pullHold: PullRequestHoldService;
   private registration!: NamesrvRegistration;
@@ -153,6 +155,7 @@ export class BrokerController {
     this.server.on('disconnect', (conn: RemotingConnection) => {
       this.consumers.doChannelCloseEvent(conn);
       this.producers.doChannelCloseEvent(conn);
+      this.topicProducers.doChannelCloseEvent(conn);
     });
     try {
       this.port = (await this.server.listen()).port;
@@ -208,6 +211,7 @@ export class BrokerController {
     this.every(CLIENT_SCAN_INTERVAL_MS, () => {
       this.consumers.scanNotActiveChannel(this.cfg.channelExpiredTimeout);
       this.producers.scanNotActiveChannel(this.cfg.channelExpiredTimeout);
+      this.topicProducers.expire();
     });
     this.every(1000, () => this.stats.sample());
   }
@@ -222,6 +226,7 @@ export class BrokerController {
       offsets: self.offsets,
       consumers: self.consumers,
       producers: self.producers,
+      topicProducers: self.topicProducers,
       locks: self.locks,
       pullHold: self.pullHold,
       schedule: self.schedule,

@@ -20,6 +20,7 @@ import type { BrokerStats } from './stats.ts';
 import type { BrokerStore } from './store-port.ts';
 import type { SubscriptionGroupManager } from './subscription-group-manager.ts';
 import type { TopicConfigManager } from './topic-config-manager.ts';
+import type { TopicProducerTable } from './topic-producers.ts';
 
 export interface BrokerContext {
   /** The live configuration (UPDATE_BROKER_CONFIG replaces it). */
@@ -30,6 +31,8 @@ export interface BrokerContext {
   readonly offsets: ConsumerOffsetManager;
   readonly consumers: ConsumerManager;
   readonly producers: ProducerManager;
+  /** (producerGroup, topic) pairs seen in accepted sends, for GET_TOPIC_PRODUCERS. */
+  readonly topicProducers: TopicProducerTable;
   readonly locks: RebalanceLockManager;
   readonly pullHold: PullRequestHoldService;
   readonly schedule: ScheduleMessageService;

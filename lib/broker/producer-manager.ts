@@ -68,6 +68,17 @@ export class ProducerManager {
     return undefined;
   }
 
+  /** Client id of a connection's producer heartbeat: the group's entry, else any group's (one client, one id). */
+  clientIdOf(group: string, conn: RemotingConnection): string | undefined {
+    const own = this.table.get(group)?.get(conn);
+    if (own) return own.clientId;
+    for (const m of this.table.values()) {
+      const info = m.get(conn);
+      if (info) return info.clientId;
+    }
+    return undefined;
+  }
+
   groups(): string[] {
     return [...this.table.keys()];
   }

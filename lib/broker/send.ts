@@ -107,8 +107,18 @@ export async function handleSendMessage(ctx: BrokerContext, req: RemotingCommand
   if (!('topicName' in checked)) return checked;
   const body = req.body ?? EMPTY;
   if (body.length > c.store.maxMessageSize) return response(ctx, req, ResponseCode.MESSAGE_ILLEGAL, messageIllegalRemark(ctx));
-  return h.batch ? sendBatch(ctx, req, conn, h, checked, body) : sendOne(ctx, req, conn, h, checked, body);
+  const res = await (h.batch ? sendBatch(ctx, req, conn, h, checked, body) : sendOne(ctx, req, conn, h, checked, body));
+  if (STORED.has(res.code)) {
+    ctx.topicProducers.record(conn, { producerGroup: h.producerGroup, topic: h.topic, language: req.language, version: req.version },
+      ctx.producers.clientIdOf(h.producerGroup, conn));
+  }
+  return res;
 }
+
+/** Answers of a send whose message was stored (a flush or slave timeout still stored it). */
+const STORED: ReadonlySet<number> = new Set([
+  ResponseCode.SUCCESS, ResponseCode.FLUSH_DISK_TIMEOUT, ResponseCode.FLUSH_SLAVE_TIMEOUT, ResponseCode.SLAVE_NOT_AVAILABLE,
+]);
 
 async function sendOne(ctx: BrokerContext, req: RemotingCommand, conn: RemotingConnection, h: SendHeader, tc: TopicConfig, body: Buffer): Promise<RemotingCommand> {
   const c = ctx.config();

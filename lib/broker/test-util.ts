@@ -24,6 +24,7 @@ export interface FakeConnection extends RemotingConnection {
 /** Enough of a RemotingConnection for the managers: an address, a closed flag, close() and invokeOneway(). */
 export function fakeConnection(remoteAddr: string): FakeConnection {
   const conn = {
+    id: `${remoteAddr}#fake`,
     remoteAddr,
     closed: false,
     oneways: [] as RemotingCommand[],

@@ -2,7 +2,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  RequestCode, ResponseCode, requestCodeName, responseCodeName, PermName, MixAll, TopicSysFlag,
+  RequestCode, RocketDeckRequestCode, ResponseCode, requestCodeName, responseCodeName, PermName, MixAll, TopicSysFlag,
   MQVersion, mqVersionOrdinal, mqVersionName, isSystemTopic, isNotAllowedSendTopic, getRetryTopic, getDLQTopic,
   validateTopic, validateGroup, MessageSysFlag, MessageConst,
 } from './codes.ts';
@@ -32,6 +32,13 @@ describe('codes', () => {
     assert.equal(responseCodeName(25), 'SUBSCRIPTION_NOT_LATEST');
     assert.equal(responseCodeName(209), 'POLLING_FULL');
     assert.equal(requestCodeName(99999), 'UNKNOWN(99999)');
+  });
+
+  test('RocketDeck extension codes sit above RocketMQ\'s and are named', () => {
+    assert.equal(RocketDeckRequestCode.GET_BROKER_LIVE_INFO, 10100);
+    assert.equal(RocketDeckRequestCode.GET_TOPIC_PRODUCERS, 10101);
+    assert.equal(requestCodeName(10101), 'GET_TOPIC_PRODUCERS');
+    for (const code of Object.values(RocketDeckRequestCode)) assert.ok(!Object.values(RequestCode).includes(code as never), `${code} is a RocketMQ code`);
   });
 
   test('request code names are unique per number except none', () => {

@@ -170,6 +170,18 @@ export const RequestCode = {
   UPDATE_GLOBAL_WHITE_ADDRS_CONFIG: 53,
 } as const;
 
+/**
+ * RocketDeck extension requests: what RocketMQ's protocol has no request for. Far above RocketMQ's codes (they stop
+ * near 400 in 4.9 and use 1000-range blocks in 5.x); an Apache RocketMQ process answers them with
+ * REQUEST_CODE_NOT_SUPPORTED (3), and callers fall back to what RocketMQ can tell.
+ */
+export const RocketDeckRequestCode = {
+  /** nameserver: when each broker last registered (lib/namesrv/processors/live-info.ts) */
+  GET_BROKER_LIVE_INFO: 10100,
+  /** broker: producer groups seen sending to each topic, with their connections (lib/broker/admin-producers.ts) */
+  GET_TOPIC_PRODUCERS: 10101,
+} as const;
+
 export type RequestCodeName = keyof typeof RequestCode;
 export type RequestCodeValue = (typeof RequestCode)[RequestCodeName];
 
@@ -261,7 +273,7 @@ function reverse(table: Record<string, number>): Map<number, string> {
   return out;
 }
 
-const requestNames = reverse(RequestCode);
+const requestNames = reverse({ ...RequestCode, ...RocketDeckRequestCode });
 const responseNames = reverse(ResponseCode);
 
 /** Name of a request code, e.g. 105 -> "GET_ROUTEINFO_BY_TOPIC"; unknown codes -> "UNKNOWN(<code>)". */
