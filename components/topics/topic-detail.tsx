@@ -18,7 +18,37 @@ import { TopicForm } from '@/components/actions/topic-form';
 import { DeleteTopicForm } from '@/components/actions/delete-topic';
 import { SendMessageForm } from './send-message';
 
-/** RocketMQ cannot list a topic's producers: the operator names a producer group and sees its connections. */
+/** Producer groups the brokers saw sending to the topic, one row per connection. */
+function ProducerConnections({ groups, now }: { groups: NonNullable<TopicDetailResponse['producerGroups']>; now: number }) {
+  const rows = groups.flatMap((g) => g.connections.map((c, i) => ({ c, first: i === 0, group: g.producerGroup })));
+  return (
+    <Table>
+      <THead>
+        <Th>Group</Th>
+        <Th>Client</Th>
+        <Th>Address</Th>
+        <Th>Language</Th>
+        <Th>Version</Th>
+        <Th>Last send</Th>
+      </THead>
+      <tbody>
+        {rows.length === 0 && <FullRow colSpan={6}>No producer sent to this topic in the last minutes.</FullRow>}
+        {rows.map(({ c, first, group }) => (
+          <Tr key={`${c.brokerName} ${group} ${c.clientAddr}`} testId="producer-row">
+            <Td className="text-xs font-medium">{first ? group : ''}</Td>
+            <Td className="font-mono text-xs">{c.clientId || <span className="text-zinc-400" title="No producer heartbeat seen on this connection">—</span>}</Td>
+            <Td className="font-mono text-xs" title={`via ${c.brokerName}`}>{c.clientAddr}</Td>
+            <Td>{c.language}</Td>
+            <Td>{c.versionName}</Td>
+            <Td className="text-xs"><span title={fmtTime(c.lastSendTimestamp)}>{fmtAgo(c.lastSendTimestamp, now)}</span></Td>
+          </Tr>
+        ))}
+      </tbody>
+    </Table>
+  );
+}
+
+/** Brokers that cannot list a topic's producers (Apache RocketMQ): the operator names a producer group instead. */
 function ProducerGroupBox({ value, onChange, fetching }: { value: string; onChange(v: string): void; fetching: boolean }) {
   const [text, setText] = useState(value);
   return (
@@ -151,9 +181,10 @@ export function TopicDetail({ topic }: { topic: string }) {
             </Table>
           </Card>
           <Card title="Producers" bodyClassName="" testId="topic-producers">
-            <ProducerGroupBox value={producerGroup} onChange={setProducerGroup} fetching={q.isFetching} />
+            {d.producerGroups && <ProducerConnections groups={d.producerGroups} now={now} />}
+            {!d.producerGroups && <ProducerGroupBox value={producerGroup} onChange={setProducerGroup} fetching={q.isFetching} />}
             {d.producersError && producerGroup && <div className="px-4 py-2 text-xs text-zinc-500" data-testid="producers-error">{d.producersError}</div>}
-            {producers && (
+            {!d.producerGroups && producers && (
             <Table>
               <THead>
                 <Th>Client</Th>

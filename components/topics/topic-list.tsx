@@ -88,7 +88,11 @@ export function TopicList() {
                   <Td className="text-right tabular-nums">{fmtNum(t.messages)}</Td>
                   <Td className="text-right tabular-nums">{fmtRate(t.tps)}</Td>
                   <Td className="text-right tabular-nums" data-testid="topic-consumer-groups">{t.consumerGroups ?? '—'}</Td>
-                  <Td className="text-right text-xs text-zinc-400" title="RocketMQ has no request naming a topic's producers; open the topic and name a producer group to see its connections">n/a</Td>
+                  {t.producers === null ? (
+                    <Td className="text-right text-xs text-zinc-400" title="These brokers cannot tell (Apache RocketMQ has no request naming a topic's producers); open the topic and name a producer group to see its connections" data-testid="topic-producer-groups">n/a</Td>
+                  ) : (
+                    <Td className="text-right tabular-nums" title="Producer groups the brokers saw sending to this topic in the last minutes" data-testid="topic-producer-groups">{t.producers}</Td>
+                  )}
                 </Tr>
               ))}
             </tbody>

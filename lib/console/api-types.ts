@@ -3,7 +3,7 @@
 
 import type {
   BrokerFailure, ClusterListResult, ConsumerConnectionResult, GroupProgressResult, GroupSummary, MessageView,
-  NamesrvFailure, ProducerConnectionResult, QueueAssignmentResult, ResetOffsetResult, ResetQueuesResult, TopicEntry, TopicPlacement, TopicRoute,
+  NamesrvFailure, ProducerConnectionResult, TopicProducerConnection, QueueAssignmentResult, ResetOffsetResult, ResetQueuesResult, TopicEntry, TopicPlacement, TopicRoute,
   TopicStatusResult,
 } from '../admin/index.ts';
 import type { AuditEntry } from './audit.ts';
@@ -122,10 +122,11 @@ export interface TopicListItem extends TopicEntry {
   /** Groups with offsets on or a subscription to the topic at the collector's last cycle; null before its first. */
   consumerGroups: number | null;
   /**
-   * Always null ("n/a"): RocketMQ has no request naming a topic's producers (a producer's heartbeat carries only its
-   * group, GET_PRODUCER_CONNECTION_LIST needs the group). Topic detail lists a named producer group's connections.
+   * Producer groups the masters saw sending to the topic lately (GET_TOPIC_PRODUCERS, a RocketDeck broker extension:
+   * connections that closed or stayed silent for 5 minutes are not counted). null ("n/a") when no broker can tell:
+   * Apache RocketMQ has no request naming a topic's producers (a heartbeat names only the group).
    */
-  producers: null;
+  producers: number | null;
 }
 
 export type TopicListResponse = Page<TopicListItem>;
@@ -138,11 +139,21 @@ export interface TopicConsumer {
   error?: string;
 }
 
+export interface TopicProducerGroup {
+  producerGroup: string;
+  connections: TopicProducerConnection[];
+}
+
 export interface TopicDetailResponse {
   topic: string;
   route: TopicRoute;
   status: TopicStatusResult;
   consumers: TopicConsumer[];
+  /**
+   * Producer groups sending to the topic, each with its connections (client id, address, language, version, last
+   * send), from GET_TOPIC_PRODUCERS; null when no broker can tell (Apache RocketMQ): then name a group instead.
+   */
+  producerGroups: TopicProducerGroup[] | null;
   /** Connections of the producer group named by `?producerGroup=` (absent without it; null when none is connected). */
   producers?: ProducerConnectionResult | null;
   producersError?: string;

@@ -1,10 +1,13 @@
 // Topics for the pages: the searchable, sortable list (placements from each broker's topic config, TPS from the
 // collector) and one topic's route, queue status and consuming groups with their lag on it.
 
-import { mapBounded, type AdminClient, type ProducerConnectionResult, type TopicBrokerMapResult, type TopicKind } from '../admin/index.ts';
+import {
+  mapBounded, type AdminClient, type ProducerConnectionResult, type TopicBrokerMapResult, type TopicKind, type TopicProducersResult,
+} from '../admin/index.ts';
+import { createLogger } from '../common/log.ts';
 import type { GroupStat } from './collect.ts';
 import { describe as describeError } from './errors.ts';
-import type { TopicConsumer, TopicDetailResponse, TopicListItem, TopicListResponse } from './api-types.ts';
+import type { TopicConsumer, TopicDetailResponse, TopicListItem, TopicListResponse, TopicProducerGroup } from './api-types.ts';
 import type { RequestContext } from './context.ts';
 import { lagSecondsOf, positionTimes } from './groups-view.ts';
 import { bad } from './http.ts';
@@ -22,6 +25,33 @@ function sharedTopicMap(admin: AdminClient): Promise<TopicBrokerMapResult> {
   return p;
 }
 
+const log = createLogger('console');
+
+/**
+ * Producer connections per topic from every master (one GET_TOPIC_PRODUCERS each, shared by concurrent requests);
+ * null when they cannot be asked: the pages then show "n/a" and never fail for it.
+ */
+async function topicProducersOf(admin: AdminClient, topic?: string): Promise<TopicProducersResult | null> {
+  try {
+    return await admin.shared(`topicProducers ${topic ?? ''}`, () => admin.topicProducers(topic === undefined ? {} : { topic }));
+  } catch (err) {
+    log.warn('topic_producers_failed', { topic, error: err });
+    return null;
+  }
+}
+
+/** topic -> producer groups sending to it; undefined when no broker can tell (Apache RocketMQ). */
+function producerGroupsPerTopic(r: TopicProducersResult | null): Map<string, Set<string>> | undefined {
+  if (!r?.supported) return undefined;
+  const out = new Map<string, Set<string>>();
+  for (const p of r.producers) {
+    const set = out.get(p.topic) ?? new Set<string>();
+    set.add(p.producerGroup);
+    out.set(p.topic, set);
+  }
+  return out;
+}
+
 export async function topicListPage(ctx: RequestContext, url: URL): Promise<TopicListResponse> {
   const q = pageQuery(url, ['name', 'tps', 'queues']);
   const includeSystem = url.searchParams.get('system') === '1';
@@ -31,7 +61,8 @@ export async function topicListPage(ctx: RequestContext, url: URL): Promise<Topi
     kinds = new Set(kindParam.split(',').map((k) => k.trim().toUpperCase()).filter(Boolean));
     for (const k of kinds) if (!KINDS.includes(k as TopicKind)) throw bad('kind', `must be among ${KINDS.join(', ')}`);
   }
-  const map = await sharedTopicMap(ctx.admin);
+  const [map, producerRows] = await Promise.all([sharedTopicMap(ctx.admin), topicProducersOf(ctx.admin)]);
+  const producing = producerGroupsPerTopic(producerRows);
   const snap = ctx.collector.latest(ctx.cluster.name);
   const consuming = snap ? consumingGroups(snap.groups.values()) : undefined;
   const rows: TopicListItem[] = map.topics
@@ -45,7 +76,7 @@ export async function topicListPage(ctx: RequestContext, url: URL): Promise<Topi
         tps: s?.tps ?? null,
         messages: s ? s.messages : null,
         consumerGroups: consuming ? (consuming.get(t.topic)?.size ?? 0) : null,
-        producers: null,
+        producers: producing ? (producing.get(t.topic)?.size ?? 0) : null,
       };
     });
   const page = sortAndPage(rows, q, (r, key) => (key === 'tps' ? r.tps : key === 'queues' ? r.writeQueueNums : r.topic), (r) => r.topic);
@@ -79,10 +110,11 @@ async function producersOf(admin: AdminClient, group: string, topic: string): Pr
 export async function topicDetail(ctx: RequestContext, topic: string, producerGroup?: string): Promise<TopicDetailResponse> {
   const { admin } = ctx;
   const route = await admin.topicRoute(topic);
-  const [status, who, producers] = await Promise.all([
+  const [status, who, producers, producerRows] = await Promise.all([
     admin.topicStatus(topic),
     admin.topicConsumers(topic),
     producerGroup ? producersOf(admin, producerGroup, topic) : undefined,
+    topicProducersOf(admin, topic),
   ]);
   const newest = new Map(status.queues.map((q) => [`${topic} ${q.brokerName} ${q.queueId}`, q.lastUpdateTimestamp]));
   const snap = ctx.collector.latest(ctx.cluster.name);
@@ -97,5 +129,23 @@ export async function topicDetail(ctx: RequestContext, topic: string, producerGr
     if (!s.ok) return { group, lagMessages: 0, lagSeconds: null, tps, error: describeError(s.error) };
     return { group, lagMessages: s.value.progress.diffTotal, lagSeconds: lagSecondsOf(s.value.progress.queues, newest, s.value.positions), tps };
   });
-  return { topic, route, status, consumers, ...producers, errors: [...status.errors, ...who.errors] };
+  return {
+    topic, route, status, consumers, producerGroups: groupedProducers(producerRows), ...producers,
+    errors: [...status.errors, ...who.errors, ...(producerRows?.errors ?? [])],
+  };
+}
+
+/** Connections per producer group (groups by name); null when no broker can tell. */
+function groupedProducers(r: TopicProducersResult | null): TopicProducerGroup[] | null {
+  if (!r?.supported) return null;
+  const byGroup = new Map<string, TopicProducerGroup>();
+  for (const c of r.producers) {
+    let g = byGroup.get(c.producerGroup);
+    if (!g) {
+      g = { producerGroup: c.producerGroup, connections: [] };
+      byGroup.set(c.producerGroup, g);
+    }
+    g.connections.push(c);
+  }
+  return [...byGroup.values()].sort((a, b) => (a.producerGroup < b.producerGroup ? -1 : a.producerGroup > b.producerGroup ? 1 : 0));
 }
