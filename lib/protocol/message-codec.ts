@@ -24,7 +24,7 @@
 import { crc32, deflateSync, inflateSync } from 'node:zlib';
 import { MessageSysFlag } from './message-const.ts';
 import { MessageDecodeError, MessageEncodeError } from './message-errors.ts';
-import { type SocketHost, ipFromBytes, ipLength, ipToBytes, readInt64, writeInt64, writeIp } from './message-host.ts';
+import { type SocketHost, ipFromBytes, ipLength, ipToBytes, putInt32 as put32, putInt64 as put64, readInt64, writeInt64, writeIp } from './message-host.ts';
 import { messageProperties2String, string2messageProperties } from './message-properties.ts';
 import type { Message, MessageExt } from './message.ts';
 
@@ -171,21 +171,6 @@ function checkRecordNumbers(msg: StoredMessageFields): void {
   ];
   for (const [name, v] of int64) if (v !== undefined && !Number.isSafeInteger(v)) throw new MessageEncodeError(`not a safe integer for an int64 field ${name}: ${v}`);
   for (const host of [msg.bornHost, msg.storeHost]) ipToBytes(host.address);
-}
-
-// Big-endian stores straight into the bytes: the append path writes a dozen integers per record, and these avoid
-// the range checks of Buffer.writeInt32BE (the values are validated before a record is laid out).
-function put32(b: Buffer, o: number, v: number): void {
-  b[o] = v >>> 24;
-  b[o + 1] = v >>> 16;
-  b[o + 2] = v >>> 8;
-  b[o + 3] = v;
-}
-
-function put64(b: Buffer, o: number, v: number): void {
-  const hi = Math.floor(v / 4294967296);
-  put32(b, o, hi);
-  put32(b, o + 4, v - hi * 4294967296);
 }
 
 type Utf8Writer = (this: Buffer, s: string, offset: number, length: number) => number;

@@ -6,7 +6,7 @@
 
 import path from 'node:path';
 import { createLogger } from '../common/log.ts';
-import { readInt64, writeInt64 } from '../protocol/message-host.ts';
+import { putInt32, putInt64, readInt64, writeInt64 } from '../protocol/message-host.ts';
 import { CQ_STORE_UNIT_SIZE } from './config.ts';
 import { StoreFileError } from './errors.ts';
 import { MappedFileQueue } from './mapped-file-queue.ts';
@@ -184,9 +184,9 @@ export class ConsumeQueue {
       }
       const buf = this.pending!;
       const o = this.pendingCount * CQ_STORE_UNIT_SIZE;
-      writeInt64(buf, o, put.commitLogOffset);
-      buf.writeInt32BE(put.msgSize, o + 8);
-      writeInt64(buf, o + 12, put.tagsCode);
+      putInt64(buf, o, put.commitLogOffset);
+      putInt32(buf, o + 8, put.msgSize);
+      putInt64(buf, o + 12, put.tagsCode);
       this.pendingCount++;
       this.maxLogicOffset++;
       this.maxPhysicOffset = put.commitLogOffset + put.msgSize;

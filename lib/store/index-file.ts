@@ -11,7 +11,7 @@
 
 import fs from 'node:fs';
 import { javaStringHashCode } from '../protocol/message-properties.ts';
-import { readInt64, writeInt64 } from '../protocol/message-host.ts';
+import { putInt32, putInt64, readInt64, writeInt64 } from '../protocol/message-host.ts';
 import { StoreFileError, StoreIOError } from './errors.ts';
 import { readFullySync, storeIo, writeFullySync } from './io.ts';
 
@@ -40,11 +40,21 @@ function positiveHash(h: number): number {
   return abs > 0x7fffffff ? 0 : abs;
 }
 
+// Hash state after `${topic}#` per topic: every append indexes its keys under its topic.
+let lastTopic = '';
+let lastTopicHash = 35; // '#' alone
+
 /** indexKeyHash(`${topic}#${key}`) without building the string (appends index every message). */
 export function indexKeyHashOf(topic: string, key: string): number {
-  let h = 0;
-  for (let i = 0; i < topic.length; i++) h = (Math.imul(h, 31) + topic.charCodeAt(i)) | 0;
-  h = (Math.imul(h, 31) + 35) | 0; // '#'
+  let h: number;
+  if (topic === lastTopic) h = lastTopicHash;
+  else {
+    h = 0;
+    for (let i = 0; i < topic.length; i++) h = (Math.imul(h, 31) + topic.charCodeAt(i)) | 0;
+    h = (Math.imul(h, 31) + 35) | 0; // '#'
+    lastTopic = topic;
+    lastTopicHash = h;
+  }
   for (let i = 0; i < key.length; i++) h = (Math.imul(h, 31) + key.charCodeAt(i)) | 0;
   return positiveHash(h);
 }
@@ -204,12 +214,13 @@ export class IndexFile {
       this.pendingFirst = h.indexCount;
     }
     const o = this.pendingCount * INDEX_SIZE;
-    this.pending.writeInt32BE(keyHash, o);
-    writeInt64(this.pending, o + 4, phyOffset);
-    this.pending.writeInt32BE(timeDiff, o + 12);
-    this.pending.writeInt32BE(slotValue, o + 16);
+    const p = this.pending;
+    putInt32(p, o, keyHash);
+    putInt64(p, o + 4, phyOffset);
+    putInt32(p, o + 12, timeDiff);
+    putInt32(p, o + 16, slotValue);
     this.pendingCount++;
-    slots.writeInt32BE(h.indexCount, slot * HASH_SLOT_SIZE);
+    putInt32(slots, slot * HASH_SLOT_SIZE, h.indexCount);
     this.markSlotDirty(slot);
     if (h.indexCount <= 1) {
       h.beginPhyOffset = phyOffset;
