@@ -27,19 +27,17 @@ function ProducerConnections({ groups, now }: { groups: NonNullable<TopicDetailR
         <Th>Group</Th>
         <Th>Client</Th>
         <Th>Address</Th>
-        <Th>Language</Th>
         <Th>Version</Th>
         <Th>Last send</Th>
       </THead>
       <tbody>
-        {rows.length === 0 && <FullRow colSpan={6}>No producer sent to this topic in the last minutes.</FullRow>}
+        {rows.length === 0 && <FullRow colSpan={5}>No producer sent to this topic in the last minutes.</FullRow>}
         {rows.map(({ c, first, group }) => (
           <Tr key={`${c.brokerName} ${group} ${c.clientAddr}`} testId="producer-row">
             <Td className="text-xs font-medium">{first ? group : ''}</Td>
             <Td className="font-mono text-xs">{c.clientId || <span className="text-zinc-400" title="No producer heartbeat seen on this connection">—</span>}</Td>
             <Td className="font-mono text-xs" title={`via ${c.brokerName}`}>{c.clientAddr}</Td>
-            <Td>{c.language}</Td>
-            <Td>{c.versionName}</Td>
+            <Td className="text-xs">{c.language} {c.versionName}</Td>
             <Td className="text-xs"><span title={fmtTime(c.lastSendTimestamp)}>{fmtAgo(c.lastSendTimestamp, now)}</span></Td>
           </Tr>
         ))}
