@@ -101,6 +101,7 @@ export async function run(args: string[]): Promise<BenchReport> {
     if (total < nGroups) throw new Error(`GET /api/consumer-groups lists ${total} groups, expected ${nGroups}`);
     metrics.push({ metric: 'GET /api/consumer-groups, first', value: round(first.ms), unit: 'ms' });
     metrics.push({ metric: '  of which asking the broker (groupList)', value: round(first.serverTiming.cluster ?? 0), unit: 'ms' });
+    metrics.push({ metric: '  of which paging and history (shape)', value: round(first.serverTiming.shape ?? 0), unit: 'ms' });
 
     if (values.collector !== 'off') {
       // the collector's first cycle runs next to the requests: wait for it, so the figures are of a console at work

@@ -82,12 +82,29 @@ export function brokerConsumeStats(core: AdminCore, brokerAddr: string): Promise
   });
 }
 
-/** GET_ALL_SUBSCRIPTIONGROUP_CONFIG of one broker, decoded; shared like brokerConsumeStats. */
+/** The last subscription group table decoded per AdminCore and broker, with the body it came from. */
+const lastSubscriptionGroups = new WeakMap<AdminCore, Map<string, { body: Buffer; value: SubscriptionGroupWrapper }>>();
+
+/**
+ * GET_ALL_SUBSCRIPTIONGROUP_CONFIG of one broker, decoded; shared like brokerConsumeStats. The table seldom changes
+ * between two asks, so a body equal byte for byte to the last one is not decoded again (answers are never reused:
+ * the broker is asked every time).
+ */
 export function brokerSubscriptionGroups(core: AdminCore, brokerAddr: string): Promise<Asked<SubscriptionGroupWrapper>> {
   return core.shared(`${RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG} ${brokerAddr}`, async () => {
     const askedAt = Date.now();
     const res = await core.call(brokerAddr, RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG);
-    return { value: decodeSubscriptionGroupWrapper(res.body), askedAt };
+    let memo = lastSubscriptionGroups.get(core);
+    if (!memo) {
+      memo = new Map();
+      lastSubscriptionGroups.set(core, memo);
+    }
+    const last = memo.get(brokerAddr);
+    if (last && res.body && last.body.equals(res.body)) return { value: last.value, askedAt };
+    const value = decodeSubscriptionGroupWrapper(res.body);
+    // a copy: the body may be a view into a buffer the transport reuses
+    if (res.body) memo.set(brokerAddr, { body: Buffer.from(res.body), value });
+    return { value, askedAt };
   });
 }
 

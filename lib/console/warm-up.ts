@@ -1,5 +1,5 @@
-// Console start-up warm-up, before the server answers its first request: the first group list otherwise pays for
-// the nameserver route, a cold JSON decoder and a broker reading every group's store times for the first time.
+// Console start-up warm-up, before the server reports ready: the first group list otherwise pays for the nameserver
+// route, cold route modules and JSON decoders, and a broker reading every group's store times for the first time.
 
 import { createLogger } from '../common/log.ts';
 import { withDeadline } from '../admin/index.ts';
@@ -19,6 +19,54 @@ class WarmUpTimeout extends Error {
     super(`warm-up did not finish within ${ms} ms`);
     this.name = 'WarmUpTimeout';
   }
+}
+
+const warmKey = Symbol.for('rocketdeck.consoleRoutesWarm');
+
+/** List routes requested once over HTTP at start (their own modules, as the pages will run them). */
+export const WARM_ROUTES = ['/api/consumer-groups?sort=-lag', '/api/topics'];
+
+function warmState(): { done?: Promise<void> } {
+  const g = globalThis as unknown as Record<symbol, { done?: Promise<void> } | undefined>;
+  return (g[warmKey] ??= {});
+}
+
+/**
+ * Requests the list routes from this server once it serves (after Next.js's register() resolved); never throws.
+ * `origin` is this server's URL (Next.js puts it in __NEXT_PRIVATE_ORIGIN); nothing is asked without one.
+ */
+export function warmRoutesOverHttp(origin: string | undefined, deadlineMs = WARM_UP_DEADLINE_MS): Promise<void> {
+  const state = warmState();
+  state.done ??= (async () => {
+    if (!origin) return;
+    const t0 = performance.now();
+    for (const path of WARM_ROUTES) {
+      try {
+        const res = await fetch(new URL(path, origin), { signal: AbortSignal.timeout(deadlineMs) });
+        await res.arrayBuffer();
+      } catch (err) {
+        log.warn('console_route_warm_up_failed', { path, error: err });
+      }
+    }
+    log.info('console_routes_warmed_up', { routes: WARM_ROUTES.length, ms: Math.round(performance.now() - t0) });
+  })();
+  return state.done;
+}
+
+/**
+ * Resolves once the start-up route warm-up is over (at once when none runs, at most `maxWaitMs` later): /api/health
+ * waits for it, so "ready" means the list pages answer at full speed.
+ */
+export function whenRoutesWarm(maxWaitMs = WARM_UP_DEADLINE_MS): Promise<void> {
+  const done = warmState().done;
+  if (!done) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, maxWaitMs);
+    void done.finally(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /**

@@ -4,10 +4,13 @@ import { runtime } from '@/lib/console/context.ts';
 import { CLUSTER_HEADER, clusterOf } from '@/lib/console/clusters.ts';
 import { parseNamesrvAddr } from '@/lib/common/namesrv-addr.ts';
 import type { HealthResponse } from '@/lib/console/api-types.ts';
+import { whenRoutesWarm } from '@/lib/console/warm-up.ts';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = api((req: Request) => {
+export const GET = api(async (req: Request) => {
+  // "ready" once the list routes ran once (start-up warm-up; bounded)
+  await whenRoutesWarm();
   const rt = runtime();
   let cluster: { name: string; namesrvAddr: string } | null = null;
   try {
