@@ -322,6 +322,19 @@ export class CommitLog {
   }
 
   /**
+   * fdatasync of all data written so far, started now even while other syncs run (each covers what was written
+   * before it started; the SYNC_FLUSH group commit keeps two going). Returns the offset now durable.
+   */
+  async syncNow(): Promise<number> {
+    const want = this.writtenOffset;
+    if (want > this.flushedOffset) {
+      await this.mfq.flush();
+      if (want > this.flushedOffset) this.flushedOffset = want;
+    }
+    return this.flushedOffset;
+  }
+
+  /**
    * fdatasync of all data written so far; callers whose data an in-flight flush covers share it, later ones get
    * the next flush. Returns the offset now durable.
    */

@@ -8,12 +8,18 @@ import type { PutWaiter } from './put-service.ts';
 
 const log = createLogger('store.flush');
 
+/** Syncs of the commit log run at once by the group commit. */
+const MAX_SYNCS = 2;
+
 export class GroupCommit {
   private readonly commitLog: CommitLog;
   private readonly timeoutMs: number;
   private queue: PutWaiter[] = [];
   private head = 0;
-  private running = false;
+  /** Syncs in flight. */
+  private inflight = 0;
+  /** Commit log offset the syncs started so far cover. */
+  private requested = 0;
   private timer: NodeJS.Timeout | null = null;
   private idle: Array<() => void> = [];
 
@@ -31,35 +37,43 @@ export class GroupCommit {
     return this.queue.length - this.head;
   }
 
-  /** Starts a flush round unless one is running (it loops while appends keep arriving). */
+  /** Starts syncs for the waiters not covered by one in flight. */
   kick(): void {
-    if (!this.running) void this.loop();
+    this.pump();
     this.arm();
   }
 
-  private async loop(): Promise<void> {
-    this.running = true;
-    try {
-      // Waiters arrive once their records are written, so a sync starts at once and covers whatever is written
-      // by then. Not waiting for appends still being encoded or written lets the disk sync one group while the
-      // writers answered by the previous sync encode the next: CPU and disk overlap instead of taking turns.
-      while (this.head < this.queue.length) {
-        let flushed: number;
-        try {
-          flushed = await this.commitLog.flush();
-        } catch (err) {
+  // Waiters arrive once their records are written, so a sync starts at once and covers whatever is written by
+  // then. Up to MAX_SYNCS run at once: while one syncs a group, the writers answered by the previous one encode
+  // the next group and it is synced as soon as it is written, so CPU and disk overlap instead of taking turns.
+  private pump(): void {
+    while (this.inflight < MAX_SYNCS && this.head < this.queue.length) {
+      if (this.queue[this.queue.length - 1]!.end <= this.requested) return;
+      this.requested = this.commitLog.getMaxOffset();
+      this.inflight++;
+      this.commitLog.syncNow().then(
+        (flushed) => {
+          this.inflight--;
+          this.answerUpTo(flushed);
+          this.pump();
+          this.checkIdle();
+        },
+        (err: unknown) => {
+          this.inflight--;
           log.error('commitlog_flush_failed', { err });
-          // Keep the waiters; they time out unless a later flush succeeds.
-          await new Promise((r) => setTimeout(r, 20));
-          continue;
-        }
-        this.answerUpTo(flushed);
-      }
-    } finally {
-      this.running = false;
-      this.compact();
-      if (this.head >= this.queue.length) this.notifyIdle();
+          // Keep the waiters; they time out unless a later sync succeeds.
+          this.requested = Math.min(this.requested, this.commitLog.getFlushedOffset());
+          setTimeout(() => {
+            this.pump();
+            this.checkIdle();
+          }, 20).unref();
+        },
+      );
     }
+  }
+
+  private checkIdle(): void {
+    if (this.head >= this.queue.length && this.inflight === 0) this.notifyIdle();
   }
 
   private answerUpTo(flushed: number): void {
@@ -112,7 +126,7 @@ export class GroupCommit {
     if (i > this.head) log.warn('flush_disk_timeout', { appends: i - this.head });
     this.head = i;
     this.compact();
-    if (this.head >= this.queue.length && !this.running) this.notifyIdle();
+    this.checkIdle();
   }
 
   private notifyIdle(): void {
@@ -123,7 +137,7 @@ export class GroupCommit {
 
   /** Resolves once every queued waiter has been answered. */
   settle(): Promise<void> {
-    if (this.head >= this.queue.length && !this.running) return Promise.resolve();
+    if (this.head >= this.queue.length && this.inflight === 0) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
 }
