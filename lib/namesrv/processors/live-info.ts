@@ -1,15 +1,15 @@
 // GET_BROKER_LIVE_INFO: a RocketDeck extension answering the live-broker table (when each broker last registered).
 
+import { RocketDeckRequestCode } from '../../protocol/codes.ts';
 import type { BrokerData } from '../route-types.ts';
 import { ok, type NamesrvHandler } from './context.ts';
 
 /**
- * RocketDeck-only request code: RocketMQ's protocol has no request for the live-broker table, so the console
- * could not show heartbeat times. Real RocketMQ nameservers answer it with REQUEST_CODE_NOT_SUPPORTED (3);
- * callers fall back to "listed / not listed" then. 10100 is far above RocketMQ's codes (they stop near 400
- * in 4.9 and use 1000-range blocks in 5.x).
+ * RocketDeck-only request code (RocketDeckRequestCode in protocol/codes.ts): RocketMQ's protocol has no request for
+ * the live-broker table, so the console could not show heartbeat times. Real RocketMQ nameservers answer it with
+ * REQUEST_CODE_NOT_SUPPORTED (3); callers fall back to "listed / not listed" then.
  */
-export const GET_BROKER_LIVE_INFO = 10100;
+export const GET_BROKER_LIVE_INFO = RocketDeckRequestCode.GET_BROKER_LIVE_INFO;
 
 /** One row of the answer body `{ "brokers": [...] }` (standard JSON). */
 export interface BrokerLiveInfoEntry {
