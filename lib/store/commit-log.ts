@@ -6,6 +6,7 @@
 // A record never straddles two files: when it does not fit, an 8-byte blank marker (TOTALSIZE = rest of the file,
 // MAGICCODE = BLANK) closes the file and the record goes to the next one.
 
+import fs from 'node:fs';
 import { createLogger } from '../common/log.ts';
 import { BLANK_MAGIC_CODE, storeTimestampPosition, SYSFLAG_POSITION } from '../protocol/message-codec.ts';
 import { readInt64 } from '../protocol/message-host.ts';
@@ -50,14 +51,18 @@ export class CommitLog {
   private flushing: Promise<number> | null = null;
   private flushingTarget = 0;
   private readonly maxParallelWrites: number;
+  /** SYNC_FLUSH with syncFlushWithDsync: segments are opened with O_DSYNC, so a write is durable once it returns. */
+  readonly writesAreDurable: boolean;
   private readonly syncWriteMax: number;
 
   constructor(cfg: MessageStoreConfig, events: CommitLogEvents) {
     this.cfg = cfg;
     this.events = events;
-    this.mfq = new MappedFileQueue(cfg.storePathCommitLog, cfg.mappedFileSizeCommitLog);
+    this.writesAreDurable = cfg.flushDiskType === 'SYNC_FLUSH' && cfg.syncFlushWithDsync && typeof fs.constants.O_DSYNC === 'number';
+    this.mfq = new MappedFileQueue(cfg.storePathCommitLog, cfg.mappedFileSizeCommitLog, this.writesAreDurable ? fs.constants.O_DSYNC : 0);
     this.maxParallelWrites = Math.max(1, cfg.writeBufferCount - 1);
-    this.syncWriteMax = cfg.flushDiskType === 'SYNC_FLUSH' ? SYNC_WRITE_MAX_SYNC_FLUSH : SYNC_WRITE_MAX_ASYNC_FLUSH;
+    // An O_DSYNC write waits for the disk: never on the event loop.
+    this.syncWriteMax = this.writesAreDurable ? 0 : cfg.flushDiskType === 'SYNC_FLUSH' ? SYNC_WRITE_MAX_SYNC_FLUSH : SYNC_WRITE_MAX_ASYNC_FLUSH;
   }
 
   load(): void {
@@ -251,6 +256,10 @@ export class CommitLog {
       const done = this.inflight.shift()!;
       this.writtenOffset = done.end;
       done.file.wrotePosition = done.end - done.file.fileFromOffset;
+      if (this.writesAreDurable) {
+        this.flushedOffset = done.end;
+        done.file.flushedPosition = done.file.wrotePosition;
+      }
       this.recycle(done);
       freed = true;
       this.events.onWritten(done);

@@ -72,6 +72,13 @@ export interface MessageStoreConfig {
   writeBufferSize: number;
   /** RocketDeck: number of commit log write buffers (≥ 2). */
   writeBufferCount: number;
+  /**
+   * RocketDeck, SYNC_FLUSH only: open commit log files with O_DSYNC, so that a write is durable when it returns and
+   * several writes (each with its own sync) overlap; an append is answered when its write returns. false: write,
+   * then one fdatasync shared by every append written before it (group commit). Ignored where the platform has
+   * no O_DSYNC (group commit then).
+   */
+  syncFlushWithDsync: boolean;
 }
 
 export const MiB = 1024 * 1024;
@@ -115,6 +122,7 @@ export function defaultMessageStoreConfig(): MessageStoreConfig {
     osPageCacheBusyTimeOutMills: 1000,
     writeBufferSize: 1 * MiB,
     writeBufferCount: 4,
+    syncFlushWithDsync: true,
   };
 }
 

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setLogLevel } from '../common/log.ts';
@@ -10,11 +12,11 @@ setLogLevel('error');
 
 afterEach(() => resetStoreIo());
 
-describe('SYNC_FLUSH', () => {
+describe('SYNC_FLUSH with group commit (syncFlushWithDsync=false)', () => {
   test('an append is acknowledged only once fdatasync covers it, and concurrent appends share syncs', async () => {
     const dir = tempStoreDir();
     try {
-      const s = await MessageStore.open(smallConfig(dir, { flushDiskType: 'SYNC_FLUSH', flushIntervalCommitLog: 3600_000 }));
+      const s = await MessageStore.open(smallConfig(dir, { flushDiskType: 'SYNC_FLUSH', syncFlushWithDsync: false, flushIntervalCommitLog: 3600_000 }));
       let syncs = 0;
       const real = storeIo.fdatasync;
       storeIo.fdatasync = async (fd) => {
@@ -40,7 +42,7 @@ describe('SYNC_FLUSH', () => {
   test('an append whose sync does not finish in syncFlushTimeout reports FLUSH_DISK_TIMEOUT but is stored', async () => {
     const dir = tempStoreDir();
     try {
-      const s = await MessageStore.open(smallConfig(dir, { flushDiskType: 'SYNC_FLUSH', syncFlushTimeout: 100, flushIntervalCommitLog: 3600_000 }));
+      const s = await MessageStore.open(smallConfig(dir, { flushDiskType: 'SYNC_FLUSH', syncFlushWithDsync: false, syncFlushTimeout: 100, flushIntervalCommitLog: 3600_000 }));
       const real = storeIo.fdatasync;
       let release!: () => void;
       const stalled = new Promise<void>((r) => (release = r));
@@ -59,6 +61,137 @@ describe('SYNC_FLUSH', () => {
       release();
       await s.flush();
       assert.equal(s.getFlushedPhyOffset(), s.getMaxPhyOffset());
+      await s.shutdown();
+    } finally {
+      removeDir(dir);
+    }
+  });
+});
+
+/** open(2) flags of this process's descriptors of `file`, from /proc (Linux); null where /proc is not there. */
+function openFlagsOf(file: string): number[] | null {
+  if (!fs.existsSync('/proc/self/fd')) return null;
+  const flags: number[] = [];
+  for (const fd of fs.readdirSync('/proc/self/fd')) {
+    let target: string;
+    try {
+      target = fs.readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      continue;
+    }
+    if (target !== file) continue;
+    const m = /^flags:\s+([0-7]+)/m.exec(fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'));
+    if (m) flags.push(parseInt(m[1]!, 8));
+  }
+  return flags;
+}
+
+describe('SYNC_FLUSH over O_DSYNC commit log files (the default)', () => {
+  test('commit log files are opened with O_DSYNC, and only under SYNC_FLUSH', async (t) => {
+    if (!fs.existsSync('/proc/self/fdinfo')) return t.skip('no /proc on this platform');
+    for (const [flushDiskType, dsync] of [['SYNC_FLUSH', true], ['ASYNC_FLUSH', false]] as const) {
+      const dir = tempStoreDir();
+      try {
+        const s = await MessageStore.open(smallConfig(dir, { flushDiskType }));
+        assert.equal((await s.putMessage(inner('Dsync', 'x'))).status, 'PUT_OK');
+        const flags = openFlagsOf(path.join(fs.realpathSync(dir), 'commitlog', '00000000000000000000'));
+        assert.ok(flags && flags.length > 0, 'the commit log file is open');
+        for (const f of flags!) assert.equal((f & fs.constants.O_DSYNC) !== 0, dsync, `${flushDiskType}: flags ${f.toString(8)}`);
+        await s.shutdown();
+      } finally {
+        removeDir(dir);
+      }
+    }
+  });
+
+  test('an append is answered only when its write has returned, with no fdatasync; writes overlap', async () => {
+    const dir = tempStoreDir();
+    try {
+      const s = await MessageStore.open(smallConfig(dir, { flushDiskType: 'SYNC_FLUSH', flushIntervalCommitLog: 3600_000 }));
+      let syncs = 0;
+      const realSync = storeIo.fdatasync;
+      storeIo.fdatasync = async (fd) => {
+        syncs++;
+        await realSync(fd);
+      };
+      // Hold every commit log write until released, counting how many are in flight at once.
+      const realWrite = storeIo.write;
+      const held: Array<() => void> = [];
+      let inFlight = 0;
+      let maxInFlight = 0;
+      storeIo.write = async (fd, buf, off, len, pos) => {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await new Promise<void>((r) => held.push(r));
+        inFlight--;
+        return realWrite(fd, buf, off, len, pos);
+      };
+      let answered = 0;
+      const puts = Array.from({ length: 200 }, (_, i) =>
+        s.putMessage(inner('Dsync', `d${i}`.padEnd(300, '.'))).then((r) => {
+          answered++;
+          assert.ok(s.getFlushedPhyOffset() >= r.appendResult!.wroteOffset + r.appendResult!.wroteBytes, 'durable when answered');
+          return r;
+        }),
+      );
+      await waitFor(() => held.length >= 2, 5000, 'writes in flight');
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(answered, 0, 'nothing is answered while its write is held');
+      while (answered < 200) {
+        const next = held.shift();
+        if (next) next();
+        await new Promise((r) => setImmediate(r));
+      }
+      const results = await Promise.all(puts);
+      assert.ok(results.every((r) => r.status === 'PUT_OK'));
+      assert.ok(maxInFlight >= 2, `writes overlap (at most ${maxInFlight} at once)`);
+      assert.equal(syncs, 0, 'no fdatasync was needed');
+      await s.shutdown();
+    } finally {
+      removeDir(dir);
+    }
+  });
+
+  test('a write that does not return within syncFlushTimeout answers FLUSH_DISK_TIMEOUT; the record is kept', async () => {
+    const dir = tempStoreDir();
+    try {
+      const s = await MessageStore.open(smallConfig(dir, { flushDiskType: 'SYNC_FLUSH', syncFlushTimeout: 100, flushIntervalCommitLog: 3600_000 }));
+      const realWrite = storeIo.write;
+      let release!: () => void;
+      const stalled = new Promise<void>((r) => (release = r));
+      storeIo.write = async (fd, buf, off, len, pos) => {
+        await stalled;
+        return realWrite(fd, buf, off, len, pos);
+      };
+      const r = await s.putMessage(inner('Slow', 'payload'));
+      assert.equal(r.status, 'FLUSH_DISK_TIMEOUT');
+      release();
+      const noWait = await s.putMessage(inner('Slow', 'fire and forget', { wait: false }));
+      assert.equal(noWait.status, 'PUT_OK');
+      const got = await s.getMessage('g', 'Slow', 0, 0, 2);
+      assert.deepEqual(got.buffers.map((b) => decodeMessage(b).body.toString()), ['payload', 'fire and forget']);
+      await s.shutdown();
+    } finally {
+      removeDir(dir);
+    }
+  });
+
+  test('a failed write answers its appends with an error once, and later appends go through', async () => {
+    const dir = tempStoreDir();
+    try {
+      const s = await MessageStore.open(smallConfig(dir, { flushDiskType: 'SYNC_FLUSH', flushIntervalCommitLog: 3600_000 }));
+      const realWrite = storeIo.write;
+      let fail = true;
+      storeIo.write = async (fd, buf, off, len, pos) => {
+        if (fail) throw Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' });
+        return realWrite(fd, buf, off, len, pos);
+      };
+      const failed = await Promise.all(Array.from({ length: 20 }, (_, i) => s.putMessage(inner('Fail', `f${i}`))));
+      assert.ok(failed.every((r) => r.status === 'UNKNOWN_ERROR'), failed.map((r) => r.status).join(','));
+      fail = false;
+      const ok = await s.putMessage(inner('Fail', 'after'));
+      assert.equal(ok.status, 'PUT_OK');
+      assert.equal(ok.appendResult!.wroteOffset, 0, 'the failed records were rolled back');
       await s.shutdown();
     } finally {
       removeDir(dir);

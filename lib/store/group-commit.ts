@@ -1,6 +1,8 @@
 // SYNC_FLUSH group commit: appends written to the page cache wait here; one fdatasync answers every append written
-// before it started, so many concurrent appends share a sync. An append not covered within syncFlushTimeout is
-// answered FLUSH_DISK_TIMEOUT (it is stored; only the durability guarantee was not met in time).
+// before it started, so many concurrent appends share a sync. With O_DSYNC commit log files (durable writes) the
+// appends wait here from the moment they are encoded and are answered as their writes return. Either way an append
+// not durable within syncFlushTimeout is answered FLUSH_DISK_TIMEOUT (it is stored; only the durability guarantee
+// was not met in time).
 
 import { createLogger } from '../common/log.ts';
 import type { CommitLog } from './commit-log.ts';
@@ -23,9 +25,13 @@ export class GroupCommit {
   private timer: NodeJS.Timeout | null = null;
   private idle: Array<() => void> = [];
 
-  constructor(commitLog: CommitLog, timeoutMs: number) {
+  /** Writes are durable when they return (O_DSYNC): no fdatasync here, `written` answers. */
+  private readonly durableWrites: boolean;
+
+  constructor(commitLog: CommitLog, timeoutMs: number, durableWrites = false) {
     this.commitLog = commitLog;
     this.timeoutMs = timeoutMs;
+    this.durableWrites = durableWrites;
   }
 
   enqueue(w: PutWaiter): void {
@@ -37,10 +43,24 @@ export class GroupCommit {
     return this.queue.length - this.head;
   }
 
-  /** Starts syncs for the waiters not covered by one in flight. */
+  /** Starts syncs for the waiters not covered by one in flight (with durable writes: only the timeout timer). */
   kick(): void {
-    this.pump();
+    if (!this.durableWrites) this.pump();
     this.arm();
+  }
+
+  /** Durable writes: everything below `flushed` is on disk; answers the waiters it covers. */
+  written(flushed: number): void {
+    this.answerUpTo(flushed);
+    this.checkIdle();
+  }
+
+  /** Durable writes: the writes of waiters ending after `offset` failed; forgets them (the caller answers them). */
+  dropAfter(offset: number): void {
+    const q = this.queue;
+    while (q.length > this.head && q[q.length - 1]!.end > offset) q.pop();
+    this.compact();
+    this.checkIdle();
   }
 
   // Waiters arrive once their records are written, so a sync starts at once and covers whatever is written by
@@ -82,6 +102,7 @@ export class GroupCommit {
     while (i < q.length && q[i]!.end <= flushed) {
       const w = q[i]!;
       q[i++] = undefined as unknown as PutWaiter;
+      w.answered = true;
       w.resolve(w.result);
     }
     this.head = i;
@@ -121,6 +142,7 @@ export class GroupCommit {
     while (i < q.length && q[i]!.deadline <= now) {
       const w = q[i]!;
       q[i++] = undefined as unknown as PutWaiter;
+      w.answered = true;
       w.resolve({ ...w.result, status: 'FLUSH_DISK_TIMEOUT' });
     }
     if (i > this.head) log.warn('flush_disk_timeout', { appends: i - this.head });

@@ -12,7 +12,11 @@ export class MappedFileQueue {
   readonly mappedFileSize: number;
   files: MappedFile[] = [];
 
-  constructor(storePath: string, mappedFileSize: number) {
+  /** Extra open(2) flags of every segment (O_DSYNC for a SYNC_FLUSH commit log). */
+  private readonly extraFlags: number;
+
+  constructor(storePath: string, mappedFileSize: number, extraFlags = 0) {
+    this.extraFlags = extraFlags;
     this.storePath = storePath;
     this.mappedFileSize = mappedFileSize;
   }
@@ -44,7 +48,7 @@ export class MappedFileQueue {
         throw new StoreFileError(`${fileName} is ${size} bytes but segments here are ${this.mappedFileSize} bytes; check the mapped file size config`);
       }
       if (offset % this.mappedFileSize !== 0) throw new StoreFileError(`${fileName} does not start at a multiple of ${this.mappedFileSize}`);
-      const mf = MappedFile.load(fileName, offset, size);
+      const mf = MappedFile.load(fileName, offset, size, this.extraFlags);
       // Loaded files count as fully written until recovery finds their real end.
       mf.wrotePosition = size;
       mf.flushedPosition = size;
@@ -76,7 +80,7 @@ export class MappedFileQueue {
       throw new StoreFileError(`next segment in ${this.storePath} must start at ${last.fileEndOffset}, not ${startOffset}`);
     }
     fs.mkdirSync(this.storePath, { recursive: true });
-    const mf = MappedFile.open(this.storePath, startOffset, this.mappedFileSize);
+    const mf = MappedFile.open(this.storePath, startOffset, this.mappedFileSize, this.extraFlags);
     this.files.push(mf);
     fsyncDirSync(this.storePath);
     return mf;

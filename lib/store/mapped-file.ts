@@ -26,7 +26,11 @@ export class MappedFile {
   private available = true;
   private closed = false;
 
-  private constructor(fileName: string, fileFromOffset: number, fileSize: number, fd: number | null) {
+  /** Extra open(2) flags: O_DSYNC makes every write durable when it returns (a SYNC_FLUSH commit log). */
+  private readonly extraFlags: number;
+
+  private constructor(fileName: string, fileFromOffset: number, fileSize: number, fd: number | null, extraFlags: number) {
+    this.extraFlags = extraFlags;
     this.fileName = fileName;
     this.fileFromOffset = fileFromOffset;
     this.fileSize = fileSize;
@@ -34,11 +38,11 @@ export class MappedFile {
   }
 
   /** Opens (creating when absent) the segment of `dir` starting at `fileFromOffset`, sized to `fileSize`. */
-  static open(dir: string, fileFromOffset: number, fileSize: number): MappedFile {
+  static open(dir: string, fileFromOffset: number, fileSize: number, extraFlags = 0): MappedFile {
     const fileName = path.join(dir, offset2FileName(fileFromOffset));
     let fd: number;
     try {
-      fd = fs.openSync(fileName, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o644);
+      fd = fs.openSync(fileName, fs.constants.O_RDWR | fs.constants.O_CREAT | extraFlags, 0o644);
     } catch (err) {
       throw new StoreIOError(`cannot open ${fileName}`, { cause: err });
     }
@@ -49,12 +53,12 @@ export class MappedFile {
       fs.closeSync(fd);
       throw new StoreIOError(`cannot size ${fileName} to ${fileSize} bytes`, { cause: err });
     }
-    return new MappedFile(fileName, fileFromOffset, fileSize, fd);
+    return new MappedFile(fileName, fileFromOffset, fileSize, fd, extraFlags);
   }
 
   /** An existing segment file, opened on first use; its size must be `fileSize`. */
-  static load(fileName: string, fileFromOffset: number, fileSize: number): MappedFile {
-    return new MappedFile(fileName, fileFromOffset, fileSize, null);
+  static load(fileName: string, fileFromOffset: number, fileSize: number, extraFlags = 0): MappedFile {
+    return new MappedFile(fileName, fileFromOffset, fileSize, null, extraFlags);
   }
 
   get fileEndOffset(): number {
@@ -85,7 +89,7 @@ export class MappedFile {
     if (this.fd === null) {
       if (this.closed) throw new StoreIOError(`${this.fileName} is closed`);
       try {
-        this.fd = fs.openSync(this.fileName, fs.constants.O_RDWR);
+        this.fd = fs.openSync(this.fileName, fs.constants.O_RDWR | this.extraFlags);
       } catch (err) {
         throw new StoreIOError(`cannot open ${this.fileName}`, { cause: err });
       }

@@ -34,6 +34,8 @@ export interface PutWaiter extends ChunkWaiter {
   resolve: (r: PutMessageResult) => void;
   result: PutMessageResult;
   deadline: number;
+  /** Answered by the group commit (a timeout may answer before the write ends). */
+  answered?: boolean;
 }
 
 /** A batch decoded once before it is appended (an append refused for lack of buffers is retried). */
@@ -85,13 +87,16 @@ export class PutService {
   private readonly groupCommit: GroupCommit;
   private readonly d: PutServiceDeps;
   private readonly syncFlush: boolean;
+  /** SYNC_FLUSH over O_DSYNC files: appends wait in the group commit from the moment they are encoded. */
+  private readonly durableSync: boolean;
   /** UTF-8 length of each topic name seen valid (checked once per topic, not once per message); bounded. */
   private readonly topicLengths = new Map<string, number>();
 
   constructor(deps: PutServiceDeps) {
     this.d = deps;
     this.syncFlush = deps.cfg.flushDiskType === 'SYNC_FLUSH';
-    this.groupCommit = new GroupCommit(deps.commitLog, deps.cfg.syncFlushTimeout);
+    this.durableSync = this.syncFlush && deps.commitLog.writesAreDurable;
+    this.groupCommit = new GroupCommit(deps.commitLog, deps.cfg.syncFlushTimeout, this.durableSync);
   }
 
   // ---- queue offsets ----
@@ -227,6 +232,7 @@ export class PutService {
       deadline: 0,
     };
     r.chunk.waiters.push(waiter);
+    if (this.durableSync && waiter.wait) this.waitDurable(waiter);
     this.counters.putMessageTimesTotal++;
     this.counters.putMessageSizeTotal += size;
     return true;
@@ -314,7 +320,9 @@ export class PutService {
     this.setQueueOffset(batch.topic, batch.queueId, first + entries.length);
     const wait = entries[0]!.properties[MessageConst.PROPERTY_WAIT_STORE_MSG_OK] !== 'false';
     const appendResult = new AppendResult(prefix, r.offset, records.length, now, first, entries.length, ids.join(','));
-    r.chunk.waiters.push({ end: r.offset + records.length, wait, resolve, result: { status: 'PUT_OK', appendResult }, deadline: 0 } as PutWaiter);
+    const waiter: PutWaiter = { end: r.offset + records.length, wait, resolve, result: { status: 'PUT_OK', appendResult }, deadline: 0 };
+    r.chunk.waiters.push(waiter);
+    if (this.durableSync && wait) this.waitDurable(waiter);
     this.counters.putMessageTimesTotal += entries.length;
     this.counters.putMessageSizeTotal += records.length;
     return true;
@@ -358,6 +366,12 @@ export class PutService {
 
   // ---- completion ----
 
+  /** Durable writes: the append waits for its write from now on, with its syncFlushTimeout deadline. */
+  private waitDurable(w: PutWaiter): void {
+    this.groupCommit.enqueue(w);
+    this.groupCommit.kick();
+  }
+
   /** Records of `chunk` are in the page cache: dispatch them, then answer (or wait for the group commit). */
   onWritten(chunk: Chunk): void {
     try {
@@ -367,10 +381,16 @@ export class PutService {
       this.d.dispatcher.reputFromOffset = chunk.end;
     }
     const waiters = chunk.waiters as PutWaiter[];
+    if (this.durableSync) {
+      // The write returned, so the records are on disk: answer those waiting for it, and the rest.
+      for (let i = 0; i < waiters.length; i++) if (!waiters[i]!.wait) waiters[i]!.resolve(waiters[i]!.result);
+      this.groupCommit.written(this.d.commitLog.getFlushedOffset());
+      return;
+    }
     let queued = false;
     for (let i = 0; i < waiters.length; i++) {
       const w = waiters[i]!;
-      if (this.syncFlush && w.wait) {
+      if (this.syncFlush && w.wait && !this.d.commitLog.writesAreDurable) {
         this.groupCommit.enqueue(w);
         queued = true;
       } else {
@@ -388,6 +408,7 @@ export class PutService {
     const status: PutMessageStatus = full ? 'SERVICE_NOT_AVAILABLE' : 'UNKNOWN_ERROR';
     const remark = full ? `disk full: commit log write failed (${code})` : `commit log write failed: ${(error as Error)?.message ?? String(error)}`;
     const restored = new Set<string>();
+    if (this.durableSync && chunks.length > 0) this.groupCommit.dropAfter(chunks[0]!.start);
     for (const c of chunks) {
       for (const req of c.requests) {
         if (!goesToConsumeQueue(req.sysFlag)) continue;
@@ -397,6 +418,7 @@ export class PutService {
         this.setQueueOffset(req.topic, req.queueId, req.queueOffset);
       }
       for (const w of c.waiters as PutWaiter[]) {
+        if (w.answered) continue;
         this.counters.putMessageFailedTimes++;
         this.counters.putMessageTimesTotal -= w.result.appendResult?.msgNum ?? 1;
         w.resolve(result(status, remark));
