@@ -22,6 +22,12 @@ export interface FaultStrategyOptions {
   now?: () => number;
 }
 
+
+/** A queue filter that avoids `brokerName` (any queue when undefined). A factory, not a named closure per send. */
+function notOn(brokerName: string | undefined): (mq: MessageQueue) => boolean {
+  return (mq) => brokerName === undefined || mq.brokerName !== brokerName;
+}
+
 export class MQFaultStrategy {
   readonly enabled: boolean;
   private readonly latencyMax: number[];
@@ -67,7 +73,7 @@ export class MQFaultStrategy {
 
   /** The queue for the next attempt: available brokers first, then reachable ones, then any; never `lastBrokerName` if avoidable. */
   selectOneMessageQueue(tpInfo: TopicPublishInfo, lastBrokerName: string | undefined, resetIndex: boolean): MessageQueue | undefined {
-    const notLast = (mq: MessageQueue) => lastBrokerName === undefined || mq.brokerName !== lastBrokerName;
+    const notLast = notOn(lastBrokerName);
     if (this.enabled) {
       if (resetIndex) tpInfo.resetIndex();
       return (

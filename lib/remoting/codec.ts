@@ -95,11 +95,6 @@ function decodeJsonHeader(bytes: Buffer): Omit<RemotingCommand, 'body' | 'serial
   if (typeof h.code !== 'number' || !Number.isInteger(h.code)) {
     throw new FrameDecodeError('JSON header has no integer "code"');
   }
-  const num = (v: unknown, name: string): number => {
-    if (v === undefined || v === null) return 0;
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new FrameDecodeError(`JSON header field "${name}" is not a number`);
-    return v;
-  };
   let extFields: Record<string, string> | undefined;
   if (h.extFields !== undefined && h.extFields !== null) {
     if (typeof h.extFields !== 'object' || Array.isArray(h.extFields)) {
@@ -127,11 +122,20 @@ function decodeJsonHeader(bytes: Buffer): Omit<RemotingCommand, 'body' | 'serial
   };
 }
 
+// Module-level helpers, not closures in the decoders: the TypeScript loader names every closure it creates (a
+// defineProperty per frame).
+function num(v: unknown, name: string): number {
+  if (v === undefined || v === null) return 0;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new FrameDecodeError(`JSON header field "${name}" is not a number`);
+  return v;
+}
+
+function needBytes(buf: Buffer, o: number, n: number, what: string): void {
+  if (o + n > buf.length) throw new FrameDecodeError(`ROCKETMQ header truncated reading ${what} (${buf.length} bytes)`);
+}
+
 function decodeRocketMqHeader(buf: Buffer): Omit<RemotingCommand, 'body' | 'serializeType'> {
-  const need = (o: number, n: number, what: string) => {
-    if (o + n > buf.length) throw new FrameDecodeError(`ROCKETMQ header truncated reading ${what} (${buf.length} bytes)`);
-  };
-  need(0, 17, 'fixed fields');
+  needBytes(buf, 0, 17, 'fixed fields');
   let o = 0;
   const code = buf.readInt16BE(o); o += 2;
   const language = languageName(buf.readUInt8(o)); o += 1;
@@ -140,13 +144,13 @@ function decodeRocketMqHeader(buf: Buffer): Omit<RemotingCommand, 'body' | 'seri
   const flag = buf.readInt32BE(o); o += 4;
   const remarkLen = buf.readInt32BE(o); o += 4;
   if (remarkLen < 0) throw new FrameDecodeError(`ROCKETMQ header remark length is negative: ${remarkLen}`);
-  need(o, remarkLen, 'remark');
+  needBytes(buf, o, remarkLen, 'remark');
   const remark = remarkLen > 0 ? buf.toString('utf8', o, o + remarkLen) : undefined;
   o += remarkLen;
-  need(o, 4, 'extFields length');
+  needBytes(buf, o, 4, 'extFields length');
   const extLen = buf.readInt32BE(o); o += 4;
   if (extLen < 0) throw new FrameDecodeError(`ROCKETMQ header extFields length is negative: ${extLen}`);
-  need(o, extLen, 'extFields');
+  needBytes(buf, o, extLen, 'extFields');
   const end = o + extLen;
   const extFields: Record<string, string> = {};
   while (o < end) {

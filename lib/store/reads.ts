@@ -66,26 +66,19 @@ export class MessageReader {
       suggestPullingFromSlave: false,
     };
     const cq = this.cqStore.findConsumeQueue(topic, queueId);
-    const done = (status: GetMessageStatus, next: number): GetMessageResult => {
-      res.status = status;
-      res.nextBeginOffset = next;
-      if (status === 'FOUND') this.counters.getMessageTimesTotalFound++;
-      else this.counters.getMessageTimesTotalMiss++;
-      return res;
-    };
-    if (!cq) return done('NO_MATCHED_LOGIC_QUEUE', 0);
+    if (!cq) return this.finish(res, 'NO_MATCHED_LOGIC_QUEUE', 0);
     const minOffset = cq.getMinOffsetInQueue();
     const maxOffset = cq.getMaxOffsetInQueue();
     res.minOffset = minOffset;
     res.maxOffset = maxOffset;
-    if (maxOffset === 0) return done('NO_MESSAGE_IN_QUEUE', 0);
-    if (offset < minOffset) return done('OFFSET_TOO_SMALL', minOffset);
-    if (offset === maxOffset) return done('OFFSET_OVERFLOW_ONE', offset);
-    if (offset > maxOffset) return done('OFFSET_OVERFLOW_BADLY', maxOffset);
+    if (maxOffset === 0) return this.finish(res, 'NO_MESSAGE_IN_QUEUE', 0);
+    if (offset < minOffset) return this.finish(res, 'OFFSET_TOO_SMALL', minOffset);
+    if (offset === maxOffset) return this.finish(res, 'OFFSET_OVERFLOW_ONE', offset);
+    if (offset > maxOffset) return this.finish(res, 'OFFSET_OVERFLOW_BADLY', maxOffset);
 
     const maxFilterEntries = Math.max(16000, maxMsgNums * CQ_STORE_UNIT_SIZE) / CQ_STORE_UNIT_SIZE;
     const entries = cq.getEntriesSync(offset, maxFilterEntries);
-    if (entries.length === 0) return done('OFFSET_FOUND_NULL', cq.rollNextFile(offset));
+    if (entries.length === 0) return this.finish(res, 'OFFSET_FOUND_NULL', cq.rollNextFile(offset));
 
     const maxOffsetPy = this.commitLog.getMaxOffset();
     const minOffsetPy = this.commitLog.getMinOffset();
@@ -148,7 +141,16 @@ export class MessageReader {
     }
     this.counters.getMessageTransferedMsgCount += res.buffers.length;
     res.suggestPullingFromSlave = maxOffsetPy - maxPhyOffsetPulling > this.memory;
-    return done(status, offset + examined);
+    return this.finish(res, status, offset + examined);
+  }
+
+  /** Completes a getMessage answer and counts it as found or missed. */
+  private finish(res: GetMessageResult, status: GetMessageStatus, next: number): GetMessageResult {
+    res.status = status;
+    res.nextBeginOffset = next;
+    if (status === 'FOUND') this.counters.getMessageTimesTotalFound++;
+    else this.counters.getMessageTimesTotalMiss++;
+    return res;
   }
 
   /** The raw record at `commitLogOffset` (its size is read from the record when not given). */
