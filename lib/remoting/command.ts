@@ -66,9 +66,12 @@ export type HeaderInput = Record<string, string | number | boolean | bigint | un
 export function toExtFields(header: HeaderInput | undefined): Record<string, string> | undefined {
   if (!header) return undefined;
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(header)) {
+  const values = header as Record<string, unknown>;
+  for (const k in values) {
+    if (!Object.hasOwn(values, k)) continue;
+    const v = values[k];
     if (v === undefined || v === null) continue;
-    out[k] = String(v);
+    out[k] = typeof v === 'string' ? v : String(v);
   }
   return out;
 }

@@ -234,7 +234,12 @@ export function sendHeaderV1ToV2(v1: SendMessageRequestHeader): SendMessageReque
   }) as SendMessageRequestHeaderV2;
 }
 
+/** A copy without the undefined values (copied, not deleted: `delete` turns a header into a slow dictionary object). */
 function dropUndefined<T extends Record<string, unknown>>(o: T): T {
-  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
-  return o;
+  const out: Record<string, unknown> = {};
+  for (const k in o) {
+    const v = o[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out as T;
 }
