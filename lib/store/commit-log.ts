@@ -253,19 +253,23 @@ export class CommitLog {
     }
     let freed = false;
     while (this.inflight.length > 0 && this.inflight[0]!.state === 'done') {
-      const done = this.inflight.shift()!;
-      this.writtenOffset = done.end;
-      done.file.wrotePosition = done.end - done.file.fileFromOffset;
-      if (this.writesAreDurable) {
-        this.flushedOffset = done.end;
-        done.file.flushedPosition = done.file.wrotePosition;
-      }
-      this.recycle(done);
+      this.retire(this.inflight.shift()!);
       freed = true;
-      this.events.onWritten(done);
     }
     if (this.current && this.current.len > 0 && this.inflight.length < this.maxParallelWrites) this.seal();
     if (freed) this.events.onBufferFree();
+  }
+
+  /** A chunk written in order: its bytes become readable (and, with O_DSYNC files, count as flushed). */
+  private retire(done: Chunk): void {
+    this.writtenOffset = done.end;
+    done.file.wrotePosition = done.end - done.file.fileFromOffset;
+    if (this.writesAreDurable) {
+      this.flushedOffset = done.end;
+      done.file.flushedPosition = done.file.wrotePosition;
+    }
+    this.recycle(done);
+    this.events.onWritten(done);
   }
 
   /** After a failed write: drop every chunk from the first unwritten one on, and cut the files back to it. */
@@ -273,12 +277,7 @@ export class CommitLog {
     let firstBad = this.inflight.findIndex((x) => x.state === 'failed');
     if (firstBad < 0) firstBad = 0;
     // Chunks before the failed one were written fine.
-    for (const done of this.inflight.splice(0, firstBad)) {
-      this.writtenOffset = done.end;
-      done.file.wrotePosition = done.end - done.file.fileFromOffset;
-      this.recycle(done);
-      this.events.onWritten(done);
-    }
+    for (const done of this.inflight.splice(0, firstBad)) this.retire(done);
     const dropped = [...this.inflight];
     this.inflight.length = 0;
     if (this.current) dropped.push(this.current);

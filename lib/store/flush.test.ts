@@ -176,6 +176,43 @@ describe('SYNC_FLUSH over O_DSYNC commit log files (the default)', () => {
     }
   });
 
+  test('when a later write fails first, the appends of the earlier write that succeeds are still answered PUT_OK', async () => {
+    const dir = tempStoreDir();
+    try {
+      const s = await MessageStore.open(smallConfig(dir, { flushDiskType: 'SYNC_FLUSH', syncFlushTimeout: 2000, flushIntervalCommitLog: 3600_000 }));
+      const realWrite = storeIo.write;
+      const held: Array<{ release: (fail: boolean) => void }> = [];
+      storeIo.write = (fd, buf, off, len, pos) =>
+        new Promise<number>((resolve, reject) => {
+          held.push({
+            release: (fail) => (fail ? reject(Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' })) : resolve(realWrite(fd, buf, off, len, pos))),
+          });
+        });
+      const results: Array<{ status: string; offset: number }> = [];
+      const puts = Array.from({ length: 200 }, (_, i) =>
+        s.putMessage(inner('Order', `o${i}`.padEnd(300, '.'))).then((r) => results.push({ status: r.status, offset: r.appendResult?.wroteOffset ?? -1 })),
+      );
+      await waitFor(() => held.length >= 2, 5000, 'two writes in flight');
+      const [first, second] = held.splice(0, 2);
+      second!.release(true);
+      await new Promise((r) => setImmediate(r));
+      first!.release(false);
+      while (results.length < 200) {
+        held.shift()?.release(true);
+        await new Promise((r) => setImmediate(r));
+      }
+      await Promise.all(puts);
+      const ok = results.filter((r) => r.status === 'PUT_OK');
+      assert.ok(ok.length > 0, 'the first write\'s appends succeeded');
+      assert.ok(ok.some((r) => r.offset === 0), 'they include the first record');
+      assert.ok(results.every((r) => r.status === 'PUT_OK' || r.status === 'UNKNOWN_ERROR'), results.map((r) => r.status).join(','));
+      resetStoreIo();
+      await s.shutdown();
+    } finally {
+      removeDir(dir);
+    }
+  });
+
   test('a failed write answers its appends with an error once, and later appends go through', async () => {
     const dir = tempStoreDir();
     try {
