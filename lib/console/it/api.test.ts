@@ -392,9 +392,13 @@ describe('console API over HTTP', { timeout: 300_000 }, () => {
     }).subscribe(topic, '*').onMessage(() => {}));
     try {
       for (const c of consumers) await c.start();
-      const d = await waitFor('3 members holding the 2 queues', async () => {
+      // Settled: the 2 queues held by 2 different members (right after the third joins, the first may still hold
+      // both until its next rebalance).
+      const d = await waitFor('3 members, the 2 queues held by 2 of them', async () => {
         const r = await get(`/api/consumer-groups/${group}`);
-        return r.body.connection?.connections.length === 3 && r.body.assignment?.queues.filter((q: { topic: string }) => q.topic === topic).length === 2 ? r : undefined;
+        const held = (r.body.assignment?.queues ?? []).filter((q: { topic: string }) => q.topic === topic);
+        const holders = new Set(held.map((q: { clientId: string }) => q.clientId));
+        return r.body.connection?.connections.length === 3 && held.length === 2 && holders.size === 2 ? r : undefined;
       }, 30_000, 250);
       const idle = d.body.flags.find((f: { kind: string }) => f.kind === 'idle-members');
       assert.ok(idle, JSON.stringify(d.body.flags));
