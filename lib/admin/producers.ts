@@ -3,25 +3,17 @@
 
 import { ResponseCode, RocketDeckRequestCode } from '../protocol/codes.ts';
 import { MixAll, mqVersionName } from '../protocol/constants.ts';
+import type { TopicProducerEntry } from '../protocol/bodies/topic-producers.ts';
 import type { AdminCore } from './core.ts';
 import { AdminError, brokerFailure, hasCode, type BrokerFailure } from './errors.ts';
 import { cmp, getClusterInfo, groupMembers } from './route.ts';
 
-/** One producer connection sending to a topic, as one master saw it. */
-export interface TopicProducerConnection {
+/** One producer connection sending to a topic, as one master saw it (the wire row plus where and a version name). */
+export interface TopicProducerConnection extends TopicProducerEntry {
   brokerName: string;
   brokerAddr: string;
-  producerGroup: string;
-  topic: string;
-  /** '' when the broker saw no producer heartbeat on that connection. */
-  clientId: string;
-  clientAddr: string;
-  language: string;
-  /** MQVersion ordinal and its name (e.g. V4_9_8). */
-  version: number;
+  /** Name of the MQVersion ordinal `version` (e.g. V4_9_8). */
   versionName: string;
-  /** Epoch ms of the last send the broker accepted from it. */
-  lastSendTimestamp: number;
 }
 
 export interface TopicProducersResult {

@@ -1,20 +1,9 @@
 // GET_TOPIC_PRODUCERS (10101, a RocketDeck extension): the producer groups this broker saw sending to a topic (or to
 // every topic), with each sending connection. Apache RocketMQ brokers answer REQUEST_CODE_NOT_SUPPORTED.
 
-import type { TopicProducerEntry } from './topic-producers.ts';
+import type { TopicProducersBody } from '../protocol/bodies/topic-producers.ts';
 import { ok, type BrokerContext } from './context.ts';
 import type { RemotingCommand } from '../remoting/command.ts';
-
-/**
- * Answer body (standard JSON):
- * `{ "brokerName", "brokerAddr", "producers": [{ producerGroup, topic, clientId, clientAddr, language, version,
- * lastSendTimestamp }] }`, sorted by topic, group, client address.
- */
-export interface TopicProducersBody {
-  brokerName: string;
-  brokerAddr: string;
-  producers: TopicProducerEntry[];
-}
 
 /** Request header: `topic` (optional; all topics without it). */
 export function handleGetTopicProducers(ctx: BrokerContext, req: RemotingCommand): RemotingCommand {

@@ -3,6 +3,7 @@
 // a pair idle for IDLE_MS goes at the next scan, and the table never holds more than maxEntries rows.
 
 import { MixAll, isRetryTopic, isDLQTopic } from '../protocol/constants.ts';
+import type { TopicProducerEntry } from '../protocol/bodies/topic-producers.ts';
 import type { RemotingConnection } from '../remoting/connection.ts';
 
 /** A (producerGroup, topic) pair unused this long is forgotten (RocketMQ's own producer expiry is 120 s of silence). */
@@ -12,20 +13,6 @@ export const TOPIC_PRODUCER_MAX_ENTRIES = 10_000;
 
 /** Groups the clients use internally (a consumer's send-back fallback, the self test), not an application's producers. */
 const INTERNAL_PRODUCER_GROUPS: ReadonlySet<string> = new Set([MixAll.CLIENT_INNER_PRODUCER_GROUP, MixAll.SELF_TEST_PRODUCER_GROUP]);
-
-/** One row of GET_TOPIC_PRODUCERS: a producer group sending to a topic over one connection. */
-export interface TopicProducerEntry {
-  producerGroup: string;
-  topic: string;
-  /** From the producer heartbeat on that connection; '' when none was seen. */
-  clientId: string;
-  clientAddr: string;
-  /** Language and version of the last send request (LanguageCode name, MQVersion ordinal). */
-  language: string;
-  version: number;
-  /** Epoch ms of the last accepted send. */
-  lastSendTimestamp: number;
-}
 
 interface Row extends TopicProducerEntry {
   conn: RemotingConnection;

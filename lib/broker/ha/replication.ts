@@ -10,16 +10,11 @@ import type { BrokerConfig } from '../../cluster/broker-config.ts';
 import { RequestCode, ResponseCode } from '../../protocol/codes.ts';
 import { MessageConst } from '../../protocol/message-const.ts';
 import { createRequest } from '../../remoting/command.ts';
-import type { RemotingClient } from '../../remoting/client.ts';
 import type { BrokerRole } from '../../store/config.ts';
 import { HAClient } from '../../store/ha/ha-client.ts';
 import { HAService } from '../../store/ha/ha-service.ts';
 import type { HAMasterStore, HASlaveStore } from '../../store/ha/types.ts';
 import type { MessageExtBatch, MessageExtBrokerInner, PutMessageResult } from '../../store/types.ts';
-import type { ConsumerOffsetManager } from '../consumer-offset-manager.ts';
-import type { ScheduleMessageService } from '../schedule.ts';
-import type { SubscriptionGroupManager } from '../subscription-group-manager.ts';
-import type { TopicConfigManager } from '../topic-config-manager.ts';
 import { haConfigOf, type BrokerHAConfig } from './config.ts';
 import {
   decodeHAStatus,
@@ -31,24 +26,16 @@ import {
   type MasterView,
   type RuntimeEntries,
 } from './runtime-info.ts';
-import { SlaveSynchronize } from './slave-sync.ts';
+import { SlaveSynchronize, type SlaveSyncDeps } from './slave-sync.ts';
 
 /** A slave asks its master how far behind it is at most this often, and gives up on the answer after this long. */
 const MASTER_VIEW_CACHE_MS = 1000;
 const MASTER_VIEW_TIMEOUT_MS = 1000;
 
-export interface BrokerReplicationDeps {
+/** What a slave syncs from its master (SlaveSyncDeps, less the timeout taken from the config), plus the store. */
+export interface BrokerReplicationDeps extends Omit<SlaveSyncDeps, 'timeoutMs'> {
   config: () => BrokerConfig;
   store: HAMasterStore & HASlaveStore;
-  /** For a slave's requests to its master (metadata sync, HA status). */
-  client: RemotingClient;
-  topics: TopicConfigManager;
-  groups: SubscriptionGroupManager;
-  offsets: ConsumerOffsetManager;
-  schedule: ScheduleMessageService;
-  delayOffsetFile: string;
-  brokerAddr: () => string;
-  log: Logger;
 }
 
 /** What the nameservers answered to REGISTER_BROKER (a slave learns its master there). */
@@ -98,17 +85,7 @@ export class BrokerReplication {
     this.client = new HAClient(this.deps.store, { config: this.ha, mappedFileSizeCommitLog: c.store.mappedFileSizeCommitLog, logger: log });
     if (this.ha.haMasterAddress) this.client.updateMasterAddress(this.ha.haMasterAddress);
     this.client.start();
-    this.sync = new SlaveSynchronize({
-      client: this.deps.client,
-      topics: this.deps.topics,
-      groups: this.deps.groups,
-      offsets: this.deps.offsets,
-      schedule: this.deps.schedule,
-      delayOffsetFile: this.deps.delayOffsetFile,
-      brokerAddr: this.deps.brokerAddr,
-      timeoutMs: c.registerBrokerTimeoutMills,
-      log,
-    });
+    this.sync = new SlaveSynchronize({ ...this.deps, timeoutMs: c.registerBrokerTimeoutMills, log });
     this.sync.start();
   }
 
