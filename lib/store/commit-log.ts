@@ -350,20 +350,16 @@ export class CommitLog {
     const want = this.writtenOffset;
     if (this.flushing) {
       if (this.flushingTarget >= want) return this.flushing;
-      const again = (): Promise<number> => this.flush();
-      return this.flushing.then(again, again);
+      return this.flushing.then(
+        () => this.flush(),
+        () => this.flush(),
+      );
     }
-    const run = (async () => {
-      try {
-        if (want > this.flushedOffset) {
-          await this.mfq.flush();
-          if (want > this.flushedOffset) this.flushedOffset = want;
-        }
-        return this.flushedOffset;
-      } finally {
-        this.flushing = null;
-      }
-    })();
+    if (want <= this.flushedOffset) return Promise.resolve(this.flushedOffset);
+    // syncNow never settles synchronously, so `flushing` is cleared only after it was set.
+    const run = this.syncNow().finally(() => {
+      if (this.flushing === run) this.flushing = null;
+    });
     this.flushingTarget = want;
     this.flushing = run;
     return run;

@@ -262,6 +262,23 @@ describe('write buffers', () => {
 });
 
 describe('ASYNC_FLUSH', () => {
+  test('a flush with nothing to flush does not block later flushes', async () => {
+    const dir = tempStoreDir();
+    try {
+      const s = await MessageStore.open(smallConfig(dir, { flushIntervalCommitLog: 3600_000 }));
+      await s.flush();
+      await s.flush();
+      assert.equal((await s.putMessage(inner('Idle', 'after an empty flush'))).status, 'PUT_OK');
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('flush did not finish in 5 s')), 5000)));
+      await Promise.race([s.flush(), timeout]).finally(() => clearTimeout(timer));
+      assert.equal(s.getFlushedPhyOffset(), s.getMaxPhyOffset());
+      await s.shutdown();
+    } finally {
+      removeDir(dir);
+    }
+  });
+
   test('appends are acknowledged from the page cache and flushed in the background', async () => {
     const dir = tempStoreDir();
     try {
