@@ -39,6 +39,7 @@ import { StoreAdapter } from './store-adapter.ts';
 import { SubscriptionGroupManager } from './subscription-group-manager.ts';
 import { TopicConfigManager } from './topic-config-manager.ts';
 import { TopicProducerTable } from './topic-producers.ts';
+import { TransactionalMessageCheckService } from './transaction-check.ts';
 
 /** How often silent clients are looked for (RocketMQ's ClientHousekeepingService: every 10 s). */
 const CLIENT_SCAN_INTERVAL_MS = 10_000;
@@ -67,6 +68,8 @@ export class BrokerController {
   private replication!: BrokerReplication;
   private store!: StoreAdapter;
   private schedule!: ScheduleMessageService;
+  /** Checks unresolved transactional half messages back with their producers (masters only). */
+  transactionCheck?: TransactionalMessageCheckService;
   private ctx!: BrokerContext;
   private port = 0;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -179,8 +182,12 @@ export class BrokerController {
     });
     this.startTimers();
     this.pullHold.start(HOLD_CHECK_INTERVAL_MS);
-    // A slave's scheduled messages are delivered by its master (the slave takes no writes).
-    if (c.store.brokerRole !== 'SLAVE') schedule.start();
+    // A slave's scheduled messages are delivered, and its half messages checked, by its master (it takes no writes).
+    if (c.store.brokerRole !== 'SLAVE') {
+      schedule.start();
+      this.transactionCheck = new TransactionalMessageCheckService({ ctx: () => this.ctx, log: this.log.child('transaction') });
+      this.transactionCheck.start();
+    }
     await this.registration.registerAll();
     this.registration.start();
     this.log.info('broker_started', {
@@ -263,6 +270,7 @@ export class BrokerController {
       for (const t of this.timers) clearInterval(t);
       await this.registration?.unregisterAll();
       this.schedule?.stop();
+      await this.transactionCheck?.stop();
       this.pullHold.stop();
       await this.server.close(graceMs);
       await this.replication?.shutdown();

@@ -1,6 +1,7 @@
 // END_TRANSACTION (37): commits a half message to its real topic or rolls it back; either way an op record in
-// RMQ_SYS_TRANS_OP_HALF_TOPIC marks the half message as resolved (RocketMQ's EndTransactionProcessor).
-// Unresolved half messages are not checked back with producers by this broker.
+// RMQ_SYS_TRANS_OP_HALF_TOPIC marks the half message as resolved (RocketMQ's EndTransactionProcessor). Half
+// messages left unresolved are checked back with their producer by transaction-check.ts; the producer's answer
+// comes back here with fromTransactionCheck=true and names the copy the check stored.
 
 import { ResponseCode } from '../protocol/codes.ts';
 import { TopicValidator } from '../protocol/constants.ts';
@@ -14,9 +15,7 @@ import { createResponse, type RemotingCommand } from '../remoting/command.ts';
 import type { RemotingConnection } from '../remoting/connection.ts';
 import type { BrokerContext } from './context.ts';
 import { ensureTopic, putInternal } from './put-message.ts';
-
-/** Tag of op records that remove a half message (TransactionalMessageUtil.REMOVETAG). */
-const REMOVE_TAG = 'd';
+import { REMOVE_TAG, rejectsLateEndTransaction, transactionCheckSettings } from './transaction-check-rules.ts';
 
 export async function handleEndTransaction(ctx: BrokerContext, req: RemotingCommand, conn: RemotingConnection): Promise<RemotingCommand | undefined> {
   const h = decodeHeader(EndTransactionRequestHeader, req.extFields);
@@ -24,17 +23,31 @@ export async function handleEndTransaction(ctx: BrokerContext, req: RemotingComm
     return createResponse(req, ResponseCode.SLAVE_NOT_AVAILABLE, "Can't commit or rollback on a slave broker");
   }
   const type = h.commitOrRollback;
-  if (type !== MessageSysFlag.TRANSACTION_COMMIT_TYPE && type !== MessageSysFlag.TRANSACTION_ROLLBACK_TYPE) return undefined;
+  const commit = type === MessageSysFlag.TRANSACTION_COMMIT_TYPE;
+  if (!commit && type !== MessageSysFlag.TRANSACTION_ROLLBACK_TYPE) {
+    // UNKNOW (TRANSACTION_NOT_TYPE): nothing to do and no answer; the check service asks again later.
+    if (type === MessageSysFlag.TRANSACTION_NOT_TYPE) {
+      ctx.log.info('transaction_state_unknown', { producerGroup: h.producerGroup, msgId: h.msgId, fromTransactionCheck: h.fromTransactionCheck, remoteAddr: conn.remoteAddr, remark: req.remark });
+    }
+    return undefined;
+  }
+  if (h.fromTransactionCheck) {
+    ctx.log.info('transaction_check_answered', { producerGroup: h.producerGroup, msgId: h.msgId, commit, remoteAddr: conn.remoteAddr, remark: req.remark });
+  }
   const half = await ctx.store.lookMessageByOffset(h.commitLogOffset);
   if (!half) return createResponse(req, ResponseCode.SYSTEM_ERROR, 'Find prepared transaction message failed');
+  if (rejectsLateEndTransaction(half, h.fromTransactionCheck, transactionCheckSettings(ctx.config()).transactionTimeOut, Date.now())) {
+    ctx.log.warn('transaction_end_rejected_after_immunity', { producerGroup: h.producerGroup, msgId: h.msgId, commitLogOffset: h.commitLogOffset, commit });
+    return createResponse(req, ResponseCode.ILLEGAL_OPERATION, undefined);
+  }
   const problem = checkPrepareMessage(half, h);
   if (problem) return createResponse(req, ResponseCode.SYSTEM_ERROR, problem);
-  if (type === MessageSysFlag.TRANSACTION_COMMIT_TYPE) {
+  if (commit) {
     const r = await putInternal(ctx, finalMessage(half, type));
     if (!r.appendResult) return createResponse(req, ResponseCode.SYSTEM_ERROR, `commit of transaction message failed: ${r.status}`);
   }
   await markResolved(ctx, half);
-  ctx.log.debug('transaction_ended', { producerGroup: h.producerGroup, msgId: h.msgId, commit: type === MessageSysFlag.TRANSACTION_COMMIT_TYPE, remoteAddr: conn.remoteAddr });
+  ctx.log.debug('transaction_ended', { producerGroup: h.producerGroup, msgId: h.msgId, commit, fromTransactionCheck: h.fromTransactionCheck, remoteAddr: conn.remoteAddr });
   return createResponse(req, ResponseCode.SUCCESS);
 }
 
