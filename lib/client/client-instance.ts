@@ -2,6 +2,8 @@
 // the rebalance service, periodic offset commits and the handlers of broker-initiated requests.
 
 import { MixAll, RequestCode, ResponseCode } from '../protocol/codes.ts';
+import { MessageConst } from '../protocol/message-const.ts';
+import { decodeMessage, type MessageExt } from '../protocol/message.ts';
 import type { HeartbeatData, SubscriptionData, ConsumeType, MessageModel, ConsumeFromWhere } from '../protocol/bodies/consumer.ts';
 import type { MessageQueue } from '../protocol/bodies/read.ts';
 import { RemotingClient } from '../remoting/client.ts';
@@ -22,6 +24,8 @@ export interface ProducerInner {
   /** True when the producer has no usable queues for `topic` yet (isPublishTopicNeedUpdate). */
   isPublishTopicNeedUpdate(topic: string): boolean;
   updateTopicPublishInfo(topic: string, info: TopicPublishInfo): void;
+  /** A broker's CHECK_TRANSACTION_STATE about a half message of this group (transactional producers only). */
+  checkTransactionState?(msg: MessageExt, req: RemotingCommand, conn: RemotingConnection): void;
 }
 
 /** What the instance needs from a consumer (push or lite pull). */
@@ -131,6 +135,7 @@ export class ClientInstance {
     for (const code of [RequestCode.GET_CONSUMER_RUNNING_INFO, RequestCode.RESET_CONSUMER_CLIENT_OFFSET, RequestCode.CONSUME_MESSAGE_DIRECTLY]) {
       this.remoting.registerProcessor(code, (req, conn) => this.dispatchToConsumer(req, conn));
     }
+    this.remoting.registerProcessor(RequestCode.CHECK_TRANSACTION_STATE, (req, conn) => this.dispatchToProducer(req, conn));
     this.remoting.registerProcessor(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, (req) => {
       this.logger.info('consumer_ids_changed', { group: req.extFields?.consumerGroup });
       this.rebalanceImmediately();
@@ -341,6 +346,25 @@ export class ClientInstance {
       this.logger.warn('get_consumer_list_failed', { addr, group, error: err });
       return undefined;
     }
+  }
+
+  /** CHECK_TRANSACTION_STATE (oneway, no answer): to the producer of the message's group (PGROUP), as Java's. */
+  private async dispatchToProducer(req: RemotingCommand, conn: RemotingConnection): Promise<undefined> {
+    let msg: MessageExt;
+    try {
+      msg = decodeMessage(req.body ?? Buffer.alloc(0), 0);
+    } catch (err) {
+      this.logger.warn('check_transaction_state_undecodable', { remoteAddr: conn.remoteAddr, error: err });
+      return undefined;
+    }
+    const group = msg.properties[MessageConst.PROPERTY_PRODUCER_GROUP];
+    const p = group === undefined ? undefined : this.producers.get(group);
+    if (!p?.checkTransactionState) {
+      this.logger.warn('check_transaction_state_no_producer', { producerGroup: group, remoteAddr: conn.remoteAddr });
+      return undefined;
+    }
+    p.checkTransactionState(msg, req, conn);
+    return undefined;
   }
 
   private async dispatchToConsumer(req: RemotingCommand, conn: RemotingConnection): Promise<RemotingCommand | undefined> {

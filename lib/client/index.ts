@@ -1,6 +1,10 @@
-// The client SDK's public surface: producer, push and lite pull consumers, strategies, selectors and errors.
+// The client SDK's public surface: producer, transactional producer, push and lite pull consumers, strategies,
+// selectors and errors.
 
 export { Producer, type ProducerOptions, type SendOptions } from './producer.ts';
+export {
+  TransactionProducer, type LocalTransactionState, type TransactionListener, type TransactionSendResult,
+} from './transaction-producer.ts';
 export type { SendResult, SendStatus, PullResult, PullStatus } from './client-api.ts';
 export {
   selectMessageQueueByHash, selectMessageQueueByRandom, toMessage,

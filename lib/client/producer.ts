@@ -73,7 +73,7 @@ export class Producer implements ProducerInner {
   readonly group: string;
   private readonly opts: Required<Omit<ProducerOptions, keyof ClientOptions>>;
   private readonly clientOptions: ClientOptions;
-  private instance?: ClientInstance;
+  protected instance?: ClientInstance;
   private state: 'CREATE_JUST' | 'RUNNING' | 'SHUTDOWN_ALREADY' = 'CREATE_JUST';
   private readonly publishInfo = new Map<string, TopicPublishInfo>();
   readonly faultStrategy: MQFaultStrategy;
