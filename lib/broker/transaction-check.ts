@@ -99,6 +99,24 @@ class OpRecords {
   }
 }
 
+/** A half message to store again, on `topic`/`queueId`, with its body, flag, hosts and properties. */
+function storedCopy(msg: MessageExt, topic: string, queueId: number): MessageExtBrokerInner {
+  const tags = msg.properties[MessageConst.PROPERTY_TAGS];
+  return {
+    topic,
+    queueId,
+    flag: msg.flag,
+    body: msg.body,
+    properties: { ...msg.properties },
+    propertiesString: messageProperties2String(msg.properties),
+    tagsCode: tags ? tagsHashCode(tags) : 0,
+    sysFlag: msg.sysFlag,
+    bornTimestamp: msg.bornTimestamp,
+    bornHost: msg.bornHost,
+    storeHost: msg.storeHost,
+  };
+}
+
 export class TransactionalMessageCheckService {
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
@@ -269,21 +287,7 @@ export class TransactionalMessageCheckService {
    * the check names the copy's offsets, and its END_TRANSACTION resolves the copy.
    */
   private async putBack(msg: MessageExt): Promise<boolean> {
-    const tags = msg.properties[MessageConst.PROPERTY_TAGS];
-    const inner: MessageExtBrokerInner = {
-      topic: msg.topic,
-      queueId: msg.queueId,
-      flag: msg.flag,
-      body: msg.body,
-      properties: { ...msg.properties },
-      propertiesString: messageProperties2String(msg.properties),
-      tagsCode: tags ? tagsHashCode(tags) : 0,
-      sysFlag: msg.sysFlag,
-      bornTimestamp: msg.bornTimestamp,
-      bornHost: msg.bornHost,
-      storeHost: msg.storeHost,
-    };
-    const r = await this.store(inner);
+    const r = await this.store(storedCopy(msg, msg.topic, msg.queueId));
     if (!r) {
       this.opts.log.error('transaction_half_put_back_failed', { queueId: msg.queueId, queueOffset: msg.queueOffset, msgId: msg.msgId });
       return false;
@@ -324,21 +328,7 @@ export class TransactionalMessageCheckService {
   private async discard(msg: MessageExt, reason: string): Promise<void> {
     const topic = TopicValidator.RMQ_SYS_TRANS_CHECK_MAX_TIME_TOPIC;
     ensureTopic(this.ctx, topic);
-    const tags = msg.properties[MessageConst.PROPERTY_TAGS];
-    const stored = await this.store({
-      topic,
-      queueId: 0,
-      flag: msg.flag,
-      body: msg.body,
-      properties: { ...msg.properties },
-      propertiesString: messageProperties2String(msg.properties),
-      tagsCode: tags ? tagsHashCode(tags) : 0,
-      sysFlag: msg.sysFlag,
-      bornTimestamp: msg.bornTimestamp,
-      bornHost: msg.bornHost,
-      storeHost: msg.storeHost,
-      reconsumeTimes: msg.reconsumeTimes,
-    });
+    const stored = await this.store({ ...storedCopy(msg, topic, 0), reconsumeTimes: msg.reconsumeTimes });
     const fields = {
       reason, msgId: msg.msgId, queueOffset: msg.queueOffset, realTopic: msg.properties[MessageConst.PROPERTY_REAL_TOPIC],
       uniqKey: msg.properties[MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX], checkTimes: msg.properties[MessageConst.PROPERTY_TRANSACTION_CHECK_TIMES],
