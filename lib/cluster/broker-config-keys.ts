@@ -1,6 +1,8 @@
 // Every broker.conf key RocketMQ knows that RocketDeck accepts without acting on it (thread pools, Netty tuning,
 // DLedger, POP, timer, metrics...). Listing them lets an existing broker.conf load unchanged while a typo still fails
-// start-up. Keys that do something live in broker-config.ts (broker keys) and lib/store/config.ts (store keys).
+// start-up. Keys that do something live in broker-config.ts (broker keys) and lib/store/config.ts (store keys),
+// except a few read from here by the part of the broker that uses them: the ha* keys (replication) and
+// transactionCheckInterval, transactionTimeOut and transactionCheckMax (the transaction check-back service).
 import os from 'node:os';
 
 export type ConfigKind = 'string' | 'int' | 'long' | 'bool' | 'double';
