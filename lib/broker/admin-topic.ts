@@ -30,7 +30,7 @@ function topicProblem(ctx: BrokerContext, req: RemotingCommand, topic: string): 
   return undefined;
 }
 
-export function handleUpdateAndCreateTopic(ctx: BrokerContext, req: RemotingCommand, conn: RemotingConnection): RemotingCommand {
+export async function handleUpdateAndCreateTopic(ctx: BrokerContext, req: RemotingCommand, conn: RemotingConnection): Promise<RemotingCommand> {
   const refused = slaveRefusal(ctx, req);
   if (refused) return refused;
   const h = decodeHeader(CreateTopicRequestHeader, req.extFields);
@@ -50,7 +50,9 @@ export function handleUpdateAndCreateTopic(ctx: BrokerContext, req: RemotingComm
   });
   ctx.log.info('update_and_create_topic', { topic: h.topic, remoteAddr: conn.remoteAddr });
   ctx.topics.updateTopicConfig(tc);
-  ctx.registerBrokerAll();
+  // As RocketMQ (registerIncrementBrokerData before the answer): once mqadmin updateTopic returns, the route is
+  // on the nameservers, so a following updateTopicPerm, topicRoute or first send finds the topic.
+  await ctx.registerBrokerAll();
   return createResponse(req, ResponseCode.SUCCESS, NOT_SET_REMARK);
 }
 

@@ -241,7 +241,7 @@ export class BrokerController {
       log: self.log,
       brokerAddr: () => self.brokerAddr,
       storeHost: (): SocketHost => ({ address: self.cfg.brokerIP1, port: self.port || self.cfg.listenPort }),
-      registerBrokerAll: () => self.registration?.requestRegister(),
+      registerBrokerAll: () => self.registration?.requestRegister() ?? Promise.resolve(),
       updateConfig: (entries) => self.updateConfig(entries),
       wakePull: (held: HeldPull) => wakeHeldPull(self.ctx, held),
       ha: self.replication,

@@ -41,8 +41,8 @@ export interface BrokerContext {
   /** brokerIP1:listenPort, as registered and written into message ids. */
   brokerAddr(): string;
   storeHost(): SocketHost;
-  /** Re-registers with the nameservers (after a topic was created or changed). */
-  registerBrokerAll(): void;
+  /** Re-registers with the nameservers (after a topic was created or changed); resolves when they were told. */
+  registerBrokerAll(): Promise<void>;
   /** Applies UPDATE_BROKER_CONFIG entries; throws BrokerConfigError naming a bad key. */
   updateConfig(entries: Array<{ key: string; value: string; line: number }>): void;
   /** Re-runs a held pull (long polling wake-up); answers through the connection. */

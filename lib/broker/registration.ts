@@ -31,35 +31,48 @@ export class NamesrvRegistration {
   private timer?: NodeJS.Timeout;
   private pending?: NodeJS.Timeout;
   private inflight?: Promise<void>;
-  private again = false;
+  /** The round queued behind the one in flight (it carries changes made after that one took its snapshot). */
+  private next?: Promise<void>;
+  /** Callers of requestRegister waiting for the debounced round. */
+  private waiters: Array<() => void> = [];
   private stopped = false;
 
   constructor(private readonly deps: RegistrationDeps) {}
 
-  /** Registers with every nameserver now; failures are logged, not thrown (the next round retries). */
+  /**
+   * Registers with every nameserver; failures are logged, not thrown (the next round retries). Resolves when a
+   * round that started after this call is done: a round already in flight read the topic table too early.
+   */
   registerAll(): Promise<void> {
     if (this.inflight) {
-      this.again = true;
-      return this.inflight;
+      this.next ??= this.inflight.then(() => {
+        this.next = undefined;
+        return this.stopped ? undefined : this.registerAll();
+      });
+      return this.next;
     }
     this.inflight = this.registerRound().finally(() => {
       this.inflight = undefined;
-      if (this.again && !this.stopped) {
-        this.again = false;
-        void this.registerAll();
-      }
     });
     return this.inflight;
   }
 
-  /** A topic changed: register soon. */
-  requestRegister(): void {
-    if (this.stopped || this.pending) return;
-    this.pending = setTimeout(() => {
-      this.pending = undefined;
-      void this.registerAll();
-    }, CHANGE_DEBOUNCE_MS);
-    this.pending.unref();
+  /**
+   * A topic changed: register soon (changes in a burst share one round). Resolves once the nameservers have the
+   * change (or were tried), as RocketMQ answers UPDATE_AND_CREATE_TOPIC only after registerIncrementBrokerData.
+   */
+  requestRegister(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    const done = new Promise<void>((resolve) => this.waiters.push(resolve));
+    if (!this.pending) {
+      this.pending = setTimeout(() => {
+        this.pending = undefined;
+        const waiters = this.waiters.splice(0);
+        void this.registerAll().finally(() => waiters.forEach((w) => w()));
+      }, CHANGE_DEBOUNCE_MS);
+      this.pending.unref();
+    }
+    return done;
   }
 
   start(): void {
@@ -108,6 +121,8 @@ export class NamesrvRegistration {
     this.stopped = true;
     clearInterval(this.timer);
     clearTimeout(this.pending);
+    this.pending = undefined;
+    this.waiters.splice(0).forEach((w) => w());
     await this.inflight?.catch(() => {});
     const c = this.deps.config();
     const header = { brokerAddr: this.deps.brokerAddr(), brokerId: c.brokerId, brokerName: c.brokerName, clusterName: c.brokerClusterName };
