@@ -1,7 +1,8 @@
 // Registers the admin request families (topics, groups, stats, broker config, offsets and consumer control).
 
 import { RequestCode as C, RocketDeckRequestCode } from '../protocol/codes.ts';
-import { handleGetTopicProducers } from './admin-producers.ts';
+import { handleGetAllProducerInfo, handleGetTopicProducers } from './admin-producers.ts';
+import { handleCleanExpiredConsumeQueue, handleCleanUnusedTopic, handleDeleteExpiredCommitLog } from './admin-store.ts';
 import { handleGetBrokerConfig, handleGetBrokerRuntimeInfo, handleUpdateBrokerConfig } from './admin-broker.ts';
 import { handleConsumeMessageDirectly, handleGetConsumerRunningInfo, handleResetOffset } from './admin-consumer.ts';
 import {
@@ -41,6 +42,7 @@ export function registerAdminProcessors(on: Register): void {
   on(C.GET_CONSUMER_CONNECTION_LIST, handleGetConsumerConnectionList);
   on(RocketDeckRequestCode.GET_TOPIC_PRODUCERS, handleGetTopicProducers);
   on(C.GET_PRODUCER_CONNECTION_LIST, handleGetProducerConnectionList);
+  on(C.GET_ALL_PRODUCER_INFO, handleGetAllProducerInfo);
   on(C.GET_CONSUME_STATS, handleGetConsumeStats);
   on(C.GET_BROKER_CONSUME_STATS, handleGetBrokerConsumeStats);
   on(C.VIEW_BROKER_STATS_DATA, handleViewBrokerStatsData);
@@ -50,4 +52,7 @@ export function registerAdminProcessors(on: Register): void {
   on(C.INVOKE_BROKER_TO_RESET_OFFSET, handleResetOffset);
   on(C.GET_CONSUMER_RUNNING_INFO, handleGetConsumerRunningInfo);
   on(C.CONSUME_MESSAGE_DIRECTLY, handleConsumeMessageDirectly);
+  on(C.DELETE_EXPIRED_COMMITLOG, handleDeleteExpiredCommitLog);
+  on(C.CLEAN_UNUSED_TOPIC, handleCleanUnusedTopic);
+  on(C.CLEAN_EXPIRED_CONSUMEQUEUE, handleCleanExpiredConsumeQueue);
 }

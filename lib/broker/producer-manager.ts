@@ -1,8 +1,10 @@
 // Online producers (RocketMQ's ProducerManager): group -> connections, fed by HEART_BEAT, trimmed by
-// UNREGISTER_CLIENT, closed connections and the expiry scan. Answers GET_PRODUCER_CONNECTION_LIST.
+// UNREGISTER_CLIENT, closed connections and the expiry scan. Answers GET_PRODUCER_CONNECTION_LIST and
+// GET_ALL_PRODUCER_INFO.
 
 import type { Logger } from '../common/log.ts';
 import type { RemotingConnection } from '../remoting/connection.ts';
+import type { ProducerInfo } from '../protocol/bodies/producer-table.ts';
 import type { ClientChannelInfo } from './consumer-manager.ts';
 
 export class ProducerManager {
@@ -81,5 +83,21 @@ export class ProducerManager {
 
   groups(): string[] {
     return [...this.table.keys()];
+  }
+
+  /** Every group's online producers (GET_ALL_PRODUCER_INFO, RocketMQ's ProducerManager.getProducerTable). */
+  producerTable(): Map<string, ProducerInfo[]> {
+    const out = new Map<string, ProducerInfo[]>();
+    for (const [group, m] of this.table) {
+      out.set(group, [...m.values()].map((info) => ({
+        clientId: info.clientId,
+        // Java writes the channel's InetSocketAddress.toString(): "/ip:port"
+        remoteIP: `/${info.conn.remoteAddr}`,
+        language: info.language,
+        version: info.version,
+        lastUpdateTimestamp: info.lastUpdateTimestamp,
+      })));
+    }
+    return out;
   }
 }

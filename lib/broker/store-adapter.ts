@@ -98,6 +98,22 @@ export class StoreAdapter implements BrokerStore {
     this.storeTimes.forgetTopics(list);
   }
 
+  getTopics(): string[] {
+    return this.store.getTopics();
+  }
+
+  getMinPhyOffset(): number {
+    return this.store.getMinPhyOffset();
+  }
+
+  getCommitLogOffsetInQueue(topic: string, queueId: number, queueOffset: number): number {
+    return this.store.getCommitLogOffsetInQueue(topic, queueId, queueOffset);
+  }
+
+  executeDeleteFilesManually(): void {
+    this.store.executeDeleteFilesManually();
+  }
+
   setArrivingListener(listener: ArrivingListener): void {
     this.store.setMessageArrivingListener((topic, queueId, logicOffset, tagsCode) => listener(topic, queueId, logicOffset, tagsCode));
   }

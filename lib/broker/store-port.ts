@@ -35,6 +35,14 @@ export interface BrokerStore {
   queryMessage(topic: string, key: string, maxNum: number, begin: number, end: number): Promise<QueryMessageResult>;
   /** Drops the consume queues of deleted topics. */
   deleteTopics(topics: Iterable<string>): void;
+  /** Topics that have consume queues in the store (CLEAN_UNUSED_TOPIC compares them with the topic table). */
+  getTopics(): string[];
+  /** Oldest commit log offset still stored. */
+  getMinPhyOffset(): number;
+  /** Commit log offset of the queue entry at `queueOffset` (CLEAN_EXPIRED_CONSUMEQUEUE reads the last one). */
+  getCommitLogOffsetInQueue(topic: string, queueId: number, queueOffset: number): number;
+  /** Deletes expired commit log files in the next retention rounds whatever the hour (DELETE_EXPIRED_COMMITLOG). */
+  executeDeleteFilesManually(): void;
   setArrivingListener(listener: ArrivingListener): void;
   runtimeStats(): StoreRuntimeStats;
   /** Store time of the oldest message in the commit log, -1 when empty. */
