@@ -152,8 +152,8 @@ public class AdminCases {
         cases.put("admin.cleanExpiredCQ", () -> expect("success", "cleanExpiredCQ", "-c", JavaCompat.clusterName));
         cases.put("admin.deleteExpiredCommitLog", () -> expect("success", "deleteExpiredCommitLog", "-c", JavaCompat.clusterName));
         cases.put("admin.cleanUnusedTopic", () -> expect("success", "cleanUnusedTopic", "-c", JavaCompat.clusterName));
-        cases.put("admin.exportMetadata", () -> expect("export .* success", "exportMetadata", "-c", JavaCompat.clusterName, "-f", "/tmp/javacompat-export-" + S));
-        cases.put("admin.exportConfigs", () -> expect("export .* success", "exportConfigs", "-c", JavaCompat.clusterName, "-f", "/tmp/javacompat-export-" + S));
-        cases.put("admin.exportMetrics", () -> expect("export .* success", "exportMetrics", "-c", JavaCompat.clusterName, "-f", "/tmp/javacompat-export-" + S));
+        cases.put("admin.exportMetadata", () -> expect("export .* success", "exportMetadata", "-c", JavaCompat.clusterName, "-f", "export-" + S));
+        cases.put("admin.exportConfigs", () -> expect("export .* success", "exportConfigs", "-c", JavaCompat.clusterName, "-f", "export-" + S));
+        cases.put("admin.exportMetrics", () -> expect("export .* success", "exportMetrics", "-c", JavaCompat.clusterName, "-f", "export-" + S));
     }
 }

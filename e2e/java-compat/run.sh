@@ -44,6 +44,8 @@ BR_PID=$!
 BROKER="$(ready_addr "$WORK/broker.log")"
 echo "RocketDeck namesrv $NS, broker $BROKER"
 
+# cwd: consumerStatus and exportMetadata write files into it
+cd "$WORK"
 ROCKETMQ_HOME="$WORK/home" JAVA_COMPAT_LOG="$WORK/clients.log" \
   java -Xmx512m -Djava.security.manager=allow -Dlogback.configurationFile="$WORK/home/conf/logback_tools.xml" \
   -cp "$WORK/classes:$CP" JavaCompat "$NS" "$@"
