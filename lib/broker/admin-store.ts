@@ -1,9 +1,14 @@
-// Store maintenance from mqadmin: DELETE_EXPIRED_COMMITLOG (329, deleteExpiredCommitLog), CLEAN_UNUSED_TOPIC
-// (316, cleanUnusedTopic) and CLEAN_EXPIRED_CONSUMEQUEUE (306, cleanExpiredCQ). Each answers SUCCESS with no
-// remark once the store was asked, as RocketMQ's AdminBrokerProcessor does.
+// Store maintenance and inspection from mqadmin: DELETE_EXPIRED_COMMITLOG (329, deleteExpiredCommitLog),
+// CLEAN_UNUSED_TOPIC (316, cleanUnusedTopic) and CLEAN_EXPIRED_CONSUMEQUEUE (306, cleanExpiredCQ) answer SUCCESS
+// with no remark once the store was asked, as RocketMQ's AdminBrokerProcessor does; QUERY_CONSUME_QUEUE (321,
+// queryCq) shows raw consume queue entries.
 
+import { ResponseCode } from '../protocol/codes.ts';
 import { isLmqTopic, TopicValidator } from '../protocol/constants.ts';
-import type { RemotingCommand } from '../remoting/command.ts';
+import { encodeQueryConsumeQueueResponseBody, type QueryConsumeQueueResponseBody } from '../protocol/bodies/consume-queue-data.ts';
+import { QueryConsumeQueueRequestHeader } from '../protocol/headers/admin.ts';
+import { decodeHeader } from '../protocol/headers/spec.ts';
+import { createResponse, type RemotingCommand } from '../remoting/command.ts';
 import type { RemotingConnection } from '../remoting/connection.ts';
 import { ok, type BrokerContext } from './context.ts';
 
@@ -54,6 +59,27 @@ export function handleCleanExpiredConsumeQueue(ctx: BrokerContext, req: Remoting
   ctx.log.warn('clean_expired_consume_queue', { minPhyOffset, topics: expired, remoteAddr: conn.remoteAddr });
   dropTopics(ctx, expired);
   return ok(req);
+}
+
+/**
+ * Entries of one consume queue from `index` (at most `count`, not past the end of the file holding `index`), the
+ * queue's min and max offsets, and the named group's subscription to the topic. A queue the store does not have is
+ * a SYSTEM_ERROR; an index outside the queue is SUCCESS with a remark and no body (RocketMQ's answers).
+ */
+export function handleQueryConsumeQueue(ctx: BrokerContext, req: RemotingCommand): RemotingCommand {
+  const h = decodeHeader(QueryConsumeQueueRequestHeader, req.extFields);
+  const topic = h.topic ?? '';
+  const found = ctx.store.getConsumeQueueEntries(topic, h.queueId, h.index, h.count);
+  if (!found) return createResponse(req, ResponseCode.SYSTEM_ERROR, `${h.queueId}@${topic} is not exist!`);
+  const body: QueryConsumeQueueResponseBody = { queueData: [], maxQueueIndex: found.maxOffset, minQueueIndex: found.minOffset };
+  if (h.consumerGroup !== undefined) {
+    body.subscriptionData = ctx.consumers.findSubscriptionData(h.consumerGroup, topic);
+    // The broker keeps no ConsumerFilterData (no SQL92 filters), which fastjson writes as "null".
+    body.filterData = body.subscriptionData ? 'null' : `${h.consumerGroup}@${topic} is not online!`;
+  }
+  if (found.entries.length === 0) return createResponse(req, ResponseCode.SUCCESS, `Index ${h.index} of ${h.queueId}@${topic} is not exist!`);
+  body.queueData = found.entries.map((e) => ({ physicOffset: e.commitLogOffset, physicSize: e.size, tagsCode: e.tagsCode, eval: false }));
+  return ok(req, encodeQueryConsumeQueueResponseBody(body));
 }
 
 function dropTopics(ctx: BrokerContext, topics: string[]): void {

@@ -2,7 +2,7 @@
 
 import { RequestCode as C, RocketDeckRequestCode } from '../protocol/codes.ts';
 import { handleGetAllProducerInfo, handleGetTopicProducers } from './admin-producers.ts';
-import { handleCleanExpiredConsumeQueue, handleCleanUnusedTopic, handleDeleteExpiredCommitLog } from './admin-store.ts';
+import { handleCleanExpiredConsumeQueue, handleCleanUnusedTopic, handleDeleteExpiredCommitLog, handleQueryConsumeQueue } from './admin-store.ts';
 import { handleGetBrokerConfig, handleGetBrokerRuntimeInfo, handleUpdateBrokerConfig } from './admin-broker.ts';
 import { handleConsumeMessageDirectly, handleGetConsumerRunningInfo, handleResetOffset } from './admin-consumer.ts';
 import {
@@ -55,4 +55,5 @@ export function registerAdminProcessors(on: Register): void {
   on(C.DELETE_EXPIRED_COMMITLOG, handleDeleteExpiredCommitLog);
   on(C.CLEAN_UNUSED_TOPIC, handleCleanUnusedTopic);
   on(C.CLEAN_EXPIRED_CONSUMEQUEUE, handleCleanExpiredConsumeQueue);
+  on(C.QUERY_CONSUME_QUEUE, handleQueryConsumeQueue);
 }

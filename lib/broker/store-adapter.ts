@@ -10,6 +10,7 @@ import type { MessageExt } from '../protocol/message.ts';
 import type { MessageStore } from '../store/message-store.ts';
 import type {
   BoundaryType,
+  ConsumeQueueEntries,
   GetMessageResult,
   MessageExtBatch,
   MessageExtBrokerInner,
@@ -108,6 +109,10 @@ export class StoreAdapter implements BrokerStore {
 
   getCommitLogOffsetInQueue(topic: string, queueId: number, queueOffset: number): number {
     return this.store.getCommitLogOffsetInQueue(topic, queueId, queueOffset);
+  }
+
+  getConsumeQueueEntries(topic: string, queueId: number, index: number, count: number): ConsumeQueueEntries | undefined {
+    return this.store.getConsumeQueueEntries(topic, queueId, index, count);
   }
 
   executeDeleteFilesManually(): void {

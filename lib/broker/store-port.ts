@@ -4,6 +4,7 @@
 import type { MessageExt } from '../protocol/message.ts';
 import type {
   BoundaryType,
+  ConsumeQueueEntries,
   GetMessageResult,
   MessageExtBatch,
   MessageExtBrokerInner,
@@ -41,6 +42,8 @@ export interface BrokerStore {
   getMinPhyOffset(): number;
   /** Commit log offset of the queue entry at `queueOffset` (CLEAN_EXPIRED_CONSUMEQUEUE reads the last one). */
   getCommitLogOffsetInQueue(topic: string, queueId: number, queueOffset: number): number;
+  /** Consume queue entries from `index` with the queue's bounds; undefined without such a queue (QUERY_CONSUME_QUEUE). */
+  getConsumeQueueEntries(topic: string, queueId: number, index: number, count: number): ConsumeQueueEntries | undefined;
   /** Deletes expired commit log files in the next retention rounds whatever the hour (DELETE_EXPIRED_COMMITLOG). */
   executeDeleteFilesManually(): void;
   setArrivingListener(listener: ArrivingListener): void;

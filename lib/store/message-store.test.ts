@@ -79,6 +79,20 @@ describe('MessageStore appends and reads', () => {
     assert.ok(fs.readdirSync(path.join(dir, 'consumequeue', 'Cross', '1')).length >= 4);
   });
 
+  test('consume queue entries from an index stop at the end of their file (mqadmin queryCq)', async () => {
+    const results = await Promise.all(Array.from({ length: 130 }, (_, i) => store.putMessage(inner('CqView', `v${i}`, { queueId: 2, tags: `T${i % 3}` }))));
+    const atFileEnd = store.getConsumeQueueEntries('CqView', 2, 95, 10)!; // 100 entries per consume queue file
+    assert.deepEqual(
+      atFileEnd.entries.map((e) => [e.queueOffset, e.commitLogOffset, e.size, e.tagsCode]),
+      results.slice(95, 100).map((r, i) => [95 + i, r.appendResult!.wroteOffset, r.appendResult!.wroteBytes, tagsHashCode(`T${(95 + i) % 3}`)]),
+    );
+    assert.equal(atFileEnd.minOffset, 0);
+    assert.equal(atFileEnd.maxOffset, 130);
+    assert.equal(store.getConsumeQueueEntries('CqView', 2, 120, 3)!.entries.length, 3);
+    assert.deepEqual(store.getConsumeQueueEntries('CqView', 2, 130, 3)!.entries, []);
+    assert.equal(store.getConsumeQueueEntries('CqView', 3, 0, 3), undefined);
+  });
+
   test('getMessage statuses follow RocketMQ (empty, too small, overflow one/badly, no queue)', async () => {
     assert.equal((await store.getMessage('g', 'Nope', 0, 0, 32)).status, 'NO_MATCHED_LOGIC_QUEUE');
     const max = store.getMaxOffsetInQueue('Cross', 1);

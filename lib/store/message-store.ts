@@ -20,6 +20,7 @@ import { recover, type RecoveryReport } from './recovery.ts';
 import { diskPartitionUsedRatio, RetentionService, type RetentionRound } from './retention.ts';
 import { acquireStoreLock, releaseStoreLock } from './store-lock.ts';
 import type {
+  ConsumeQueueEntries,
   GetMessageResult,
   MessageExtBatch,
   MessageExtBrokerInner,
@@ -215,6 +216,11 @@ export class MessageStore {
 
   getCommitLogOffsetInQueue(topic: string, queueId: number, consumeQueueOffset: number): number {
     return this.reader.getCommitLogOffsetInQueue(topic, queueId, consumeQueueOffset);
+  }
+
+  /** Consume queue entries from `index` (mqadmin queryCq); undefined when the queue does not exist. */
+  getConsumeQueueEntries(topic: string, queueId: number, index: number, count: number): ConsumeQueueEntries | undefined {
+    return this.reader.getConsumeQueueEntries(topic, queueId, index, count);
   }
 
   /** Queue offset by store time: LOWER = first message at/after `timestamp`, UPPER = last at/before it. */

@@ -7,10 +7,10 @@ import type { MessageExt } from '../protocol/message.ts';
 import type { CommitLog } from './commit-log.ts';
 import { CQ_STORE_UNIT_SIZE, type MessageStoreConfig } from './config.ts';
 import type { ConsumeQueueStore } from './consume-queue-store.ts';
-import { BLANK_ENTRY_SIZE, type BoundaryType } from './consume-queue.ts';
+import { BLANK_ENTRY_SIZE, type BoundaryType, type CqUnit } from './consume-queue.ts';
 import { readInt64 } from '../protocol/message-host.ts';
 import type { IndexService } from './index-service.ts';
-import type { GetMessageResult, GetMessageStatus, MessageFilter, QueryMessageResult } from './types.ts';
+import type { ConsumeQueueEntries, GetMessageResult, GetMessageStatus, MessageFilter, QueryMessageResult } from './types.ts';
 
 export interface GetCounters {
   getMessageTimesTotalFound: number;
@@ -234,6 +234,22 @@ export class MessageReader {
     const head = await this.commitLog.getData(min, 4);
     if (!head) return -1;
     return this.commitLog.pickupStoreTimestamp(min, head.readInt32BE(0));
+  }
+
+  /**
+   * Raw consume queue entries of a queue from logical offset `index`, at most `count`, never past the end of the
+   * file holding `index` (ConsumeQueue.getIndexBuffer, for mqadmin queryCq); entries are empty when `index` is
+   * outside the queue. Undefined when the store has no such queue.
+   */
+  getConsumeQueueEntries(topic: string, queueId: number, index: number, count: number): ConsumeQueueEntries | undefined {
+    const cq = this.cqStore.findConsumeQueue(topic, queueId);
+    if (!cq) return undefined;
+    const raw = count > 0 ? cq.getEntriesSync(index, count) : Buffer.alloc(0);
+    const entries: CqUnit[] = [];
+    for (let o = 0; o + CQ_STORE_UNIT_SIZE <= raw.length; o += CQ_STORE_UNIT_SIZE) {
+      entries.push({ queueOffset: index + o / CQ_STORE_UNIT_SIZE, commitLogOffset: readInt64(raw, o), size: raw.readInt32BE(o + 8), tagsCode: readInt64(raw, o + 12) });
+    }
+    return { minOffset: cq.getMinOffsetInQueue(), maxOffset: cq.getMaxOffsetInQueue(), entries };
   }
 
   /** Commit log offset of the message at `consumeQueueOffset`; -1 when there is none. */

@@ -3,6 +3,7 @@
 
 import type { SocketHost } from '../protocol/message-host.ts';
 import type { Message } from '../protocol/message.ts';
+import type { CqUnit } from './consume-queue.ts';
 
 export type PutMessageStatus =
   | 'PUT_OK'
@@ -111,6 +112,13 @@ export interface MessageFilter {
   isMatchedByConsumeQueue(tagsCode: number | undefined): boolean;
   /** Optional second check on the stored record itself (SQL92 filters read properties). */
   isMatchedByCommitLog?(record: Buffer): boolean;
+}
+
+/** Consume queue entries read for mqadmin queryCq, with the queue's bounds. */
+export interface ConsumeQueueEntries {
+  minOffset: number;
+  maxOffset: number;
+  entries: CqUnit[];
 }
 
 export interface QueryMessageResult {
