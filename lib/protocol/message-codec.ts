@@ -181,19 +181,6 @@ const utf8Write: Utf8Writer =
   function (this: Buffer, s: string, offset: number, length: number): number {
     return this.write(s, offset, length, 'utf8');
   };
-// Latin-1 writer: for an ASCII string (its UTF-8 length equals its length) it writes the same bytes as UTF-8, and
-// faster (no multi-byte handling); topic names and most property strings are ASCII.
-const latin1Write: Utf8Writer =
-  (Buffer.prototype as unknown as { latin1Write?: Utf8Writer }).latin1Write ??
-  function (this: Buffer, s: string, offset: number, length: number): number {
-    return this.write(s, offset, length, 'latin1');
-  };
-
-/** Writes `s`, whose UTF-8 length is `byteLength`, at `offset`; returns the bytes written. */
-function writeString(buf: Buffer, s: string, offset: number, byteLength: number): number {
-  return (byteLength === s.length ? latin1Write : utf8Write).call(buf, s, offset, byteLength);
-}
-
 
 /**
  * Writes the record of `msg` with `layout` (from `storedRecordLayout`) at `at` of `buf`, which must have
@@ -230,10 +217,10 @@ export function writeStoredRecord(buf: Buffer, at: number, msg: StoredMessageFie
   } else {
     buf[o++] = topicLength;
   }
-  o += writeString(buf, msg.topic, o, topicLength);
+  o += utf8Write.call(buf, msg.topic, o, topicLength);
   buf[o] = propertiesLength >>> 8;
   buf[o + 1] = propertiesLength;
-  if (propertiesLength > 0) writeString(buf, layout.properties, o + 2, propertiesLength);
+  if (propertiesLength > 0) utf8Write.call(buf, layout.properties, o + 2, propertiesLength);
 }
 
 /** Position of STORETIMESTAMP in a record with this sysFlag. */
