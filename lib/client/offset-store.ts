@@ -131,18 +131,23 @@ export class RemoteBrokerOffsetStore extends MemoryOffsets implements OffsetStor
     this.logger.warn('update_consume_offset_failed', { group: this.group, topic: mq.topic, brokerName: mq.brokerName, queueId: mq.queueId, error: err });
   }
 
-  private async masterAddr(mq: MessageQueue): Promise<string> {
+  /**
+   * Where offsets are read and committed: the master; when the refreshed route has no master (it is down), any node
+   * of the group, as Java's RemoteBrokerOffsetStore does. A slave answers offset queries from the offsets it copied
+   * from the master, so a consumer that starts while the master is down can still consume from the slave.
+   */
+  private async offsetBrokerAddr(mq: MessageQueue): Promise<string> {
     let found = this.instance.routes.findBrokerAddressInSubscribe(mq.brokerName, MixAll.MASTER_ID, true);
     if (!found) {
       await this.instance.updateTopicRouteInfoFromNameServer(mq.topic).catch(() => false);
-      found = this.instance.routes.findBrokerAddressInSubscribe(mq.brokerName, MixAll.MASTER_ID, true);
+      found = this.instance.routes.findBrokerAddressInSubscribe(mq.brokerName, MixAll.MASTER_ID, false);
     }
     if (!found) throw new MQClientError(`The broker[${mq.brokerName}] not exist`);
     return found.brokerAddr;
   }
 
   async updateConsumeOffsetToBroker(mq: MessageQueue, offset: number, oneway: boolean): Promise<void> {
-    const addr = await this.masterAddr(mq);
+    const addr = await this.offsetBrokerAddr(mq);
     await this.instance.api.updateConsumerOffset(
       addr,
       { consumerGroup: this.group, topic: mq.topic, queueId: mq.queueId, commitOffset: offset, bname: mq.brokerName },
@@ -152,7 +157,7 @@ export class RemoteBrokerOffsetStore extends MemoryOffsets implements OffsetStor
   }
 
   private async fetchConsumeOffsetFromBroker(mq: MessageQueue): Promise<number> {
-    const addr = await this.masterAddr(mq);
+    const addr = await this.offsetBrokerAddr(mq);
     return this.instance.api.queryConsumerOffset(
       addr,
       { consumerGroup: this.group, topic: mq.topic, queueId: mq.queueId, bname: mq.brokerName },
