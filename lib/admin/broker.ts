@@ -1,11 +1,11 @@
 // Broker runtime figures and configuration: GET_BROKER_RUNTIME_INFO (28), GET_BROKER_CONFIG (26), UPDATE_BROKER_CONFIG (25).
 
-import { RequestCode, ResponseCode } from '../protocol/codes.ts';
+import { MixAll, RequestCode, ResponseCode } from '../protocol/codes.ts';
 import { PermName } from '../protocol/constants.ts';
 import { decodeKVTable, decodeProperties, encodeProperties } from '../protocol/bodies/index.ts';
 import { AdminError, type BrokerFailure } from './errors.ts';
 import type { AdminCore, BrokerTarget } from './core.ts';
-import { allTargetsOfCluster, cmp, masterTargetsOfCluster, targetsForAddrs } from './route.ts';
+import { allTargetsOfCluster, cmp, getClusterInfo, groupsOfCluster, masterTargetsOfCluster, memberTargets, targetsForAddrs } from './route.ts';
 
 /** The runtime KV table of one broker (putTps, brokerVersionDesc, msgPutTotalTodayNow, ...), keys sorted. */
 export async function fetchRuntimeInfo(core: AdminCore, brokerAddr: string): Promise<Record<string, string>> {
@@ -33,6 +33,23 @@ export async function resolveTargets(core: AdminCore, sel: BrokerSelector): Prom
     return sel.withSlaves ? allTargetsOfCluster(core, sel.clusterName) : masterTargetsOfCluster(core, sel.clusterName);
   }
   throw new AdminError('name the brokers: a broker address (-b) or a cluster (-c)');
+}
+
+/**
+ * Where a write goes: like resolveTargets, and for a cluster's masters also the broker groups of the cluster that have
+ * no master registered (it is down), as failures: such a group cannot take the write, which must not look done there.
+ */
+export async function resolveWriteTargets(core: AdminCore, sel: BrokerSelector): Promise<{ targets: BrokerTarget[]; missing: BrokerFailure[] }> {
+  if (sel.brokerAddrs?.length || !sel.clusterName || sel.withSlaves) return { targets: await resolveTargets(core, sel), missing: [] };
+  const targets: BrokerTarget[] = [];
+  const missing: BrokerFailure[] = [];
+  for (const g of groupsOfCluster(await getClusterInfo(core), sel.clusterName)) {
+    const members = memberTargets(g);
+    const masters = members.filter((t) => t.brokerId === MixAll.MASTER_ID);
+    if (masters.length > 0) targets.push(...masters);
+    else missing.push({ brokerName: g.brokerName, brokerAddr: '', error: `no master (brokerId 0) registered to take the change${members.length ? `; only ${members.map((m) => `${m.brokerAddr} (brokerId ${m.brokerId})`).join(', ')}` : ''}` });
+  }
+  return { targets, missing };
 }
 
 export interface BrokerKVResult {
@@ -68,8 +85,8 @@ export async function updateBrokerConfig(core: AdminCore, sel: BrokerSelector, p
   if (perm !== undefined && !PermName.isValid(Number(perm))) {
     throw new AdminError(`brokerPermission value: ${perm} is invalid.`, ResponseCode.NO_PERMISSION);
   }
-  const targets = await resolveTargets(core, sel);
+  const { targets, missing } = await resolveWriteTargets(core, sel);
   const body = encodeProperties(new Map(entries));
   const fan = await core.fanout(targets, (t) => core.call(t.brokerAddr, RequestCode.UPDATE_BROKER_CONFIG, undefined, { body }));
-  return { done: fan.results.map((r) => r.target), errors: fan.errors };
+  return { done: fan.results.map((r) => r.target), errors: [...missing, ...fan.errors] };
 }
