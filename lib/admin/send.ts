@@ -1,7 +1,11 @@
 // Sends one test message through the client SDK's Producer (route lookup, queue choice and retries as a producer does).
 
 import { Producer } from '../client/producer.ts';
+import { NoRouteError } from '../client/errors.ts';
+import { MixAll, ResponseCode } from '../protocol/codes.ts';
 import type { AdminCore } from './core.ts';
+import { AdminError } from './errors.ts';
+import { getTopicRoute } from './route.ts';
 
 export const ADMIN_PRODUCER_GROUP = 'rocketdeck_admin_producer';
 
@@ -53,7 +57,31 @@ export async function sendTestMessage(core: AdminCore, input: SendTestMessageInp
       queueId: r.messageQueue.queueId,
       queueOffset: r.queueOffset,
     };
+  } catch (err) {
+    if (err instanceof NoRouteError) throw await explainNoRoute(core, input.topic, err);
+    throw err;
   } finally {
     await producer.shutdown();
   }
+}
+
+/**
+ * Why a producer found no queue to send to: the topic does not exist (TOPIC_NOT_EXIST), or its route lists no
+ * master (broker groups whose master is down take no sends; their slaves still serve reads).
+ */
+async function explainNoRoute(core: AdminCore, topic: string, err: NoRouteError): Promise<Error> {
+  let route;
+  try {
+    route = await getTopicRoute(core, topic);
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (code === ResponseCode.TOPIC_NOT_EXIST) return new AdminError(`topic '${topic}' does not exist`, ResponseCode.TOPIC_NOT_EXIST, { cause: err });
+    return err;
+  }
+  const withMaster = route.brokerDatas.filter((b) => b.brokerAddrs[String(MixAll.MASTER_ID)] !== undefined);
+  if (route.brokerDatas.length > 0 && withMaster.length === 0) {
+    const slaves = route.brokerDatas.flatMap((b) => Object.values(b.brokerAddrs));
+    return new AdminError(`topic '${topic}': no broker group of its route has a master to take messages (only ${slaves.join(', ')}); sends resume when a master is back`, undefined, { cause: err });
+  }
+  return err;
 }
