@@ -99,6 +99,14 @@ await run('failover.adminNamesMissingMaster', async () => {
   return `master ${listed ? 'listed and named in errors' : 'no longer listed'}; brokerStatus answered by ${st.brokers.length} broker(s), ${st.errors.length} error(s)`;
 });
 
+await run('failover.adminWritesNameTheMasterlessGroup', async () => {
+  const w = await admin.createOrUpdateTopic({ clusterName: 'DefaultCluster' }, { topic: `${topic}_new`, readQueueNums: 2, writeQueueNums: 2 });
+  if (w.done.length !== 0 || !w.errors.some((e) => e.brokerName === 'broker-a' && /no master/.test(e.error))) throw new Error(`updateTopic: ${JSON.stringify(w)}`);
+  const sent = await admin.sendTestMessage({ topic, body: 'x' }).then(() => 'sent', (e: Error) => e.message);
+  if (!/no broker group of its route has a master/.test(sent)) throw new Error(`sendTestMessage: ${sent}`);
+  return `updateTopic names broker-a (${w.errors[0]!.error}); a test send says no master`;
+});
+
 await admin.close();
 console.log(failed === 0 ? 'ALL OK' : `${failed} FAILED`);
 process.exit(failed === 0 ? 0 : 1);
