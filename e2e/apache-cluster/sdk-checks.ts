@@ -172,6 +172,31 @@ add('consumer.push.clustering2', async () => {
   }
 });
 
+add('consumer.push.memberLeaves', async () => {
+  const topic = await createTopic('SdkLeave', 4);
+  const group = `sdk_leave_${RUN}`;
+  const got = new Set<string>();
+  const members = [0, 1].map((i) => {
+    const pc = pushConsumer({ group, instanceName: `l${i}` });
+    pc.subscribe(topic).onMessage((msg) => {
+      got.add(msg.body.toString());
+    });
+    return pc;
+  });
+  await Promise.all(members.map((pc) => pc.start()));
+  try {
+    await waitFor('queues split 2+2', () => members.every((pc) => held(pc, topic).length === 2), 30_000);
+    await members[1]!.shutdown();
+    // the broker tells the remaining member (NOTIFY_CONSUMER_IDS_CHANGED); it takes every queue
+    await waitFor('the remaining member on all 4 queues', () => held(members[0]!, topic).length === 4, 30_000);
+    await Promise.all(Array.from({ length: 20 }, (_, i) => producer.send({ topic, body: `l-${i}` })));
+    await waitFor('20 messages consumed by the remaining member', () => got.size === 20, 30_000);
+    return 'after one member left, the other took all 4 queues and consumed everything';
+  } finally {
+    await Promise.all(members.map((pc) => pc.shutdown()));
+  }
+});
+
 add('consumer.push.tagFilter+compressedBody+properties', async () => {
   const topic = await createTopic('SdkTags', 2);
   const got: ConsumedMessage[] = [];
@@ -266,6 +291,69 @@ add('consumer.push.retry', async () => {
     const again = seen.find((s) => s.reconsumeTimes >= 1)!;
     check(again.body === 'retry-me' && again.topic === topic, `redelivered ${JSON.stringify(again)}`);
     return `delivered ${seen.length}x, second with reconsumeTimes=${again.reconsumeTimes}`;
+  } finally {
+    await pc.shutdown();
+  }
+});
+
+add('consumer.push.orderly2members', async () => {
+  const topic = await createTopic('SdkOrderly2', 4);
+  const group = `sdk_orderly2_${RUN}`;
+  const byKey = new Map<string, string[]>();
+  const owners = new Map<string, Set<number>>();
+  const members = [0, 1].map((i) => {
+    const pc = pushConsumer({ group, instanceName: `o${i}`, orderly: true });
+    pc.subscribe(topic).onMessage(async (msg) => {
+      const [key, n] = msg.body.toString().split(':') as [string, string];
+      byKey.set(key, [...(byKey.get(key) ?? []), n]);
+      owners.set(key, (owners.get(key) ?? new Set()).add(i));
+      return 'SUCCESS' as const;
+    });
+    return pc;
+  });
+  await Promise.all(members.map((pc) => pc.start()));
+  try {
+    await waitFor('queues split 2+2', () => members.every((pc) => held(pc, topic).length === 2), 30_000);
+    const keys = ['k0', 'k1', 'k2', 'k3', 'k4', 'k5'];
+    for (let n = 0; n < 10; n++) {
+      await Promise.all(keys.map((k) => producer.send({ topic, body: `${k}:${n}` }, { selector: selectMessageQueueByHash, arg: k })));
+    }
+    await waitFor('60 messages', () => [...byKey.values()].reduce((a, v) => a + v.length, 0) >= 60, 30_000);
+    const expected = Array.from({ length: 10 }, (_, n) => String(n)).join(',');
+    for (const k of keys) check(byKey.get(k)?.join(',') === expected, `${k}: ${byKey.get(k)?.join(',')}`);
+    check([...owners.values()].every((s) => s.size === 1), 'a key was consumed by both members');
+    check(new Set([...owners.values()].map((s) => [...s][0])).size === 2, 'one member got every key');
+    return 'every key in order, each key on one member, both members busy';
+  } finally {
+    await Promise.all(members.map((pc) => pc.shutdown()));
+  }
+});
+
+add('consumer.push.dlq', async () => {
+  const topic = await createTopic('SdkDlq', 2);
+  const group = `sdk_dlq_${RUN}`;
+  let attempts = 0;
+  const pc = pushConsumer({ group, maxReconsumeTimes: 1 });
+  pc.subscribe(topic).onMessage((_msg, ctx) => {
+    attempts++;
+    ctx.delayLevelWhenNextConsume = 1; // 1 s
+    return 'RECONSUME_LATER';
+  });
+  await pc.start();
+  try {
+    await waitFor('queues', () => held(pc, topic).length === 2, 30_000);
+    await producer.send({ topic, body: 'to-the-dlq' });
+    const dlq = `%DLQ%${group}`;
+    let total = 0;
+    await waitFor(`the message in ${dlq}`, async () => {
+      try {
+        total = (await admin.topicStatus(dlq)).totalMessages;
+      } catch {
+        return false;
+      }
+      return total === 1;
+    }, 40_000);
+    return `consumed ${attempts}x (maxReconsumeTimes 1), then in ${dlq}`;
   } finally {
     await pc.shutdown();
   }
