@@ -26,7 +26,8 @@ function portFree(port: number): Promise<boolean> {
  */
 export async function freeBasePort(offsets: number[]): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20000 + Math.floor(Math.random() * 20000);
+    // Below Linux's ephemeral range (32768-60999), where ports come and go with every outgoing connection.
+    const base = 10000 + Math.floor(Math.random() * 20000);
     const checks = await Promise.all(offsets.map((o) => portFree(base + o)));
     if (checks.every(Boolean)) return base;
   }

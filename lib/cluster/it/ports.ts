@@ -4,7 +4,9 @@ import { planTopology } from '../topology.ts';
 
 export async function freeBasePort(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20000 + Math.floor(Math.random() * 20000);
+    // Below Linux's ephemeral range (32768-60999): ports there come and go with every outgoing connection and
+    // port-0 listener of the tests running alongside, so a range found free there may be taken a moment later.
+    const base = 10000 + Math.floor(Math.random() * 20000);
     const t = planTopology({ dir: '/unused', basePort: base, withConsole: false });
     const ports = [...t.namesrvPorts, ...t.brokers.flatMap((b) => [b.listenPort, b.haListenPort])];
     const busy = await Promise.all(ports.map((p) => portAccepts('127.0.0.1', p, 200)));

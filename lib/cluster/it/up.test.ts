@@ -28,6 +28,7 @@ describe('rocketdeck up', () => {
       while (!stdout.includes('\n') && Date.now() < deadline && up.exitCode === null) await new Promise((r) => setTimeout(r, 100));
       assert.ok(stdout.includes('\n'), `up printed no summary; stderr: ${stderr.slice(-2000)}`);
       const summary = JSON.parse(stdout.split('\n')[0]!);
+      assert.ok(summary.ok !== false, `up failed: ${summary.error}; stderr: ${stderr.slice(-2000)}`);
       assert.equal(summary.namesrvAddr, `127.0.0.1:${base};127.0.0.1:${base + 1}`);
       assert.deepEqual(
         summary.brokers.map((b: { name: string; role: string }) => `${b.name}:${b.role}`),
