@@ -39,7 +39,7 @@ export async function resolveTargets(core: AdminCore, sel: BrokerSelector): Prom
  * Where a write goes: like resolveTargets, and for a cluster's masters also the broker groups of the cluster that have
  * no master registered (it is down), as failures: such a group cannot take the write, which must not look done there.
  */
-export async function resolveWriteTargets(core: AdminCore, sel: BrokerSelector): Promise<{ targets: BrokerTarget[]; missing: BrokerFailure[] }> {
+async function resolveWriteTargets(core: AdminCore, sel: BrokerSelector): Promise<{ targets: BrokerTarget[]; missing: BrokerFailure[] }> {
   if (sel.brokerAddrs?.length || !sel.clusterName || sel.withSlaves) return { targets: await resolveTargets(core, sel), missing: [] };
   const targets: BrokerTarget[] = [];
   const missing: BrokerFailure[] = [];
@@ -50,6 +50,13 @@ export async function resolveWriteTargets(core: AdminCore, sel: BrokerSelector):
     else missing.push({ brokerName: g.brokerName, brokerAddr: '', error: `no master (brokerId 0) registered to take the change${members.length ? `; only ${members.map((m) => `${m.brokerAddr} (brokerId ${m.brokerId})`).join(', ')}` : ''}` });
   }
   return { targets, missing };
+}
+
+/** Sends a change to the brokers `sel` names (see resolveWriteTargets): which took it, and which did not or could not. */
+export async function writeToBrokers(core: AdminCore, sel: BrokerSelector, send: (t: BrokerTarget) => Promise<unknown>): Promise<WriteResult> {
+  const { targets, missing } = await resolveWriteTargets(core, sel);
+  const fan = await core.fanout(targets, send);
+  return { done: fan.results.map((r) => r.target), errors: [...missing, ...fan.errors] };
 }
 
 export interface BrokerKVResult {
@@ -85,8 +92,6 @@ export async function updateBrokerConfig(core: AdminCore, sel: BrokerSelector, p
   if (perm !== undefined && !PermName.isValid(Number(perm))) {
     throw new AdminError(`brokerPermission value: ${perm} is invalid.`, ResponseCode.NO_PERMISSION);
   }
-  const { targets, missing } = await resolveWriteTargets(core, sel);
   const body = encodeProperties(new Map(entries));
-  const fan = await core.fanout(targets, (t) => core.call(t.brokerAddr, RequestCode.UPDATE_BROKER_CONFIG, undefined, { body }));
-  return { done: fan.results.map((r) => r.target), errors: [...missing, ...fan.errors] };
+  return writeToBrokers(core, sel, (t) => core.call(t.brokerAddr, RequestCode.UPDATE_BROKER_CONFIG, undefined, { body }));
 }

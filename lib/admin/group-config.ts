@@ -6,7 +6,7 @@ import { DeleteSubscriptionGroupRequestHeader } from '../protocol/headers.ts';
 import { encodeSubscriptionGroupConfig, SUBSCRIPTION_GROUP_DEFAULTS, type SubscriptionGroupConfig } from '../protocol/bodies/index.ts';
 import { AdminError, describeError } from './errors.ts';
 import type { AdminCore } from './core.ts';
-import { resolveWriteTargets, type BrokerSelector, type WriteResult } from './broker.ts';
+import { writeToBrokers, type BrokerSelector, type WriteResult } from './broker.ts';
 import { deleteTopic } from './topic-config.ts';
 
 export interface SubGroupInput {
@@ -50,10 +50,9 @@ function checkGroup(group: string): void {
 export async function createOrUpdateSubGroup(core: AdminCore, sel: BrokerSelector, input: SubGroupInput): Promise<WriteResult & { config: SubscriptionGroupConfig }> {
   checkGroup(input.groupName);
   const config = subGroupConfigOf(input);
-  const { targets, missing } = await resolveWriteTargets(core, { ...sel, withSlaves: false });
   const body = encodeSubscriptionGroupConfig(config);
-  const fan = await core.fanout(targets, (t) => core.call(t.brokerAddr, RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, undefined, { body }));
-  return { config, done: fan.results.map((r) => r.target), errors: [...missing, ...fan.errors] };
+  const written = await writeToBrokers(core, { ...sel, withSlaves: false }, (t) => core.call(t.brokerAddr, RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, undefined, { body }));
+  return { config, ...written };
 }
 
 export interface DeleteSubGroupResult extends WriteResult {
@@ -66,12 +65,12 @@ export interface DeleteSubGroupResult extends WriteResult {
 /** deleteSubGroup: on the chosen brokers (a cluster means its masters, then its retry and DLQ topics go). */
 export async function deleteSubGroup(core: AdminCore, sel: BrokerSelector, groupName: string, opts: { cleanOffset?: boolean } = {}): Promise<DeleteSubGroupResult> {
   checkGroup(groupName);
-  const { targets, missing } = await resolveWriteTargets(core, { ...sel, withSlaves: false });
   const clean = opts.cleanOffset ?? false;
   // 4.9.x reads removeOffset, 5.x cleanOffset; each ignores the other
   const header = { groupName, removeOffset: clean, cleanOffset: clean };
-  const fan = await core.fanout(targets, (t) => core.call(t.brokerAddr, RequestCode.DELETE_SUBSCRIPTIONGROUP, header, { spec: DeleteSubscriptionGroupRequestHeader }));
-  const out: DeleteSubGroupResult = { groupName, done: fan.results.map((r) => r.target), errors: [...missing, ...fan.errors] };
+  const written = await writeToBrokers(core, { ...sel, withSlaves: false }, (t) =>
+    core.call(t.brokerAddr, RequestCode.DELETE_SUBSCRIPTIONGROUP, header, { spec: DeleteSubscriptionGroupRequestHeader }));
+  const out: DeleteSubGroupResult = { groupName, ...written };
   if (sel.clusterName && !sel.brokerAddrs?.length) {
     out.deletedTopics = [];
     out.topicErrors = [];

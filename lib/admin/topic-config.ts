@@ -8,7 +8,7 @@ import {
 } from '../protocol/headers.ts';
 import { AdminError, namesrvFailure, type NamesrvFailure } from './errors.ts';
 import type { AdminCore } from './core.ts';
-import { resolveWriteTargets, type BrokerSelector, type WriteResult } from './broker.ts';
+import { writeToBrokers, type BrokerSelector, type WriteResult } from './broker.ts';
 
 /** Nameserver KV namespace of ordered topics' "brokerName:queueNums;..." config. */
 export const NAMESPACE_ORDER_TOPIC_CONFIG = 'ORDER_TOPIC_CONFIG';
@@ -74,7 +74,6 @@ export async function createOrUpdateTopic(core: AdminCore, sel: BrokerSelector, 
     topicSysFlag: input.topicSysFlag ?? 0,
   };
   checkTopicConfig(c);
-  const { targets, missing } = await resolveWriteTargets(core, { ...sel, withSlaves: false });
   const header = {
     topic: c.topic,
     defaultTopic: MixAll.DEFAULT_TOPIC,
@@ -86,8 +85,9 @@ export async function createOrUpdateTopic(core: AdminCore, sel: BrokerSelector, 
     order: c.order,
     attributes: input.attributes,
   };
-  const fan = await core.fanout(targets, (t) => core.call(t.brokerAddr, RequestCode.UPDATE_AND_CREATE_TOPIC, header, { spec: CreateTopicRequestHeader }));
-  const out: TopicWriteResult = { topic: c.topic, done: fan.results.map((r) => r.target), errors: [...missing, ...fan.errors] };
+  const written = await writeToBrokers(core, { ...sel, withSlaves: false }, (t) =>
+    core.call(t.brokerAddr, RequestCode.UPDATE_AND_CREATE_TOPIC, header, { spec: CreateTopicRequestHeader }));
+  const out: TopicWriteResult = { topic: c.topic, ...written };
   if (c.order) {
     const entries = out.done.filter((t) => t.brokerName).map((t) => `${t.brokerName}:${c.writeQueueNums}`);
     let old: string | undefined;
@@ -118,14 +118,12 @@ export interface DeleteTopicResult extends WriteResult {
 export async function deleteTopic(core: AdminCore, topic: string, clusterName: string): Promise<DeleteTopicResult> {
   const bad = validateTopic(topic);
   if (bad) throw new AdminError(bad);
-  const { targets, missing } = await resolveWriteTargets(core, { clusterName });
-  const fan = await core.fanout(targets, (t) => core.call(t.brokerAddr, RequestCode.DELETE_TOPIC_IN_BROKER, { topic }, { spec: DeleteTopicRequestHeader }));
+  const written = await writeToBrokers(core, { clusterName }, (t) => core.call(t.brokerAddr, RequestCode.DELETE_TOPIC_IN_BROKER, { topic }, { spec: DeleteTopicRequestHeader }));
   const answers = await core.eachNamesrv((addr) =>
     core.call(addr, RequestCode.DELETE_TOPIC_IN_NAMESRV, { topic, clusterName }, { spec: DeleteTopicFromNamesrvRequestHeader }));
   return {
     topic,
-    done: fan.results.map((r) => r.target),
-    errors: [...missing, ...fan.errors],
+    ...written,
     namesrvs: {
       done: answers.filter((a) => a.ok).map((a) => a.namesrvAddr),
       errors: answers.flatMap((a) => (a.ok ? [] : [namesrvFailure(a.namesrvAddr, a.error)])),
