@@ -18,10 +18,14 @@ export interface Chunk {
   buf: Buffer;
   len: number;
   pooled: boolean;
+  /** buf is backed by a SharedArrayBuffer (the append worker's). */
+  shared: boolean;
   state: 'open' | 'writing' | 'done' | 'failed';
   error?: unknown;
   requests: DispatchRequest[];
   waiters: ChunkWaiter[];
+  /** Body CRCs still to fill in before the write: triples (BODYCRC position, body position, body length) in buf. */
+  crcs: number[];
 }
 
 export interface Reservation {

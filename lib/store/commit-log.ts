@@ -8,11 +8,13 @@
 
 import fs from 'node:fs';
 import { createLogger } from '../common/log.ts';
-import { BLANK_MAGIC_CODE, storeTimestampPosition, SYSFLAG_POSITION } from '../protocol/message-codec.ts';
+import { BLANK_MAGIC_CODE, bodyCrc32, calMsgLength, storeTimestampPosition, SYSFLAG_POSITION } from '../protocol/message-codec.ts';
 import { readInt64 } from '../protocol/message-host.ts';
 import type { MessageStoreConfig } from './config.ts';
 import { END_FILE_MIN_BLANK_LENGTH, scanCommitLog } from './commit-log-scan.ts';
+import { AppendWorker } from './append-worker.ts';
 import type { DispatchRequest, TagsCodeCalculator } from './dispatch.ts';
+import { defaultStoreIo, storeIo } from './io.ts';
 import { StoreIOError } from './errors.ts';
 import { MappedFileQueue } from './mapped-file-queue.ts';
 import type { MappedFile } from './mapped-file.ts';
@@ -31,6 +33,11 @@ export { END_FILE_MIN_BLANK_LENGTH };
 const SYNC_WRITE_MAX_ASYNC_FLUSH = 64 * 1024;
 const SYNC_WRITE_MAX_SYNC_FLUSH = 512 * 1024;
 const EAGER_SEAL_BYTES = 64 * 1024;
+/**
+ * A chunk of at least this many records goes to the append worker (CRCs and write off the main thread). Fewer
+ * records mean few appends in flight, where the hand-over to the thread costs more latency than it saves.
+ */
+const WORKER_MIN_RECORDS = 8;
 
 export class CommitLog {
   readonly mfq: MappedFileQueue;
@@ -54,6 +61,10 @@ export class CommitLog {
   /** SYNC_FLUSH with syncFlushWithDsync: segments are opened with O_DSYNC, so a write is durable once it returns. */
   readonly writesAreDurable: boolean;
   private readonly syncWriteMax: number;
+  /** Checksums and writes full chunks on another thread (null: everything on the main thread). */
+  private readonly appendWorker: AppendWorker | null;
+  /** Chunks checksummed and written by the append worker so far. */
+  workerWrites = 0;
 
   constructor(cfg: MessageStoreConfig, events: CommitLogEvents) {
     this.cfg = cfg;
@@ -63,6 +74,8 @@ export class CommitLog {
     this.maxParallelWrites = Math.max(1, cfg.writeBufferCount - 1);
     // An O_DSYNC write waits for the disk: never on the event loop.
     this.syncWriteMax = this.writesAreDurable ? 0 : cfg.flushDiskType === 'SYNC_FLUSH' ? SYNC_WRITE_MAX_SYNC_FLUSH : SYNC_WRITE_MAX_ASYNC_FLUSH;
+    // O_DSYNC writes wait for the disk and overlap in the thread pool; one worker thread would serialize them.
+    this.appendWorker = cfg.appendWorkerEnable && !this.writesAreDurable ? new AppendWorker(cfg.writeBufferCount, cfg.writeBufferSize, calMsgLength(0, 0, 1, 0)) : null;
   }
 
   load(): void {
@@ -175,7 +188,7 @@ export class CommitLog {
     if (size <= this.cfg.writeBufferSize) {
       buf = this.freeBuffers.pop();
       if (!buf && this.pooledCount < this.cfg.writeBufferCount) {
-        buf = Buffer.allocUnsafe(this.cfg.writeBufferSize);
+        buf = this.appendWorker ? this.appendWorker.buffer(this.pooledCount) : Buffer.allocUnsafe(this.cfg.writeBufferSize);
         this.pooledCount++;
       }
       if (!buf) return null;
@@ -191,9 +204,11 @@ export class CommitLog {
       buf,
       len: 0,
       pooled,
+      shared: pooled && this.appendWorker !== null,
       state: 'open',
       requests: [],
       waiters: [],
+      crcs: [],
     };
     this.current = chunk;
     return chunk;
@@ -224,17 +239,30 @@ export class CommitLog {
     this.current = null;
     c.state = 'writing';
     this.inflight.push(c);
+    const position = c.start - c.file.fileFromOffset;
     if (allowSync && c.len <= this.syncWriteMax && this.inflight.length === 1) {
+      fillBodyCrcs(c);
       let error: unknown;
       try {
-        c.file.writeSync(c.start - c.file.fileFromOffset, c.buf, 0, c.len);
+        c.file.writeSync(position, c.buf, 0, c.len);
       } catch (err) {
         error = err;
       }
       this.onWriteDone(c, error);
       return;
     }
-    c.file.write(c.start - c.file.fileFromOffset, c.buf, 0, c.len).then(
+    // An asynchronous write: on the append worker (which also does the CRCs) when it can take it, else the
+    // thread pool. A chunk of few records is not worth the hand-over.
+    const worker = this.appendWorker;
+    let written: Promise<void>;
+    if (worker && c.pooled && c.crcs.length >= WORKER_MIN_RECORDS * 3 && worker.usable && worker.free && storeIo.write === defaultStoreIo.write) {
+      this.workerWrites++;
+      written = c.file.writeThrough(position, c.len, (fd) => worker.checksumAndWrite(c.buf, c.crcs, c.len, fd, position));
+    } else {
+      fillBodyCrcs(c);
+      written = c.file.write(position, c.buf, 0, c.len);
+    }
+    written.then(
       () => this.onWriteDone(c, undefined),
       (err: unknown) => this.onWriteDone(c, err ?? new StoreIOError('write failed')),
     );
@@ -456,7 +484,18 @@ export class CommitLog {
     }
   }
 
-  shutdown(): void {
+  async shutdown(): Promise<void> {
+    await this.appendWorker?.close();
     this.mfq.shutdown();
   }
+}
+
+/** Fills in the body CRCs the chunk's records still lack (on the main thread). */
+function fillBodyCrcs(c: Chunk): void {
+  const { buf, crcs } = c;
+  for (let i = 0; i < crcs.length; i += 3) {
+    const bodyAt = crcs[i + 1]!;
+    buf.writeInt32BE(bodyCrc32(buf.subarray(bodyAt, bodyAt + crcs[i + 2]!)), crcs[i]!);
+  }
+  crcs.length = 0;
 }

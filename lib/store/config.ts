@@ -79,6 +79,12 @@ export interface MessageStoreConfig {
    * no O_DSYNC (group commit then).
    */
   syncFlushWithDsync: boolean;
+  /**
+   * RocketDeck: under load, fill in body CRCs and write full commit log write buffers on a worker thread, so the
+   * main thread encodes the next appends meanwhile. Not used with O_DSYNC commit logs (their writes overlap in
+   * the thread pool). false: everything on the main thread.
+   */
+  appendWorkerEnable: boolean;
 }
 
 export const MiB = 1024 * 1024;
@@ -123,6 +129,7 @@ export function defaultMessageStoreConfig(): MessageStoreConfig {
     writeBufferSize: 1 * MiB,
     writeBufferCount: 4,
     syncFlushWithDsync: true,
+    appendWorkerEnable: true,
   };
 }
 

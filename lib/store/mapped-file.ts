@@ -116,6 +116,18 @@ export class MappedFile {
     }
   }
 
+  /** Lets `write` put `length` bytes at `position` through the descriptor (held open meanwhile). */
+  async writeThrough(position: number, length: number, write: (fd: number) => Promise<void>): Promise<void> {
+    if (!this.hold()) throw new StoreIOError(`${this.fileName} was deleted`);
+    try {
+      await write(this.handle);
+    } catch (err) {
+      throw new StoreIOError(`write of ${length} bytes at ${position} in ${this.fileName} failed`, { cause: err });
+    } finally {
+      this.release();
+    }
+  }
+
   writeSync(position: number, buf: Buffer, offset: number, length: number): void {
     try {
       writeFullySync(this.handle, buf, offset, length, position);

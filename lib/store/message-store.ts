@@ -261,6 +261,11 @@ export class MessageStore {
     return this.commitLog.getMaxOffset();
   }
 
+  /** Commit log write buffers checksummed and written by the append worker thread so far. */
+  appendWorkerWrites(): number {
+    return this.commitLog.workerWrites;
+  }
+
   getFlushedPhyOffset(): number {
     return this.commitLog.getFlushedOffset();
   }
@@ -383,7 +388,7 @@ export class MessageStore {
       await this.checkpoint.flush();
       await this.index?.shutdown();
       this.cqStore.shutdown();
-      this.commitLog.shutdown();
+      await this.commitLog.shutdown();
       await this.checkpoint.shutdown();
       if (!this.logicsError) fs.rmSync(this.paths.abort, { force: true });
       fsyncDirSync(this.config.storePathRootDir);

@@ -99,21 +99,27 @@ export function offsetHex(offset: number): string {
   return hex32(Math.floor(offset / 0x100000000)) + hex32(offset >>> 0);
 }
 
-/** AppendMessageResult of a stored message or batch. */
+/** AppendMessageResult of a stored message or batch; the message id is made when first asked for (most callers never do). */
 export class AppendResult implements AppendMessageResult {
   readonly wroteOffset: number;
   readonly wroteBytes: number;
-  readonly msgId: string;
   readonly storeTimestamp: number;
   readonly logicsOffset: number;
   readonly msgNum: number;
+  private readonly prefix: string;
+  private ids: string | undefined;
 
   constructor(prefix: string, wroteOffset: number, wroteBytes: number, storeTimestamp: number, logicsOffset: number, msgNum: number, msgIds?: string) {
     this.wroteOffset = wroteOffset;
     this.wroteBytes = wroteBytes;
-    this.msgId = msgIds ?? prefix + offsetHex(wroteOffset);
+    this.prefix = prefix;
+    this.ids = msgIds;
     this.storeTimestamp = storeTimestamp;
     this.logicsOffset = logicsOffset;
     this.msgNum = msgNum;
+  }
+
+  get msgId(): string {
+    return (this.ids ??= this.prefix + offsetHex(this.wroteOffset));
   }
 }

@@ -200,7 +200,10 @@ export class PutService {
     msg.queueOffset = queueOffset;
     msg.commitLogOffset = r.offset;
     try {
-      writeStoredRecord(r.chunk.buf, r.pos, msg as StoredMessageFields, layout);
+      const fields = msg as StoredMessageFields;
+      const bodyAt = writeStoredRecord(r.chunk.buf, r.pos, fields, layout, true, r.chunk.shared);
+      // The commit log fills in body CRCs when it writes the chunk (on the append worker under load).
+      if (fields.bodyCRC === undefined && msg.body.length > 0) r.chunk.crcs.push(r.pos + 8, bodyAt, msg.body.length);
     } catch (err) {
       // Validation should make this impossible; never leave a half-encoded record in the log.
       log.error('encode_failed', { topic: msg.topic, err });
