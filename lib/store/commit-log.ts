@@ -63,6 +63,13 @@ export class CommitLog {
   private readonly syncWriteMax: number;
   /** Checksums and writes full chunks on another thread (null: everything on the main thread). */
   private readonly appendWorker: AppendWorker | null;
+  /**
+   * Appends leave body CRCs for the commit log to fill in when it writes a chunk (on the append worker when it
+   * takes the chunk); without a worker they are computed while encoding, as before.
+   */
+  get defersCrcs(): boolean {
+    return this.appendWorker !== null;
+  }
   /** Chunks checksummed and written by the append worker so far. */
   workerWrites = 0;
 

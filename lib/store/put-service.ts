@@ -89,6 +89,8 @@ export class PutService {
   private readonly syncFlush: boolean;
   /** SYNC_FLUSH over O_DSYNC files: appends wait in the group commit from the moment they are encoded. */
   private readonly durableSync: boolean;
+  /** Body CRCs are filled in by the commit log when it writes (see CommitLog.defersCrcs). */
+  private readonly crcLater: boolean;
   /** UTF-8 length of each topic name seen valid (checked once per topic, not once per message); bounded. */
   private readonly topicLengths = new Map<string, number>();
 
@@ -96,6 +98,7 @@ export class PutService {
     this.d = deps;
     this.syncFlush = deps.cfg.flushDiskType === 'SYNC_FLUSH';
     this.durableSync = this.syncFlush && deps.commitLog.writesAreDurable;
+    this.crcLater = deps.commitLog.defersCrcs;
     this.groupCommit = new GroupCommit(deps.commitLog, deps.cfg.syncFlushTimeout, this.durableSync);
   }
 
@@ -201,9 +204,9 @@ export class PutService {
     msg.commitLogOffset = r.offset;
     try {
       const fields = msg as StoredMessageFields;
-      const bodyAt = writeStoredRecord(r.chunk.buf, r.pos, fields, layout, true, r.chunk.shared);
+      const bodyAt = writeStoredRecord(r.chunk.buf, r.pos, fields, layout, this.crcLater, r.chunk.shared);
       // The commit log fills in body CRCs when it writes the chunk (on the append worker under load).
-      if (fields.bodyCRC === undefined && msg.body.length > 0) r.chunk.crcs.push(r.pos + 8, bodyAt, msg.body.length);
+      if (this.crcLater && fields.bodyCRC === undefined && msg.body.length > 0) r.chunk.crcs.push(r.pos + 8, bodyAt, msg.body.length);
     } catch (err) {
       // Validation should make this impossible; never leave a half-encoded record in the log.
       log.error('encode_failed', { topic: msg.topic, err });
