@@ -137,6 +137,69 @@ describe('append worker', () => {
     });
   }
 
+  test('a thread killed during a job: the job fails, and the worker says it is unusable', async () => {
+    // One job with 32 MiB of bodies to checksum keeps the thread busy for milliseconds.
+    const w = new AppendWorker(1, 32 * 1024 * 1024, 64 * 1024);
+    const fd = fs.openSync(path.join(dir(), 'big'), 'w+');
+    try {
+      const triples: number[] = [];
+      for (let at = 0; at + 64 * 1024 <= 32 * 1024 * 1024; at += 64 * 1024) triples.push(at, at + 4, 64 * 1024 - 4);
+      const job = w.checksumAndWrite(w.buffer(0), triples, 32 * 1024 * 1024, fd, 0);
+      await (w as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+      await assert.rejects(job, /append worker exited/);
+      assert.equal(w.usable, false);
+      await assert.rejects(w.checksumAndWrite(w.buffer(0), [], 16, fd, 0), /append worker exited/);
+    } finally {
+      fs.closeSync(fd);
+      await w.close();
+    }
+  });
+
+  test('a job of the worker that fails: its appends and those after fail, the log rolls back, later appends are stored', async () => {
+    const root = dir();
+    const store = await MessageStore.open(smallConfig(root, { mappedFileSizeCommitLog: 1024 * 1024, writeBufferSize: 64 * 1024 }));
+    try {
+      const put = (prefix: string) => Promise.all(Array.from({ length: 300 }, (_, i) => store.putMessage(inner('D', `${prefix}${i}`.padEnd(400, '.'), { queueId: i % 2 }))));
+      const warmup = await put('w');
+      assert.ok(warmup.every((r) => r.status === 'PUT_OK'));
+      assert.ok(store.appendWorkerWrites() > 0);
+      // Fault injection: the next job the worker gets fails as a write failing with EIO would.
+      const aw = (store as unknown as { commitLog: { appendWorker: AppendWorker } }).commitLog.appendWorker;
+      const real = aw.checksumAndWrite.bind(aw);
+      let failNext = true;
+      aw.checksumAndWrite = (...args) => {
+        if (!failNext) return real(...args);
+        failNext = false;
+        return Promise.reject(Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' }));
+      };
+      const results = await put('x');
+      const failed = results.filter((r) => r.status !== 'PUT_OK');
+      assert.ok(failed.length > 0);
+      assert.ok(failed.every((r) => r.status === 'UNKNOWN_ERROR' && /commit log write failed/.test(r.remark ?? '')), JSON.stringify(failed[0]));
+      const after = await put('y');
+      assert.ok(after.every((r) => r.status === 'PUT_OK'));
+      // Exactly the acknowledged messages are stored, with no gap in the queues, and their CRCs check out.
+      const acked = new Set(
+        [...warmup.map((r, i) => [r, `w${i}`] as const), ...results.map((r, i) => [r, `x${i}`] as const), ...after.map((r, i) => [r, `y${i}`] as const)]
+          .filter(([r]) => r.status === 'PUT_OK')
+          .map(([, b]) => b.padEnd(400, '.')),
+      );
+      const stored: string[] = [];
+      for (let q = 0; q < 2; q++) {
+        for (let offset = 0; offset < store.getMaxOffsetInQueue('D', q); ) {
+          const r = await store.getMessage('g', 'D', q, offset, 32);
+          assert.equal(r.status, 'FOUND');
+          for (const b of r.buffers) stored.push(decodeMessage(b, 0, { checkCRC: true }).body.toString());
+          offset = r.nextBeginOffset;
+        }
+      }
+      assert.equal(stored.length, acked.size);
+      assert.deepEqual(new Set(stored), acked);
+    } finally {
+      await store.shutdown();
+    }
+  });
+
   test('appendWorkerEnable=false: no worker, and the CRCs are still right', async () => {
     const root = dir();
     const store = await MessageStore.open(smallConfig(root, { appendWorkerEnable: false, writeBufferSize: 64 * 1024 }));
