@@ -15,7 +15,7 @@ import { createLogger } from '../common/log.ts';
 const log = createLogger('store.appendworker');
 
 /** Jobs that can be posted and not yet done. */
-export const APPEND_WORKER_SLOTS = 8;
+const APPEND_WORKER_SLOTS = 8;
 const POSTED = 0;
 const DONE = 1;
 /** 1 while the thread is about to wait or waiting for a job: only then does posting one need a wake-up call. */

@@ -259,7 +259,8 @@ export class CommitLog {
       return;
     }
     // An asynchronous write: on the append worker (which also does the CRCs) when it can take it, else the
-    // thread pool. A chunk of few records is not worth the hand-over.
+    // thread pool. A chunk of few records is not worth the hand-over; and while tests swap the store's I/O to
+    // inject faults, writes stay where that I/O is used.
     const worker = this.appendWorker;
     let written: Promise<void>;
     if (worker && c.pooled && c.crcs.length >= WORKER_MIN_RECORDS * 3 && worker.usable && worker.free && storeIo.write === defaultStoreIo.write) {

@@ -105,15 +105,8 @@ export class MappedFile {
     }
   }
 
-  async write(position: number, buf: Buffer, offset: number, length: number): Promise<void> {
-    if (!this.hold()) throw new StoreIOError(`${this.fileName} was deleted`);
-    try {
-      await writeFully(this.handle, buf, offset, length, position);
-    } catch (err) {
-      throw new StoreIOError(`write of ${length} bytes at ${position} in ${this.fileName} failed`, { cause: err });
-    } finally {
-      this.release();
-    }
+  write(position: number, buf: Buffer, offset: number, length: number): Promise<void> {
+    return this.writeThrough(position, length, (fd) => writeFully(fd, buf, offset, length, position));
   }
 
   /** Lets `write` put `length` bytes at `position` through the descriptor (held open meanwhile). */
