@@ -10,7 +10,7 @@ import {
   parseDelayLevels,
   validateBrokerConfig,
   type BrokerConfig,
-} from '../cluster/broker-config.ts';
+} from './config/broker-config.ts';
 import { TopicValidator } from '../protocol/constants.ts';
 import { MessageConst } from '../protocol/message-const.ts';
 import { tagsHashCode } from '../protocol/message.ts';
@@ -19,27 +19,27 @@ import { RemotingClient } from '../remoting/client.ts';
 import type { RemotingConnection } from '../remoting/connection.ts';
 import { RemotingServer } from '../remoting/server.ts';
 import { MessageStore } from '../store/message-store.ts';
-import { notifyConsumerIdsChanged } from './clients.ts';
-import { configPaths } from './config-file.ts';
-import { ConsumerManager } from './consumer-manager.ts';
-import { ConsumerOffsetManager } from './consumer-offset-manager.ts';
+import { notifyConsumerIdsChanged } from './processor/clients.ts';
+import { configPaths } from './config/config-file.ts';
+import { ConsumerManager } from './client/consumer-manager.ts';
+import { ConsumerOffsetManager } from './offset/consumer-offset-manager.ts';
 import type { BrokerContext } from './context.ts';
 import { registerHAProcessors } from './ha/handlers.ts';
 import { BrokerReplication } from './ha/replication.ts';
-import { PullRequestHoldService, type HeldPull } from './long-polling.ts';
-import { registerBrokerProcessors } from './processors.ts';
-import { ProducerManager } from './producer-manager.ts';
+import { PullRequestHoldService, type HeldPull } from './longpolling/long-polling.ts';
+import { registerBrokerProcessors } from './processor/request-table.ts';
+import { ProducerManager } from './client/producer-manager.ts';
 import { putInternal } from './put-message.ts';
-import { wakeHeldPull } from './pull.ts';
-import { RebalanceLockManager } from './rebalance-lock-manager.ts';
-import { NamesrvRegistration } from './registration.ts';
-import { ScheduleMessageService } from './schedule.ts';
-import { BrokerStats } from './stats.ts';
+import { wakeHeldPull } from './processor/pull.ts';
+import { RebalanceLockManager } from './client/rebalance-lock-manager.ts';
+import { NamesrvRegistration } from './registration/registration.ts';
+import { ScheduleMessageService } from './schedule/schedule-message-service.ts';
+import { BrokerStats } from './stats/stats.ts';
 import { StoreAdapter } from './store-adapter.ts';
-import { SubscriptionGroupManager } from './subscription-group-manager.ts';
-import { TopicConfigManager } from './topic-config-manager.ts';
-import { TopicProducerTable } from './topic-producers.ts';
-import { TransactionalMessageCheckService } from './transaction-check.ts';
+import { SubscriptionGroupManager } from './subscription/subscription-group-manager.ts';
+import { TopicConfigManager } from './topic/topic-config-manager.ts';
+import { TopicProducerTable } from './client/topic-producers.ts';
+import { TransactionalMessageCheckService } from './transaction/transaction-check.ts';
 
 /** How often silent clients are looked for (RocketMQ's ClientHousekeepingService: every 10 s). */
 const CLIENT_SCAN_INTERVAL_MS = 10_000;

@@ -2,7 +2,7 @@
 // into an error response naming the field instead of failing the connection.
 
 import type { Logger } from '../common/log.ts';
-import type { BrokerConfig } from '../cluster/broker-config.ts';
+import type { BrokerConfig } from './config/broker-config.ts';
 import { ResponseCode, requestCodeName } from '../protocol/codes.ts';
 import { BodyError } from '../protocol/bodies/read.ts';
 import { HeaderError } from '../protocol/headers/spec.ts';
@@ -10,17 +10,17 @@ import type { SocketHost } from '../protocol/message-host.ts';
 import { MessageDecodeError } from '../protocol/message-errors.ts';
 import { createResponse, type HeaderInput, type RemotingCommand } from '../remoting/command.ts';
 import type { RemotingConnection, RequestHandler } from '../remoting/connection.ts';
-import type { ConsumerManager } from './consumer-manager.ts';
-import type { ConsumerOffsetManager } from './consumer-offset-manager.ts';
-import type { PullRequestHoldService } from './long-polling.ts';
-import type { ProducerManager } from './producer-manager.ts';
-import type { RebalanceLockManager } from './rebalance-lock-manager.ts';
-import type { ScheduleMessageService } from './schedule.ts';
-import type { BrokerStats } from './stats.ts';
+import type { ConsumerManager } from './client/consumer-manager.ts';
+import type { ConsumerOffsetManager } from './offset/consumer-offset-manager.ts';
+import type { PullRequestHoldService } from './longpolling/long-polling.ts';
+import type { ProducerManager } from './client/producer-manager.ts';
+import type { RebalanceLockManager } from './client/rebalance-lock-manager.ts';
+import type { ScheduleMessageService } from './schedule/schedule-message-service.ts';
+import type { BrokerStats } from './stats/stats.ts';
 import type { BrokerStore } from './store-port.ts';
-import type { SubscriptionGroupManager } from './subscription-group-manager.ts';
-import type { TopicConfigManager } from './topic-config-manager.ts';
-import type { TopicProducerTable } from './topic-producers.ts';
+import type { SubscriptionGroupManager } from './subscription/subscription-group-manager.ts';
+import type { TopicConfigManager } from './topic/topic-config-manager.ts';
+import type { TopicProducerTable } from './client/topic-producers.ts';
 
 export interface BrokerContext {
   /** The live configuration (UPDATE_BROKER_CONFIG replaces it). */
@@ -46,7 +46,7 @@ export interface BrokerContext {
   /** Applies UPDATE_BROKER_CONFIG entries; throws BrokerConfigError naming a bad key. */
   updateConfig(entries: Array<{ key: string; value: string; line: number }>): void;
   /** Re-runs a held pull (long polling wake-up); answers through the connection. */
-  wakePull(held: import('./long-polling.ts').HeldPull): void;
+  wakePull(held: import('./longpolling/long-polling.ts').HeldPull): void;
   /** Master/slave replication of this broker (lib/broker/ha); absent in handler tests without a store. */
   readonly ha?: import('./ha/replication.ts').BrokerReplication;
 }

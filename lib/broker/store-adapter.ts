@@ -20,7 +20,7 @@ import type {
   StoreRuntimeStats,
 } from '../store/types.ts';
 import type { ArrivingListener, BrokerStore } from './store-port.ts';
-import { StoreTimeCache } from './store-time-cache.ts';
+import { StoreTimeCache } from './stats/store-time-cache.ts';
 
 export interface StoreAdapterOptions {
   /** Replication's say on a stored message's answer (a SYNC_MASTER waits for a slave, lib/broker/ha). */

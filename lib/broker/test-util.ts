@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { defaultBrokerConfig, type BrokerConfig } from '../cluster/broker-config.ts';
+import { defaultBrokerConfig, type BrokerConfig } from './config/broker-config.ts';
 import type { Logger } from '../common/log.ts';
 import type { RemotingCommand } from '../remoting/command.ts';
 import type { RemotingConnection } from '../remoting/connection.ts';

@@ -178,7 +178,7 @@ export const RequestCode = {
 export const RocketDeckRequestCode = {
   /** nameserver: when each broker last registered (lib/namesrv/processors/live-info.ts) */
   GET_BROKER_LIVE_INFO: 10100,
-  /** broker: producer groups seen sending to each topic, with their connections (lib/broker/admin-producers.ts) */
+  /** broker: producer groups seen sending to each topic, with their connections (lib/broker/processor/admin-producers.ts) */
   GET_TOPIC_PRODUCERS: 10101,
 } as const;
 

@@ -1,7 +1,7 @@
-// Replication settings of a broker: RocketMQ's ha* broker.conf keys (accepted by lib/cluster as passive keys, read
+// Replication settings of a broker: RocketMQ's ha* broker.conf keys (accepted by ../config/broker-config.ts as passive keys, read
 // here) with RocketMQ's defaults.
 
-import type { BrokerConfig } from '../../cluster/broker-config.ts';
+import type { BrokerConfig } from '../config/broker-config.ts';
 import { DEFAULT_HA_CONFIG, type HAConfig } from '../../store/ha/types.ts';
 
 export interface BrokerHAConfig extends HAConfig {

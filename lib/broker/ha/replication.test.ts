@@ -4,7 +4,7 @@ import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { createLogger, setLogSink } from '../../common/log.ts';
-import { applyBrokerProperties, defaultBrokerConfig, type BrokerConfig } from '../../cluster/broker-config.ts';
+import { applyBrokerProperties, defaultBrokerConfig, type BrokerConfig } from '../config/broker-config.ts';
 import { RemotingClient } from '../../remoting/client.ts';
 import type { BrokerRole } from '../../store/config.ts';
 import { encodeReport } from '../../store/ha/codec.ts';

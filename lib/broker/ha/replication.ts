@@ -6,7 +6,7 @@
 //    answer on registration) and copies the master's metadata every 10 s.
 
 import type { Logger } from '../../common/log.ts';
-import type { BrokerConfig } from '../../cluster/broker-config.ts';
+import type { BrokerConfig } from '../config/broker-config.ts';
 import { RequestCode, ResponseCode } from '../../protocol/codes.ts';
 import { MessageConst } from '../../protocol/message-const.ts';
 import { createRequest } from '../../remoting/command.ts';

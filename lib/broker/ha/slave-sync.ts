@@ -12,11 +12,11 @@ import { decodeTopicConfigSerializeWrapper, type DataVersion, type TopicConfig }
 import { createRequest, type RemotingCommand } from '../../remoting/command.ts';
 import type { RemotingClient } from '../../remoting/client.ts';
 import { ResponseCodeError } from '../../remoting/errors.ts';
-import { writeConfigFileSync } from '../config-file.ts';
-import { splitOffsetKey, type ConsumerOffsetManager } from '../consumer-offset-manager.ts';
-import type { ScheduleMessageService } from '../schedule.ts';
-import type { SubscriptionGroupManager } from '../subscription-group-manager.ts';
-import type { TopicConfigManager } from '../topic-config-manager.ts';
+import { writeConfigFileSync } from '../config/config-file.ts';
+import { splitOffsetKey, type ConsumerOffsetManager } from '../offset/consumer-offset-manager.ts';
+import type { ScheduleMessageService } from '../schedule/schedule-message-service.ts';
+import type { SubscriptionGroupManager } from '../subscription/subscription-group-manager.ts';
+import type { TopicConfigManager } from '../topic/topic-config-manager.ts';
 
 /** RocketMQ syncs every 10 s (BrokerController.handleSlaveSynchronize). */
 export const SLAVE_SYNC_INTERVAL_MS = 10_000;

@@ -22,7 +22,7 @@ import { decodeMessages } from '../../protocol/message-codec.ts';
 import { RemotingClient } from '../../remoting/client.ts';
 import { createRequest, createResponse, type RemotingCommand } from '../../remoting/command.ts';
 import type { RequestHandler } from '../../remoting/connection.ts';
-import { newSubscriptionGroupConfig } from '../subscription-group-manager.ts';
+import { newSubscriptionGroupConfig } from '../subscription/subscription-group-manager.ts';
 import { spawnBroker, spawnNamesrv, TestClient, waitFor, type BrokerProcess, type NamesrvProcess } from './harness.ts';
 
 setLogSink(() => {});

@@ -9,7 +9,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setLogSink } from '../../common/log.ts';
-import { defaultBrokerConfig } from '../../cluster/broker-config.ts';
+import { defaultBrokerConfig } from '../config/broker-config.ts';
 import { RequestCode, ResponseCode } from '../../protocol/codes.ts';
 import { encodeHeartbeatData } from '../../protocol/bodies/consumer.ts';
 import { decodeMessages } from '../../protocol/message-codec.ts';

@@ -1,8 +1,6 @@
 // `rocketdeck broker`: runs a broker from a RocketMQ broker.conf until SIGINT/SIGTERM.
 
-import { BrokerConfigError, loadBrokerConfig } from '../../cluster/broker-config.ts';
-import { startBroker } from '../../broker/broker.ts';
-import { ConfigFileError } from '../../broker/config-file.ts';
+import { BrokerConfigError, ConfigFileError, loadBrokerConfig, startBroker } from '../../broker/index.ts';
 import { RemotingError } from '../../remoting/errors.ts';
 import { StoreError } from '../../store/errors.ts';
 import { CliError, EXIT_OK, stringOpt, waitForAbort, type CommandSpec } from '../framework.ts';

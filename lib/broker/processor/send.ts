@@ -1,0 +1,213 @@
+// SEND_MESSAGE (10), SEND_MESSAGE_V2 (310), SEND_BATCH_MESSAGE (320): checks, topic auto-creation, retry/DLQ
+// redirection of %RETRY% sends, delay and transaction rewrites, the store append, and the send result.
+
+import { ResponseCode } from '../../protocol/codes.ts';
+import {
+  MixAll,
+  PermName,
+  TopicValidator,
+  TopicSysFlag,
+  getDLQTopic,
+  isNotAllowedSendTopic,
+  isRetryTopic,
+  validateTopic,
+} from '../../protocol/constants.ts';
+import {
+  SendMessageRequestHeader,
+  SendMessageRequestHeaderV2,
+  sendHeaderV2ToV1,
+} from '../../protocol/headers/message.ts';
+import { decodeHeader } from '../../protocol/headers/spec.ts';
+import { MessageConst, MessageSysFlag } from '../../protocol/message-const.ts';
+import { messageProperties2String, string2messageProperties } from '../../protocol/message-properties.ts';
+import { RequestCode } from '../../protocol/codes.ts';
+import { createResponse, type RemotingCommand } from '../../remoting/command.ts';
+import type { RemotingConnection } from '../../remoting/connection.ts';
+import type { MessageExtBatch, MessageExtBrokerInner, PutMessageResult } from '../../store/types.ts';
+import type { TopicConfig } from '../../protocol/bodies/topic.ts';
+import type { BrokerContext } from '../context.ts';
+import {
+  applyDelayLevel,
+  applyHalfMessage,
+  bornHostOf,
+  ensureTopic,
+  mapPutStatus,
+  messageIllegalRemark,
+  propertiesForStore,
+  randomQueueId,
+} from '../put-message.ts';
+
+type SendHeader = SendMessageRequestHeader;
+
+const EMPTY = Buffer.alloc(0);
+
+export function parseSendHeader(req: RemotingCommand): SendHeader {
+  if (req.code === RequestCode.SEND_MESSAGE) return decodeHeader(SendMessageRequestHeader, req.extFields);
+  return sendHeaderV2ToV1(decodeHeader(SendMessageRequestHeaderV2, req.extFields));
+}
+
+/** Every send answer carries MSG_REGION and TRACE_ON (preSend adds them before any check). */
+function response(ctx: BrokerContext, req: RemotingCommand, code: number, remark?: string, header: Record<string, string | number> = {}): RemotingCommand {
+  const c = ctx.config();
+  return createResponse(req, code, remark, {
+    ...header,
+    [MessageConst.PROPERTY_MSG_REGION]: c.regionId,
+    [MessageConst.PROPERTY_TRACE_SWITCH]: String(c.traceOn),
+  });
+}
+
+/** msgCheck: permission, topic name, auto-creation, queue id range. Returns the topic or an error answer. */
+function msgCheck(ctx: BrokerContext, req: RemotingCommand, conn: RemotingConnection, h: SendHeader): TopicConfig | RemotingCommand {
+  const c = ctx.config();
+  if (!PermName.isWriteable(c.brokerPermission)) {
+    return response(ctx, req, ResponseCode.NO_PERMISSION, `the broker[${c.brokerIP1}] sending message is forbidden`);
+  }
+  const invalid = validateTopic(h.topic);
+  if (invalid) return response(ctx, req, ResponseCode.INVALID_PARAMETER, invalid);
+  if (isNotAllowedSendTopic(h.topic)) {
+    return response(ctx, req, ResponseCode.NO_PERMISSION, `Sending message to topic[${h.topic}] is forbidden.`);
+  }
+  let tc = ctx.topics.selectTopicConfig(h.topic);
+  if (!tc) {
+    let topicSysFlag = 0;
+    if (h.unitMode) topicSysFlag = isRetryTopic(h.topic) ? TopicSysFlag.buildSysFlag(false, true) : TopicSysFlag.buildSysFlag(true, false);
+    let created = ctx.topics.createTopicInSendMessageMethod(h.topic, h.defaultTopic, conn.remoteAddr, h.defaultTopicQueueNums, topicSysFlag);
+    if (!created.topicConfig && isRetryTopic(h.topic)) {
+      created = ctx.topics.createTopicInSendMessageBackMethod(h.topic, 1, PermName.PERM_WRITE | PermName.PERM_READ, topicSysFlag);
+    }
+    if (created.created) ctx.registerBrokerAll();
+    tc = created.topicConfig;
+    if (!tc) {
+      return response(ctx, req, ResponseCode.TOPIC_NOT_EXIST, `topic[${h.topic}] not exist, apply first please!`);
+    }
+  }
+  if (!PermName.isWriteable(tc.perm)) {
+    return response(ctx, req, ResponseCode.NO_PERMISSION, `the topic[${h.topic}] sending message is forbidden`);
+  }
+  if (h.queueId >= Math.max(tc.writeQueueNums, tc.readQueueNums)) {
+    return response(ctx, req, ResponseCode.INVALID_PARAMETER,
+      `request queueId[${h.queueId}] is illegal, topic:[${h.topic}] writeQueueNums:[${tc.writeQueueNums}] readQueueNums:[${tc.readQueueNums}] Producer: ${conn.remoteAddr}`);
+  }
+  return tc;
+}
+
+export async function handleSendMessage(ctx: BrokerContext, req: RemotingCommand, conn: RemotingConnection): Promise<RemotingCommand> {
+  const h = parseSendHeader(req);
+  const c = ctx.config();
+  if (c.startAcceptSendRequestTimeStamp > Date.now()) {
+    return response(ctx, req, ResponseCode.SYSTEM_ERROR, `broker unable to service, until ${new Date(c.startAcceptSendRequestTimeStamp).toISOString()}`);
+  }
+  if (c.store.brokerRole === 'SLAVE') {
+    // RocketMQ's store refuses it after msgCheck (SERVICE_NOT_AVAILABLE); refusing first keeps a slave from
+    // auto-creating the topic.
+    const out = mapPutStatus(ctx, { status: 'SERVICE_NOT_AVAILABLE', remark: `broker ${c.brokerName} (brokerId ${c.brokerId}) is a SLAVE; send to its master` });
+    return response(ctx, req, out.code, out.remark);
+  }
+  const checked = msgCheck(ctx, req, conn, h);
+  if (!('topicName' in checked)) return checked;
+  const body = req.body ?? EMPTY;
+  if (body.length > c.store.maxMessageSize) return response(ctx, req, ResponseCode.MESSAGE_ILLEGAL, messageIllegalRemark(ctx));
+  const res = await (h.batch ? sendBatch(ctx, req, conn, h, checked, body) : sendOne(ctx, req, conn, h, checked, body));
+  if (STORED.has(res.code)) {
+    ctx.topicProducers.record(conn, { producerGroup: h.producerGroup, topic: h.topic, language: req.language, version: req.version },
+      ctx.producers.clientIdOf(h.producerGroup, conn));
+  }
+  return res;
+}
+
+/** Answers of a send whose message was stored (a flush or slave timeout still stored it). */
+const STORED: ReadonlySet<number> = new Set([
+  ResponseCode.SUCCESS, ResponseCode.FLUSH_DISK_TIMEOUT, ResponseCode.FLUSH_SLAVE_TIMEOUT, ResponseCode.SLAVE_NOT_AVAILABLE,
+]);
+
+async function sendOne(ctx: BrokerContext, req: RemotingCommand, conn: RemotingConnection, h: SendHeader, tc: TopicConfig, body: Buffer): Promise<RemotingCommand> {
+  const c = ctx.config();
+  const props = string2messageProperties(h.properties);
+  let topic = h.topic;
+  const queueIdInt = h.queueId < 0 ? randomQueueId(tc.writeQueueNums) : h.queueId;
+  let queueId = queueIdInt;
+  const reconsumeTimes = h.reconsumeTimes ?? 0;
+  if (isRetryTopic(topic)) {
+    // A consumer re-sending to its retry topic: past maxReconsumeTimes the message goes to the DLQ instead.
+    const group = topic.slice(MixAll.RETRY_GROUP_TOPIC_PREFIX.length);
+    const sg = ctx.groups.findSubscriptionGroupConfig(group);
+    if (!sg) return response(ctx, req, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, `subscription group not exist, ${group}`);
+    const max = h.maxReconsumeTimes ?? sg.retryMaxTimes;
+    if (reconsumeTimes >= max) {
+      topic = getDLQTopic(group);
+      queueId = 0;
+      const dlq = ctx.topics.createTopicInSendMessageBackMethod(topic, 1, PermName.PERM_WRITE | PermName.PERM_READ, 0);
+      if (dlq.created) ctx.registerBrokerAll();
+      delete props[MessageConst.PROPERTY_DELAY_TIME_LEVEL];
+    }
+  }
+  let sysFlag = h.sysFlag;
+  if (tc.topicFilterType === 'MULTI_TAG') sysFlag |= MessageSysFlag.MULTI_TAGS_FLAG;
+  props[MessageConst.PROPERTY_CLUSTER] = c.brokerClusterName;
+  const msg: MessageExtBrokerInner = {
+    topic,
+    queueId,
+    flag: h.flag,
+    body,
+    properties: props,
+    propertiesString: propertiesForStore(props),
+    sysFlag,
+    bornTimestamp: h.bornTimestamp,
+    bornHost: bornHostOf(conn),
+    storeHost: ctx.storeHost(),
+    reconsumeTimes,
+  };
+  const transaction = props[MessageConst.PROPERTY_TRANSACTION_PREPARED] === 'true'
+    && !(reconsumeTimes > 0 && parseInt(props[MessageConst.PROPERTY_DELAY_TIME_LEVEL] ?? '0', 10) > 0);
+  if (transaction) {
+    if (c.rejectTransactionMessage) {
+      return response(ctx, req, ResponseCode.NO_PERMISSION, `the broker[${c.brokerIP1}] sending transaction message is forbidden`);
+    }
+    applyHalfMessage(msg);
+    ensureTopic(ctx, TopicValidator.RMQ_SYS_TRANS_HALF_TOPIC);
+  } else {
+    applyDelayLevel(ctx, msg);
+  }
+  const start = Date.now();
+  const r = await ctx.store.putMessage(msg);
+  return answerPut(ctx, req, r, msg.topic, queueIdInt, start, props[MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX]);
+}
+
+async function sendBatch(ctx: BrokerContext, req: RemotingCommand, conn: RemotingConnection, h: SendHeader, tc: TopicConfig, body: Buffer): Promise<RemotingCommand> {
+  const c = ctx.config();
+  if (Buffer.byteLength(h.topic) > 127) return response(ctx, req, ResponseCode.MESSAGE_ILLEGAL, `message topic length too long ${h.topic.length}`);
+  if (isRetryTopic(h.topic)) return response(ctx, req, ResponseCode.MESSAGE_ILLEGAL, `batch request does not support retry group ${h.topic}`);
+  const queueId = h.queueId < 0 ? randomQueueId(tc.writeQueueNums) : h.queueId;
+  let sysFlag = h.sysFlag;
+  if (tc.topicFilterType === 'MULTI_TAG') sysFlag |= MessageSysFlag.MULTI_TAGS_FLAG;
+  const props = string2messageProperties(h.properties);
+  props[MessageConst.PROPERTY_CLUSTER] = c.brokerClusterName;
+  const batch: MessageExtBatch = {
+    topic: h.topic,
+    queueId,
+    body,
+    sysFlag,
+    bornTimestamp: h.bornTimestamp,
+    bornHost: bornHostOf(conn),
+    storeHost: ctx.storeHost(),
+    reconsumeTimes: h.reconsumeTimes ?? 0,
+    propertiesString: messageProperties2String(props),
+  };
+  const start = Date.now();
+  const r = await ctx.store.putMessages(batch);
+  return answerPut(ctx, req, r, h.topic, queueId, start, undefined);
+}
+
+function answerPut(ctx: BrokerContext, req: RemotingCommand, r: PutMessageResult, storedTopic: string, queueId: number, start: number, uniqKey: string | undefined): RemotingCommand {
+  const out = mapPutStatus(ctx, r);
+  const a = r.appendResult;
+  if (!out.sendOK || !a) {
+    ctx.stats.incPutFailed();
+    return response(ctx, req, out.code, out.remark ?? r.remark);
+  }
+  ctx.stats.incPut(storedTopic, a.msgNum, a.wroteBytes, Date.now() - start);
+  const header: Record<string, string | number> = { msgId: a.msgId, queueId, queueOffset: a.logicsOffset };
+  // 5.x answers the client's UNIQ_KEY as the transaction id (4.9.8 leaves it out).
+  if (uniqKey) header.transactionId = uniqKey;
+  return response(ctx, req, out.code, undefined, header);
+}
