@@ -2,7 +2,7 @@
 
 import { createLogger, type Logger } from '../common/log.ts';
 import { parseNamesrvAddr, validateNamesrvAddr } from '../common/namesrv-addr.ts';
-import { ResponseCode } from '../protocol/codes.ts';
+import { isRetriableResponseCode, ResponseCode } from '../protocol/codes.ts';
 import { encodeHeader, type HeaderSpec } from '../protocol/headers.ts';
 import { RemotingClient } from '../remoting/client.ts';
 import { createRequest, type HeaderInput, type RemotingCommand } from '../remoting/command.ts';
@@ -91,7 +91,7 @@ export class AdminCore {
   async call(addr: string, code: number, header?: HeaderInput, opts: CallOptions = {}): Promise<RemotingCommand> {
     const res = await this.remoting.invoke(addr, this.request(code, header, opts), opts.timeoutMs ?? this.timeoutMs);
     if (res.code !== ResponseCode.SUCCESS && !opts.okCodes?.includes(res.code)) {
-      throw new ResponseCodeError(addr, res.code, res.remark, code);
+      throw new ResponseCodeError(addr, res.code, res.remark, code, { retriable: isRetriableResponseCode(res.code) });
     }
     return res;
   }

@@ -2,9 +2,10 @@
 
 import { responseCodeName } from '../protocol/codes.ts';
 import { RemotingConnectError, RemotingTimeoutError, ResponseCodeError } from '../remoting/errors.ts';
+import { RocketDeckError } from '../common/errors.ts';
 
 /** The cluster answered, but not with what was asked for (no route, group offline, no such broker...). */
-export class AdminError extends Error {
+export class AdminError extends RocketDeckError {
   constructor(
     message: string,
     /** RocketMQ response code when the failure maps to one (e.g. 206 CONSUMER_NOT_ONLINE). */

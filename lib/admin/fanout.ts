@@ -1,4 +1,5 @@
 // Bounded-concurrency fan-out: every item settles (value or error), at most `limit` run at once, each under a deadline.
+import { RocketDeckError } from '../common/errors.ts';
 
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
@@ -6,9 +7,9 @@ export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 export const DEFAULT_CONCURRENCY = 16;
 
 /** A fan-out item that did not settle before its deadline. */
-export class DeadlineError extends Error {
+export class DeadlineError extends RocketDeckError {
   constructor(message: string) {
-    super(message);
+    super(message, { retriable: true });
     this.name = 'DeadlineError';
   }
 }

@@ -21,6 +21,7 @@ import type { BrokerStore } from './store-port.ts';
 import type { SubscriptionGroupManager } from './subscription/subscription-group-manager.ts';
 import type { TopicConfigManager } from './topic/topic-config-manager.ts';
 import type { TopicProducerTable } from './client/topic-producers.ts';
+import { RocketDeckError } from '../common/errors.ts';
 
 export interface BrokerContext {
   /** The live configuration (UPDATE_BROKER_CONFIG replaces it). */
@@ -58,7 +59,7 @@ export type BrokerHandler = (
 ) => RemotingCommand | undefined | Promise<RemotingCommand | undefined>;
 
 /** A request the handler rejects with a response code (thrown from deep inside a handler). */
-export class RequestRejected extends Error {
+export class RequestRejected extends RocketDeckError {
   constructor(
     readonly code: number,
     message: string,

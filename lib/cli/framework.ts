@@ -1,6 +1,7 @@
 // The CLI frame: command specs, option parsing with node:util parseArgs, --help, --json and exit codes.
 
 import { parseArgs } from 'node:util';
+import { RocketDeckError } from '../common/errors.ts';
 
 /** Exit codes of every rocketdeck command. */
 export const EXIT_OK = 0;
@@ -51,7 +52,7 @@ export interface CommandSpec {
 }
 
 /** Wrong arguments: printed with a hint to --help, exit code 2. */
-export class UsageError extends Error {
+export class UsageError extends RocketDeckError {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
@@ -59,7 +60,7 @@ export class UsageError extends Error {
 }
 
 /** An expected failure (bad config, unreachable peer): printed as one line, exit code 1, no stack. */
-export class CliError extends Error {
+export class CliError extends RocketDeckError {
   constructor(message: string) {
     super(message);
     this.name = 'CliError';

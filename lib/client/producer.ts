@@ -1,7 +1,7 @@
 // Producer (DefaultMQProducer): sends messages with queue selection, retries on another broker, fault avoidance,
 // body compression and batches.
 
-import { MixAll, MessageSysFlag, ResponseCode, TopicValidator } from '../protocol/codes.ts';
+import { isRetriableResponseCode, MixAll, MessageSysFlag, ResponseCode, TopicValidator } from '../protocol/codes.ts';
 import type { MessageQueue } from '../protocol/bodies/read.ts';
 import {
   compressMessageBody, createUniqId, encodeBatchMessages, getUniqKey, javaHashMapOrder, messageProperties2String,
@@ -49,11 +49,6 @@ const PRODUCER_OPTION_KEYS = [
   'compressLevel', 'retryTimesWhenSendFailed', 'retryAnotherBrokerWhenNotStoreOK', 'maxMessageSize', 'sendLatencyFaultEnable',
 ];
 
-/** Response codes after which a synchronous send is retried (DefaultMQProducer.retryResponseCodes). */
-const RETRY_RESPONSE_CODES: ReadonlySet<number> = new Set([
-  ResponseCode.TOPIC_NOT_EXIST, ResponseCode.SERVICE_NOT_AVAILABLE, ResponseCode.SYSTEM_ERROR, ResponseCode.SYSTEM_BUSY,
-  ResponseCode.NO_PERMISSION, ResponseCode.NO_BUYER_ID, ResponseCode.NOT_IN_CURRENT_UNIT, ResponseCode.GO_AWAY,
-]);
 
 export interface SendOptions {
   /** Overrides sendMsgTimeout for this call. */
@@ -240,7 +235,7 @@ export class Producer implements ProducerInner {
         const latency = Date.now() - start;
         if (err instanceof ResponseCodeError) {
           this.faultStrategy.updateFaultItem(mq.brokerName, latency, true, false);
-          if (!RETRY_RESPONSE_CODES.has(err.code)) throw err;
+          if (!isRetriableResponseCode(err.code)) throw err;
         } else if (isTransport(err)) {
           this.faultStrategy.updateFaultItem(mq.brokerName, latency, true, true);
         } else if (err instanceof MQClientError) {

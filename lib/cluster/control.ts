@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Supervisor } from './supervisor.ts';
+import { RocketDeckError } from '../common/errors.ts';
 
 export interface ClusterFile {
   pid: number;
@@ -16,7 +17,7 @@ export interface ClusterFile {
 
 export const clusterFilePath = (dir: string) => join(dir, 'cluster.json');
 
-export class ControlError extends Error {
+export class ControlError extends RocketDeckError {
   constructor(message: string) {
     super(message);
     this.name = 'ControlError';

@@ -6,6 +6,7 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { RocketDeckError } from '../common/errors.ts';
 
 export const CLI_BIN = fileURLToPath(new URL('../cli/bin.mjs', import.meta.url));
 
@@ -46,7 +47,7 @@ interface NodeEntry {
   status: NodeStatus;
 }
 
-export class NodeStartError extends Error {
+export class NodeStartError extends RocketDeckError {
   constructor(
     readonly node: string,
     message: string,

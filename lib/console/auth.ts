@@ -3,6 +3,7 @@
 import { randomBytes, scryptSync, timingSafeEqual, createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ConsoleDb } from './db.ts';
+import { RocketDeckError } from '../common/errors.ts';
 
 export type Role = 'viewer' | 'operator';
 export const ROLES: readonly Role[] = ['viewer', 'operator'];
@@ -22,7 +23,7 @@ export interface Session {
   expiresAt: number;
 }
 
-export class AuthConfigError extends Error {
+export class AuthConfigError extends RocketDeckError {
   constructor(message: string) {
     super(message);
     this.name = 'AuthConfigError';

@@ -7,11 +7,12 @@ import { validateGroup, validateTopic } from '../protocol/constants.ts';
 import { codeOf, describe, isClusterFailure, isTimeout } from './errors.ts';
 import { SESSION_COOKIE, SESSION_TTL_MS, sessionFor, type Session } from './auth.ts';
 import type { ConsoleDb } from './db.ts';
+import { RocketDeckError } from '../common/errors.ts';
 
 const log = createLogger('console.api');
 
 /** An answer with a status: bad input (400, naming the field), not signed in (401), refused (403), unknown (404). */
-export class HttpError extends Error {
+export class HttpError extends RocketDeckError {
   constructor(
     readonly status: number,
     message: string,

@@ -8,15 +8,16 @@ import type { ConsoleRuntime } from './boot.ts';
 import { listClusters } from './clusters.ts';
 import { groupListPage } from './groups-view.ts';
 import { topicListPage } from './topics-view.ts';
+import { RocketDeckError } from '../common/errors.ts';
 
 const log = createLogger('console');
 
 /** Longest the server start waits for the warm-up; an unreachable cluster must not hold the console back. */
 export const WARM_UP_DEADLINE_MS = 5000;
 
-class WarmUpTimeout extends Error {
+class WarmUpTimeout extends RocketDeckError {
   constructor(ms: number) {
-    super(`warm-up did not finish within ${ms} ms`);
+    super(`warm-up did not finish within ${ms} ms`, { retriable: true });
     this.name = 'WarmUpTimeout';
   }
 }

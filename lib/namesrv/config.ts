@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parsePropertyLines, stringifyProperties, type PropertyLine } from '../protocol/bodies/properties.ts';
+import { RocketDeckError } from '../common/errors.ts';
 
 export interface NamesrvConfig {
   /** Address to bind (RocketDeck's; RocketMQ 4.9 binds every interface). */
@@ -71,7 +72,7 @@ const KEYS: Record<keyof NamesrvConfig, Kind> = {
 };
 
 /** A namesrv.conf or UPDATE_NAMESRV_CONFIG problem; the message names the key (and file/line when known). */
-export class NamesrvConfigError extends Error {
+export class NamesrvConfigError extends RocketDeckError {
   constructor(
     message: string,
     readonly key?: string,

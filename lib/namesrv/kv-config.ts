@@ -9,12 +9,13 @@ import { dirname } from 'node:path';
 import { createLogger, type Logger } from '../common/log.ts';
 import { FJObject, parseFastJson, stringifyFastJson } from '../protocol/fastjson.ts';
 import { JavaHashMap } from './java-hash.ts';
+import { RocketDeckError } from '../common/errors.ts';
 
 /** Namespace whose entries ("topic" -> "brokerName:queueNums;...") mark ordered topics (NamesrvUtil). */
 export const NAMESPACE_ORDER_TOPIC_CONFIG = 'ORDER_TOPIC_CONFIG';
 
 /** The kvConfig file exists but is not a KVConfigSerializeWrapper. */
-export class KVConfigFileError extends Error {
+export class KVConfigFileError extends RocketDeckError {
   constructor(
     readonly path: string,
     message: string,

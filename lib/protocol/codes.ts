@@ -286,6 +286,17 @@ export function responseCodeName(code: number): string {
   return responseNames.get(code) ?? `UNKNOWN(${code})`;
 }
 
+/**
+ * Answers after which the same request may succeed later (DefaultMQProducer.retryResponseCodes plus GO_AWAY, a
+ * broker shutting down): a ResponseCodeError with one of these is retriable.
+ */
+export const RETRIABLE_RESPONSE_CODES: ReadonlySet<number> = new Set([
+  ResponseCode.TOPIC_NOT_EXIST, ResponseCode.SERVICE_NOT_AVAILABLE, ResponseCode.SYSTEM_ERROR, ResponseCode.SYSTEM_BUSY,
+  ResponseCode.NO_PERMISSION, ResponseCode.NO_BUYER_ID, ResponseCode.NOT_IN_CURRENT_UNIT, ResponseCode.GO_AWAY,
+]);
+
+export const isRetriableResponseCode = (code: number): boolean => RETRIABLE_RESPONSE_CODES.has(code);
+
 export function isKnownRequestCode(code: number): boolean {
   return requestNames.has(code);
 }

@@ -1,4 +1,5 @@
 // fastjson value model: FJObject (ordered entries, keys of any kind), FJDouble, equality and plain-JS conversion.
+import { ProtocolError } from './errors.ts';
 
 export type FJKey = string | number | bigint | boolean | null | FJObject | FJValue[];
 export type FJValue = null | boolean | number | bigint | string | FJDouble | FJValue[] | FJObject;
@@ -11,7 +12,7 @@ export class FJDouble {
 export const fjDouble = (value: number): FJDouble => new FJDouble(value);
 
 /** Failure to parse fastjson text; `position` is the character offset of the problem. */
-export class FastJsonError extends Error {
+export class FastJsonError extends ProtocolError {
   readonly position: number;
   constructor(message: string, position = -1) {
     super(position >= 0 ? `${message} at position ${position}` : message);

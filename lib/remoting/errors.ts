@@ -1,9 +1,11 @@
-// Error families of the remoting layer: the class says what happened, the message says where.
+// Error families of the remoting layer: the class says what happened, the message says where. A peer that is down,
+// slow or drops the connection is retriable; a bad frame or a closed client is not.
 
-export class RemotingError extends Error {
-  // Every class spells its name out: bundlers (the console's Next build) minify class names.
+import { RocketDeckError, type RocketDeckErrorOptions } from '../common/errors.ts';
+
+export class RemotingError extends RocketDeckError {
   override name = 'RemotingError';
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: RocketDeckErrorOptions) {
     super(message, options);
   }
 }
@@ -21,7 +23,7 @@ export class RemotingConnectError extends RemotingError {
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(message, { ...options, retriable: true });
   }
 }
 
@@ -33,7 +35,7 @@ export class RemotingTimeoutError extends RemotingError {
     readonly timeoutMs: number,
     message: string,
   ) {
-    super(message);
+    super(message, { retriable: true });
   }
 }
 
@@ -45,7 +47,7 @@ export class RemotingSendError extends RemotingError {
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(message, { ...options, retriable: true });
   }
 }
 
@@ -54,7 +56,10 @@ export class RemotingClosedError extends RemotingError {
   override name = 'RemotingClosedError';
 }
 
-/** The peer answered with a non-success response code; carries that code and its remark. */
+/**
+ * The peer answered with a non-success response code; carries that code and its remark. Response codes belong to
+ * lib/protocol, so whoever raises this says whether the code is retriable (protocol's isRetriableResponseCode).
+ */
 export class ResponseCodeError extends RemotingError {
   override name = 'ResponseCodeError';
   constructor(
@@ -62,7 +67,8 @@ export class ResponseCodeError extends RemotingError {
     readonly code: number,
     readonly remark: string | undefined,
     readonly requestCode: number,
+    options?: { retriable?: boolean },
   ) {
-    super(`${addr} answered request ${requestCode} with code ${code}${remark ? `: ${remark}` : ''}`);
+    super(`${addr} answered request ${requestCode} with code ${code}${remark ? `: ${remark}` : ''}`, options);
   }
 }

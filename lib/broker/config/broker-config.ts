@@ -12,6 +12,7 @@ import { parsePropertyLines, stringifyProperties, type PropertyLine } from '../.
 import { defaultMessageStoreConfig, resolveMessageStoreConfig, type MessageStoreConfig } from '../../store/config.ts';
 import { StoreConfigError } from '../../store/errors.ts';
 import { PASSIVE_KEYS, type ConfigKind } from './broker-config-keys.ts';
+import { RocketDeckError } from '../../common/errors.ts';
 
 export interface BrokerConfig {
   brokerClusterName: string;
@@ -65,7 +66,7 @@ export interface BrokerConfig {
 type BrokerKey = Exclude<keyof BrokerConfig, 'store' | 'passive'>;
 
 /** A broker.conf problem; the message names the key and says what to do. */
-export class BrokerConfigError extends Error {
+export class BrokerConfigError extends RocketDeckError {
   constructor(
     message: string,
     readonly key?: string,

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, copyFil
 import { writeFile, rename, copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../../common/log.ts';
+import { RocketDeckError } from '../../common/errors.ts';
 
 export const configDir = (storePathRootDir: string): string => path.join(storePathRootDir, 'config');
 
@@ -17,7 +18,7 @@ export const configPaths = (storePathRootDir: string) => ({
 });
 
 /** A table file that exists but cannot be read back, even from its .bak copy. */
-export class ConfigFileError extends Error {
+export class ConfigFileError extends RocketDeckError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ConfigFileError';

@@ -4,13 +4,14 @@ import type { SubscriptionData } from '../../protocol/bodies/consumer.ts';
 import { SUB_ALL } from '../../protocol/bodies/consumer.ts';
 import { tagsHashCode } from '../../protocol/message.ts';
 import type { MessageFilter } from '../../store/types.ts';
+import { RocketDeckError } from '../../common/errors.ts';
 
 export const ExpressionType = { TAG: 'TAG', SQL92: 'SQL92' } as const;
 
 export const isTagType = (type: string | undefined): boolean => !type || type === ExpressionType.TAG;
 
 /** A subscription expression that cannot be used (e.g. SQL92 on a broker without property filtering). */
-export class SubscriptionParseError extends Error {
+export class SubscriptionParseError extends RocketDeckError {
   constructor(message: string) {
     super(message);
     this.name = 'SubscriptionParseError';

@@ -5,7 +5,7 @@
 // offsets are merged in (the master's value wins), as RocketMQ does.
 
 import type { Logger } from '../../common/log.ts';
-import { RequestCode, ResponseCode } from '../../protocol/codes.ts';
+import { isRetriableResponseCode, RequestCode, ResponseCode } from '../../protocol/codes.ts';
 import { decodeConsumerOffsetSerializeWrapper, decodeDelayOffsetSerializeWrapper } from '../../protocol/bodies/offsets.ts';
 import { decodeSubscriptionGroupWrapper, type SubscriptionGroupConfig } from '../../protocol/bodies/subscription-group.ts';
 import { decodeTopicConfigSerializeWrapper, type DataVersion, type TopicConfig } from '../../protocol/bodies/topic.ts';
@@ -135,7 +135,7 @@ export class SlaveSynchronize {
 
   private async call(addr: string, code: number): Promise<Buffer> {
     const res: RemotingCommand = await this.deps.client.invoke(addr, createRequest(code), this.deps.timeoutMs);
-    if (res.code !== ResponseCode.SUCCESS) throw new ResponseCodeError(addr, res.code, res.remark, code);
+    if (res.code !== ResponseCode.SUCCESS) throw new ResponseCodeError(addr, res.code, res.remark, code, { retriable: isRetriableResponseCode(res.code) });
     return res.body ?? Buffer.alloc(0);
   }
 

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { setLogLevel } from '../../common/log.ts';
 import { MQClientError, Producer, type SendResult } from '../../client/index.ts';
+import { ProtocolError } from '../../protocol/errors.ts';
 import { RemotingError } from '../../remoting/errors.ts';
 import { CliError, EXIT_FAILURE, EXIT_OK, intOpt, stringOpt, UsageError, type CommandSpec } from '../framework.ts';
 
@@ -51,7 +52,7 @@ export const produceCommand: CommandSpec = {
           results.push({ index: i, result: r });
           if (!ctx.json) ctx.out(`${r.sendStatus} msgId=${r.msgId} queue=${r.messageQueue.brokerName}:${r.messageQueue.queueId} offset=${r.queueOffset}`);
         } catch (err) {
-          if (!(err instanceof MQClientError || err instanceof RemotingError)) throw err;
+          if (!(err instanceof MQClientError || err instanceof RemotingError || err instanceof ProtocolError)) throw err;
           results.push({ index: i, error: err.message });
           if (!ctx.json) ctx.err(`FAILED message ${i}: ${err.message}`);
           if (count === 1) throw new CliError(err.message);

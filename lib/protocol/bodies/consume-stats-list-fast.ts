@@ -2,9 +2,15 @@
 // standard JSON and given to the native JSON.parse. Any shape it is not sure of is left to the generic reader.
 import type { ConsumeStats, ConsumeStatsList, OffsetWrapper } from './stats.ts';
 import type { MessageQueue } from './read.ts';
+import { ProtocolError } from '../errors.ts';
 
 /** Thrown inside the fast path when the body is not the plain shape; the caller falls back to the generic reader. */
-class NotPlain extends Error {}
+class NotPlain extends ProtocolError {
+  override name = 'NotPlain';
+  constructor() {
+    super('not the plain ConsumeStatsList shape');
+  }
+}
 
 const notPlain = (): never => {
   throw new NotPlain();

@@ -2,9 +2,10 @@
 import {
   parseFastJson, encodeFastJson, FJObject, FJDouble, FastJsonError, type FJValue, type FJKey, type StringifyOptions,
 } from '../fastjson.ts';
+import { ProtocolError } from '../errors.ts';
 
 /** A body that is not valid fastjson, or whose fields do not have the expected shape. `path` locates the field. */
-export class BodyError extends Error {
+export class BodyError extends ProtocolError {
   constructor(
     readonly path: string,
     message: string,

@@ -10,6 +10,7 @@
 // A trailing '!' marks a @CFNotNull field (decode throws HeaderError when it is missing). A field written as
 // { kind, default } gets the default when absent, as Java primitives and initialised fields do.
 import { toExtFields } from '../../remoting/command.ts';
+import { ProtocolError } from '../errors.ts';
 
 export type FieldKind = 'string' | 'int' | 'long' | 'bigint' | 'boolean';
 type KindValue<K> = K extends 'string' ? string : K extends 'int' | 'long' ? number : K extends 'bigint' ? bigint
@@ -54,7 +55,7 @@ export function defineHeader<const F extends Record<string, FieldDef>>(name: str
 }
 
 /** A header that is missing a required field or carries a value of the wrong type. */
-export class HeaderError extends Error {
+export class HeaderError extends ProtocolError {
   constructor(
     readonly header: string,
     readonly field: string,

@@ -18,7 +18,9 @@ export const TRANSFER_HEADER_SIZE = 8 + 4;
 export const DEFAULT_MAX_TRANSFER_BODY = 64 * 1024 * 1024;
 
 /** The peer sent something the HA protocol does not allow (a bad header, a body that is not commit log records). */
-export class HAProtocolError extends StoreError {}
+export class HAProtocolError extends StoreError {
+  override name = 'HAProtocolError';
+}
 
 export function encodeReport(maxPhyOffset: number): Buffer {
   const b = Buffer.allocUnsafe(REPORT_SIZE);

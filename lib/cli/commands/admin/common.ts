@@ -3,6 +3,7 @@
 
 import { setLogLevel } from '../../../common/log.ts';
 import { AdminClient, AdminError, describeError, type BrokerFailure, type NamesrvFailure } from '../../../admin/index.ts';
+import { ProtocolError } from '../../../protocol/errors.ts';
 import { RemotingError, ResponseCodeError } from '../../../remoting/errors.ts';
 import { CliError, EXIT_FAILURE, EXIT_OK, intOpt, stringOpt, UsageError, type CommandContext, type OptionSpec, type OptionValues } from '../../framework.ts';
 
@@ -32,7 +33,8 @@ export async function withAdmin<T>(ctx: CommandContext, fn: (admin: AdminClient)
     if (err instanceof AdminError) throw new CliError(err.message);
     // an error answer names the peer that gave it; transport errors already name the address
     if (err instanceof ResponseCodeError) throw new CliError(`${err.addr}: ${describeError(err)}`);
-    if (err instanceof RemotingError) throw new CliError(err.message);
+    // transport errors name the address; a protocol error (an answer that does not decode) says what was wrong
+    if (err instanceof RemotingError || err instanceof ProtocolError) throw new CliError(err.message);
     throw err;
   } finally {
     await admin.close();
