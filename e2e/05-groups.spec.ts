@@ -31,7 +31,7 @@ test("a group's lag rises while it is offline and falls when it consumes again",
   // the group consumes the first messages, commits, and goes away
   let c: RunningConsumer = await startConsumer(group, topic, { queues: 4 });
   await sendMany(producer, topic, 8, 'early');
-  await waitFor('8 messages consumed', () => c.received() >= 8);
+  await waitFor('8 messages consumed', () => c.received() >= 8, 30_000);
   await c.stop();
 
   await new Promise((r) => setTimeout(r, 1100)); // the reset below goes to a time between the two batches' store times

@@ -5,6 +5,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+/** The shared polling helper (lib/common/wait-for.ts), for the specs. */
+export { waitFor } from '../lib/common/wait-for.ts';
+
 const ROOT = join(import.meta.dirname, '..');
 export const SHOTS = join(ROOT, 'test-results', 'e2e');
 
@@ -33,22 +36,6 @@ export async function shot(page: Page, name: string): Promise<void> {
 export async function cli(...args: string[]): Promise<string> {
   const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'lib', 'cli', 'bin.mjs'), ...args], { cwd: ROOT, timeout: 60_000 });
   return stdout;
-}
-
-/** Polls `fn` until it returns a truthy value or the deadline passes. */
-export async function waitFor<T>(what: string, fn: () => Promise<T> | T, timeoutMs = 30_000, everyMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }
 
 /** Unique names per run, so reruns against a kept cluster do not collide. */

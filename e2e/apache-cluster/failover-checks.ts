@@ -4,6 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { setLogSink } from '../../lib/common/log.ts';
+import { waitFor } from '../../lib/common/wait-for.ts';
 import { AdminClient } from '../../lib/admin/index.ts';
 import { Producer, PushConsumer } from '../../lib/client/index.ts';
 import { RequestCode } from '../../lib/protocol/codes.ts';
@@ -20,14 +21,6 @@ const RUN = Date.now().toString(36);
 const FAST = { pollNameServerInterval: 1000, heartbeatBrokerInterval: 1000, persistConsumerOffsetInterval: 500 };
 const admin = new AdminClient({ namesrvAddr: NAMESRV, timeoutMs: 3000 });
 let failed = 0;
-
-async function waitFor(what: string, cond: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function run(name: string, fn: () => Promise<string>): Promise<void> {
   const t0 = Date.now();

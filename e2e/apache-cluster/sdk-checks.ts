@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setLogSink } from '../../lib/common/log.ts';
+import { waitFor } from '../../lib/common/wait-for.ts';
 import { AdminClient } from '../../lib/admin/index.ts';
 import {
   LitePullConsumer, Producer, PushConsumer, TransactionProducer, selectMessageQueueByHash,
@@ -24,14 +25,6 @@ const FAST = { ...CLIENT_FAST, rebalanceInterval: 1000 };
 const tmp = mkdtempSync(join(tmpdir(), 'rd-apache-sdk-'));
 const admin = new AdminClient({ namesrvAddr: NAMESRV, timeoutMs: 5000 });
 const producer = new Producer({ group: `sdk_p_${RUN}`, namesrvAddr: NAMESRV, ...CLIENT_FAST });
-
-async function waitFor(what: string, cond: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function check(ok: unknown, detail: string): asserts ok {
   if (!ok) throw new Error(detail);

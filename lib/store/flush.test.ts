@@ -6,7 +6,8 @@ import { setLogLevel } from '../common/log.ts';
 import { decodeMessage } from '../protocol/message-codec.ts';
 import { resetStoreIo, storeIo } from './io.ts';
 import { MessageStore } from './message-store.ts';
-import { inner, removeDir, smallConfig, tempStoreDir, waitFor } from './store-test-util.ts';
+import { waitFor } from '../common/wait-for.ts';
+import { inner, removeDir, smallConfig, tempStoreDir } from './store-test-util.ts';
 
 setLogLevel('error');
 
@@ -135,7 +136,7 @@ describe('SYNC_FLUSH over O_DSYNC commit log files (the default)', () => {
           return r;
         }),
       );
-      await waitFor(() => held.length >= 2, 5000, 'writes in flight');
+      await waitFor('writes in flight', () => held.length >= 2, 5000);
       await new Promise((r) => setTimeout(r, 50));
       assert.equal(answered, 0, 'nothing is answered while its write is held');
       while (answered < 200) {
@@ -193,7 +194,7 @@ describe('SYNC_FLUSH over O_DSYNC commit log files (the default)', () => {
       const puts = Array.from({ length: 200 }, (_, i) =>
         s.putMessage(inner('Order', `o${i}`.padEnd(300, '.'))).then((r) => results.push({ status: r.status, offset: r.appendResult?.wroteOffset ?? -1 })),
       );
-      await waitFor(() => held.length >= 2, 5000, 'two writes in flight');
+      await waitFor('two writes in flight', () => held.length >= 2, 5000);
       const [first, second] = held.splice(0, 2);
       second!.release(true);
       await new Promise((r) => setImmediate(r));
@@ -295,7 +296,7 @@ describe('ASYNC_FLUSH', () => {
       assert.ok(results.every((r) => r.status === 'PUT_OK'), 'no append waited for the stalled disk');
       assert.ok(s.getFlushedPhyOffset() < s.getMaxPhyOffset());
       release();
-      await waitFor(() => s.getFlushedPhyOffset() === s.getMaxPhyOffset(), 5000, 'background flush');
+      await waitFor('background flush', () => s.getFlushedPhyOffset() === s.getMaxPhyOffset(), 5000);
       await s.shutdown();
     } finally {
       removeDir(dir);

@@ -7,7 +7,8 @@ import { decodeMessage } from '../protocol/message-codec.ts';
 import { encodeBatchMessages } from '../protocol/message-batch.ts';
 import { tagsHashCode } from '../protocol/message.ts';
 import { MessageStore } from './message-store.ts';
-import { inner, removeDir, smallConfig, tempStoreDir, waitFor } from './store-test-util.ts';
+import { waitFor } from '../common/wait-for.ts';
+import { inner, removeDir, smallConfig, tempStoreDir } from './store-test-util.ts';
 import type { MessageFilter } from './types.ts';
 
 setLogLevel('error');
@@ -343,7 +344,7 @@ describe('MessageStore lifecycle', () => {
       const s = await MessageStore.open(smallConfig(dir));
       await Promise.all(Array.from({ length: 20 }, (_, i) => s.putMessage(inner('Cp', `c${i}`))));
       await s.flush();
-      await waitFor(() => s.getFlushedPhyOffset() === s.getMaxPhyOffset());
+      await waitFor('background flush', () => s.getFlushedPhyOffset() === s.getMaxPhyOffset());
       await s.shutdown();
     } finally {
       removeDir(dir);

@@ -63,11 +63,3 @@ export function inner(topic: string, body: Buffer | string, opts: InnerOptions =
   };
 }
 
-/** Polls `cond` until true or the deadline passes. */
-export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}

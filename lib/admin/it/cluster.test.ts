@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { CLI_BIN } from '../../cluster/supervisor.ts';
 import { DEMO_GROUPS, DEMO_TOPICS } from '../../cluster/demo-traffic.ts';
 import { freeBasePort } from '../../cluster/it/ports.ts';
-
+import { waitFor } from '../../common/wait-for.ts';
 
 interface CliResult {
   status: number | null;
@@ -42,21 +42,9 @@ function run(args: string[]): Promise<CliResult> {
   });
 }
 
-/** Polls `check` until it returns a truthy value; the last failure is in the timeout message. */
-async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+// Each check runs a rocketdeck process: poll twice a second, and give the demo cluster a minute.
+const MINUTE = 60_000;
+const POLL_MS = 500;
 
 describe('rocketdeck admin against rocketdeck up', { timeout: 600_000 }, () => {
   let dir: string;
@@ -82,7 +70,7 @@ describe('rocketdeck admin against rocketdeck up', { timeout: 600_000 }, () => {
     up.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
     up.stderr!.setEncoding('utf8').on('data', (c: string) => (upErr = (upErr + c).slice(-4000)));
     upExit = new Promise((r) => up.once('exit', (code) => r(code)));
-    await waitFor('the cluster summary of rocketdeck up', async () => up.exitCode === null ? stdout.includes('\n') : Promise.reject(new Error(upErr)), 120_000);
+    await waitFor('the cluster summary of rocketdeck up', async () => up.exitCode === null ? stdout.includes('\n') : Promise.reject(new Error(upErr)), 120_000, POLL_MS);
     const summary = JSON.parse(stdout.split('\n')[0]!);
     ns = summary.namesrvAddr;
     masters = Object.fromEntries(summary.brokers.filter((b: { brokerId: number }) => b.brokerId === 0).map((b: { brokerName: string; addr: string }) => [b.brokerName, b.addr]));
@@ -100,7 +88,7 @@ describe('rocketdeck admin against rocketdeck up', { timeout: 600_000 }, () => {
     const r = await waitFor('every broker registered with both nameservers', async () => {
       const j = await ok('clusterList');
       return j.brokers.length === 4 && j.brokers.every((b: { namesrvs: string[] }) => b.namesrvs.length === 2) && j.warnings.length === 0 && j;
-    });
+    }, MINUTE, POLL_MS);
     assert.deepEqual(r.namesrvs.map((n: { ok: boolean }) => n.ok), [true, true]);
     assert.deepEqual(r.clusters, [{ clusterName: 'DefaultCluster', brokerNames: ['broker-a', 'broker-b'] }]);
     assert.deepEqual(r.brokers.map((b: { brokerName: string; brokerId: number; role: string; brokerRole: string }) => [b.brokerName, b.brokerId, b.role, b.brokerRole]), [
@@ -116,30 +104,30 @@ describe('rocketdeck admin against rocketdeck up', { timeout: 600_000 }, () => {
       const j = await ok('topicList');
       const names = new Set(j.topics.filter((t: { kind: string }) => t.kind === 'NORMAL').map((t: { topic: string }) => t.topic));
       return DEMO_TOPICS.every((t) => names.has(t.topic)) && j;
-    });
+    }, MINUTE, POLL_MS);
     assert.ok(topics.topics.some((t: { topic: string; system: boolean }) => t.topic === 'TBW102' && t.system));
     const withClusters = await waitFor('topicList -c to show the demo consumers', async () => {
       const j = await ok('topicList', '-c');
       return j.topics.find((t: { topic: string; groups: string[] }) => t.topic === 'DemoOrders' && t.groups.includes('demo-orders-cg'));
-    });
+    }, MINUTE, POLL_MS);
     assert.deepEqual(withClusters.clusters, ['DefaultCluster']);
     assert.deepEqual(withClusters.brokers.map((b: { brokerName: string; writeQueueNums: number }) => [b.brokerName, b.writeQueueNums]), [['broker-a', 8], ['broker-b', 8]]);
     const groups = await waitFor('the demo groups online', async () => {
       const j = await ok('consumerProgress');
       const byName = new Map(j.groups.map((g: { group: string }) => [g.group, g]));
       return DEMO_GROUPS.every((d) => ((byName.get(d.group) as { count?: number } | undefined)?.count ?? 0) > 0) && j;
-    });
+    }, MINUTE, POLL_MS);
     for (const d of DEMO_GROUPS) {
       const g = groups.groups.find((x: { group: string }) => x.group === d.group);
       assert.equal(g.system, false);
       assert.equal(g.messageModel, d.broadcast ? 'BROADCASTING' : 'CLUSTERING', d.group);
     }
     const first = (await ok('topicStatus', '-t', 'DemoOrders')).totalMessages as number;
-    await waitFor('DemoOrders to grow', async () => ((await ok('topicStatus', '-t', 'DemoOrders')).totalMessages as number) > first);
+    await waitFor('DemoOrders to grow', async () => ((await ok('topicStatus', '-t', 'DemoOrders')).totalMessages as number) > first, MINUTE, POLL_MS);
     const progress = await waitFor('demo-orders-cg to consume', async () => {
       const j = await ok('consumerProgress', '-g', 'demo-orders-cg', '-t', 'DemoOrders', '-s', 'true');
       return j.queues.some((q: { consumerOffset: number }) => q.consumerOffset > 0) && j.queues.every((q: { clientId?: string }) => q.clientId) && j;
-    });
+    }, MINUTE, POLL_MS);
     assert.equal(progress.queues.length, 16, '8 queues on each of 2 brokers');
     assert.ok(progress.queues.some((q: { lastTimestamp: number }) => q.lastTimestamp > 0));
   });
@@ -164,7 +152,7 @@ describe('rocketdeck admin against rocketdeck up', { timeout: 600_000 }, () => {
     const route = await waitFor('the new topic on both brokers', async () => {
       const r = await admin('topicRoute', '-t', topic);
       return r.status === 0 && r.json.queueDatas.length === 2 && r.json;
-    });
+    }, MINUTE, POLL_MS);
     assert.deepEqual(route.queueDatas.map((q: { writeQueueNums: number; perm: number }) => [q.writeQueueNums, q.perm]), [[4, 6], [4, 6]]);
     assert.ok((await ok('topicList')).topics.some((t: { topic: string; kind: string }) => t.topic === topic && t.kind === 'NORMAL'));
 
@@ -178,7 +166,7 @@ describe('rocketdeck admin against rocketdeck up', { timeout: 600_000 }, () => {
     const byKey = await waitFor('the key in the index', async () => {
       const j = await ok('queryMsgByKey', '-t', topic, '-k', 'admin-it-key');
       return j.messages.length === 1 && j;
-    });
+    }, MINUTE, POLL_MS);
     assert.equal(byKey.messages[0].tags, 'tagX');
     const printed = await ok('printMsg', '-t', topic, '-b', String(Date.now() - 600_000));
     assert.ok(printed.messages.some((m: { msgId: string }) => m.msgId === sent.msgId));
@@ -188,7 +176,7 @@ describe('rocketdeck admin against rocketdeck up', { timeout: 600_000 }, () => {
     const del = await ok('deleteTopic', '-c', 'DefaultCluster', '-t', topic);
     assert.equal(del.done.length, 2, 'the masters');
     assert.equal(del.namesrvs.done.length, 2);
-    await waitFor('the topic gone from the topic list', async () => !(await ok('topicList')).topics.some((t: { topic: string }) => t.topic === topic));
+    await waitFor('the topic gone from the topic list', async () => !(await ok('topicList')).topics.some((t: { topic: string }) => t.topic === topic), MINUTE, POLL_MS);
     const gone = await admin('topicRoute', '-t', topic);
     assert.equal(gone.status, 1);
     assert.match(gone.stderr, /TOPIC_NOT_EXIST/);
@@ -197,7 +185,7 @@ describe('rocketdeck admin against rocketdeck up', { timeout: 600_000 }, () => {
   test('an offline group: created, reset to a timestamp, to now and to earliest, and deleted', async () => {
     const t = `${topic}Off`;
     await ok('updateTopic', '-c', 'DefaultCluster', '-t', t, '-r', '2', '-w', '2');
-    await waitFor('the topic route', async () => (await admin('topicRoute', '-t', t)).status === 0);
+    await waitFor('the topic route', async () => (await admin('topicRoute', '-t', t)).status === 0, MINUTE, POLL_MS);
     const made = await ok('updateSubGroup', '-c', 'DefaultCluster', '-g', offlineGroup);
     assert.equal(made.done.length, 2);
     const before = Date.now() - 1;
@@ -221,7 +209,7 @@ describe('rocketdeck admin against rocketdeck up', { timeout: 600_000 }, () => {
     assert.ok((await ok('consumerProgress')).groups.some((g: { group: string; count: number }) => g.group === offlineGroup && g.count === 0));
     const del = await ok('deleteSubGroup', '-c', 'DefaultCluster', '-g', offlineGroup);
     assert.equal(del.done.length, 2);
-    await waitFor('the group gone', async () => !(await ok('consumerProgress')).groups.some((g: { group: string }) => g.group === offlineGroup));
+    await waitFor('the group gone', async () => !(await ok('consumerProgress')).groups.some((g: { group: string }) => g.group === offlineGroup), MINUTE, POLL_MS);
     await ok('deleteTopic', '-c', 'DefaultCluster', '-t', t);
   });
 
@@ -241,12 +229,12 @@ describe('rocketdeck admin against rocketdeck up', { timeout: 600_000 }, () => {
     const lagging = await waitFor('demo-slow-cg to lag', async () => {
       const j = await ok('consumerProgress', '-g', 'demo-slow-cg', '-t', 'DemoOrders');
       return j.diffTotal > 40 && j;
-    });
+    }, MINUTE, POLL_MS);
     const reset = await ok('resetOffsetByTime', '-g', 'demo-slow-cg', '-t', 'DemoOrders', '-s', String(Date.now()));
     assert.deepEqual(reset.brokers.map((b: { mode: string }) => b.mode), ['online', 'online']);
     assert.equal(reset.queues.length, 16);
     await waitFor('the slow group to follow the reset', async () =>
-      ((await ok('consumerProgress', '-g', 'demo-slow-cg', '-t', 'DemoOrders')).diffTotal as number) < lagging.diffTotal / 2, 30_000);
+      ((await ok('consumerProgress', '-g', 'demo-slow-cg', '-t', 'DemoOrders')).diffTotal as number) < lagging.diffTotal / 2, 30_000, POLL_MS);
   });
 
   test('with broker-b master killed, clusterList and consumerProgress still answer and name broker-b', async () => {
@@ -257,7 +245,7 @@ describe('rocketdeck admin against rocketdeck up', { timeout: 600_000 }, () => {
     const cl = await waitFor('clusterList to name broker-b', async () => {
       const r = await admin('clusterList');
       return r.status === 0 && named(r.json) && r;
-    }, 30_000);
+    }, 30_000, POLL_MS);
     assert.match(cl.stderr, /broker-b/);
     assert.ok(cl.json.brokers.some((b: { brokerName: string; brokerId: number }) => b.brokerName === 'broker-a' && b.brokerId === 0));
     const cp = await admin('consumerProgress');

@@ -10,7 +10,8 @@ import type { BrokerRole } from '../../store/config.ts';
 import { encodeReport } from '../../store/ha/codec.ts';
 import { HAClient } from '../../store/ha/ha-client.ts';
 import { MessageStore } from '../../store/message-store.ts';
-import { inner, removeDir, smallConfig, tempStoreDir, waitFor } from '../../store/store-test-util.ts';
+import { waitFor } from '../../common/wait-for.ts';
+import { inner, removeDir, smallConfig, tempStoreDir } from '../../store/store-test-util.ts';
 import { haConfigOf } from './config.ts';
 import { batchWaitStoreMsgOK, BrokerReplication, waitStoreMsgOK } from './replication.ts';
 import { masterRuntimeEntries } from './runtime-info.ts';
@@ -92,20 +93,20 @@ describe('handleHA', () => {
         const info = JSON.parse(new Map(await m.rep.runtimeInfo()).get('haConnectionInfo')!) as Array<{ slaveAckOffset: number }>;
         return info.length === 1 && info[0]!.slaveAckOffset >= 0;
       };
-      await waitFor(connected, 5000, 'slave connected');
+      await waitFor('slave connected', connected, 5000);
       const first = await m.store.putMessage(inner('T', 'first'));
       const end = first.appendResult!.wroteOffset + first.appendResult!.wroteBytes;
       assert.equal((await m.rep.afterPut(first, inner('T', 'first'))).status, 'PUT_OK');
       assert.ok(slaveStore.getMaxPhyOffset() >= end, 'the slave has it when the answer comes');
       await ha.shutdown();
-      await waitFor(async () => !(await connected()), 5000, 'slave gone');
+      await waitFor('slave gone', async () => !(await connected()), 5000);
 
       // A slave that reports once and then says nothing: connected, not behind, never acknowledging.
       const silent = net.connect(Number(m.rep.haServerAddr().split(':')[1]), '127.0.0.1');
       await new Promise((r) => silent.once('connect', r));
       silent.write(encodeReport(slaveStore.getMaxPhyOffset()));
       try {
-        await waitFor(connected, 5000, 'silent slave reported');
+        await waitFor('silent slave reported', connected, 5000);
         const r = await m.store.putMessage(inner('T', 'second'));
         assert.equal((await m.rep.afterPut(r, inner('T', 'second'))).status, 'FLUSH_SLAVE_TIMEOUT');
       } finally {

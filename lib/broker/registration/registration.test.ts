@@ -7,6 +7,7 @@ import path from 'node:path';
 import { RequestCode, ResponseCode } from '../../protocol/codes.ts';
 import { createResponse, type RemotingCommand } from '../../remoting/command.ts';
 import type { RemotingClient } from '../../remoting/client.ts';
+import { waitFor } from '../../common/wait-for.ts';
 import { NamesrvRegistration } from './registration.ts';
 import { TopicConfigManager, newTopicConfig } from '../topic/topic-config-manager.ts';
 import { silentLog, testConfig } from '../test-util.ts';
@@ -23,14 +24,6 @@ function fakeNamesrv(topics: TopicConfigManager) {
     },
   } as unknown as RemotingClient;
   return { client, rounds };
-}
-
-async function until(cond: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 function setup() {
@@ -51,7 +44,7 @@ describe('registration after a topic change', () => {
       topics.updateTopicConfig(newTopicConfig('New'));
       let done = false;
       const p = reg.requestRegister().then(() => { done = true; });
-      await until(() => rounds.length === 1, 'the REGISTER_BROKER round');
+      await waitFor('the REGISTER_BROKER round', () => rounds.length === 1, 5000);
       assert.equal(rounds[0].sawNew, true);
       await new Promise((r) => setTimeout(r, 20));
       assert.equal(done, false, 'resolved before the nameserver answered');
@@ -65,7 +58,7 @@ describe('registration after a topic change', () => {
     const { reg, topics, rounds, cleanup } = setup();
     try {
       const first = reg.registerAll();
-      await until(() => rounds.length === 1, 'the first round');
+      await waitFor('the first round', () => rounds.length === 1, 5000);
       assert.equal(rounds[0].sawNew, false);
       topics.updateTopicConfig(newTopicConfig('New'));
       let done = false;
@@ -73,7 +66,7 @@ describe('registration after a topic change', () => {
       await new Promise((r) => setTimeout(r, 100)); // past the debounce: the request joined the in-flight round's queue
       rounds[0].release();
       await first;
-      await until(() => rounds.length === 2, 'the second round');
+      await waitFor('the second round', () => rounds.length === 2, 5000);
       assert.equal(done, false, 'resolved on the round that started before the change');
       assert.equal(rounds[1].sawNew, true);
       rounds[1].release();

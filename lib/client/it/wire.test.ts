@@ -10,6 +10,7 @@ import { encodeLockBatchRequestBody } from '../../protocol/bodies/consumer.ts';
 import { loadVector, readBodyText } from '../../protocol/fixtures/vectors.ts';
 import { createResponse } from '../../remoting/command.ts';
 import { ResponseCodeError } from '../../remoting/errors.ts';
+import { waitFor } from '../../common/wait-for.ts';
 import { ClientInstance } from '../client-instance.ts';
 import { resolveClientConfig } from '../client-config.ts';
 import { SendFailedError } from '../errors.ts';
@@ -282,12 +283,6 @@ describe('consumer requests', () => {
   });
 });
 
-async function waitForRequest(s: FakeServer, code: number) {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const r = s.received(code)[0];
-    if (r) return r;
-    if (Date.now() > deadline) throw new Error(`no request ${code} arrived`);
-    await new Promise((res) => setTimeout(res, 10));
-  }
+function waitForRequest(s: FakeServer, code: number) {
+  return waitFor(`request ${code} to arrive`, () => s.received(code)[0], 5000);
 }

@@ -16,6 +16,9 @@ import type { RemotingClient } from '../../remoting/client.ts';
 import { defaultNamesrvConfig, type NamesrvConfig } from '../config.ts';
 import { NamesrvController } from '../namesrv.ts';
 
+/** The shared polling helper, re-exported for the harnesses built on this one. */
+export { waitFor } from '../../common/wait-for.ts';
+
 export const BIN = fileURLToPath(new URL('../../cli/bin.mjs', import.meta.url));
 
 export function tempDir(prefix: string): string {
@@ -24,22 +27,6 @@ export function tempDir(prefix: string): string {
 
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
-}
-
-/** Polls `check` until it returns a truthy value or the deadline passes (then throws with `what`). */
-export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 15_000, everyMs = 50): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v as NonNullable<T>;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 /** A nameserver in this process on a free port with its files in a temp dir. */

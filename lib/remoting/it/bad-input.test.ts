@@ -7,7 +7,8 @@ import { RemotingClient } from '../client.ts';
 import { RemotingServer } from '../server.ts';
 import { createRequest, createResponse } from '../command.ts';
 import { encodeFrame, FrameDecoder, decodeFrame } from '../codec.ts';
-import { captureLogger, waitFor, withDeadline } from './helpers.ts';
+import { waitFor } from '../../common/wait-for.ts';
+import { captureLogger, withDeadline } from './helpers.ts';
 
 const ECHO = 1000;
 const BIG = 1001;
@@ -99,7 +100,7 @@ describe('remoting server facing bad input', () => {
     s.write(bytes);
     const callsBefore = goodCalls;
     await withDeadline(closed, 'the server to close the connection');
-    await waitFor(() => goodCalls > callsBefore, 'the good client to get another answer');
+    await waitFor('the good client to get another answer', () => goodCalls > callsBefore);
     return log.records.filter((r) => r.level === 'warn' && r.fields.remoteAddr === peer);
   }
 
@@ -145,7 +146,7 @@ describe('remoting server facing bad input', () => {
     const total = 2000;
     const requests = Buffer.concat(Array.from({ length: total }, (_, i) => encodeFrame({ ...createRequest(BIG, { i }), opaque: i + 1 })));
     s.write(requests); // and never read: Node stops pulling from the kernel once its own small read buffer is full
-    await waitFor(() => [...server.connections].some((c) => c.remoteAddr === peer && c.readingPaused), 'the server to pause the slow reader');
+    await waitFor('the server to pause the slow reader', () => [...server.connections].some((c) => c.remoteAddr === peer && c.readingPaused));
     const conn = [...server.connections].find((c) => c.remoteAddr === peer)!;
     // At most one response past the mark sits in our memory; the rest of the 2000 x 256 KiB was never produced.
     const frameSize = encodeFrame(createResponse(createRequest(BIG), 0, undefined, undefined, BIG_BODY)).length;
@@ -154,13 +155,13 @@ describe('remoting server facing bad input', () => {
     assert.ok(handledAtPause < total, `all ${total} requests were handled`);
 
     const callsBefore = goodCalls;
-    await waitFor(() => goodCalls >= callsBefore + 20, 'twenty more answers for the good client');
+    await waitFor('twenty more answers for the good client', () => goodCalls >= callsBefore + 20);
     assert.equal(bigHandled, handledAtPause, 'requests kept being read from a paused peer');
     assert.ok(conn.readingPaused);
     assert.ok(conn.writableLength <= HIGH_WATER_MARK + frameSize);
 
     s.destroy();
-    await waitFor(() => conn.closed, 'the server to drop the slow reader');
+    await waitFor('the server to drop the slow reader', () => conn.closed);
   });
 
   test('the good client was answered throughout', () => {

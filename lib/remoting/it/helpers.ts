@@ -1,15 +1,6 @@
-// Shared bits of the remoting integration tests: condition polling and a logger that keeps its lines.
+// Shared bits of the remoting integration tests: a logger that keeps its lines and a deadline for promises.
 
 import type { Logger } from '../../common/log.ts';
-
-/** Polls `cond` until it holds or the deadline passes (tests synchronise on state, never on sleeps). */
-export async function waitFor(cond: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 export interface LogRecord {
   level: 'debug' | 'info' | 'warn' | 'error';

@@ -9,7 +9,8 @@ import { RemotingServer } from '../server.ts';
 import type { RemotingConnection } from '../connection.ts';
 import { createRequest, createResponse } from '../command.ts';
 import { RemotingConnectError, RemotingError, RemotingSendError } from '../errors.ts';
-import { captureLogger, waitFor, withDeadline } from './helpers.ts';
+import { waitFor } from '../../common/wait-for.ts';
+import { captureLogger, withDeadline } from './helpers.ts';
 
 const quiet = () => captureLogger();
 
@@ -43,9 +44,9 @@ describe('remoting server lifecycle', () => {
     server.on('disconnect', (c: RemotingConnection, reason: string) => seen.push(`-${c.remoteAddr} ${reason}`));
     const client = new RemotingClient({ logger: quiet() });
     const conn = await client.getConnection(server.address);
-    await waitFor(() => server.connections.size === 1, 'the server to see the client');
+    await waitFor('the server to see the client', () => server.connections.size === 1);
     client.closeConnection(server.address);
-    await waitFor(() => server.connections.size === 0, 'the server to see the client leave');
+    await waitFor('the server to see the client leave', () => server.connections.size === 0);
     assert.equal(seen.length, 2);
     assert.equal(seen[0], `+${conn.localAddr}`);
     assert.ok(seen[1]!.startsWith(`-${conn.localAddr} `));
@@ -65,7 +66,7 @@ describe('remoting server lifecycle', () => {
     const addr = server.address;
     const client = new RemotingClient({ logger: quiet() });
     const call = client.invoke(addr, createRequest(1), 10_000);
-    await waitFor(() => started, 'the handler to start');
+    await waitFor('the handler to start', () => started);
     const closed = server.close(10_000);
     assert.equal((await call).remark, 'finished');
     await withDeadline(closed, 'server close');
@@ -84,7 +85,7 @@ describe('remoting server lifecycle', () => {
     await server.listen();
     const client = new RemotingClient({ logger: quiet() });
     const call = client.invoke(server.address, createRequest(1), 30_000).catch((e: unknown) => e);
-    await waitFor(() => started, 'the handler to start');
+    await waitFor('the handler to start', () => started);
     const t0 = Date.now();
     await withDeadline(server.close(100), 'server close', 5000);
     assert.ok(Date.now() - t0 < 4000);
@@ -130,7 +131,7 @@ describe('remoting client connecting', () => {
         s.on('error', () => {});
         fillers.push(s);
       }
-      await waitFor(() => fillers.filter((s) => !s.connecting).length >= 1, 'the accept queue to fill');
+      await waitFor('the accept queue to fill', () => fillers.filter((s) => !s.connecting).length >= 1);
       const t0 = Date.now();
       const err = await client.invoke(addr, createRequest(1), 10_000).catch((e: unknown) => e);
       assert.ok(err instanceof RemotingConnectError, String(err));

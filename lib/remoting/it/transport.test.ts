@@ -7,7 +7,8 @@ import { RemotingServer } from '../server.ts';
 import type { RemotingConnection } from '../connection.ts';
 import { createRequest, createResponse, type RemotingCommand } from '../command.ts';
 import { RemotingClosedError, RemotingSendError, RemotingTimeoutError } from '../errors.ts';
-import { captureLogger, waitFor } from './helpers.ts';
+import { waitFor } from '../../common/wait-for.ts';
+import { captureLogger } from './helpers.ts';
 
 const ECHO = 1000;
 const LATE = 1001;
@@ -78,7 +79,7 @@ describe('remoting transport over TCP', () => {
   test('a oneway request reaches the handler and gets no answer', async () => {
     const before = clientLog.records.length;
     await client.invokeOneway(addr, createRequest(ONEWAY, { n: 1 }));
-    await waitFor(() => oneways.length === 1, 'the oneway request');
+    await waitFor('the oneway request', () => oneways.length === 1);
     assert.equal(oneways[0]!.flag & 2, 2);
     // A request sent after the oneway one is answered first in line: had the server answered the oneway
     // request, that response would have reached the client before this one and been logged as unknown.
@@ -108,7 +109,7 @@ describe('remoting transport over TCP', () => {
 
   test('a handler may answer later itself over the connection (long polling)', async () => {
     const call = client.invoke(addr, createRequest(LATE, { wait: 1 }), 10_000);
-    await waitFor(() => late.length === 1, 'the held request');
+    await waitFor('the held request', () => late.length === 1);
     const { req, conn } = late[0]!;
     assert.ok(conn.send(createResponse(req, 0, 'answered late')));
     const res = await call;
@@ -160,7 +161,7 @@ describe('remoting transport over TCP', () => {
       const before = server.connections.size;
       const conns = await Promise.all(Array.from({ length: 8 }, () => c2.getConnection(addr)));
       assert.equal(new Set(conns).size, 1);
-      await waitFor(() => server.connections.size === before + 1, 'the one new server connection');
+      await waitFor('the one new server connection', () => server.connections.size === before + 1);
     } finally {
       await c2.close();
     }
@@ -170,7 +171,7 @@ describe('remoting transport over TCP', () => {
     const first = await client.getConnection(addr);
     const serverConn = [...server.connections].find((c) => c.remoteAddr === first.localAddr)!;
     serverConn.close('test closes it');
-    await waitFor(() => first.closed, 'the client to notice the close');
+    await waitFor('the client to notice the close', () => first.closed);
     const res = await client.invoke(addr, createRequest(ECHO, { again: 1 }));
     assert.equal(res.extFields?.again, '1');
     const second = await client.getConnection(addr);
@@ -181,7 +182,7 @@ describe('remoting transport over TCP', () => {
   test('a closing connection fails its pending calls with RemotingSendError', async () => {
     const conn = await client.getConnection(addr);
     const call = client.invoke(addr, createRequest(NEVER), 10_000);
-    await waitFor(() => conn.pendingInvokes === 1, 'the pending call');
+    await waitFor('the pending call', () => conn.pendingInvokes === 1);
     client.closeConnection(addr);
     await assert.rejects(call, RemotingSendError);
   });
@@ -195,7 +196,7 @@ describe('remoting transport over TCP', () => {
       ),
     );
     const conn = await c2.getConnection(addr);
-    await waitFor(() => conn.pendingInvokes === 2, 'both calls to be sent');
+    await waitFor('both calls to be sent', () => conn.pendingInvokes === 2);
     await c2.close();
     for (const e of await Promise.all(outcomes)) assert.ok(e instanceof RemotingClosedError, String(e));
     await assert.rejects(c2.invoke(addr, createRequest(ECHO)), RemotingClosedError);

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { setLogSink } from '../../../common/log.ts';
 import { decodeMessages } from '../../../protocol/message-codec.ts';
 import { MessageStore } from '../../message-store.ts';
-import { inner, removeDir, smallConfig, tempStoreDir, waitFor } from '../../store-test-util.ts';
+import { waitFor } from '../../../common/wait-for.ts';
+import { inner, removeDir, smallConfig, tempStoreDir } from '../../store-test-util.ts';
 import { HAClient } from '../ha-client.ts';
 import { HAService } from '../ha-service.ts';
 import { DEFAULT_HA_CONFIG, type HAConfig, type HAMasterStore } from '../types.ts';
@@ -81,12 +82,12 @@ describe('HA replication between two stores', () => {
   test('an empty slave catches up: byte-identical commit log, same queues and index', async () => {
     await put(master, 1500, 'a');
     await openSlave();
-    await waitFor(() => slave!.getMaxPhyOffset() === master.getMaxPhyOffset(), 10_000, 'slave caught up');
+    await waitFor('slave caught up', () => slave!.getMaxPhyOffset() === master.getMaxPhyOffset(), 10_000);
     assert.ok(master.getMaxPhyOffset() > 5 * FILE, 'several commit log files');
     assert.deepEqual(await bytes(slave!, 0, slave!.getMaxPhyOffset()), await bytes(master, 0, master.getMaxPhyOffset()));
     for (let q = 0; q < 4; q++) assert.deepEqual(await bodies(slave!, 'HaTopic', q), await bodies(master, 'HaTopic', q));
     assert.equal((await slave!.queryMessage('HaTopic', 'a-777', 4, 0, Date.now() + 1000)).buffers.length, 1);
-    await waitFor(() => service.runtimeInfo().connections[0]?.diff === 0, 5000, 'master sees the ack');
+    await waitFor('master sees the ack', () => service.runtimeInfo().connections[0]?.diff === 0, 5000);
     const info = service.runtimeInfo();
     assert.equal(info.connections.length, 1);
     assert.equal(info.slaveFallBehindMuch, 0);
@@ -103,7 +104,7 @@ describe('HA replication between two stores', () => {
     assert.equal(await service.waitForSlaveAck(end, 5000), true);
     assert.ok(slave!.getMaxPhyOffset() >= end);
     await closeSlave();
-    await waitFor(() => service.connectionCount === 0, 5000, 'master notices the slave left');
+    await waitFor('master notices the slave left', () => service.connectionCount === 0, 5000);
     const [r] = await put(master, 1, 'nobody');
     const e = r!.appendResult!.wroteOffset + r!.appendResult!.wroteBytes;
     assert.equal(service.isSlaveOK(e), false);
@@ -116,8 +117,8 @@ describe('HA replication between two stores', () => {
     assert.ok(away.slaveFallBehindMuch > 200_000, `behind ${away.slaveFallBehindMuch}`);
     assert.ok(away.slaveFallBehindMs > 0);
     await openSlave();
-    await waitFor(() => slave!.getMaxPhyOffset() === master.getMaxPhyOffset(), 10_000, 'slave resumed');
-    await waitFor(() => service.runtimeInfo().slaveFallBehindMuch === 0, 5000, 'lag back to 0');
+    await waitFor('slave resumed', () => slave!.getMaxPhyOffset() === master.getMaxPhyOffset(), 10_000);
+    await waitFor('lag back to 0', () => service.runtimeInfo().slaveFallBehindMuch === 0, 5000);
     assert.deepEqual(await bytes(slave!, 0, slave!.getMaxPhyOffset()), await bytes(master, 0, master.getMaxPhyOffset()));
     assert.equal(client!.runtimeInfo().connects, 1);
   });
@@ -125,11 +126,11 @@ describe('HA replication between two stores', () => {
   test('when the master HA port goes away the slave reconnects with back-off and continues', async () => {
     const port = service.port;
     await service.shutdown();
-    await waitFor(() => !client!.runtimeInfo().connected, 5000, 'slave sees the master go');
+    await waitFor('slave sees the master go', () => !client!.runtimeInfo().connected, 5000);
     await put(master, 300, 'c');
     service = new HAService(master, { host: '127.0.0.1', port, config: HA });
     await service.start();
-    await waitFor(() => slave!.getMaxPhyOffset() === master.getMaxPhyOffset(), 10_000, 'slave reconnected and caught up');
+    await waitFor('slave reconnected and caught up', () => slave!.getMaxPhyOffset() === master.getMaxPhyOffset(), 10_000);
     assert.ok(client!.runtimeInfo().connects >= 2);
     for (let q = 0; q < 4; q++) assert.deepEqual(await bodies(slave!, 'HaTopic', q), await bodies(master, 'HaTopic', q));
   });
@@ -151,7 +152,7 @@ describe('HA replication between two stores', () => {
     c.updateMasterAddress(`127.0.0.1:${svc.port}`);
     c.start();
     try {
-      await waitFor(() => s.getMaxPhyOffset() === master.getMaxPhyOffset(), 10_000, 'trimmed slave caught up');
+      await waitFor('trimmed slave caught up', () => s.getMaxPhyOffset() === master.getMaxPhyOffset(), 10_000);
       assert.equal(s.getMinPhyOffset(), first);
       assert.deepEqual(await bytes(s, first, s.getMaxPhyOffset()), await bytes(master, first, master.getMaxPhyOffset()));
       for (let q = 0; q < 4; q++) {
