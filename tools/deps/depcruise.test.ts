@@ -47,23 +47,40 @@ describe('room rules', () => {
     assert.match(r.out, /no dependency violations/);
   });
 
-  test('the store importing the broker fails, naming the rule and the import', () => {
-    const r = check({
-      'lib/broker/broker.ts': 'export const broker = 1;\n',
-      'lib/store/store.ts': "import { broker } from '../broker/broker.ts';\nexport const store = broker;\n",
+  // one wrong import each: [what, the tree, the violation the report must name]
+  const wrong: Array<[string, Record<string, string>, RegExp]> = [
+    [
+      'the store importing the broker',
+      {
+        'lib/broker/broker.ts': 'export const broker = 1;\n',
+        'lib/store/store.ts': "import { broker } from '../broker/broker.ts';\nexport const store = broker;\n",
+      },
+      /store-stays-below-the-servers: lib\/store\/store\.ts → lib\/broker\/broker\.ts/,
+    ],
+    [
+      'remoting importing a type from protocol (a cycle between rooms)',
+      {
+        'lib/protocol/codes.ts': 'export const code = 1;\n',
+        'lib/remoting/client.ts': "import type { code } from '../protocol/codes.ts';\nexport type C = typeof code;\n",
+      },
+      /room-layers: lib\/remoting\/client\.ts → lib\/protocol\/codes\.ts/,
+    ],
+    [
+      'the cli importing the console',
+      {
+        'lib/console/boot.ts': 'export const boot = 1;\n',
+        'lib/cli/console.ts': "import { boot } from '../console/boot.ts';\nexport const c = boot;\n",
+      },
+      /only-app-imports-the-console: lib\/cli\/console\.ts → lib\/console\/boot\.ts/,
+    ],
+  ];
+  for (const [what, files, violation] of wrong) {
+    test(`${what} fails, naming the rule and the import`, () => {
+      const r = check(files);
+      assert.equal(r.status, 1, r.out);
+      assert.match(r.out, violation);
     });
-    assert.equal(r.status, 1, r.out);
-    assert.match(r.out, /store-stays-below-the-servers: lib\/store\/store\.ts → lib\/broker\/broker\.ts/);
-  });
-
-  test('remoting importing protocol (a cycle between rooms) fails', () => {
-    const r = check({
-      'lib/protocol/codes.ts': 'export const code = 1;\n',
-      'lib/remoting/client.ts': "import type { code } from '../protocol/codes.ts';\nexport type C = typeof code;\n",
-    });
-    assert.equal(r.status, 1, r.out);
-    assert.match(r.out, /room-layers: lib\/remoting\/client\.ts → lib\/protocol\/codes\.ts/);
-  });
+  }
 
   test('the console reading the wire fails; a component may import types from lib, not code', () => {
     const r = check({
@@ -77,14 +94,5 @@ describe('room rules', () => {
     assert.match(r.out, /ui-never-touches-the-wire: lib\/console\/view\.ts → lib\/remoting\/client\.ts/);
     assert.match(r.out, /components-import-only-types-from-lib: components\/b\.tsx → lib\/admin\/index\.ts/);
     assert.doesNotMatch(r.out, /components\/a\.tsx/);
-  });
-
-  test('only the app imports the console', () => {
-    const r = check({
-      'lib/console/boot.ts': 'export const boot = 1;\n',
-      'lib/cli/console.ts': "import { boot } from '../console/boot.ts';\nexport const c = boot;\n",
-    });
-    assert.equal(r.status, 1, r.out);
-    assert.match(r.out, /only-app-imports-the-console: lib\/cli\/console\.ts → lib\/console\/boot\.ts/);
   });
 });
