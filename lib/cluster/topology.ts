@@ -2,6 +2,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadBrokerConfig } from '../broker/config/broker-config.ts';
 import type { NodeSpec } from './supervisor.ts';
 
 export const DEFAULT_BASE_PORT = 9876;
@@ -112,6 +113,8 @@ export function materialize(t: Topology): NodeSpec[] {
   for (const b of t.brokers) {
     mkdirSync(b.storePathRootDir, { recursive: true });
     writeFileSync(b.confFile, brokerConf(t, b));
+    // The broker's own config model reads the file now: a bad key or value fails here, named, not in a child.
+    loadBrokerConfig({ file: b.confFile });
     specs.push({ name: b.name, role: 'broker', args: ['broker', '-c', b.confFile], readyPort: b.listenPort, host: t.host });
   }
   if (t.consolePort !== undefined) {
