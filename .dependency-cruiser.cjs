@@ -84,6 +84,15 @@ const named = [
     to: { path: rooms(['broker', 'namesrv', 'client', 'admin', 'remoting', 'console', 'cluster', 'cli']) },
   },
   {
+    name: 'store-loads-no-networking',
+    comment:
+      'Not even through another room: the store reaches lib/remoting by no chain of imports (message decoding ' +
+      "errors once extended the transport's error class and loaded it into 19 store files).",
+    severity: 'error',
+    from: { path: ROOM.store, pathNot: TESTS },
+    to: { path: ROOM.remoting, reachable: true },
+  },
+  {
     name: 'client-is-not-a-server',
     comment: 'The SDK talks to brokers and nameservers over the wire only: it never imports their rooms or the store.',
     severity: 'error',

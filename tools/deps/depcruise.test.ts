@@ -66,6 +66,15 @@ describe('room rules', () => {
       /room-layers: lib\/remoting\/client\.ts → lib\/protocol\/codes\.ts/,
     ],
     [
+      'the store reaching the transport through protocol',
+      {
+        'lib/remoting/errors.ts': 'export class RemotingError extends Error {}\n',
+        'lib/protocol/errors.ts': "import { RemotingError } from '../remoting/errors.ts';\nexport class DecodeError extends RemotingError {}\n",
+        'lib/store/reads.ts': "import { DecodeError } from '../protocol/errors.ts';\nexport const e = DecodeError;\n",
+      },
+      /store-loads-no-networking: lib\/store\/reads\.ts → lib\/remoting\/errors\.ts/,
+    ],
+    [
       'the cli importing the console',
       {
         'lib/console/boot.ts': 'export const boot = 1;\n',
