@@ -136,6 +136,15 @@ const named = [
     to: { path: '^lib/', dependencyTypesNot: ['type-only'] },
   },
   {
+    name: 'no-orphans',
+    comment:
+      'A module that imports nothing and nobody imports is dead code (components/charts/live-series.ts was one): ' +
+      'delete it, or import it where it is meant to be used.',
+    severity: 'error',
+    from: { orphan: true, pathNot: ['\\.d\\.ts$', TESTS] }, // tests are entry points
+    to: {},
+  },
+  {
     name: 'lib-never-imports-the-ui',
     comment: 'Nothing in lib/ imports app/ or components/ (tests included).',
     severity: 'error',
@@ -151,7 +160,8 @@ function namedTargets(room) {
   const out = new Set();
   for (const r of named) {
     const applies = (!r.from.path || matches(r.from.path)) && !(r.from.pathNot && matches(r.from.pathNot));
-    if (!applies || r.to.pathNot || r.to.dependencyTypesNot) continue;
+    // only plain "room -> rooms" rules count (not reachability, exceptions, type filters or orphans)
+    if (!applies || !r.to.path || r.to.pathNot || r.to.dependencyTypesNot || r.to.reachable || r.from.orphan) continue;
     for (const other of Object.keys(ROOM)) if (new RegExp(r.to.path).test(sampleFile(other))) out.add(other);
   }
   return out;
@@ -174,6 +184,11 @@ const layers = Object.keys(ROOM).flatMap((room) => {
     to: { path: rooms(banned) },
   }];
 });
+
+// Every room keeps a room-layers rule but the store and the cli (named rules already forbid all they may not import).
+if (layers.length !== Object.keys(ROOM).length - 2) {
+  throw new Error(`.dependency-cruiser.cjs: expected room-layers rules for all rooms but store and cli, got ${layers.length}`);
+}
 
 // MAY_IMPORT must have no cycle, or two rooms could import each other without a rule noticing.
 (function assertNoRoomCycle() {

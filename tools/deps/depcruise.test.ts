@@ -75,6 +75,15 @@ describe('room rules', () => {
       /store-loads-no-networking: lib\/store\/reads\.ts → lib\/remoting\/errors\.ts/,
     ],
     [
+      'a module nothing imports and that imports nothing',
+      {
+        'lib/common/log.ts': 'export const log = 1;\n',
+        'lib/common/user.ts': "import { log } from './log.ts';\nexport const user = log;\n",
+        'lib/common/dead.ts': 'export const nobody = 1;\n',
+      },
+      /no-orphans: lib\/common\/dead\.ts/,
+    ],
+    [
       'the cli importing the console',
       {
         'lib/console/boot.ts': 'export const boot = 1;\n',
