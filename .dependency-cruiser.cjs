@@ -1,6 +1,6 @@
 // The room rules of RocketDeck, stated once (see /work/shared/STYLE.md "The house"). `npm run test:deps`, run first
 // by `npm test`, checks every import in lib/, app/, components/ and the Next start-up hook against them, so a wrong
-// import fails the build instead of waiting for a reviewer. Run it through tools/deps/depcruise.mjs (it gives
+// import fails the build instead of waiting for a reviewer. Run it through .ci/deps/depcruise.mjs (it gives
 // dependency-cruiser the TypeScript 5 compiler API to parse with; the project itself compiles with TypeScript 7).
 //
 // Rooms are lib/<name>, app (with the root instrumentation.ts, Next's start-up hook of the app) and components.

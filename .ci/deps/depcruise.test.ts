@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const RUNNER = path.join(ROOT, 'tools', 'deps', 'depcruise.mjs');
+const RUNNER = path.join(ROOT, '.ci', 'deps', 'depcruise.mjs');
 const RULES = path.join(ROOT, '.dependency-cruiser.cjs');
 
 let dir: string;

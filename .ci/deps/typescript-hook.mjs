@@ -1,4 +1,4 @@
-// Module resolution hook for tools/deps/depcruise.mjs: `import('typescript')` from dependency-cruiser's files gets
+// Module resolution hook for .ci/deps/depcruise.mjs: `import('typescript')` from dependency-cruiser's files gets
 // the TypeScript 5 copy installed beside this file (the root's `typescript` is 7, which has no compiler API).
 
 let target;

@@ -1,7 +1,7 @@
 // Runs dependency-cruiser (the room rules: .dependency-cruiser.cjs) with the TypeScript 5 compiler API it parses
 // .ts/.tsx files with. The project compiles with TypeScript 7, whose npm package has no compiler API, and
 // dependency-cruiser looks `typescript` up from its own folder; so this sends that one name, asked for by
-// dependency-cruiser only, to the copy installed in tools/deps/node_modules. Arguments go to depcruise unchanged.
+// dependency-cruiser only, to the copy installed in .ci/deps/node_modules. Arguments go to depcruise unchanged.
 
 import Module, { createRequire, register } from 'node:module';
 import path from 'node:path';
