@@ -67,6 +67,11 @@ export interface TopicBrokerMapResult {
   errors: BrokerFailure[];
 }
 
+/** Topic names in one broker's topic config (GET_ALL_TOPIC_CONFIG), sorted. */
+export async function brokerTopicNames(core: AdminCore, brokerAddr: string): Promise<string[]> {
+  return [...decodeTopicConfigSerializeWrapper((await core.call(brokerAddr, RequestCode.GET_ALL_TOPIC_CONFIG)).body).topicConfigTable.keys()].sort(cmp);
+}
+
 /**
  * Topic -> broker groups with queue counts and perm, from one GET_ALL_TOPIC_CONFIG per broker group instead of one
  * route lookup per topic.

@@ -1,43 +1,24 @@
 // The cluster page and the overview: brokers and nameservers with their state, health summary, TPS and the busiest
 // topics and most lagging groups. A nameserver or broker that does not answer is named, never a blank answer.
 
-import type { ClusterListResult } from '../admin/index.ts';
+import type { ClusterListResult, NamesrvProbeResult } from '../admin/index.ts';
 import { describe as describeError } from './errors.ts';
-import { RequestCode } from '../protocol/codes.ts';
 import type { BrokerHeartbeat, ClusterResponse, NamesrvProbe, OverviewResponse } from './api-types.ts';
 import type { RequestContext } from './context.ts';
-import { brokerLiveInfo, mastersWithoutLiveSlave, parseHa, slavesBehind, type BrokerHa, type BrokerLiveInfoEntry } from './ha.ts';
+import { mastersWithoutLiveSlave, parseHa, slavesBehind, type BrokerHa } from './ha.ts';
 import { lagShapes } from './series.ts';
 
 export { SLAVE_BEHIND_BYTES } from './ha.ts';
 
-interface NamesrvAnswer {
-  latencyMs: number;
-  /** null: the nameserver does not know GET_BROKER_LIVE_INFO (Apache RocketMQ). */
-  live: BrokerLiveInfoEntry[] | null;
-}
-
-async function probeNamesrvs(ctx: RequestContext): Promise<Map<string, { ok: true; value: NamesrvAnswer } | { ok: false; error: unknown }>> {
-  const answers = await ctx.admin.eachNamesrv(async (addr): Promise<NamesrvAnswer> => {
-    const t0 = performance.now();
-    await ctx.admin.call(addr, RequestCode.GET_BROKER_CLUSTER_INFO);
-    const latencyMs = Math.round((performance.now() - t0) * 10) / 10;
-    let live: BrokerLiveInfoEntry[] | null = null;
-    try {
-      live = await brokerLiveInfo(ctx.admin, addr);
-    } catch {
-      // the nameserver answered the cluster info; heartbeat times are a nicety: fall back to listed / not listed
-    }
-    return { latencyMs, live };
-  });
-  return new Map(answers.map((a) => [a.namesrvAddr, a.ok ? { ok: true as const, value: a.value } : { ok: false as const, error: a.error }]));
+async function probeNamesrvs(ctx: RequestContext): Promise<Map<string, NamesrvProbeResult>> {
+  return new Map((await ctx.admin.namesrvProbes()).map((p) => [p.namesrvAddr, p]));
 }
 
 /** Replication keys of every broker that answers its runtime info (a second, cheap request per broker). */
 async function haOf(ctx: RequestContext, list: ClusterListResult | null): Promise<Record<string, BrokerHa>> {
   const failed = new Set((list?.errors ?? []).map((e) => e.brokerAddr));
   const targets = (list?.brokers ?? []).filter((b) => !failed.has(b.brokerAddr));
-  const fan = await ctx.admin.fanout(targets, (t) => ctx.admin.brokerRuntimeInfo(t.brokerAddr));
+  const fan = await ctx.admin.brokersRuntimeInfo(targets);
   const out: Record<string, BrokerHa> = {};
   for (const { target, value } of fan.results) out[target.brokerAddr] = parseHa(value);
   return out;
@@ -56,12 +37,12 @@ export async function clusterView(ctx: RequestContext): Promise<ClusterResponse>
     const n = list?.namesrvs.find((x) => x.namesrvAddr === addr);
     const p: NamesrvProbe = {
       addr,
-      reachable: a.ok,
-      latencyMs: a.ok ? a.value.latencyMs : null,
+      reachable: a.reachable,
+      latencyMs: a.latencyMs,
       brokerCount: n?.brokers ?? 0,
-      heartbeatTimes: a.ok && a.value.live !== null,
+      heartbeatTimes: a.reachable && a.live !== null,
     };
-    if (!a.ok) p.error = describeError(a.error);
+    if (a.error !== undefined) p.error = a.error;
     return p;
   });
   const heartbeats: BrokerHeartbeat[] = [];
@@ -69,7 +50,7 @@ export async function clusterView(ctx: RequestContext): Promise<ClusterResponse>
     for (const n of list!.namesrvs.filter((x) => x.ok)) {
       const hb: BrokerHeartbeat = { brokerName: b.brokerName, brokerAddr: b.brokerAddr, namesrvAddr: n.namesrvAddr, listed: b.namesrvs.includes(n.namesrvAddr) };
       const probe = probes.get(n.namesrvAddr);
-      const live = probe?.ok ? probe.value.live?.find((l) => l.brokerAddr === b.brokerAddr) : undefined;
+      const live = probe?.live?.find((l) => l.brokerAddr === b.brokerAddr);
       if (live) hb.lastUpdateTimestamp = live.lastUpdateTimestamp;
       heartbeats.push(hb);
     }
