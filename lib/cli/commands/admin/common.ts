@@ -2,7 +2,7 @@
 // and how partial answers are reported (failures named on stderr, exit code by command kind).
 
 import { setLogLevel } from '../../../common/log.ts';
-import { AdminClient, AdminError, describeError, type BrokerFailure, type NamesrvFailure } from '../../../admin/index.ts';
+import { AdminClient, AdminError, BrokerUnavailableError, DeadlineError, describeError, type BrokerFailure, type NamesrvFailure } from '../../../admin/index.ts';
 import { RemotingError, ResponseCodeError } from '../../../remoting/errors.ts';
 import { CliError, EXIT_FAILURE, EXIT_OK, intOpt, stringOpt, UsageError, type CommandContext, type OptionSpec, type OptionValues } from '../../framework.ts';
 
@@ -30,6 +30,8 @@ export async function withAdmin<T>(ctx: CommandContext, fn: (admin: AdminClient)
     return await fn(admin);
   } catch (err) {
     if (err instanceof AdminError) throw new CliError(err.message);
+    // a broker that missed its deadline: the message names it
+    if (err instanceof BrokerUnavailableError || err instanceof DeadlineError) throw new CliError(describeError(err));
     // an error answer names the peer that gave it; transport errors already name the address
     if (err instanceof ResponseCodeError) throw new CliError(`${err.addr}: ${describeError(err)}`);
     if (err instanceof RemotingError) throw new CliError(err.message);
