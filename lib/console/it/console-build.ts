@@ -1,0 +1,56 @@
+// Shared by the console's process tests: a production build no older than the sources it bundles, a free port,
+// and waiting for a condition with a deadline.
+import { readdirSync, statSync } from 'node:fs';
+import net from 'node:net';
+import { join } from 'node:path';
+import { buildConsole, hasProductionBuild, PROJECT_ROOT } from '../../cluster/console-process.ts';
+
+/** Sources the console bundles: a build older than any of them is rebuilt before the test. */
+const BUNDLED = ['app', 'components', 'lib/console', 'lib/admin', 'lib/protocol', 'lib/remoting', 'lib/common', 'instrumentation.ts', 'next.config.ts'];
+
+function newestSource(path: string): number {
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (!st) return 0;
+  if (!st.isDirectory()) return /\.test\.ts$/.test(path) ? 0 : st.mtimeMs;
+  if (path.endsWith('/it') || path.endsWith('/fixtures')) return 0;
+  return Math.max(0, ...readdirSync(path).map((f) => newestSource(join(path, f))));
+}
+
+export async function ensureFreshBuild(): Promise<void> {
+  const built = hasProductionBuild() ? statSync(join(PROJECT_ROOT, '.next', 'BUILD_ID')).mtimeMs : 0;
+  const newest = Math.max(...BUNDLED.map((p) => newestSource(join(PROJECT_ROOT, p))));
+  if (built >= newest) return;
+  try {
+    await buildConsole();
+  } catch {
+    // other work in the tree may be mid-edit: one more try
+    await buildConsole();
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls `check` until it returns something truthy; fails naming `what` after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 30_000, everyMs = 200): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v as NonNullable<T>;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
