@@ -90,7 +90,11 @@ export class AdminCore {
     this.concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
     this.logger = opts.logger ?? createLogger('admin');
     this.ownsRemoting = !opts.remoting;
-    this.remoting = opts.remoting ?? new RemotingClient({ connectTimeoutMs: this.timeoutMs, defaultTimeoutMs: this.timeoutMs, logger: this.logger.child('remoting') });
+    this.remoting = opts.remoting ?? new RemotingClient({
+      connectTimeoutMs: this.timeoutMs, defaultTimeoutMs: this.timeoutMs, logger: this.logger.child('remoting'),
+      // an admin client has nothing left to flush when it closes; a hung broker would hold close() for the default 1 s
+      closeTimeoutMs: 100,
+    });
     this.namesrvCursor = this.namesrvAddrs.length ? Math.floor(Math.random() * this.namesrvAddrs.length) : 0;
     this.breaker = new Breaker({
       clock: opts.clock,

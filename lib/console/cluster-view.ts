@@ -14,20 +14,20 @@ async function probeNamesrvs(ctx: RequestContext): Promise<Map<string, NamesrvPr
   return new Map((await ctx.admin.namesrvProbes()).map((p) => [p.namesrvAddr, p]));
 }
 
-/** Replication keys of every broker that answers its runtime info (a second, cheap request per broker). */
-async function haOf(ctx: RequestContext, list: ClusterListResult | null): Promise<Record<string, BrokerHa>> {
-  const failed = new Set((list?.errors ?? []).map((e) => e.brokerAddr));
-  const targets = (list?.brokers ?? []).filter((b) => !failed.has(b.brokerAddr));
-  const fan = await ctx.admin.brokersRuntimeInfo(targets);
+/** Replication keys of every broker that answered its runtime info in the cluster list; the tables are then dropped. */
+function haOf(list: ClusterListResult | null): Record<string, BrokerHa> {
   const out: Record<string, BrokerHa> = {};
-  for (const { target, value } of fan.results) out[target.brokerAddr] = parseHa(value);
+  for (const b of list?.brokers ?? []) {
+    if (b.runtime) out[b.brokerAddr] = parseHa(b.runtime);
+    delete b.runtime;
+  }
   return out;
 }
 
 export async function clusterView(ctx: RequestContext): Promise<ClusterResponse> {
   let error: string | undefined;
   const [list, probes] = await Promise.all([
-    ctx.admin.clusterList().catch((err: unknown) => {
+    ctx.admin.clusterList({ keepRuntime: true }).catch((err: unknown) => {
       error = describeError(err);
       return null;
     }),
@@ -55,7 +55,7 @@ export async function clusterView(ctx: RequestContext): Promise<ClusterResponse>
       heartbeats.push(hb);
     }
   }
-  const ha = await haOf(ctx, list);
+  const ha = haOf(list);
   const out: ClusterResponse = { cluster: ctx.cluster.name, clusterList: list, namesrvs, heartbeats, ha };
   if (error) out.error = error;
   return out;
