@@ -31,7 +31,7 @@ export const CONSOLE_CONCURRENCY = 32;
  * its error, and not waited on again until it answers a background probe: a hung broker costs a page at most this
  * once, and nothing after.
  */
-export const CONSOLE_DEADLINE_MS = 700;
+export const CONSOLE_DEADLINE_MS = 600;
 
 /** The cluster's client; a changed address list replaces it (the old one is closed). */
 export function adminFor(cluster: SavedCluster): AdminClient {
