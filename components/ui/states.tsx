@@ -53,9 +53,15 @@ export function BrokerErrors({ errors, title = 'Some brokers did not answer' }: 
           <li key={i} className="break-words" data-testid="broker-error">
             <span className="font-mono text-xs">{'namesrvAddr' in e ? e.namesrvAddr : [e.brokerName, e.brokerAddr].filter(Boolean).join(' · ')}</span>
             {': '}
-            {'unavailable' in e && e.unavailable && <span className="font-medium">not answering, left out of this page{e.unavailableSince ? ` since ${ago(e.unavailableSince)}` : ''}. </span>}
+            {'unavailable' in e && e.unavailable && (
+              <span className="font-medium">
+                not answering{e.unavailableSince ? ` since ${ago(e.unavailableSince)}` : ''}, not waited on{e.figuresAsOf ? '' : ' (left out of this page)'}.{' '}
+              </span>
+            )}
             {e.error}
-            {'lastOkAt' in e && e.lastOkAt ? <span className="text-amber-700 dark:text-amber-300"> (last answer {ago(e.lastOkAt)})</span> : null}
+            {'figuresAsOf' in e && e.figuresAsOf
+              ? <span className="text-amber-700 dark:text-amber-300"> (its figures on this page are from {ago(e.figuresAsOf)})</span>
+              : 'lastOkAt' in e && e.lastOkAt ? <span className="text-amber-700 dark:text-amber-300"> (last answer {ago(e.lastOkAt)})</span> : null}
           </li>
         ))}
       </ul>

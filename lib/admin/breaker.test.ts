@@ -186,3 +186,36 @@ describe('AdminCore with a hung broker', () => {
     }
   });
 });
+
+describe('AdminCore fan-outs that keep last good answers', () => {
+  const targets = ['b:1', 'b:2'].map((addr, i) => ({ clusterName: 'C', brokerName: `broker-${i}`, brokerId: 0, brokerAddr: addr }));
+
+  test("a broker that stops answering is shown with its last good answer, marked with that answer's time", async () => {
+    const hung = new Set<string>();
+    const { remoting } = stubTransport(hung);
+    const clock = new FakeClock();
+    const core = new AdminCore({ namesrvAddr: 'ns:1', remoting, timeoutMs: 2000, deadlineMs: 40, clock });
+    try {
+      let round = 0;
+      const read = (t: { brokerAddr: string }) => core.call(t.brokerAddr, 28).then(() => `${t.brokerAddr} round ${round}`);
+      const first = await core.fanout(targets, read, { keep: 'test' });
+      assert.deepEqual(first.results.map((r) => r.value), ['b:1 round 0', 'b:2 round 0']);
+      const goodAt = clock.t;
+      clock.t += 30_000;
+      round = 1;
+      hung.add('b:2');
+      const second = await core.fanout(targets, read, { keep: 'test' });
+      assert.deepEqual(second.results.map((r) => [r.value, r.asOf]), [['b:1 round 1', undefined], ['b:2 round 0', goodAt]]);
+      assert.equal(second.errors.length, 1);
+      assert.equal(second.errors[0]!.brokerAddr, 'b:2');
+      assert.equal(second.errors[0]!.figuresAsOf, goodAt, 'the failure says how old the figures shown are');
+      const plain = await core.fanout(targets, read);
+      assert.deepEqual(plain.results.map((r) => r.value), ['b:1 round 1'], 'a fan-out without keep shows only fresh answers');
+      clock.t += 5 * 60_000 + 1;
+      const tooOld = await core.fanout(targets, read, { keep: 'test' });
+      assert.deepEqual(tooOld.results.map((r) => r.value), ['b:1 round 1'], 'figures older than 5 minutes are not shown');
+    } finally {
+      await core.close();
+    }
+  });
+});

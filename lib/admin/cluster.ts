@@ -131,7 +131,7 @@ export async function clusterList(core: AdminCore, opts: ClusterListOptions = {}
       const [runtime, config] = await Promise.allSettled([fetchRuntimeInfo(core, t.brokerAddr), fetchBrokerConfig(core, t.brokerAddr)]);
       if (runtime.status === 'rejected') throw runtime.reason;
       return { runtime: runtime.value, config: config.status === 'fulfilled' ? config.value : undefined };
-    });
+    }, { keep: 'clusterList' });
     errors = fan.errors;
     for (const { target, value } of fan.results) {
       const b = brokers.find((x) => x.brokerAddr === target.brokerAddr && x.brokerName === target.brokerName && x.brokerId === target.brokerId)!;

@@ -55,9 +55,13 @@ export interface CallOptions {
 }
 
 export interface FanoutResult<T> {
-  results: Array<{ target: BrokerTarget; value: T }>;
+  /** `asOf` (epoch ms) marks a broker's last good answer standing in for one it did not give this time. */
+  results: Array<{ target: BrokerTarget; value: T; asOf?: number }>;
   errors: BrokerFailure[];
 }
+
+/** A last good answer older than this is not shown in place of a missing one. */
+export const LAST_GOOD_MAX_AGE_MS = 5 * 60_000;
 
 /** Transport failures after which the next nameserver is worth a try; an error answer is final. */
 function isTransportFailure(err: unknown): boolean {
@@ -81,6 +85,9 @@ export class AdminCore {
   /** Nameserver tried first; moves on failover, starts at random as RocketMQ clients do. */
   private namesrvCursor: number;
   private readonly inflight = new Map<string, Promise<unknown>>();
+  /** Last good answer per "fan-out kind, broker address", for the fan-outs that keep them. */
+  private readonly lastGood = new Map<string, { value: unknown; at: number }>();
+  private readonly now: () => number;
 
   constructor(opts: AdminClientOptions = {}) {
     const raw = opts.namesrvAddr ?? process.env.NAMESRV_ADDR;
@@ -96,6 +103,7 @@ export class AdminCore {
       closeTimeoutMs: 100,
     });
     this.namesrvCursor = this.namesrvAddrs.length ? Math.floor(Math.random() * this.namesrvAddrs.length) : 0;
+    this.now = opts.clock ? () => opts.clock!.now() : Date.now;
     this.breaker = new Breaker({
       clock: opts.clock,
       probeIntervalMs: opts.probeIntervalMs,
@@ -198,18 +206,33 @@ export class AdminCore {
 
   /**
    * `fn` for every target, at most `concurrency` at once, each under the per-broker deadline; failures come back
-   * named (with when the broker last answered), never thrown.
+   * named (with when the broker last answered), never thrown. With `keep` (a name for this kind of read), each
+   * broker's last good answer (a late one included) is kept and stands in for one it cannot give, marked with its
+   * time in `asOf` and in the failure's `figuresAsOf`.
    */
-  async fanout<T>(targets: readonly BrokerTarget[], fn: (t: BrokerTarget) => Promise<T>, opts: { deadlineMs?: number } = {}): Promise<FanoutResult<T>> {
-    const settled = await mapBounded(targets, (t) => this.within(t, () => fn(t), opts.deadlineMs), { limit: this.concurrency });
+  async fanout<T>(targets: readonly BrokerTarget[], fn: (t: BrokerTarget) => Promise<T>, opts: { deadlineMs?: number; keep?: string } = {}): Promise<FanoutResult<T>> {
+    const keyOf = (t: BrokerTarget) => `${opts.keep} ${t.brokerName} ${t.brokerAddr}`;
+    const settled = await mapBounded(targets, (t) => this.within(t, () => {
+      const p = fn(t);
+      // an answer that comes after the deadline is kept too: the next read shows it
+      if (opts.keep) p.then((value) => this.lastGood.set(keyOf(t), { value, at: this.now() }), () => {});
+      return p;
+    }, opts.deadlineMs), { limit: this.concurrency });
     const out: FanoutResult<T> = { results: [], errors: [] };
     settled.forEach((s, i) => {
       const target = targets[i]!;
-      if (s.ok) out.results.push({ target, value: s.value });
-      else {
-        out.errors.push(this.failure(target.brokerName, target.brokerAddr, s.error));
-        this.logger.warn('broker_call_failed', { brokerName: target.brokerName, brokerAddr: target.brokerAddr, error: s.error });
+      if (s.ok) {
+        out.results.push({ target, value: s.value });
+        return;
       }
+      const f = this.failure(target.brokerName, target.brokerAddr, s.error);
+      const kept = opts.keep ? this.lastGood.get(keyOf(target)) : undefined;
+      if (kept && this.now() - kept.at <= LAST_GOOD_MAX_AGE_MS) {
+        out.results.push({ target, value: kept.value as T, asOf: kept.at });
+        f.figuresAsOf = kept.at;
+      }
+      out.errors.push(f);
+      this.logger.warn('broker_call_failed', { brokerName: target.brokerName, brokerAddr: target.brokerAddr, error: s.error });
     });
     return out;
   }

@@ -29,8 +29,10 @@ export interface BrokerFailure {
   unavailable?: boolean;
   /** Since when (epoch ms) it is held off. */
   unavailableSince?: number;
-  /** When (epoch ms) this client last had an answer from it: the age of the last good figures. */
+  /** When (epoch ms) this client last had an answer from it. */
   lastOkAt?: number;
+  /** The answer includes this broker's last good figures from then (epoch ms) in place of the missing ones. */
+  figuresAsOf?: number;
 }
 
 /** One nameserver that could not answer. */

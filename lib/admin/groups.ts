@@ -141,7 +141,7 @@ function addStats(acc: Acc, stats: ConsumeStats): void {
  */
 export async function groupList(core: AdminCore, opts: { withConnections?: boolean; includeSystem?: boolean } = {}): Promise<GroupListResult> {
   const { targets, warnings } = await readTargets(core);
-  const fan = await core.fanout(targets, (t) => readBrokerGroups(core, t));
+  const fan = await core.fanout(targets, (t) => readBrokerGroups(core, t), { keep: 'groupList' });
   const byGroup = new Map<string, Acc>();
   const accOf = (group: string): Acc => {
     let acc = byGroup.get(group);

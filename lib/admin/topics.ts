@@ -79,7 +79,8 @@ export async function brokerTopicNames(core: AdminCore, brokerAddr: string): Pro
 export async function topicBrokerMap(core: AdminCore): Promise<TopicBrokerMapResult> {
   const view = await getClusterInfo(core);
   const targets = view.brokers.map(selectBrokerTarget).filter((t) => t !== undefined);
-  const fan = await core.fanout(targets, async (t) => decodeTopicConfigSerializeWrapper((await core.call(t.brokerAddr, RequestCode.GET_ALL_TOPIC_CONFIG)).body));
+  const fan = await core.fanout(targets, async (t) => decodeTopicConfigSerializeWrapper((await core.call(t.brokerAddr, RequestCode.GET_ALL_TOPIC_CONFIG)).body),
+    { keep: 'topicBrokerMap' });
   const byTopic = new Map<string, TopicPlacement[]>();
   for (const { target, value } of fan.results) {
     for (const [name, c] of value.topicConfigTable) {

@@ -17,8 +17,10 @@ async function probeNamesrvs(ctx: RequestContext): Promise<Map<string, NamesrvPr
 /** Replication keys of every broker that answered its runtime info in the cluster list; the tables are then dropped. */
 function haOf(list: ClusterListResult | null): Record<string, BrokerHa> {
   const out: Record<string, BrokerHa> = {};
+  // a broker that did not answer may come with its last good figures: replication is only told from fresh ones
+  const failed = new Set((list?.errors ?? []).map((e) => e.brokerAddr));
   for (const b of list?.brokers ?? []) {
-    if (b.runtime) out[b.brokerAddr] = parseHa(b.runtime);
+    if (b.runtime && !failed.has(b.brokerAddr)) out[b.brokerAddr] = parseHa(b.runtime);
     delete b.runtime;
   }
   return out;
