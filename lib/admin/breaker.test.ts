@@ -219,3 +219,23 @@ describe('AdminCore fan-outs that keep last good answers', () => {
     }
   });
 });
+
+describe('AdminCore tells slow from hung', () => {
+  test('a deadline missed by a broker that answered other calls meanwhile leaves it admitted; one that answered nothing is held off', async () => {
+    const { remoting } = stubTransport(new Set());
+    const clock = new FakeClock();
+    const core = new AdminCore({ namesrvAddr: 'ns:1', remoting, timeoutMs: 2000, deadlineMs: 20, clock });
+    const t = { brokerName: 'broker-a', brokerAddr: 'b:1' };
+    try {
+      await core.call('b:1', 28);
+      // a long read (many small calls, say) that overruns the deadline while the broker keeps answering
+      await assert.rejects(core.within(t, () => new Promise(() => {})), DeadlineError);
+      assert.equal(core.breaker.isOpen('b:1'), false, 'slow, not hung');
+      clock.t += 1000;
+      await assert.rejects(core.within(t, () => new Promise(() => {})), DeadlineError);
+      assert.equal(core.breaker.isOpen('b:1'), true, 'nothing answered for longer than the deadline: hung');
+    } finally {
+      await core.close();
+    }
+  });
+});

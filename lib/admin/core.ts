@@ -69,8 +69,6 @@ function isTransportFailure(err: unknown): boolean {
     err instanceof RemotingClosedError || err instanceof BrokerUnavailableError || err instanceof DeadlineError;
 }
 
-/** A failure that says the peer is not answering (as opposed to answering with an error, or refusing connections). */
-const isMissedDeadline = (err: unknown): boolean => err instanceof RemotingTimeoutError || err instanceof DeadlineError;
 
 export class AdminCore {
   readonly namesrvAddrs: string[];
@@ -138,7 +136,7 @@ export class AdminCore {
     try {
       res = await this.remoting.invoke(addr, this.request(code, header, opts), opts.timeoutMs ?? this.timeoutMs);
     } catch (err) {
-      if (isMissedDeadline(err)) this.breaker.missed(addr, describeError(err));
+      if (err instanceof RemotingTimeoutError) this.noAnswer(addr, err.timeoutMs, describeError(err));
       throw err;
     }
     this.breaker.answered(addr);
@@ -199,7 +197,7 @@ export class AdminCore {
     const name = t.brokerName ? `${t.brokerName} (${t.brokerAddr})` : t.brokerAddr;
     return withDeadline(Promise.resolve().then(fn), deadlineMs, () => {
       const err = new DeadlineError(`${name} did not answer within ${deadlineMs}ms`, t.brokerAddr, deadlineMs);
-      this.breaker.missed(t.brokerAddr, err.message);
+      this.noAnswer(t.brokerAddr, deadlineMs, err.message);
       return err;
     });
   }
@@ -235,6 +233,16 @@ export class AdminCore {
       this.logger.warn('broker_call_failed', { brokerName: target.brokerName, brokerAddr: target.brokerAddr, error: s.error });
     });
     return out;
+  }
+
+  /**
+   * A wait of `waitedMs` on `addr` ended without its answer. If nothing else came from it meanwhile, it is hung (or
+   * unreachable) and its breaker opens; a broker that is answering other calls is only slow, and stays admitted.
+   */
+  private noAnswer(addr: string, waitedMs: number, reason: string): void {
+    const last = this.breaker.state(addr)?.lastOkAt;
+    if (last !== undefined && this.now() - last < waitedMs) return;
+    this.breaker.missed(addr, reason);
   }
 
   /** A failure record naming the broker, with whether it is held off and when it last answered. */
