@@ -9,11 +9,11 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchMetric, BenchReport } from './run.ts';
+import { freePort, waitFor } from '../lib/console/it/console-build.ts';
 
 const ROUTES = ['/api/cluster', '/api/topics', '/api/overview', '/api/consumer-groups'];
 const HUNG = 'broker-b-master';
@@ -21,27 +21,6 @@ const HUNG = 'broker-b-master';
 function arg(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = net.createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => ok(port));
-    });
-  });
-}
-
-async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 function exec(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
@@ -76,7 +55,7 @@ export async function run(args: string[]): Promise<BenchReport> {
     });
     let out = '';
     up.stdout!.on('data', (c) => (out += c));
-    const summary = await waitFor('rocketdeck up', async () => (out.includes('\n') ? JSON.parse(out.split('\n')[0]!) : undefined));
+    const summary = await waitFor('rocketdeck up', async () => (out.includes('\n') ? JSON.parse(out.split('\n')[0]!) : undefined), 90_000);
     const namesrvAddr: string = summary.namesrvAddr;
     const nodes = JSON.parse((await exec(process.execPath, [bin, 'node', 'list', '--dir', dir, '--json'], root)).stdout) as Array<{ name: string; pid?: number }>;
     pid = nodes.find((n) => n.name === HUNG)!.pid!;
@@ -98,8 +77,8 @@ export async function run(args: string[]): Promise<BenchReport> {
     await waitFor('four brokers on the cluster page', async () => {
       const r = await get('/api/cluster');
       return r.body.clusterList?.brokers.length === 4 && r.body.clusterList.errors.length === 0;
-    });
-    await waitFor('demo groups', async () => (await get('/api/consumer-groups')).body.items?.length > 0);
+    }, 90_000);
+    await waitFor('demo groups', async () => (await get('/api/consumer-groups')).body.items?.length > 0, 90_000);
 
     const cli = [
       ['clusterList', ['admin', 'clusterList', '-n', namesrvAddr]],

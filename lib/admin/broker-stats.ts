@@ -21,13 +21,13 @@ export interface QueueOffsets {
 }
 
 /** GET_TOPIC_STATS_INFO of one topic on one broker, queues by id. */
-export async function brokerTopicQueues(core: AdminCore, t: BrokerTarget, topic: string): Promise<QueueOffsets[]> {
+export async function brokerTopicQueues(core: AdminCore, t: BrokerTarget, topic: string, deadlineMs?: number): Promise<QueueOffsets[]> {
   return core.within(t, async () => {
     const res = await core.call(t.brokerAddr, RequestCode.GET_TOPIC_STATS_INFO, { topic }, { spec: GetTopicStatsInfoRequestHeader });
     return decodeTopicStatsTable(res.body).offsetTable
       .map(([mq, o]) => ({ queueId: mq.queueId, minOffset: o.minOffset, maxOffset: o.maxOffset, lastUpdateTimestamp: o.lastUpdateTimestamp }))
       .sort((a, b) => a.queueId - b.queueId);
-  });
+  }, deadlineMs);
 }
 
 export interface GroupMembers {
@@ -43,12 +43,12 @@ export interface GroupMembers {
  * Online members of a group from the first of `targets` that knows it (consumers heartbeat every broker they read
  * from). A group no broker knows online has no members; undefined when no broker could be asked.
  */
-export async function groupMembers(core: AdminCore, targets: readonly BrokerTarget[], group: string): Promise<GroupMembers | undefined> {
+export async function groupMembers(core: AdminCore, targets: readonly BrokerTarget[], group: string, deadlineMs?: number): Promise<GroupMembers | undefined> {
   let asked = false;
   for (const t of targets) {
     try {
       const cc = await core.within(t, async () =>
-        decodeConsumerConnection((await core.call(t.brokerAddr, RequestCode.GET_CONSUMER_CONNECTION_LIST, { consumerGroup: group }, { spec: GetConsumerConnectionListRequestHeader })).body));
+        decodeConsumerConnection((await core.call(t.brokerAddr, RequestCode.GET_CONSUMER_CONNECTION_LIST, { consumerGroup: group }, { spec: GetConsumerConnectionListRequestHeader })).body), deadlineMs);
       asked = true;
       if (cc.connectionSet.length === 0) continue;
       const conns = [...cc.connectionSet].sort((a, b) => (a.clientId < b.clientId ? -1 : a.clientId > b.clientId ? 1 : 0));
@@ -70,7 +70,7 @@ const FLAG_SUBSCRIPTION = 0x4;
  * Store time of the message at `offset` of a queue (one PULL_MESSAGE as the tools group, as rocketmq-exporter
  * does for a group's position); undefined when the queue has no message there.
  */
-export async function storeTimeAt(core: AdminCore, t: BrokerTarget, topic: string, queueId: number, offset: number): Promise<number | undefined> {
+export async function storeTimeAt(core: AdminCore, t: BrokerTarget, topic: string, queueId: number, offset: number, deadlineMs?: number): Promise<number | undefined> {
   return core.within(t, async () => {
     const res = await core.call(t.brokerAddr, RequestCode.PULL_MESSAGE, {
       consumerGroup: MixAll.TOOLS_CONSUMER_GROUP, topic, queueId, queueOffset: offset, maxMsgNums: 1, sysFlag: FLAG_SUBSCRIPTION,
@@ -78,7 +78,7 @@ export async function storeTimeAt(core: AdminCore, t: BrokerTarget, topic: strin
     }, { spec: PullMessageRequestHeader, okCodes: [ResponseCode.PULL_NOT_FOUND, ResponseCode.PULL_RETRY_IMMEDIATELY, ResponseCode.PULL_OFFSET_MOVED] });
     if (res.code !== ResponseCode.SUCCESS || !res.body?.length) return undefined;
     return decodeMessages(res.body)[0]?.storeTimestamp;
-  });
+  }, deadlineMs);
 }
 
 /** One row of a nameserver's live-broker table (GET_BROKER_LIVE_INFO, a RocketDeck extension). */

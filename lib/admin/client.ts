@@ -17,6 +17,11 @@ import * as topicConfig from './topic-config.ts';
 import * as topics from './topics.ts';
 import type { ResetPoint } from './time.ts';
 
+/** How long a per-broker read waits for its broker (default: the client's deadlineMs). */
+export interface Wait {
+  deadlineMs?: number;
+}
+
 /**
  * Typed admin client over the remoting protocol; works against RocketDeck and Apache RocketMQ 4.9/5.x clusters.
  * Fan-outs answer in part when some brokers fail, naming each failed broker in `errors`; a broker that missed its
@@ -51,9 +56,9 @@ export class AdminClient {
     return broker.updateBrokerConfig(this.core, sel, props);
   }
 
-  /** Runtime figures of each target, under the per-broker deadline; failures named. */
-  brokersRuntimeInfo(targets: readonly BrokerTarget[]): Promise<FanoutResult<Record<string, string>>> {
-    return this.core.fanout(targets, (t) => broker.fetchRuntimeInfo(this.core, t.brokerAddr));
+  /** Runtime figures of each target, under the per-broker deadline (or `deadlineMs`); failures named. */
+  brokersRuntimeInfo(targets: readonly BrokerTarget[], opts: Wait = {}): Promise<FanoutResult<Record<string, string>>> {
+    return this.core.fanout(targets, (t) => broker.fetchRuntimeInfo(this.core, t.brokerAddr), opts);
   }
   /** Every nameserver's latency and live-broker table. */
   namesrvProbes(): Promise<brokerStats.NamesrvProbeResult[]> { return brokerStats.probeNamesrvs(this.core); }
@@ -62,15 +67,17 @@ export class AdminClient {
 
   // per-broker figures (the console's collector)
   /** Each target's subscription groups and per-queue offsets of every group; failures named. */
-  brokerGroups(targets: readonly BrokerTarget[]): Promise<FanoutResult<groups.BrokerGroups>> {
-    return this.core.fanout(targets, (t) => groups.readBrokerGroups(this.core, t));
+  brokerGroups(targets: readonly BrokerTarget[], opts: Wait = {}): Promise<FanoutResult<groups.BrokerGroups>> {
+    return this.core.fanout(targets, (t) => groups.readBrokerGroups(this.core, t), opts);
   }
-  brokerTopicQueues(t: BrokerTarget, topic: string): Promise<brokerStats.QueueOffsets[]> { return brokerStats.brokerTopicQueues(this.core, t, topic); }
-  groupMembers(targets: readonly BrokerTarget[], group: string): Promise<brokerStats.GroupMembers | undefined> {
-    return brokerStats.groupMembers(this.core, targets, group);
+  brokerTopicQueues(t: BrokerTarget, topic: string, opts: Wait = {}): Promise<brokerStats.QueueOffsets[]> {
+    return brokerStats.brokerTopicQueues(this.core, t, topic, opts.deadlineMs);
   }
-  storeTimeAt(t: BrokerTarget, topic: string, queueId: number, offset: number): Promise<number | undefined> {
-    return brokerStats.storeTimeAt(this.core, t, topic, queueId, offset);
+  groupMembers(targets: readonly BrokerTarget[], group: string, opts: Wait = {}): Promise<brokerStats.GroupMembers | undefined> {
+    return brokerStats.groupMembers(this.core, targets, group, opts.deadlineMs);
+  }
+  storeTimeAt(t: BrokerTarget, topic: string, queueId: number, offset: number, opts: Wait = {}): Promise<number | undefined> {
+    return brokerStats.storeTimeAt(this.core, t, topic, queueId, offset, opts.deadlineMs);
   }
   /** SEARCH_OFFSET_BY_TIMESTAMP: the first offset of a queue stored at or after `timestamp`. */
   searchOffset(t: BrokerTarget, topic: string, queueId: number, timestamp: number): Promise<number> {

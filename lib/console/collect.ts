@@ -113,6 +113,8 @@ export async function collectSnapshot(admin: AdminClient, cluster: string, prev:
   const now = opts.now ?? Date.now;
   const started = now();
   const limit = opts.concurrency ?? admin.concurrency;
+  // the collector runs in the background: it waits for a broker as long as a request may take, not a page's deadline
+  const wait = { deadlineMs: admin.timeoutMs };
   const view = await admin.clusterInfo();
   const readTargets = view.brokers.map(readTarget).filter((t) => t !== undefined);
   const targetOf = new Map(readTargets.map((t) => [t.brokerName, t]));
@@ -120,9 +122,10 @@ export async function collectSnapshot(admin: AdminClient, cluster: string, prev:
   const errors: BrokerFailure[] = [];
 
   const [runtime, topicMap, groupStats] = await Promise.all([
-    admin.brokersRuntimeInfo(allMembers),
+    admin.brokersRuntimeInfo(allMembers, wait),
     admin.topicBrokerMap(),
-    admin.brokerGroups(readTargets),
+    // GET_BROKER_CONSUME_STATS may take three request timeouts (as the admin client allows it)
+    admin.brokerGroups(readTargets, { deadlineMs: admin.timeoutMs * 3 }),
   ]);
   const brokers: BrokerStat[] = allMembers.map((t) => {
     const ok = runtime.results.find((r) => r.target.brokerAddr === t.brokerAddr && r.target.brokerName === t.brokerName);
@@ -136,7 +139,7 @@ export async function collectSnapshot(admin: AdminClient, cluster: string, prev:
     const t = targetOf.get(b.brokerName);
     return t ? [{ topic: tp.topic, t }] : [];
   }));
-  const settled = await mapBounded(work, ({ topic, t }) => admin.brokerTopicQueues(t, topic), { limit });
+  const settled = await mapBounded(work, ({ topic, t }) => admin.brokerTopicQueues(t, topic, wait), { limit });
   const ts = started;
   const dt = prev ? (ts - prev.ts) / 1000 : undefined;
   const topics = new Map<string, TopicStat>();
@@ -215,7 +218,7 @@ export async function collectSnapshot(admin: AdminClient, cluster: string, prev:
   const storeTimes = new Map<string, number>();
   const cache = prev?.storeTimes;
   const timeKey = (n: (typeof needTime)[number]) => `${n.topic} ${n.t.brokerName} ${n.queueId} ${n.offset}`;
-  const fetched = await mapBounded(needTime, async (n) => cache?.get(timeKey(n)) ?? admin.storeTimeAt(n.t, n.topic, n.queueId, n.offset), { limit });
+  const fetched = await mapBounded(needTime, async (n) => cache?.get(timeKey(n)) ?? admin.storeTimeAt(n.t, n.topic, n.queueId, n.offset, wait), { limit });
   fetched.forEach((f, i) => {
     const n = needTime[i]!;
     if (!f.ok || f.value === undefined) return;
@@ -256,7 +259,7 @@ export async function collectSnapshot(admin: AdminClient, cluster: string, prev:
     });
     const found = await mapBounded(list, (g) => {
       const targets = g.brokerNames.map((b) => targetOf.get(b)).filter((t) => t !== undefined);
-      return admin.groupMembers(targets.length ? targets : readTargets, g.group);
+      return admin.groupMembers(targets.length ? targets : readTargets, g.group, wait);
     }, { limit });
     found.forEach((s, i) => {
       if (s.ok && s.value) list[i]!.members = s.value;
