@@ -69,7 +69,6 @@ function isTransportFailure(err: unknown): boolean {
     err instanceof RemotingClosedError || err instanceof BrokerUnavailableError || err instanceof DeadlineError;
 }
 
-
 export class AdminCore {
   readonly namesrvAddrs: string[];
   readonly timeoutMs: number;
