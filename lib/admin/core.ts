@@ -205,7 +205,8 @@ export class AdminCore {
    * `fn` for every target, at most `concurrency` at once, each under the per-broker deadline; failures come back
    * named (with when the broker last answered), never thrown. With `keep` (a name for this kind of read), each
    * broker's last good answer (a late one included) is kept and stands in for one it cannot give, marked with its
-   * time in `asOf` and in the failure's `figuresAsOf`.
+   * time in `asOf` and in the failure's `figuresAsOf`. `deadlineMs: 0` waits as long as the requests' own timeouts
+   * (changes: one cut short may still be applied).
    */
   async fanout<T>(targets: readonly BrokerTarget[], fn: (t: BrokerTarget) => Promise<T>, opts: { deadlineMs?: number; keep?: string } = {}): Promise<FanoutResult<T>> {
     const keyOf = (t: BrokerTarget) => `${opts.keep} ${t.brokerName} ${t.brokerAddr}`;
