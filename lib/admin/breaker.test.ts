@@ -239,3 +239,22 @@ describe('AdminCore tells slow from hung', () => {
     }
   });
 });
+
+describe('AdminCore fan-outs of changes', () => {
+  test('deadlineMs: 0 waits for a slow broker as long as its requests may take (a change is not cut short)', async () => {
+    const { remoting } = stubTransport(new Set());
+    const core = new AdminCore({ namesrvAddr: 'ns:1', remoting, timeoutMs: 2000, deadlineMs: 20, clock: new FakeClock() });
+    const slow = (t: { brokerAddr: string }) => new Promise((r) => setTimeout(r, 80)).then(() => core.call(t.brokerAddr, 17));
+    const targets = [{ clusterName: 'C', brokerName: 'broker-a', brokerId: 0, brokerAddr: 'b:1' }];
+    try {
+      await core.call('b:1', 28); // it answers: slow, not hung
+      const read = await core.fanout(targets, slow);
+      assert.equal(read.errors.length, 1, 'a read stops waiting at the deadline');
+      const write = await core.fanout(targets, slow, { deadlineMs: 0 });
+      assert.equal(write.errors.length, 0);
+      assert.equal(write.results.length, 1);
+    } finally {
+      await core.close();
+    }
+  });
+});
