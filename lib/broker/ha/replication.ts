@@ -68,6 +68,8 @@ export class BrokerReplication {
   private client: HAClient | undefined;
   private sync: SlaveSynchronize | undefined;
   private masterView: { at: number; view: Promise<{ masterCommitLogMaxOffset: number; lagMs: number } | undefined> } | undefined;
+  /** The last ask of the master got no answer. */
+  private masterSilent = false;
   /** The last answer the master gave, and when. */
   private lastMasterView: { at: number; view: { masterCommitLogMaxOffset: number; lagMs: number } } | undefined;
 
@@ -144,7 +146,8 @@ export class BrokerReplication {
   /** GET_BROKER_RUNTIME_INFO keys (see runtime-info.ts). */
   async runtimeInfo(): Promise<RuntimeEntries> {
     if (this.service) return masterRuntimeEntries(this.role, this.haServerAddr(), this.service.runtimeInfo());
-    const fresh = await waitAtMost(this.fetchMasterView(), MASTER_VIEW_WAIT_MS);
+    // a master that gave no answer last time is not waited on again (it is down or hung): the answer goes at once
+    const fresh = await waitAtMost(this.fetchMasterView(), this.masterSilent ? 0 : MASTER_VIEW_WAIT_MS);
     const seen = fresh ?? (this.lastMasterView && Date.now() - this.lastMasterView.at < MASTER_VIEW_STALE_MS ? this.lastMasterView.view : undefined);
     const me = this.client!.runtimeInfo();
     // The master's answer may be up to a second old: what the slave appended since counts.
@@ -163,6 +166,7 @@ export class BrokerReplication {
     const view = this.askMaster();
     this.masterView = { at: now, view };
     void view.then((v) => {
+      this.masterSilent = v === undefined;
       if (v) this.lastMasterView = { at: Date.now(), view: v };
     });
     return view;
