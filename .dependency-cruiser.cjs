@@ -50,26 +50,6 @@ const MAY_IMPORT = {
   app: ['components', 'console', 'admin', 'common'],
 };
 
-// TEMPORARY, remove with the fix: imports of the console's server side that break ui-never-touches-the-wire on this
-// branch. Issue 14 part 1 (another branch) moves these wire reads into lib/admin; the coordinator deletes each line
-// once its import is gone, then the whole list. Each entry allows exactly these targets from exactly that file.
-const KNOWN_UI_WIRE_IMPORTS = {
-  'lib/console/cluster-view.ts': ['lib/protocol/codes.ts'],
-  'lib/console/errors.ts': ['lib/protocol/codes.ts'],
-  'lib/console/groups-view.ts': ['lib/protocol/codes.ts'],
-  'lib/console/ha.ts': ['lib/namesrv/processors/live-info.ts', 'lib/remoting/errors.ts'],
-  'lib/console/http.ts': ['lib/protocol/codes.ts', 'lib/protocol/constants.ts'],
-  'lib/console/stats.ts': [
-    'lib/protocol/bodies/index.ts',
-    'lib/protocol/codes.ts',
-    'lib/protocol/constants.ts',
-    'lib/protocol/headers.ts',
-    'lib/protocol/message.ts',
-  ],
-  'lib/console/writes.ts': ['lib/protocol/constants.ts'],
-};
-
-const exact = (file) => `^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
 const rooms = (names) => `(${names.map((n) => ROOM[n]).join('|')})`;
 
 // The rules named in issue 14 and STYLE.md. Each says why in its comment; `room-layers` below catches the rest.
@@ -105,17 +85,9 @@ const named = [
       'The console (lib/console), its pages and route handlers (app) and components ask a cluster through ' +
       'lib/admin only: no transport, no protocol codes, headers or bodies, no server room.',
     severity: 'error',
-    from: { path: rooms(['console', 'app', 'components']), pathNot: [TESTS, ...Object.keys(KNOWN_UI_WIRE_IMPORTS).map(exact)] },
+    from: { path: rooms(['console', 'app', 'components']), pathNot: TESTS },
     to: { path: rooms(['remoting', 'protocol', 'broker', 'namesrv', 'store']) },
   },
-  // the temporary exceptions above: the same rule, each listed file allowed its listed targets and nothing more
-  ...Object.entries(KNOWN_UI_WIRE_IMPORTS).map(([file, targets]) => ({
-    name: 'ui-never-touches-the-wire',
-    comment: `TEMPORARY known violation list (KNOWN_UI_WIRE_IMPORTS) for ${file}; anything else it imports from the wire fails`,
-    severity: 'error',
-    from: { path: exact(file) },
-    to: { path: rooms(['remoting', 'protocol', 'broker', 'namesrv', 'store']), pathNot: targets.map(exact) },
-  })),
   {
     name: 'only-app-imports-the-console',
     comment:

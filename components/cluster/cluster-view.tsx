@@ -279,6 +279,7 @@ export function ClusterView() {
               />
             </div>
             <NamesrvTable data={data} />
+            <BrokerErrors errors={list?.errors} title="Brokers not answering" />
             <BrokerErrors errors={list?.namesrvErrors} title="Nameservers that did not answer" />
             {list && groups.size === 0 ? (
               <Empty title="No broker registered" hint="No nameserver lists a broker. Start a broker pointed at these nameservers." />

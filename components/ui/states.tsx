@@ -32,7 +32,17 @@ export function ErrorBox({ error, title = 'Could not load', onRetry, testId = 'e
   );
 }
 
-/** Brokers that failed while the rest answered: named with their error, above the partial data. */
+/** "12 s ago" / "4 min ago" for an epoch-ms time. */
+function ago(ts: number, now = Date.now()): string {
+  const s = Math.max(0, Math.round((now - ts) / 1000));
+  return s < 120 ? `${s} s ago` : s < 7200 ? `${Math.round(s / 60)} min ago` : `${Math.round(s / 3600)} h ago`;
+}
+
+/**
+ * Brokers that failed while the rest answered: named with their error, above the partial data. A broker held off
+ * after missing its deadline (hung: accepts connections, answers nothing) says so, with the age of its last answer,
+ * which is how old any figure of it on the page can be.
+ */
 export function BrokerErrors({ errors, title = 'Some brokers did not answer' }: { errors?: Array<BrokerFailure | { namesrvAddr: string; error: string }>; title?: string }) {
   if (!errors?.length) return null;
   return (
@@ -40,10 +50,18 @@ export function BrokerErrors({ errors, title = 'Some brokers did not answer' }: 
       <div className="font-medium">{title}</div>
       <ul className="mt-1 space-y-0.5">
         {errors.map((e, i) => (
-          <li key={i} className="break-words">
+          <li key={i} className="break-words" data-testid="broker-error">
             <span className="font-mono text-xs">{'namesrvAddr' in e ? e.namesrvAddr : [e.brokerName, e.brokerAddr].filter(Boolean).join(' · ')}</span>
             {': '}
+            {'unavailable' in e && e.unavailable && (
+              <span className="font-medium">
+                not answering{e.unavailableSince ? ` since ${ago(e.unavailableSince)}` : ''}, not waited on{e.figuresAsOf ? '' : ' (left out of this page)'}.{' '}
+              </span>
+            )}
             {e.error}
+            {'figuresAsOf' in e && e.figuresAsOf
+              ? <span className="text-amber-700 dark:text-amber-300"> (its figures on this page are from {ago(e.figuresAsOf)})</span>
+              : 'lastOkAt' in e && e.lastOkAt ? <span className="text-amber-700 dark:text-amber-300"> (last answer {ago(e.lastOkAt)})</span> : null}
           </li>
         ))}
       </ul>

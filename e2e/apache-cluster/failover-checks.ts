@@ -7,7 +7,6 @@ import { setLogSink } from '../../lib/common/log.ts';
 import { waitFor } from '../../lib/common/wait-for.ts';
 import { AdminClient } from '../../lib/admin/index.ts';
 import { Producer, PushConsumer } from '../../lib/client/index.ts';
-import { RequestCode } from '../../lib/protocol/codes.ts';
 
 const NAMESRV = process.env.NAMESRV_ADDR;
 const PID_FILE = process.env.MASTER_PID_FILE;
@@ -52,7 +51,7 @@ await run('failover.slaveCaughtUp', async () => {
   const maxOffset = async (addr: string) => Number((await admin.brokerRuntimeInfo(addr)).commitLogMaxOffset);
   await waitFor('slave commit log = master commit log', async () => (await maxOffset(slave.brokerAddr)) >= (await maxOffset(master.brokerAddr)), 30_000);
   // A slave serves pulls only for topics it knows: it copies the master's topic configs every 10 s.
-  await waitFor('slave knows the topic', async () => (await admin.call(slave.brokerAddr, RequestCode.GET_ALL_TOPIC_CONFIG)).body?.toString().includes(topic) ?? false, 30_000);
+  await waitFor('slave knows the topic', async () => (await admin.brokerTopicNames(slave.brokerAddr)).includes(topic), 30_000);
   return `20 messages and the topic config on ${master.brokerAddr}, copied to ${slave.brokerAddr}`;
 });
 

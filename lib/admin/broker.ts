@@ -55,7 +55,8 @@ async function resolveWriteTargets(core: AdminCore, sel: BrokerSelector): Promis
 /** Sends a change to the brokers `sel` names (see resolveWriteTargets): which took it, and which did not or could not. */
 export async function writeToBrokers(core: AdminCore, sel: BrokerSelector, send: (t: BrokerTarget) => Promise<unknown>): Promise<WriteResult> {
   const { targets, missing } = await resolveWriteTargets(core, sel);
-  const fan = await core.fanout(targets, send);
+  // a change is waited for as long as its requests may take: one cut short at a page's deadline may still be applied
+  const fan = await core.fanout(targets, send, { deadlineMs: 0 });
   return { done: fan.results.map((r) => r.target), errors: [...missing, ...fan.errors] };
 }
 

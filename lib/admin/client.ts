@@ -1,7 +1,9 @@
 // AdminClient: the one object the CLI and the console use to ask a cluster about itself (plain JSON-able answers).
 
-import { AdminCore, type AdminClientOptions } from './core.ts';
+import { AdminCore, type AdminClientOptions, type BrokerTarget, type FanoutResult } from './core.ts';
+import type { BreakerState } from './breaker.ts';
 import * as broker from './broker.ts';
+import * as brokerStats from './broker-stats.ts';
 import * as cluster from './cluster.ts';
 import * as connections from './connections.ts';
 import * as groupConfig from './group-config.ts';
@@ -15,75 +17,123 @@ import * as topicConfig from './topic-config.ts';
 import * as topics from './topics.ts';
 import type { ResetPoint } from './time.ts';
 
+/** How long a per-broker read waits for its broker (default: the client's deadlineMs). */
+export interface Wait {
+  deadlineMs?: number;
+}
+
 /**
  * Typed admin client over the remoting protocol; works against RocketDeck and Apache RocketMQ 4.9/5.x clusters.
- * Fan-outs answer in part when some brokers fail, naming each failed broker in `errors`. Call close() when done.
+ * Fan-outs answer in part when some brokers fail, naming each failed broker in `errors`; a broker that missed its
+ * deadline is not waited on until it answers a background probe. Every wire request is one of the methods below
+ * (the transport core stays inside lib/admin). Call close() when done.
  */
-export class AdminClient extends AdminCore {
+export class AdminClient {
+  private readonly core: AdminCore;
+
   constructor(opts: AdminClientOptions = {}) {
-    super(opts);
+    this.core = new AdminCore(opts);
   }
 
+  get namesrvAddrs(): readonly string[] { return this.core.namesrvAddrs; }
+  get timeoutMs(): number { return this.core.timeoutMs; }
+  /** How long a read waits for one broker before answering without it. */
+  get deadlineMs(): number { return this.core.deadlineMs; }
+  get concurrency(): number { return this.core.concurrency; }
+  close(): Promise<void> { return this.core.close(); }
+  /** Concurrent identical reads share one promise (see AdminCore.shared). */
+  shared<T>(key: string, fn: () => Promise<T>): Promise<T> { return this.core.shared(key, fn); }
+  /** What the breaker knows of an address: held off since when, last answer. */
+  peerState(addr: string): BreakerState | undefined { return this.core.breaker.state(addr); }
+
   // cluster and brokers
-  clusterInfo(): Promise<route.ClusterView> { return route.getClusterInfo(this); }
-  clusterList(opts?: cluster.ClusterListOptions): Promise<cluster.ClusterListResult> { return cluster.clusterList(this, opts); }
-  brokerRuntimeInfo(brokerAddr: string): Promise<Record<string, string>> { return broker.fetchRuntimeInfo(this, brokerAddr); }
-  brokerStatus(sel: broker.BrokerSelector): Promise<broker.BrokerKVResult> { return broker.brokerStatus(this, sel); }
-  brokerConfig(sel: broker.BrokerSelector): Promise<broker.BrokerKVResult> { return broker.getBrokerConfig(this, sel); }
+  clusterInfo(): Promise<route.ClusterView> { return route.getClusterInfo(this.core); }
+  clusterList(opts?: cluster.ClusterListOptions): Promise<cluster.ClusterListResult> { return cluster.clusterList(this.core, opts); }
+  brokerRuntimeInfo(brokerAddr: string): Promise<Record<string, string>> { return broker.fetchRuntimeInfo(this.core, brokerAddr); }
+  brokerStatus(sel: broker.BrokerSelector): Promise<broker.BrokerKVResult> { return broker.brokerStatus(this.core, sel); }
+  brokerConfig(sel: broker.BrokerSelector): Promise<broker.BrokerKVResult> { return broker.getBrokerConfig(this.core, sel); }
   updateBrokerConfig(sel: broker.BrokerSelector, props: Record<string, string>): Promise<broker.WriteResult> {
-    return broker.updateBrokerConfig(this, sel, props);
+    return broker.updateBrokerConfig(this.core, sel, props);
+  }
+
+  /** Runtime figures of each target, under the per-broker deadline (or `deadlineMs`); failures named. */
+  brokersRuntimeInfo(targets: readonly BrokerTarget[], opts: Wait = {}): Promise<FanoutResult<Record<string, string>>> {
+    return this.core.fanout(targets, (t) => broker.fetchRuntimeInfo(this.core, t.brokerAddr), opts);
+  }
+  /** Every nameserver's latency and live-broker table. */
+  namesrvProbes(): Promise<brokerStats.NamesrvProbeResult[]> { return brokerStats.probeNamesrvs(this.core); }
+  /** Topic names in one broker's topic config (GET_ALL_TOPIC_CONFIG). */
+  brokerTopicNames(brokerAddr: string): Promise<string[]> { return topics.brokerTopicNames(this.core, brokerAddr); }
+
+  // per-broker figures (the console's collector)
+  /** Each target's subscription groups and per-queue offsets of every group; failures named. */
+  brokerGroups(targets: readonly BrokerTarget[], opts: Wait = {}): Promise<FanoutResult<groups.BrokerGroups>> {
+    return this.core.fanout(targets, (t) => groups.readBrokerGroups(this.core, t), opts);
+  }
+  brokerTopicQueues(t: BrokerTarget, topic: string, opts: Wait = {}): Promise<brokerStats.QueueOffsets[]> {
+    return brokerStats.brokerTopicQueues(this.core, t, topic, opts.deadlineMs);
+  }
+  groupMembers(targets: readonly BrokerTarget[], group: string, opts: Wait = {}): Promise<brokerStats.GroupMembers | undefined> {
+    return brokerStats.groupMembers(this.core, targets, group, opts.deadlineMs);
+  }
+  storeTimeAt(t: BrokerTarget, topic: string, queueId: number, offset: number, opts: Wait = {}): Promise<number | undefined> {
+    return brokerStats.storeTimeAt(this.core, t, topic, queueId, offset, opts.deadlineMs);
+  }
+  /** SEARCH_OFFSET_BY_TIMESTAMP: the first offset of a queue stored at or after `timestamp`. */
+  searchOffset(t: BrokerTarget, topic: string, queueId: number, timestamp: number): Promise<number> {
+    return this.core.within(t, () => offsets.searchOffset(this.core, t, topic, queueId, timestamp));
   }
 
   // topics
-  topicList(): Promise<topics.TopicListResult> { return topics.topicList(this); }
-  topicBrokerMap(): Promise<topics.TopicBrokerMapResult> { return topics.topicBrokerMap(this); }
-  topicRoute(topic: string): Promise<route.TopicRoute> { return route.getTopicRoute(this, topic); }
-  topicStatus(topic: string): Promise<topics.TopicStatusResult> { return topics.topicStatus(this, topic); }
-  topicConsumers(topic: string): ReturnType<typeof topics.topicConsumers> { return topics.topicConsumers(this, topic); }
+  topicList(): Promise<topics.TopicListResult> { return topics.topicList(this.core); }
+  topicBrokerMap(): Promise<topics.TopicBrokerMapResult> { return topics.topicBrokerMap(this.core); }
+  topicRoute(topic: string): Promise<route.TopicRoute> { return route.getTopicRoute(this.core, topic); }
+  topicStatus(topic: string): Promise<topics.TopicStatusResult> { return topics.topicStatus(this.core, topic); }
+  topicConsumers(topic: string): ReturnType<typeof topics.topicConsumers> { return topics.topicConsumers(this.core, topic); }
   createOrUpdateTopic(sel: broker.BrokerSelector, cfg: topicConfig.TopicConfigInput): Promise<topicConfig.TopicWriteResult> {
-    return topicConfig.createOrUpdateTopic(this, sel, cfg);
+    return topicConfig.createOrUpdateTopic(this.core, sel, cfg);
   }
-  deleteTopic(topic: string, clusterName: string): Promise<topicConfig.DeleteTopicResult> { return topicConfig.deleteTopic(this, topic, clusterName); }
+  deleteTopic(topic: string, clusterName: string): Promise<topicConfig.DeleteTopicResult> { return topicConfig.deleteTopic(this.core, topic, clusterName); }
 
   // consumer groups
-  groupList(opts?: { withConnections?: boolean; includeSystem?: boolean }): Promise<groups.GroupListResult> { return groups.groupList(this, opts); }
+  groupList(opts?: { withConnections?: boolean; includeSystem?: boolean }): Promise<groups.GroupListResult> { return groups.groupList(this.core, opts); }
   consumerProgress(group: string, opts?: { topic?: string; withClients?: boolean }): Promise<groups.GroupProgressResult> {
-    return groups.consumerProgress(this, group, opts);
+    return groups.consumerProgress(this.core, group, opts);
   }
-  queueAssignment(group: string): Promise<groups.QueueAssignmentResult> { return groups.queueAssignment(this, group); }
+  queueAssignment(group: string): Promise<groups.QueueAssignmentResult> { return groups.queueAssignment(this.core, group); }
   consumerConnection(group: string, opts?: { brokerAddr?: string }): Promise<connections.ConsumerConnectionResult> {
-    return connections.consumerConnection(this, group, opts);
+    return connections.consumerConnection(this.core, group, opts);
   }
   consumerRunningInfo(group: string, clientId: string): Promise<connections.ConsumerRunningInfoResult> {
-    return connections.consumerRunningInfo(this, group, clientId);
+    return connections.consumerRunningInfo(this.core, group, clientId);
   }
   producerConnection(group: string, topic: string): Promise<connections.ProducerConnectionResult> {
-    return connections.producerConnection(this, group, topic);
+    return connections.producerConnection(this.core, group, topic);
   }
   /** Producer connections per topic (RocketDeck brokers); `supported: false` against Apache RocketMQ. */
-  topicProducers(opts?: { topic?: string }): Promise<producers.TopicProducersResult> { return producers.topicProducers(this, opts); }
+  topicProducers(opts?: { topic?: string }): Promise<producers.TopicProducersResult> { return producers.topicProducers(this.core, opts); }
   createOrUpdateSubGroup(sel: broker.BrokerSelector, input: groupConfig.SubGroupInput): ReturnType<typeof groupConfig.createOrUpdateSubGroup> {
-    return groupConfig.createOrUpdateSubGroup(this, sel, input);
+    return groupConfig.createOrUpdateSubGroup(this.core, sel, input);
   }
   deleteSubGroup(sel: broker.BrokerSelector, groupName: string, opts?: { cleanOffset?: boolean }): Promise<groupConfig.DeleteSubGroupResult> {
-    return groupConfig.deleteSubGroup(this, sel, groupName, opts);
+    return groupConfig.deleteSubGroup(this.core, sel, groupName, opts);
   }
 
   // offsets
   resetOffsetByTime(opts: { group: string; topic: string; point: ResetPoint; force?: boolean }): Promise<offsets.ResetOffsetResult> {
-    return offsets.resetOffsetByTime(this, opts);
+    return offsets.resetOffsetByTime(this.core, opts);
   }
   resetQueueOffsets(opts: { group: string; topic: string; queues: offsets.QueueOffsetReset[]; point?: ResetPoint }): Promise<offsets.ResetQueuesResult> {
-    return offsets.resetQueueOffsets(this, opts);
+    return offsets.resetQueueOffsets(this.core, opts);
   }
 
   // messages
-  viewMessage(msgId: string, opts?: { topic?: string }): Promise<messages.MessageView[]> { return messages.viewMessage(this, msgId, opts); }
+  viewMessage(msgId: string, opts?: { topic?: string }): Promise<messages.MessageView[]> { return messages.viewMessage(this.core, msgId, opts); }
   queryMessageByKey(opts: { topic: string; key: string; maxNum?: number; begin?: number; end?: number }): Promise<messages.QueryResult> {
-    return messages.queryMessageByKey(this, opts);
+    return messages.queryMessageByKey(this.core, opts);
   }
   queryMessageByTime(opts: { topic: string; begin: number; end: number; maxNum?: number }): Promise<messages.QueryResult> {
-    return messages.queryMessageByTime(this, opts);
+    return messages.queryMessageByTime(this.core, opts);
   }
-  sendTestMessage(input: send.SendTestMessageInput): Promise<send.SendTestMessageResult> { return send.sendTestMessage(this, input); }
+  sendTestMessage(input: send.SendTestMessageInput): Promise<send.SendTestMessageResult> { return send.sendTestMessage(this.core, input); }
 }

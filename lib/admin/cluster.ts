@@ -24,6 +24,8 @@ export interface ClusterBroker {
   msgGetTotalTodayNow?: number;
   bootTimestamp?: number;
   commitLogDiskRatio?: number;
+  /** The whole runtime KV table (only with `keepRuntime`). */
+  runtime?: Record<string, string>;
 }
 
 export interface ClusterListResult {
@@ -41,6 +43,8 @@ export interface ClusterListOptions {
   clusterName?: string;
   /** Ask every broker for its runtime figures and config role (default true). */
   runtime?: boolean;
+  /** Keep each broker's whole runtime KV table in `runtime` (for readers of keys beyond the figures above). */
+  keepRuntime?: boolean;
 }
 
 /** Merges per-nameserver cluster views: which nameservers list each broker address. */
@@ -127,7 +131,7 @@ export async function clusterList(core: AdminCore, opts: ClusterListOptions = {}
       const [runtime, config] = await Promise.allSettled([fetchRuntimeInfo(core, t.brokerAddr), fetchBrokerConfig(core, t.brokerAddr)]);
       if (runtime.status === 'rejected') throw runtime.reason;
       return { runtime: runtime.value, config: config.status === 'fulfilled' ? config.value : undefined };
-    });
+    }, { keep: 'clusterList' });
     errors = fan.errors;
     for (const { target, value } of fan.results) {
       const b = brokers.find((x) => x.brokerAddr === target.brokerAddr && x.brokerName === target.brokerName && x.brokerId === target.brokerId)!;
@@ -140,6 +144,7 @@ export async function clusterList(core: AdminCore, opts: ClusterListOptions = {}
       b.bootTimestamp = firstNumber(kv.bootTimestamp);
       b.commitLogDiskRatio = firstNumber(kv.commitLogDiskRatio);
       if (value.config?.brokerRole) b.brokerRole = value.config.brokerRole;
+      if (opts.keepRuntime) b.runtime = kv;
     }
   }
   return { namesrvs, clusters, brokers, warnings, errors, namesrvErrors };

@@ -97,7 +97,7 @@ export async function consumerConnection(core: AdminCore, group: string, opts: {
     ? [{ clusterName: '', brokerName: '', brokerId: -1, brokerAddr: opts.brokerAddr }]
     : await groupTargets(core, group);
   const { target, value } = await firstAnswer(targets, `consumer group '${group}' is not online`, async (t) => {
-    const res = await core.call(t.brokerAddr, RequestCode.GET_CONSUMER_CONNECTION_LIST, { consumerGroup: group }, { spec: GetConsumerConnectionListRequestHeader });
+    const res = await core.within(t, () => core.call(t.brokerAddr, RequestCode.GET_CONSUMER_CONNECTION_LIST, { consumerGroup: group }, { spec: GetConsumerConnectionListRequestHeader }));
     const cc = decodeConsumerConnection(res.body);
     return cc.connectionSet.length ? cc : undefined;
   });
@@ -117,7 +117,7 @@ export async function consumerConnection(core: AdminCore, group: string, opts: {
 export async function producerConnection(core: AdminCore, group: string, topic: string): Promise<ProducerConnectionResult> {
   const targets = routeTargets(await getTopicRoute(core, topic));
   const { target, value } = await firstAnswer(targets, `producer group '${group}' has no connection`, async (t) => {
-    const res = await core.call(t.brokerAddr, RequestCode.GET_PRODUCER_CONNECTION_LIST, { producerGroup: group }, { spec: GetProducerConnectionListRequestHeader });
+    const res = await core.within(t, () => core.call(t.brokerAddr, RequestCode.GET_PRODUCER_CONNECTION_LIST, { producerGroup: group }, { spec: GetProducerConnectionListRequestHeader }));
     const pc = decodeProducerConnection(res.body);
     return pc.connectionSet.length ? pc : undefined;
   }, undefined);
@@ -157,6 +157,7 @@ export async function consumerRunningInfo(core: AdminCore, group: string, client
     ? [{ clusterName: '', brokerName: '', brokerId: -1, brokerAddr: opts.brokerAddr }]
     : await groupTargets(core, group);
   const { value } = await firstAnswer(targets, `no running info from client '${clientId}' of group '${group}'`, async (t) => {
+    // not under the broker deadline: the broker waits on the client here, and a slow client must not hold the broker off
     const res = await core.call(t.brokerAddr, RequestCode.GET_CONSUMER_RUNNING_INFO,
       { consumerGroup: group, clientId, jstackEnable: false }, { spec: GetConsumerRunningInfoRequestHeader, timeoutMs: core.timeoutMs * 2 });
     return res.body?.length ? decodeConsumerRunningInfo(res.body) : undefined;

@@ -6,9 +6,15 @@ export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 /** Default number of brokers asked at once. */
 export const DEFAULT_CONCURRENCY = 16;
 
-/** A fan-out item that did not settle before its deadline. */
+/** A fan-out item (or a per-broker read) that did not settle before its deadline; names the address when known. */
 export class DeadlineError extends RocketDeckError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly addr?: string,
+    /** The deadline missed, ms (read by shape as a timeout by the console). */
+    readonly timeoutMs?: number,
+  ) {
+    // retrying helps if the peer was only slow
     super(message, { retriable: true });
     this.name = 'DeadlineError';
   }

@@ -141,16 +141,7 @@ function addStats(acc: Acc, stats: ConsumeStats): void {
  */
 export async function groupList(core: AdminCore, opts: { withConnections?: boolean; includeSystem?: boolean } = {}): Promise<GroupListResult> {
   const { targets, warnings } = await readTargets(core);
-  const fan = await core.fanout(targets, async (t) => {
-    const [subRes, statsRes] = await Promise.allSettled([brokerSubscriptionGroups(core, t.brokerAddr), brokerConsumeStats(core, t.brokerAddr)]);
-    if (subRes.status === 'rejected') throw subRes.reason;
-    const sub = subRes.value.value;
-    if (statsRes.status === 'fulfilled') return { sub, stats: statsRes.value.value.consumeStatsList, askedAt: Math.min(subRes.value.askedAt, statsRes.value.askedAt) };
-    if (!hasCode(statsRes.reason, ResponseCode.REQUEST_CODE_NOT_SUPPORTED)) throw statsRes.reason;
-    // a broker without GET_BROKER_CONSUME_STATS: one GET_CONSUME_STATS per group instead
-    const askedAt = Date.now();
-    return { sub, stats: await statsPerGroup(core, t, [...sub.subscriptionGroupTable.keys()]), askedAt: Math.min(subRes.value.askedAt, askedAt) };
-  });
+  const fan = await core.fanout(targets, (t) => readBrokerGroups(core, t), { keep: 'groupList' });
   const byGroup = new Map<string, Acc>();
   const accOf = (group: string): Acc => {
     let acc = byGroup.get(group);
@@ -170,12 +161,10 @@ export async function groupList(core: AdminCore, opts: { withConnections?: boole
       acc.brokers.add(target.brokerName);
       acc.summary.settings ??= settingsOf(config);
     }
-    for (const entry of value.stats) {
-      for (const [group, list] of entry) {
-        const acc = accOf(group);
-        acc.brokers.add(target.brokerName);
-        for (const s of list) addStats(acc, s);
-      }
+    for (const [group, list] of value.stats) {
+      const acc = accOf(group);
+      acc.brokers.add(target.brokerName);
+      for (const s of list) addStats(acc, s);
     }
   }
   let groups = [...byGroup.values()]
@@ -188,16 +177,50 @@ export async function groupList(core: AdminCore, opts: { withConnections?: boole
   return out;
 }
 
-/** ConsumeStats of each group on one broker, one GET_CONSUME_STATS per group (bounded); failed groups are left out. */
-async function statsPerGroup(core: AdminCore, t: BrokerTarget, groups: string[]): Promise<Array<Map<string, ConsumeStats[]>>> {
+/** Every group's subscription config and per-queue offsets on one broker. */
+export interface BrokerGroups {
+  sub: SubscriptionGroupWrapper;
+  /** group -> ConsumeStats per topic (or one for all topics on the fallback path) */
+  stats: Map<string, ConsumeStats[]>;
+  /** Groups whose stats could not be read (fallback path), with why. */
+  failed: Array<{ group: string; error: string }>;
+  /** When the oldest answer used was asked for (epoch ms). */
+  askedAt: number;
+}
+
+/**
+ * GET_ALL_SUBSCRIPTIONGROUP_CONFIG and GET_BROKER_CONSUME_STATS of one broker (both shared with concurrent callers);
+ * a broker without the latter is asked GET_CONSUME_STATS per group (bounded).
+ */
+export async function readBrokerGroups(core: AdminCore, t: BrokerTarget): Promise<BrokerGroups> {
+  const [subRes, statsRes] = await Promise.allSettled([brokerSubscriptionGroups(core, t.brokerAddr), brokerConsumeStats(core, t.brokerAddr)]);
+  if (subRes.status === 'rejected') throw subRes.reason;
+  const sub = subRes.value.value;
+  if (statsRes.status === 'fulfilled') {
+    const stats = new Map<string, ConsumeStats[]>();
+    for (const entry of statsRes.value.value.consumeStatsList) {
+      for (const [group, list] of entry) stats.set(group, [...(stats.get(group) ?? []), ...list]);
+    }
+    return { sub, stats, failed: [], askedAt: Math.min(subRes.value.askedAt, statsRes.value.askedAt) };
+  }
+  if (!hasCode(statsRes.reason, ResponseCode.REQUEST_CODE_NOT_SUPPORTED)) throw statsRes.reason;
+  // a broker without GET_BROKER_CONSUME_STATS: one GET_CONSUME_STATS per group instead
+  const askedAt = Date.now();
+  const groups = [...sub.subscriptionGroupTable.keys()];
   const settled = await mapBounded(groups, async (group) =>
     decodeConsumeStats((await core.call(t.brokerAddr, RequestCode.GET_CONSUME_STATS, { consumerGroup: group }, { spec: GetConsumeStatsRequestHeader })).body),
   { limit: core.concurrency });
-  return settled.flatMap((s, i) => {
-    if (s.ok) return [new Map([[groups[i]!, [s.value]]])];
-    core.logger.warn('group_stats_failed', { brokerAddr: t.brokerAddr, group: groups[i], error: s.error });
-    return [];
+  const out: BrokerGroups = { sub, stats: new Map(), failed: [], askedAt: Math.min(subRes.value.askedAt, askedAt) };
+  settled.forEach((s, i) => {
+    const group = groups[i]!;
+    if (s.ok) {
+      if (s.value.offsetTable.length) out.stats.set(group, [s.value]);
+    } else {
+      out.failed.push({ group, error: describeError(s.error) });
+      core.logger.warn('group_stats_failed', { brokerAddr: t.brokerAddr, group, error: s.error });
+    }
   });
+  return out;
 }
 
 async function addConnections(core: AdminCore, groups: GroupSummary[]): Promise<GroupSummary[]> {

@@ -1,8 +1,17 @@
 // The admin room's public surface: AdminClient and the plain result types the CLI and the console read.
 export { AdminClient } from './client.ts';
-export { AdminCore, DEFAULT_TIMEOUT_MS, type AdminClientOptions, type BrokerTarget, type FanoutResult } from './core.ts';
+// The transport core (AdminCore and its generic call) stays inside lib/admin: every wire read is a method of AdminClient.
+export { DEFAULT_TIMEOUT_MS, type AdminClientOptions, type BrokerTarget, type FanoutResult } from './core.ts';
 export * from './errors.ts';
-export { mapBounded, withDeadline, DEFAULT_CONCURRENCY, type Settled } from './fanout.ts';
+export { BrokerUnavailableError, type BreakerState, type BreakerClock } from './breaker.ts';
+export { mapBounded, withDeadline, DeadlineError, DEFAULT_CONCURRENCY, type Settled } from './fanout.ts';
+/** What the admin client throws when a peer fails (callers tell failures apart by these). */
+export { RemotingError, RemotingConnectError, RemotingTimeoutError, ResponseCodeError } from '../remoting/errors.ts';
+/** Naming rules and permission bits the pages check input against (RocketMQ's own). */
+export { validateGroup, validateTopic, PermName } from '../protocol/constants.ts';
+export type { ConsumeStats } from '../protocol/bodies/index.ts';
+export type { BrokerGroups } from './groups.ts';
+export type { QueueOffsets, GroupMembers, BrokerLiveInfo, NamesrvProbeResult } from './broker-stats.ts';
 export type { BrokerGroup, ClusterView, QueueData, TopicRoute } from './route.ts';
 export type { ClusterBroker, ClusterListOptions, ClusterListResult } from './cluster.ts';
 export type { BrokerKVResult, BrokerSelector, WriteResult } from './broker.ts';
@@ -17,4 +26,4 @@ export type { MessageView, QueryResult } from './messages.ts';
 export type { SendTestMessageInput, SendTestMessageResult } from './send.ts';
 export { parseResetPoint, parseRocketDate, formatTime, type ResetPoint } from './time.ts';
 export { classifyTopic } from './topics.ts';
-export { isSystemGroup, brokerConsumeStats, brokerSubscriptionGroups, type Asked } from './groups.ts';
+export { isSystemGroup, type Asked } from './groups.ts';

@@ -100,7 +100,7 @@ async function queryIndex(core: AdminCore, opts: { topic: string; key: string; u
       okCodes: [ResponseCode.QUERY_NOT_FOUND], timeoutMs: core.timeoutMs * 3,
     });
     return res.code === ResponseCode.SUCCESS && res.body?.length ? decodeMessages(res.body) : [];
-  });
+  }, { deadlineMs: core.timeoutMs * 3 }); // an index search the user asked for and waits on
   const seen = new Set<string>();
   const messages: MessageView[] = [];
   for (const m of fan.results.flatMap((r) => r.value)) {

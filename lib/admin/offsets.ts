@@ -119,7 +119,7 @@ export async function resetOffsetByTime(core: AdminCore, opts: { group: string; 
       if (hasCode(err, ResponseCode.SYSTEM_ERROR)) return { mode: 'offline' as const, queues: await resetOffline(core, t, group, topic, point, force, err) };
       throw err;
     }
-  });
+  }, { deadlineMs: 0 }); // a reset is a change: waited for as long as its requests may take
   return {
     group, topic, timestamp,
     brokers: fan.results.map((r) => ({ brokerName: r.target.brokerName, brokerAddr: r.target.brokerAddr, mode: r.value.mode })),

@@ -5,7 +5,7 @@ import { ResponseCode, RocketDeckRequestCode } from '../protocol/codes.ts';
 import { MixAll, mqVersionName } from '../protocol/constants.ts';
 import type { TopicProducerEntry } from '../protocol/bodies/topic-producers.ts';
 import type { AdminCore } from './core.ts';
-import { AdminError, brokerFailure, hasCode, type BrokerFailure } from './errors.ts';
+import { AdminError, hasCode, type BrokerFailure } from './errors.ts';
 import { cmp, getClusterInfo, groupMembers } from './route.ts';
 
 /** One producer connection sending to a topic, as one master saw it (the wire row plus where and a version name). */
@@ -54,7 +54,8 @@ export async function topicProducers(core: AdminCore, opts: { topic?: string } =
   const header = opts.topic ? { topic: opts.topic } : undefined;
   const settled = await Promise.all(targets.map(async (t) => {
     try {
-      return { t, rows: rowsOf((await core.call(t.brokerAddr, RocketDeckRequestCode.GET_TOPIC_PRODUCERS, header)).body, t.brokerName, t.brokerAddr) };
+      const res = await core.within(t, () => core.call(t.brokerAddr, RocketDeckRequestCode.GET_TOPIC_PRODUCERS, header));
+      return { t, rows: rowsOf(res.body, t.brokerName, t.brokerAddr) };
     } catch (err) {
       return { t, err };
     }
@@ -66,7 +67,7 @@ export async function topicProducers(core: AdminCore, opts: { topic?: string } =
     } else if (hasCode(s.err, ResponseCode.REQUEST_CODE_NOT_SUPPORTED)) {
       out.unsupported.push({ brokerName: s.t.brokerName, brokerAddr: s.t.brokerAddr });
     } else {
-      out.errors.push(brokerFailure(s.t.brokerName, s.t.brokerAddr, s.err));
+      out.errors.push(core.failure(s.t.brokerName, s.t.brokerAddr, s.err));
       core.logger.warn('broker_call_failed', { brokerName: s.t.brokerName, brokerAddr: s.t.brokerAddr, error: s.err });
     }
   }

@@ -67,6 +67,11 @@ export interface TopicBrokerMapResult {
   errors: BrokerFailure[];
 }
 
+/** Topic names in one broker's topic config (GET_ALL_TOPIC_CONFIG), sorted. */
+export async function brokerTopicNames(core: AdminCore, brokerAddr: string): Promise<string[]> {
+  return [...decodeTopicConfigSerializeWrapper((await core.call(brokerAddr, RequestCode.GET_ALL_TOPIC_CONFIG)).body).topicConfigTable.keys()].sort(cmp);
+}
+
 /**
  * Topic -> broker groups with queue counts and perm, from one GET_ALL_TOPIC_CONFIG per broker group instead of one
  * route lookup per topic.
@@ -74,7 +79,8 @@ export interface TopicBrokerMapResult {
 export async function topicBrokerMap(core: AdminCore): Promise<TopicBrokerMapResult> {
   const view = await getClusterInfo(core);
   const targets = view.brokers.map(selectBrokerTarget).filter((t) => t !== undefined);
-  const fan = await core.fanout(targets, async (t) => decodeTopicConfigSerializeWrapper((await core.call(t.brokerAddr, RequestCode.GET_ALL_TOPIC_CONFIG)).body));
+  const fan = await core.fanout(targets, async (t) => decodeTopicConfigSerializeWrapper((await core.call(t.brokerAddr, RequestCode.GET_ALL_TOPIC_CONFIG)).body),
+    { keep: 'topicBrokerMap' });
   const byTopic = new Map<string, TopicPlacement[]>();
   for (const { target, value } of fan.results) {
     for (const [name, c] of value.topicConfigTable) {

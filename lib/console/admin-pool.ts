@@ -26,6 +26,13 @@ const positiveEnv = (name: string): number | undefined => {
  */
 export const CONSOLE_CONCURRENCY = 32;
 
+/**
+ * How long a page's read waits for one broker (ms). A broker that misses it is left out of the answer, named with
+ * its error, and not waited on again until it answers a background probe: a hung broker costs a page at most this
+ * once, and nothing after.
+ */
+export const CONSOLE_DEADLINE_MS = 600;
+
 /** The cluster's client; a changed address list replaces it (the old one is closed). */
 export function adminFor(cluster: SavedCluster): AdminClient {
   const p = pool();
@@ -35,6 +42,7 @@ export function adminFor(cluster: SavedCluster): AdminClient {
   const client = new AdminClient({
     namesrvAddr: cluster.namesrvAddr,
     timeoutMs: positiveEnv('ROCKETDECK_ADMIN_TIMEOUT_MS'),
+    deadlineMs: positiveEnv('ROCKETDECK_ADMIN_DEADLINE_MS') ?? CONSOLE_DEADLINE_MS,
     concurrency: positiveEnv('ROCKETDECK_ADMIN_CONCURRENCY') ?? CONSOLE_CONCURRENCY,
   });
   p.set(cluster.name, { namesrvAddr: cluster.namesrvAddr, client });

@@ -1,52 +1,35 @@
 // The cluster page and the overview: brokers and nameservers with their state, health summary, TPS and the busiest
 // topics and most lagging groups. A nameserver or broker that does not answer is named, never a blank answer.
 
-import type { ClusterListResult } from '../admin/index.ts';
+import type { ClusterListResult, NamesrvProbeResult } from '../admin/index.ts';
 import { describe as describeError } from './errors.ts';
-import { RequestCode } from '../protocol/codes.ts';
 import type { BrokerHeartbeat, ClusterResponse, NamesrvProbe, OverviewResponse } from './api-types.ts';
 import type { RequestContext } from './context.ts';
-import { brokerLiveInfo, mastersWithoutLiveSlave, parseHa, slavesBehind, type BrokerHa, type BrokerLiveInfoEntry } from './ha.ts';
+import { mastersWithoutLiveSlave, parseHa, slavesBehind, type BrokerHa } from './ha.ts';
 import { lagShapes } from './series.ts';
 
 export { SLAVE_BEHIND_BYTES } from './ha.ts';
 
-interface NamesrvAnswer {
-  latencyMs: number;
-  /** null: the nameserver does not know GET_BROKER_LIVE_INFO (Apache RocketMQ). */
-  live: BrokerLiveInfoEntry[] | null;
+async function probeNamesrvs(ctx: RequestContext): Promise<Map<string, NamesrvProbeResult>> {
+  return new Map((await ctx.admin.namesrvProbes()).map((p) => [p.namesrvAddr, p]));
 }
 
-async function probeNamesrvs(ctx: RequestContext): Promise<Map<string, { ok: true; value: NamesrvAnswer } | { ok: false; error: unknown }>> {
-  const answers = await ctx.admin.eachNamesrv(async (addr): Promise<NamesrvAnswer> => {
-    const t0 = performance.now();
-    await ctx.admin.call(addr, RequestCode.GET_BROKER_CLUSTER_INFO);
-    const latencyMs = Math.round((performance.now() - t0) * 10) / 10;
-    let live: BrokerLiveInfoEntry[] | null = null;
-    try {
-      live = await brokerLiveInfo(ctx.admin, addr);
-    } catch {
-      // the nameserver answered the cluster info; heartbeat times are a nicety: fall back to listed / not listed
-    }
-    return { latencyMs, live };
-  });
-  return new Map(answers.map((a) => [a.namesrvAddr, a.ok ? { ok: true as const, value: a.value } : { ok: false as const, error: a.error }]));
-}
-
-/** Replication keys of every broker that answers its runtime info (a second, cheap request per broker). */
-async function haOf(ctx: RequestContext, list: ClusterListResult | null): Promise<Record<string, BrokerHa>> {
-  const failed = new Set((list?.errors ?? []).map((e) => e.brokerAddr));
-  const targets = (list?.brokers ?? []).filter((b) => !failed.has(b.brokerAddr));
-  const fan = await ctx.admin.fanout(targets, (t) => ctx.admin.brokerRuntimeInfo(t.brokerAddr));
+/** Replication keys of every broker that answered its runtime info in the cluster list; the tables are then dropped. */
+function haOf(list: ClusterListResult | null): Record<string, BrokerHa> {
   const out: Record<string, BrokerHa> = {};
-  for (const { target, value } of fan.results) out[target.brokerAddr] = parseHa(value);
+  // a broker that did not answer may come with its last good figures: replication is only told from fresh ones
+  const failed = new Set((list?.errors ?? []).map((e) => e.brokerAddr));
+  for (const b of list?.brokers ?? []) {
+    if (b.runtime && !failed.has(b.brokerAddr)) out[b.brokerAddr] = parseHa(b.runtime);
+    delete b.runtime;
+  }
   return out;
 }
 
 export async function clusterView(ctx: RequestContext): Promise<ClusterResponse> {
   let error: string | undefined;
   const [list, probes] = await Promise.all([
-    ctx.admin.clusterList().catch((err: unknown) => {
+    ctx.admin.clusterList({ keepRuntime: true }).catch((err: unknown) => {
       error = describeError(err);
       return null;
     }),
@@ -56,12 +39,12 @@ export async function clusterView(ctx: RequestContext): Promise<ClusterResponse>
     const n = list?.namesrvs.find((x) => x.namesrvAddr === addr);
     const p: NamesrvProbe = {
       addr,
-      reachable: a.ok,
-      latencyMs: a.ok ? a.value.latencyMs : null,
+      reachable: a.reachable,
+      latencyMs: a.latencyMs,
       brokerCount: n?.brokers ?? 0,
-      heartbeatTimes: a.ok && a.value.live !== null,
+      heartbeatTimes: a.reachable && a.live !== null,
     };
-    if (!a.ok) p.error = describeError(a.error);
+    if (a.error !== undefined) p.error = a.error;
     return p;
   });
   const heartbeats: BrokerHeartbeat[] = [];
@@ -69,12 +52,12 @@ export async function clusterView(ctx: RequestContext): Promise<ClusterResponse>
     for (const n of list!.namesrvs.filter((x) => x.ok)) {
       const hb: BrokerHeartbeat = { brokerName: b.brokerName, brokerAddr: b.brokerAddr, namesrvAddr: n.namesrvAddr, listed: b.namesrvs.includes(n.namesrvAddr) };
       const probe = probes.get(n.namesrvAddr);
-      const live = probe?.ok ? probe.value.live?.find((l) => l.brokerAddr === b.brokerAddr) : undefined;
+      const live = probe?.live?.find((l) => l.brokerAddr === b.brokerAddr);
       if (live) hb.lastUpdateTimestamp = live.lastUpdateTimestamp;
       heartbeats.push(hb);
     }
   }
-  const ha = await haOf(ctx, list);
+  const ha = haOf(list);
   const out: ClusterResponse = { cluster: ctx.cluster.name, clusterList: list, namesrvs, heartbeats, ha };
   if (error) out.error = error;
   return out;

@@ -1,10 +1,11 @@
 // One collection cycle: what the cluster looks like now (brokers' runtime figures, every topic's queues, every
 // group's per-queue progress, members) and the rates against the previous cycle. The collector stores it.
 
-import { isSystemGroup, mapBounded, type AdminClient, type BrokerFailure, type BrokerGroup, type BrokerTarget, type TopicKind } from '../admin/index.ts';
+import {
+  isSystemGroup, mapBounded, type AdminClient, type BrokerFailure, type BrokerGroup, type BrokerTarget, type GroupMembers, type TopicKind,
+} from '../admin/index.ts';
 import { describe as describeError, failure as brokerFailure } from './errors.ts';
 import type { Sample } from './history.ts';
-import { brokerGroupStats, brokerTopicStats, groupMembers, storeTimeAt, type GroupMembers } from './stats.ts';
 
 export interface QueueStat {
   queueId: number;
@@ -112,6 +113,8 @@ export async function collectSnapshot(admin: AdminClient, cluster: string, prev:
   const now = opts.now ?? Date.now;
   const started = now();
   const limit = opts.concurrency ?? admin.concurrency;
+  // the collector runs in the background: it waits for a broker as long as a request may take, not a page's deadline
+  const wait = { deadlineMs: admin.timeoutMs };
   const view = await admin.clusterInfo();
   const readTargets = view.brokers.map(readTarget).filter((t) => t !== undefined);
   const targetOf = new Map(readTargets.map((t) => [t.brokerName, t]));
@@ -119,9 +122,10 @@ export async function collectSnapshot(admin: AdminClient, cluster: string, prev:
   const errors: BrokerFailure[] = [];
 
   const [runtime, topicMap, groupStats] = await Promise.all([
-    admin.fanout(allMembers, (t) => admin.brokerRuntimeInfo(t.brokerAddr)),
+    admin.brokersRuntimeInfo(allMembers, wait),
     admin.topicBrokerMap(),
-    admin.fanout(readTargets, (t) => brokerGroupStats(admin, t, limit)),
+    // GET_BROKER_CONSUME_STATS may take three request timeouts (as the admin client allows it)
+    admin.brokerGroups(readTargets, { deadlineMs: admin.timeoutMs * 3 }),
   ]);
   const brokers: BrokerStat[] = allMembers.map((t) => {
     const ok = runtime.results.find((r) => r.target.brokerAddr === t.brokerAddr && r.target.brokerName === t.brokerName);
@@ -135,7 +139,7 @@ export async function collectSnapshot(admin: AdminClient, cluster: string, prev:
     const t = targetOf.get(b.brokerName);
     return t ? [{ topic: tp.topic, t }] : [];
   }));
-  const settled = await mapBounded(work, ({ topic, t }) => brokerTopicStats(admin, t, topic), { limit });
+  const settled = await mapBounded(work, ({ topic, t }) => admin.brokerTopicQueues(t, topic, wait), { limit });
   const ts = started;
   const dt = prev ? (ts - prev.ts) / 1000 : undefined;
   const topics = new Map<string, TopicStat>();
@@ -150,8 +154,7 @@ export async function collectSnapshot(admin: AdminClient, cluster: string, prev:
       if (failedStats.get(t.brokerName) === 1) errors.push({ ...brokerFailure(t.brokerName, t.brokerAddr, s.error), error: `topic stats of ${topic}: ${describeError(s.error)}` });
       return;
     }
-    const queues = s.value.offsetTable.map(([mq, o]) => ({ queueId: mq.queueId, minOffset: o.minOffset, maxOffset: o.maxOffset, lastUpdateTimestamp: o.lastUpdateTimestamp }))
-      .sort((a, b) => a.queueId - b.queueId);
+    const queues = s.value;
     for (const q of queues) newest.set(`${topic} ${t.brokerName} ${q.queueId}`, q.lastUpdateTimestamp);
     const maxOffsetSum = queues.reduce((n, q) => n + q.maxOffset, 0);
     const prevB = prev?.topics.get(topic)?.brokers.find((b) => b.brokerName === t.brokerName);
@@ -176,7 +179,7 @@ export async function collectSnapshot(admin: AdminClient, cluster: string, prev:
     return g;
   };
   for (const { target, value } of groupStats.results) {
-    for (const group of value.configured) {
+    for (const group of value.sub.subscriptionGroupTable.keys()) {
       const g = groupOf(group);
       if (!g.brokerNames.includes(target.brokerName)) g.brokerNames.push(target.brokerName);
     }
@@ -215,7 +218,7 @@ export async function collectSnapshot(admin: AdminClient, cluster: string, prev:
   const storeTimes = new Map<string, number>();
   const cache = prev?.storeTimes;
   const timeKey = (n: (typeof needTime)[number]) => `${n.topic} ${n.t.brokerName} ${n.queueId} ${n.offset}`;
-  const fetched = await mapBounded(needTime, async (n) => cache?.get(timeKey(n)) ?? storeTimeAt(admin, n.t, n.topic, n.queueId, n.offset), { limit });
+  const fetched = await mapBounded(needTime, async (n) => cache?.get(timeKey(n)) ?? admin.storeTimeAt(n.t, n.topic, n.queueId, n.offset, wait), { limit });
   fetched.forEach((f, i) => {
     const n = needTime[i]!;
     if (!f.ok || f.value === undefined) return;
@@ -256,7 +259,7 @@ export async function collectSnapshot(admin: AdminClient, cluster: string, prev:
     });
     const found = await mapBounded(list, (g) => {
       const targets = g.brokerNames.map((b) => targetOf.get(b)).filter((t) => t !== undefined);
-      return groupMembers(admin, targets.length ? targets : readTargets, g.group);
+      return admin.groupMembers(targets.length ? targets : readTargets, g.group, wait);
     }, { limit });
     found.forEach((s, i) => {
       if (s.ok && s.value) list[i]!.members = s.value;

@@ -2,8 +2,7 @@
 // separately, so an error thrown by one bundle's copy of lib/remoting (the AdminClient is shared on globalThis) is
 // not an instance of the other copy's class.
 
-import type { BrokerFailure } from '../admin/index.ts';
-import { responseCodeName } from '../protocol/codes.ts';
+import { responseCodeName, type BrokerFailure } from '../admin/index.ts';
 
 type Shape = { code?: unknown; remark?: unknown; requestCode?: unknown; timeoutMs?: unknown; addr?: unknown; message?: unknown; name?: unknown; status?: unknown };
 

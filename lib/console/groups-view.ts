@@ -1,13 +1,11 @@
 // Consumer groups for the pages: the searchable, sortable list with live lag, and one group's detail (progress,
 // members, queue holders, lag in time, trend, time to drain, rebalance history and flags).
 
-import { mapBounded, type AdminClient, type GroupListResult, type GroupProgressResult, type QueueAssignmentResult } from '../admin/index.ts';
+import { AdminCode, mapBounded, type AdminClient, type GroupListResult, type GroupProgressResult, type QueueAssignmentResult } from '../admin/index.ts';
 import { describe as describeError, hasCodeOf as hasCode } from './errors.ts';
-import { ResponseCode } from '../protocol/codes.ts';
 import type { GroupDetailResponse, GroupListItem, GroupListResponse } from './api-types.ts';
 import { drainEstimate, groupFlags, trendOf, type GroupShape } from './analysis.ts';
 import { readTarget, type GroupStat } from './collect.ts';
-import { storeTimeAt } from './stats.ts';
 import type { RequestContext } from './context.ts';
 import { HttpError } from './http.ts';
 import { matches, pageQuery, sortAndPage } from './paging.ts';
@@ -125,7 +123,7 @@ export async function positionTimes(admin: AdminClient, queues: GroupProgressRes
   const targets = new Map(view.brokers.map((g) => [g.brokerName, readTarget(g)]));
   const settled = await mapBounded(wanted, async (q) => {
     const t = targets.get(q.brokerName);
-    return t ? storeTimeAt(admin, t, q.topic, q.queueId, Math.max(0, q.consumerOffset)) : undefined;
+    return t ? admin.storeTimeAt(t, q.topic, q.queueId, Math.max(0, q.consumerOffset)) : undefined;
   }, { limit: 8 });
   settled.forEach((s, i) => {
     const q = wanted[i]!;
@@ -165,7 +163,7 @@ export async function groupDetail(ctx: RequestContext, group: string, now = Date
   const lagged = [...new Set(progress.queues.filter((q) => q.diff > 0).map((q) => q.topic))];
   const [newest, positions] = await Promise.all([newestTimes(admin, lagged), positionTimes(admin, progress.queues)]);
   const lagSeconds = lagSecondsOf(progress.queues, newest, positions);
-  const offline = connection.err !== undefined && hasCode(connection.err, ResponseCode.CONSUMER_NOT_ONLINE);
+  const offline = connection.err !== undefined && hasCode(connection.err, AdminCode.CONSUMER_NOT_ONLINE);
   const members = connection.c ? connection.c.connections.map((c) => c.clientId) : offline ? [] : undefined;
   // what this look saw goes into the rebalance history as well, so the page shows a change before the collector does
   if (members && assignment.clientErrors.length === 0) trackAssignment(db, cluster.name, group, assignmentOf(members, assignment.queues), now);

@@ -1,9 +1,7 @@
 // Replication health from runtime-info keys, and the overview's "masters without a live slave" / "slaves behind".
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mastersWithoutLiveSlave, parseHa, slavesBehind, SLAVE_BEHIND_BYTES, brokerLiveInfo } from './ha.ts';
-import { ResponseCodeError } from '../remoting/errors.ts';
-import type { AdminClient } from '../admin/index.ts';
+import { mastersWithoutLiveSlave, parseHa, slavesBehind, SLAVE_BEHIND_BYTES } from './ha.ts';
 
 const MASTER_KV = {
   brokerRole: 'SYNC_MASTER',
@@ -56,19 +54,5 @@ describe('replication health', () => {
     assert.deepEqual(mastersWithoutLiveSlave(brokers, new Set(['m:1']), new Map()), ['a']);
     assert.deepEqual(mastersWithoutLiveSlave(brokers, both, new Map([['m:1', parseHa({ ...MASTER_KV, haConnectionCount: '0' })]])), ['a']);
     assert.deepEqual(mastersWithoutLiveSlave([brokers[0]!], new Set(['m:1']), new Map()), ['a'], 'a group without slaves');
-  });
-});
-
-describe('heartbeat times', () => {
-  const admin = (answer: () => unknown) => ({ call: async () => answer() }) as unknown as AdminClient;
-
-  test('a RocketDeck nameserver answers its live-broker table', async () => {
-    const body = { brokers: [{ brokerAddr: 'm:1', brokerName: 'a', brokerId: 0, clusterName: 'C', lastUpdateTimestamp: 5, haServerAddr: 'm:2', dataVersion: { counter: 1, timestamp: 2 } }] };
-    assert.deepEqual(await brokerLiveInfo(admin(() => ({ body: Buffer.from(JSON.stringify(body)) })), 'ns:1'), body.brokers);
-  });
-
-  test('an Apache RocketMQ nameserver (code 3) gives null: listed / not listed only', async () => {
-    assert.equal(await brokerLiveInfo(admin(() => { throw new ResponseCodeError('ns:1', 3, ' request type 10100 not supported', 10100); }), 'ns:1'), null);
-    await assert.rejects(brokerLiveInfo(admin(() => { throw new ResponseCodeError('ns:1', 1, 'boom', 10100); }), 'ns:1'), ResponseCodeError);
   });
 });

@@ -1,14 +1,4 @@
-// Master/slave replication health from a broker's GET_BROKER_RUNTIME_INFO keys, and heartbeat times from the
-// nameservers' GET_BROKER_LIVE_INFO (a RocketDeck extension; real RocketMQ answers REQUEST_CODE_NOT_SUPPORTED).
-
-import type { AdminClient } from '../admin/index.ts';
-import { GET_BROKER_LIVE_INFO, type BrokerLiveInfoEntry } from '../namesrv/processors/live-info.ts';
-import { ResponseCodeError } from '../remoting/errors.ts';
-
-/** RemotingCommand code a server answers for a request code it has no handler for. */
-const REQUEST_CODE_NOT_SUPPORTED = 3;
-
-export type { BrokerLiveInfoEntry };
+// Master/slave replication health read from the keys of a broker's runtime info (AdminClient.brokersRuntimeInfo).
 
 /** One slave connection as its master reports it (haConnectionInfo). `addr` is the slave's HA socket address. */
 export interface HaSlaveConnection {
@@ -95,22 +85,6 @@ export function parseHa(kv: Record<string, string>): BrokerHa {
     if (kv.haMasterAddress) out.slave.masterAddress = kv.haMasterAddress;
   }
   return out;
-}
-
-/**
- * The live-broker table of one nameserver, or null when it does not know GET_BROKER_LIVE_INFO (Apache RocketMQ):
- * then only "listed / not listed" can be told.
- */
-export async function brokerLiveInfo(admin: AdminClient, namesrvAddr: string): Promise<BrokerLiveInfoEntry[] | null> {
-  try {
-    const res = await admin.call(namesrvAddr, GET_BROKER_LIVE_INFO);
-    const body: unknown = JSON.parse(res.body?.toString('utf8') ?? '{}');
-    const brokers = (body as { brokers?: unknown }).brokers;
-    return Array.isArray(brokers) ? (brokers as BrokerLiveInfoEntry[]) : [];
-  } catch (err) {
-    if (err instanceof ResponseCodeError && err.code === REQUEST_CODE_NOT_SUPPORTED) return null;
-    throw err;
-  }
 }
 
 /** Below this a slave counts as caught up (bytes of commit log). */

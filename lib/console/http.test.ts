@@ -1,9 +1,9 @@
 // Request guards: Origin check, role check, input validation naming the field, and cluster failures mapped to statuses.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AdminError } from '../admin/index.ts';
-import { ResponseCode } from '../protocol/codes.ts';
-import { RemotingConnectError, RemotingTimeoutError, ResponseCodeError } from '../remoting/errors.ts';
+import {
+  AdminCode, AdminError, BrokerUnavailableError, DeadlineError, RemotingConnectError, RemotingTimeoutError, ResponseCodeError,
+} from '../admin/index.ts';
 import { ensureUsers, signIn } from './auth.ts';
 import { checkCluster, clusterOf, listClusters, saveCluster, seedDefaultCluster } from './clusters.ts';
 import { openConsoleDb } from './db.ts';
@@ -135,11 +135,15 @@ describe('saved clusters', () => {
 
 describe('error statuses', () => {
   test('unknown things are 404, cluster failures 502, timeouts 504', () => {
-    assert.equal(statusOf(new ResponseCodeError('b:1', ResponseCode.TOPIC_NOT_EXIST, 'no route', 105)).status, 404);
-    assert.equal(statusOf(new AdminError('gone', ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST)).status, 404);
+    assert.equal(statusOf(new ResponseCodeError('b:1', AdminCode.TOPIC_NOT_EXIST, 'no route', 105)).status, 404);
+    assert.equal(statusOf(new AdminError('gone', AdminCode.SUBSCRIPTION_GROUP_NOT_EXIST)).status, 404);
     assert.equal(statusOf(new AdminError('no nameserver answered')).status, 502);
     assert.equal(statusOf(new RemotingConnectError('b:1', 'refused')).status, 502);
     assert.equal(statusOf(new RemotingTimeoutError('b:1', 3000, 'slow')).status, 504);
+    assert.equal(statusOf(new DeadlineError('broker-b (b:1) did not answer within 800ms', 'b:1', 800)).status, 504);
+    const held = statusOf(new BrokerUnavailableError('b:1', 1000, 'missed a deadline', 500, 3000));
+    assert.equal(held.status, 502, 'a broker held off by its breaker is a cluster failure');
+    assert.match(held.error, /b:1 is not answering/);
     assert.deepEqual(statusOf(new HttpError(400, 'topic: bad', 'topic')), { status: 400, error: 'topic: bad', field: 'topic' });
   });
 

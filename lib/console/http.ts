@@ -2,8 +2,7 @@
 // session cookies, input parsing that names the bad field. Plain Web Request/Response, no Next.js imports.
 
 import { createLogger } from '../common/log.ts';
-import { ResponseCode } from '../protocol/codes.ts';
-import { validateGroup, validateTopic } from '../protocol/constants.ts';
+import { isNotFoundCode, validateGroup, validateTopic } from '../admin/index.ts';
 import { codeOf, describe, isClusterFailure, isTimeout } from './errors.ts';
 import { SESSION_COOKIE, SESSION_TTL_MS, sessionFor, type Session } from './auth.ts';
 import type { ConsoleDb } from './db.ts';
@@ -30,16 +29,11 @@ export function json(data: unknown, status = 200, headers: Record<string, string
   });
 }
 
-/** Response codes that mean "no such thing" rather than "the cluster failed". */
-const NOT_FOUND_CODES: ReadonlySet<number> = new Set([
-  ResponseCode.TOPIC_NOT_EXIST, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, ResponseCode.QUERY_NOT_FOUND, ResponseCode.NO_MESSAGE,
-]);
-
 /** Status and text for any failure: HttpError as is, cluster failures as 404/502/504. */
 export function statusOf(err: unknown): { status: number; error: string; field?: string } {
   if (isHttpError(err)) return err.field ? { status: err.status, error: err.message, field: err.field } : { status: err.status, error: err.message };
   const code = codeOf(err);
-  if (code !== undefined && NOT_FOUND_CODES.has(code)) return { status: 404, error: describe(err) };
+  if (isNotFoundCode(code)) return { status: 404, error: describe(err) };
   if (isTimeout(err)) return { status: 504, error: describe(err) };
   if (isClusterFailure(err)) return { status: 502, error: describe(err) };
   return { status: 500, error: describe(err) };

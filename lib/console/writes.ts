@@ -1,12 +1,10 @@
 // Inputs of the console's changes: which brokers a topic or group write goes to, topic and subscription group
 // settings checked field by field, and the reset-offset request with its preview.
 
-import { PermName } from '../protocol/constants.ts';
-import type { AdminClient, BrokerSelector, ResetPoint, SubGroupInput, TopicConfigInput } from '../admin/index.ts';
+import { PermName, type AdminClient, type BrokerSelector, type ResetPoint, type SubGroupInput, type TopicConfigInput } from '../admin/index.ts';
 import type { ResetPreviewQueue, ResetPreviewResponse } from './api-types.ts';
 import { bad, bool, checkGroup, checkTopic, int, parseTime, str, strList, type Body } from './http.ts';
 import { readTarget } from './collect.ts';
-import { searchOffset } from './stats.ts';
 import { mapBounded } from '../admin/index.ts';
 import { describe as describeError } from './errors.ts';
 
@@ -131,7 +129,7 @@ export async function resetPreview(admin: AdminClient, group: string, r: ResetRe
     else {
       const t = targets.get(q.brokerName);
       if (!t) throw new Error(`broker ${q.brokerName} is not on the route`);
-      newOffset = await searchOffset(admin, t, r.topic, q.queueId, (r.point as { timestamp: number }).timestamp);
+      newOffset = await admin.searchOffset(t, r.topic, q.queueId, (r.point as { timestamp: number }).timestamp);
     }
     return { topic: r.topic, brokerName: q.brokerName, queueId: q.queueId, currentOffset: current.get(key) ?? -1, newOffset, minOffset: q.minOffset, maxOffset: q.maxOffset };
   }, { limit: 8 });

@@ -14,6 +14,8 @@ export interface RemotingClientOptions {
   logger?: Logger;
   /** Handlers for requests the server sends to us (e.g. NOTIFY_CONSUMER_IDS_CHANGED). */
   processors?: Map<number, RequestHandler>;
+  /** How long close() waits for a peer's FIN before destroying the socket (a hung peer never sends one). */
+  closeTimeoutMs?: number;
 }
 
 /** Splits "host:port" (IPv6 hosts may be bracketed: "[::1]:9876"). */
@@ -31,6 +33,7 @@ export function parseAddr(addr: string): { host: string; port: number } | undefi
 export class RemotingClient {
   private readonly connectTimeoutMs: number;
   private readonly defaultTimeoutMs: number;
+  private readonly closeTimeoutMs: number | undefined;
   private readonly maxFrameLength: number;
   private readonly logger: Logger;
   private readonly processors: ProcessorRegistry;
@@ -42,6 +45,7 @@ export class RemotingClient {
   constructor(opts: RemotingClientOptions = {}) {
     this.connectTimeoutMs = opts.connectTimeoutMs ?? 3000;
     this.defaultTimeoutMs = opts.defaultTimeoutMs ?? 3000;
+    this.closeTimeoutMs = opts.closeTimeoutMs;
     this.maxFrameLength = opts.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH;
     this.logger = opts.logger ?? createLogger('remoting.client');
     this.processors = new ProcessorRegistry(opts.processors);
@@ -132,6 +136,7 @@ export class RemotingClient {
           processors: this.processors,
           logger: this.logger,
           maxFrameLength: this.maxFrameLength,
+          closeTimeoutMs: this.closeTimeoutMs,
         });
         if (this.isClosed) {
           conn.close('remoting client closed');

@@ -31,6 +31,13 @@ import { SlaveSynchronize, type SlaveSyncDeps } from './slave-sync.ts';
 /** A slave asks its master how far behind it is at most this often, and gives up on the answer after this long. */
 const MASTER_VIEW_CACHE_MS = 1000;
 const MASTER_VIEW_TIMEOUT_MS = 1000;
+/**
+ * Runtime info waits at most this long for the master's answer: a hung master (accepts, never answers) must not
+ * make the slave's own answer slow; the lag is then reported unknown (-1), as when the master cannot be asked.
+ */
+const MASTER_VIEW_WAIT_MS = 300;
+/** A master view this recent stands in for one that is late. */
+const MASTER_VIEW_STALE_MS = 5000;
 
 /** What a slave syncs from its master (SlaveSyncDeps, less the timeout taken from the config), plus the store. */
 export interface BrokerReplicationDeps extends Omit<SlaveSyncDeps, 'timeoutMs'> {
@@ -61,6 +68,10 @@ export class BrokerReplication {
   private client: HAClient | undefined;
   private sync: SlaveSynchronize | undefined;
   private masterView: { at: number; view: Promise<{ masterCommitLogMaxOffset: number; lagMs: number } | undefined> } | undefined;
+  /** The last ask of the master got no answer. */
+  private masterSilent = false;
+  /** The last answer the master gave, and when. */
+  private lastMasterView: { at: number; view: { masterCommitLogMaxOffset: number; lagMs: number } } | undefined;
 
   constructor(private readonly deps: BrokerReplicationDeps) {
     const c = deps.config();
@@ -135,7 +146,9 @@ export class BrokerReplication {
   /** GET_BROKER_RUNTIME_INFO keys (see runtime-info.ts). */
   async runtimeInfo(): Promise<RuntimeEntries> {
     if (this.service) return masterRuntimeEntries(this.role, this.haServerAddr(), this.service.runtimeInfo());
-    const seen = await this.fetchMasterView();
+    // a master that gave no answer last time is not waited on again (it is down or hung): the answer goes at once
+    const fresh = await waitAtMost(this.fetchMasterView(), this.masterSilent ? 0 : MASTER_VIEW_WAIT_MS);
+    const seen = fresh ?? (this.lastMasterView && Date.now() - this.lastMasterView.at < MASTER_VIEW_STALE_MS ? this.lastMasterView.view : undefined);
     const me = this.client!.runtimeInfo();
     // The master's answer may be up to a second old: what the slave appended since counts.
     const view: MasterView | undefined = seen && {
@@ -152,6 +165,10 @@ export class BrokerReplication {
     if (this.masterView && now - this.masterView.at < MASTER_VIEW_CACHE_MS) return this.masterView.view;
     const view = this.askMaster();
     this.masterView = { at: now, view };
+    void view.then((v) => {
+      this.masterSilent = v === undefined;
+      if (v) this.lastMasterView = { at: Date.now(), view: v };
+    });
     return view;
   }
 
@@ -175,4 +192,18 @@ export class BrokerReplication {
     await this.client?.shutdown();
     await this.service?.shutdown();
   }
+}
+
+/** `p`'s value, or undefined when it has not settled within `ms` (the timer never outlives it). */
+function waitAtMost<T>(p: Promise<T | undefined>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    p.then((v) => {
+      clearTimeout(timer);
+      resolve(v);
+    }, () => {
+      clearTimeout(timer);
+      resolve(undefined);
+    });
+  });
 }

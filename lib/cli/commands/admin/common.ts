@@ -1,8 +1,8 @@
 // Shared pieces of the `rocketdeck admin` commands: -n / --timeout options, the AdminClient lifecycle, text tables,
 // and how partial answers are reported (failures named on stderr, exit code by command kind).
 
-import { setLogLevel } from '../../../common/log.ts';
-import { AdminClient, AdminError, describeError, type BrokerFailure, type NamesrvFailure } from '../../../admin/index.ts';
+import { createLogger, setLogLevel } from '../../../common/log.ts';
+import { AdminClient, AdminError, BrokerUnavailableError, DeadlineError, describeError, type BrokerFailure, type NamesrvFailure } from '../../../admin/index.ts';
 import { ProtocolError } from '../../../protocol/errors.ts';
 import { RemotingError, ResponseCodeError } from '../../../remoting/errors.ts';
 import { CliError, EXIT_FAILURE, EXIT_OK, intOpt, stringOpt, UsageError, type CommandContext, type OptionSpec, type OptionValues } from '../../framework.ts';
@@ -16,6 +16,8 @@ export const NAMESRV_OPTION: Record<string, OptionSpec> = {
 export const opt = (short: string | undefined, description: string, valueName = 'VALUE'): OptionSpec =>
   short ? { type: 'string', short, description, valueName } : { type: 'string', description, valueName };
 
+const log = createLogger('cli.admin');
+
 /** Runs `fn` with an AdminClient built from -n / --timeout, always closing it. */
 export async function withAdmin<T>(ctx: CommandContext, fn: (admin: AdminClient) => Promise<T>): Promise<T> {
   // The CLI prints its own answer; library log lines would only clutter stderr.
@@ -27,10 +29,13 @@ export async function withAdmin<T>(ctx: CommandContext, fn: (admin: AdminClient)
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+  const t0 = performance.now();
   try {
     return await fn(admin);
   } catch (err) {
     if (err instanceof AdminError) throw new CliError(err.message);
+    // a broker that missed its deadline: the message names it
+    if (err instanceof BrokerUnavailableError || err instanceof DeadlineError) throw new CliError(describeError(err));
     // an error answer names the peer that gave it; transport errors already name the address
     if (err instanceof ResponseCodeError) throw new CliError(`${err.addr}: ${describeError(err)}`);
     // transport errors name the address; a protocol error (an answer that does not decode) says what was wrong
@@ -38,6 +43,8 @@ export async function withAdmin<T>(ctx: CommandContext, fn: (admin: AdminClient)
     throw err;
   } finally {
     await admin.close();
+    // how long the cluster took to answer, process start-up aside (ROCKETDECK_LOG_LEVEL=info shows it)
+    log.info('admin_command_done', { durationMs: Math.round(performance.now() - t0), timeoutMs });
   }
 }
 
