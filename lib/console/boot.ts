@@ -8,12 +8,14 @@ import { ensureUsers, usersFromEnv } from './auth.ts';
 import { seedDefaultCluster } from './clusters.ts';
 import { Collector, DEFAULT_INTERVAL_MS } from './collector.ts';
 import { defaultDbPath, sharedConsoleDb, type ConsoleDb } from './db.ts';
+import { AlertService } from './alerts/service.ts';
 
 const log = createLogger('console');
 
 export interface ConsoleRuntime {
   db: ConsoleDb;
   collector: Collector;
+  alerts: AlertService;
   startedAt: number;
 }
 
@@ -54,8 +56,9 @@ export function bootConsole(opts: { env?: Record<string, string | undefined>; pr
   const db = sharedConsoleDb();
   setUpUsers(db, env, defaultDbPath(), opts.print ?? ((line) => process.stdout.write(line + '\n')));
   seedDefaultCluster(db, env.NAMESRV_ADDR);
-  const collector = new Collector({ db, intervalMs: intervalFromEnv(env) });
-  const rt: ConsoleRuntime = { db, collector, startedAt: Date.now() };
+  const alerts = new AlertService(db, env.ROCKETDECK_ALERTS_FILE ? { file: env.ROCKETDECK_ALERTS_FILE } : {});
+  const collector = new Collector({ db, intervalMs: intervalFromEnv(env), afterCollect: (cluster, snap, admin) => alerts.afterCollect(cluster, snap, admin) });
+  const rt: ConsoleRuntime = { db, collector, alerts, startedAt: Date.now() };
   g[bootKey] = rt;
   if (env.ROCKETDECK_COLLECTOR !== 'off') collector.start();
   log.info('console_booted', { db: defaultDbPath(), collectIntervalMs: collector.intervalMs, collector: collector.running });

@@ -31,6 +31,8 @@ export interface CollectorOptions {
   heartbeatMs?: number;
   /** Takes a snapshot (tests put a scripted cluster here). */
   collect?: typeof collectSnapshot;
+  /** Runs after each collection of a cluster, with its snapshot (undefined when it failed): the alert rules. */
+  afterCollect?: (cluster: string, snap: Snapshot | undefined, admin: AdminClient) => Promise<unknown>;
 }
 
 interface ClusterState {
@@ -53,6 +55,7 @@ export class Collector {
   private readonly assignmentRefreshMs: number;
   private readonly heartbeatMs: number | undefined;
   private readonly collect: typeof collectSnapshot;
+  private readonly afterCollect: CollectorOptions['afterCollect'];
   private readonly states = new Map<string, ClusterState>();
   private cycles = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -67,6 +70,7 @@ export class Collector {
     this.assignmentRefreshMs = opts.assignmentRefreshMs ?? ASSIGNMENT_REFRESH_MS;
     this.heartbeatMs = opts.heartbeatMs;
     this.collect = opts.collect ?? collectSnapshot;
+    this.afterCollect = opts.afterCollect;
   }
 
   get running(): boolean {
@@ -99,7 +103,16 @@ export class Collector {
   /** One pass over every saved cluster, then downsampling. Never throws: failures are kept per cluster. */
   async runCycle(): Promise<void> {
     this.cycles++;
-    for (const c of listClusters(this.db)) await this.collectCluster(c);
+    for (const c of listClusters(this.db)) {
+      const snap = await this.collectCluster(c);
+      if (this.afterCollect) {
+        try {
+          await this.afterCollect(c.name, snap, this.adminFor(c));
+        } catch (err) {
+          log.error('after_collect_failed', { cluster: c.name, error: err });
+        }
+      }
+    }
     try {
       const now = this.now();
       downsample(this.db, now);

@@ -89,6 +89,68 @@ const MIGRATIONS: string[] = [
      shares TEXT NOT NULL
    );
    CREATE INDEX rebalance_events_group ON rebalance_events (cluster, group_name, ts);`,
+  // 3: alerts (lib/console/alerts): rules, channels, alert history, silences, notifications and their delivery log
+  `CREATE TABLE alert_rules (id TEXT PRIMARY KEY, spec TEXT NOT NULL, source TEXT NOT NULL, updated_at INTEGER NOT NULL);
+   CREATE TABLE alert_channels (id TEXT PRIMARY KEY, spec TEXT NOT NULL, source TEXT NOT NULL, updated_at INTEGER NOT NULL);
+   CREATE TABLE alerts (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     cluster TEXT NOT NULL,
+     rule_id TEXT NOT NULL,
+     subject TEXT NOT NULL,
+     severity TEXT NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('firing', 'resolved')),
+     message TEXT NOT NULL,
+     value REAL NOT NULL,
+     labels TEXT NOT NULL,
+     pending_since INTEGER NOT NULL,
+     started_at INTEGER NOT NULL,
+     resolved_at INTEGER,
+     flapping INTEGER NOT NULL DEFAULT 0,
+     acked_by TEXT,
+     acked_at INTEGER
+   );
+   CREATE INDEX alerts_state ON alerts (state, started_at);
+   CREATE INDEX alerts_key ON alerts (cluster, rule_id, subject, started_at);
+   CREATE TABLE alert_silences (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     rule_id TEXT NOT NULL,
+     cluster TEXT NOT NULL,
+     subject TEXT NOT NULL,
+     reason TEXT NOT NULL,
+     created_by TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     ends_at INTEGER NOT NULL
+   );
+   CREATE TABLE alert_notifications (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     alert_id INTEGER,
+     channel_id TEXT NOT NULL,
+     event TEXT NOT NULL,
+     ts INTEGER NOT NULL,
+     status TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     payload TEXT NOT NULL
+   );
+   CREATE INDEX alert_notifications_alert ON alert_notifications (alert_id);
+   CREATE TABLE alert_deliveries (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     notification_id INTEGER NOT NULL,
+     attempt INTEGER NOT NULL,
+     ts INTEGER NOT NULL,
+     ok INTEGER NOT NULL,
+     status_code INTEGER,
+     error TEXT,
+     duration_ms INTEGER NOT NULL
+   );
+   CREATE INDEX alert_deliveries_notification ON alert_deliveries (notification_id);
+   CREATE TABLE alert_known_brokers (
+     cluster TEXT NOT NULL,
+     broker_addr TEXT NOT NULL,
+     broker_name TEXT NOT NULL,
+     broker_id INTEGER NOT NULL,
+     last_seen INTEGER NOT NULL,
+     PRIMARY KEY (cluster, broker_addr)
+   );`,
 ];
 
 export function defaultDbPath(): string {
