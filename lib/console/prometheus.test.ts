@@ -2,7 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Snapshot } from './collect.ts';
-import { formatMetrics, formatValue, snapshotFamilies } from './prometheus.ts';
+import { alertFamilies, formatMetrics, formatValue, snapshotFamilies } from './prometheus.ts';
 
 function sampleSnapshot(): Snapshot {
   return {
@@ -58,4 +58,15 @@ describe('prometheus text format', () => {
     // every sample line is name{labels} value
     for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) assert.match(line, /^[a-z_0-9]+(\{.*\})? \S+$/);
   });
+});
+
+test('alert states: one sample per firing alert, silenced ones marked 2, counts per severity', () => {
+  const text = formatMetrics(alertFamilies([
+    { cluster: 'c', ruleId: 'down', subject: '10.0.0.1:10911', severity: 'critical', silenced: false, flapping: false },
+    { cluster: 'c', ruleId: 'lag', subject: 'g', severity: 'warning', silenced: true, flapping: false },
+  ]));
+  assert.match(text, /^rocketdeck_alert_firing\{cluster="c",rule="down",subject="10.0.0.1:10911",severity="critical",flapping="false"\} 1$/m);
+  assert.match(text, /^rocketdeck_alert_firing\{cluster="c",rule="lag",subject="g",severity="warning",flapping="false"\} 2$/m);
+  assert.match(text, /^rocketdeck_alerts_firing\{severity="critical"\} 1$/m);
+  assert.match(text, /^rocketdeck_alerts_firing\{severity="warning"\} 0$/m);
 });

@@ -170,3 +170,16 @@ export function snapshotFamilies(s: Snapshot): MetricFamily[] {
     ...runtime.map((r) => r.family), up, lagSeconds, scrape,
   ];
 }
+
+/** Alert states: one sample per firing alert (1, or 2 when silenced) and the count per severity. */
+export function alertFamilies(firing: ReadonlyArray<{ cluster: string; ruleId: string; subject: string; severity: string; silenced: boolean; flapping: boolean }>): MetricFamily[] {
+  const bySeverity = new Map<string, number>([['info', 0], ['warning', 0], ['critical', 0]]);
+  for (const a of firing) if (!a.silenced) bySeverity.set(a.severity, (bySeverity.get(a.severity) ?? 0) + 1);
+  return [
+    {
+      name: 'rocketdeck_alert_firing', help: 'A firing alert (value 1; 2 when silenced)', type: 'gauge',
+      samples: firing.map((a) => ({ labels: { cluster: a.cluster, rule: a.ruleId, subject: a.subject, severity: a.severity, flapping: String(a.flapping) }, value: a.silenced ? 2 : 1 })),
+    },
+    { name: 'rocketdeck_alerts_firing', help: 'Firing alerts not silenced, per severity', type: 'gauge', samples: [...bySeverity].map(([severity, n]) => ({ labels: { severity }, value: n })) },
+  ];
+}

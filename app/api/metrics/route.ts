@@ -2,7 +2,8 @@
 import { api, HttpError } from '@/lib/console/http.ts';
 import { runtime } from '@/lib/console/context.ts';
 import { CLUSTER_HEADER, clusterOf, getCluster } from '@/lib/console/clusters.ts';
-import { PROMETHEUS_CONTENT_TYPE, formatMetrics, snapshotFamilies } from '@/lib/console/prometheus.ts';
+import { PROMETHEUS_CONTENT_TYPE, alertFamilies, formatMetrics, snapshotFamilies } from '@/lib/console/prometheus.ts';
+import { alertsView } from '@/lib/console/alerts/api.ts';
 
 export const dynamic = 'force-dynamic';
 
@@ -13,5 +14,7 @@ export const GET = api(async (req: Request) => {
   if (!cluster) throw new HttpError(400, `cluster: no saved cluster named '${named}'`, 'cluster');
   const snap = await rt.collector.ensureSnapshot(cluster);
   if (!snap) throw new HttpError(502, `cluster ${cluster.name}: ${rt.collector.status(cluster.name).lastError ?? 'nothing collected yet'}`);
-  return new Response(formatMetrics(snapshotFamilies(snap)), { headers: { 'content-type': PROMETHEUS_CONTENT_TYPE, 'cache-control': 'no-store' } });
+  const view = alertsView(rt);
+  const firing = [...view.firing, ...view.silenced].map((a) => ({ ...a, silenced: a.silencedBy !== null }));
+  return new Response(formatMetrics([...snapshotFamilies(snap), ...alertFamilies(firing)]), { headers: { 'content-type': PROMETHEUS_CONTENT_TYPE, 'cache-control': 'no-store' } });
 });
