@@ -1,11 +1,12 @@
 'use client';
-// Top bar of every page: cluster switcher, live refresh control, theme toggle and the sign-in widget.
+// Top bar of every page: cluster switcher, firing alerts badge, live refresh control, theme toggle and the sign-in widget.
 
 import { ClusterSwitcher } from './cluster-switcher';
 import { RefreshControl } from './refresh-control';
 import { UserMenu } from './user-menu';
 import { MobileNav } from './nav';
 import { ThemeToggle } from '@/components/theme';
+import { AlertBadge } from '@/components/alerts/alert-badge';
 
 export function Header() {
   return (
@@ -13,6 +14,7 @@ export function Header() {
       <header className="flex h-14 items-center justify-between gap-3 border-b border-zinc-200 px-5 dark:border-zinc-800">
         <ClusterSwitcher />
         <div className="flex items-center gap-2">
+          <AlertBadge />
           <RefreshControl />
           <ThemeToggle />
           <UserMenu />

@@ -12,6 +12,7 @@ const ICONS: Record<string, string> = {
   groups: 'M16 11a3 3 0 100-6 3 3 0 000 6zm-8 0a3 3 0 100-6 3 3 0 000 6zm0 2c-2.7 0-8 1.3-8 4v2h16v-2c0-2.7-5.3-4-8-4zm8 0c-.3 0-.7 0-1.1.1 1.2.9 2.1 2.1 2.1 3.9v2h7v-2c0-2.7-5.3-4-8-4z',
   messages: 'M20 4H4a2 2 0 00-2 2v12a2 2 0 002 2h16a2 2 0 002-2V6a2 2 0 00-2-2zm0 4l-8 5-8-5V6l8 5 8-5v2z',
   actions: 'M13 2L3 14h7l-1 8 10-12h-7l1-8z',
+  alerts: 'M12 22a2 2 0 002-2h-4a2 2 0 002 2zm6-6V11c0-3.1-1.6-5.6-4.5-6.3V4a1.5 1.5 0 00-3 0v.7C7.6 5.4 6 7.9 6 11v5l-2 2v1h16v-1l-2-2z',
   audit: 'M14 2H6a2 2 0 00-2 2v16a2 2 0 002 2h12a2 2 0 002-2V8l-6-6zm-1 7V3.5L18.5 9H13zM8 13h8v2H8v-2zm0 4h8v2H8v-2z',
 };
 
@@ -23,6 +24,7 @@ export const NAV_ITEMS = [
   { href: '/groups', label: 'Consumer groups', icon: 'groups' },
   { href: '/messages', label: 'Messages', icon: 'messages' },
   { href: '/actions', label: 'Actions', icon: 'actions' },
+  { href: '/alerts', label: 'Alerts', icon: 'alerts' },
   { href: '/audit', label: 'Audit log', icon: 'audit' },
 ];
 

@@ -57,7 +57,9 @@ export function bootConsole(opts: { env?: Record<string, string | undefined>; pr
   setUpUsers(db, env, defaultDbPath(), opts.print ?? ((line) => process.stdout.write(line + '\n')));
   seedDefaultCluster(db, env.NAMESRV_ADDR);
   const alerts = new AlertService(db, env.ROCKETDECK_ALERTS_FILE ? { file: env.ROCKETDECK_ALERTS_FILE } : {});
-  const collector = new Collector({ db, intervalMs: intervalFromEnv(env), afterCollect: (cluster, snap, admin) => alerts.afterCollect(cluster, snap, admin) });
+  const collector = new Collector({ db, intervalMs: intervalFromEnv(env), afterCollect: (cluster, snap, admin) => alerts.afterCollect(cluster, snap, admin),
+    afterCycle: (clusters) => alerts.retain(clusters),
+  });
   const rt: ConsoleRuntime = { db, collector, alerts, startedAt: Date.now() };
   g[bootKey] = rt;
   if (env.ROCKETDECK_COLLECTOR !== 'off') collector.start();

@@ -33,6 +33,8 @@ export interface CollectorOptions {
   collect?: typeof collectSnapshot;
   /** Runs after each collection of a cluster, with its snapshot (undefined when it failed): the alert rules. */
   afterCollect?: (cluster: string, snap: Snapshot | undefined, admin: AdminClient) => Promise<unknown>;
+  /** Runs after each cycle with the clusters still saved (alerts of removed clusters resolve). */
+  afterCycle?: (clusters: string[]) => void;
 }
 
 interface ClusterState {
@@ -56,6 +58,7 @@ export class Collector {
   private readonly heartbeatMs: number | undefined;
   private readonly collect: typeof collectSnapshot;
   private readonly afterCollect: CollectorOptions['afterCollect'];
+  private readonly afterCycle: CollectorOptions['afterCycle'];
   private readonly states = new Map<string, ClusterState>();
   private cycles = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -71,6 +74,7 @@ export class Collector {
     this.heartbeatMs = opts.heartbeatMs;
     this.collect = opts.collect ?? collectSnapshot;
     this.afterCollect = opts.afterCollect;
+    this.afterCycle = opts.afterCycle;
   }
 
   get running(): boolean {
@@ -103,7 +107,8 @@ export class Collector {
   /** One pass over every saved cluster, then downsampling. Never throws: failures are kept per cluster. */
   async runCycle(): Promise<void> {
     this.cycles++;
-    for (const c of listClusters(this.db)) {
+    const clusters = listClusters(this.db);
+    for (const c of clusters) {
       const snap = await this.collectCluster(c);
       if (this.afterCollect) {
         try {
@@ -112,6 +117,11 @@ export class Collector {
           log.error('after_collect_failed', { cluster: c.name, error: err });
         }
       }
+    }
+    try {
+      this.afterCycle?.(clusters.map((c) => c.name));
+    } catch (err) {
+      log.error('after_cycle_failed', { error: err });
     }
     try {
       const now = this.now();

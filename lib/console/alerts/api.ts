@@ -145,3 +145,5 @@ export function idParam(v: string, field = 'id'): number {
   if (!/^\d+$/.test(v)) throw bad(field, 'must be a number');
   return Number(v);
 }
+
+export type AlertsResponse = ReturnType<typeof alertsView>;

@@ -125,3 +125,15 @@ test('bad rules are refused naming the field', () => {
   assert.throws(() => parseRule({ id: 'x', kind: 'group_lag', thresholds: { messages: -1 } }), /rule\.thresholds\.messages/);
   assert.throws(() => parseRule({ id: 'x', kind: 'group_lag', colour: 'red' }), /rule\.colour: unknown key/);
 });
+
+test('alerts of a cluster no longer saved resolve once', () => {
+  const d = db();
+  saveRule(d, parseRule({ id: 'ns', kind: 'namesrv_down', for: 0 }), 'api');
+  const e = new AlertEngine(d);
+  assert.equal(e.evaluate(facts(0, { namesrvDown: true })).length, 1);
+  assert.deepEqual(e.dropClustersExcept(new Set(['c']), 1000), []);
+  const gone = e.dropClustersExcept(new Set(['other']), 2000);
+  assert.deepEqual(gone.map((x) => x.event), ['resolved']);
+  assert.deepEqual(firingAlerts(d), []);
+  assert.deepEqual(e.dropClustersExcept(new Set(['other']), 3000), []);
+});

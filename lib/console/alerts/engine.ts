@@ -188,6 +188,20 @@ export class AlertEngine {
     });
   }
 
+  /** A cluster no longer saved: its firing alerts resolve, pending ones are dropped. */
+  dropClustersExcept(keep: ReadonlySet<string>, now: number): AlertEvent[] {
+    const events: AlertEvent[] = [];
+    const rules = this.rules();
+    for (const [key, st] of this.states) {
+      const [cluster, ruleId] = key.split('\u0000') as [string, string];
+      if (keep.has(cluster)) continue;
+      const rule = rules.find((r) => r.rule.id === ruleId)?.rule;
+      for (const alert of st.firing.values()) this.resolve(rule, alert, now, events);
+      this.states.delete(key);
+    }
+    return events;
+  }
+
   /** Firing alerts as the engine holds them (the database has the same rows). */
   firing(): AlertRow[] {
     return [...this.states.values()].flatMap((s) => [...s.firing.values()]);

@@ -73,6 +73,14 @@ export class AlertService {
     }
   }
 
+  /** Resolves the alerts of clusters no longer saved (notifying each once). */
+  retain(clusters: readonly string[], now = Date.now()): AlertEvent[] {
+    const events = this.engine.dropClustersExcept(new Set(clusters), now);
+    for (const c of [...this.dlq.keys()]) if (!clusters.includes(c)) this.dlq.delete(c);
+    for (const e of events) this.notifier.dispatch(e);
+    return events;
+  }
+
   /** Evaluates given facts and dispatches the events. */
   run(facts: ClusterFacts): AlertEvent[] {
     const events = this.engine.evaluate(facts);
