@@ -5,7 +5,7 @@ import { createLogger } from '../../common/log.ts';
 import type { ConsoleDb } from '../db.ts';
 import type { AlertEvent } from './engine.ts';
 import type { AlertChannel } from './rules.ts';
-import { activeSilences, insertNotification, listChannels, recordDelivery, silenceFor, type Delivery, type NotificationRow } from './store.ts';
+import { activeSilences, insertNotification, listChannels, recordDelivery, silenceFor, type Delivery, type NotificationRow, type Silence } from './store.ts';
 
 const log = createLogger('console.alerts');
 
@@ -74,9 +74,20 @@ export class Notifier {
 
   /** Records one notification per channel of the rule and sends it in the background (none when silenced). */
   dispatch(e: AlertEvent): void {
+    this.dispatchAll([e]);
+  }
+
+  /** dispatch() for a cycle's events, reading channels and silences once. */
+  dispatchAll(events: readonly AlertEvent[]): void {
+    if (events.length === 0) return;
     const all = listChannels(this.db).filter((c) => c.enabled);
+    const silences = activeSilences(this.db, events[0]!.ts);
+    for (const e of events) this.dispatchOne(e, all, silences);
+  }
+
+  private dispatchOne(e: AlertEvent, all: AlertChannel[], silences: Silence[]): void {
     const channels = e.rule.channels.length ? all.filter((c) => e.rule.channels.includes(c.id)) : all;
-    const silence = silenceFor(activeSilences(this.db, e.ts), e.alert);
+    const silence = silenceFor(silences, e.alert);
     const body = bodyOf(e);
     for (const ch of channels) {
       const payload = payloadFor(ch.format, body);

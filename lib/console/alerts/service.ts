@@ -77,17 +77,19 @@ export class AlertService {
   retain(clusters: readonly string[], now = Date.now()): AlertEvent[] {
     const events = this.engine.dropClustersExcept(new Set(clusters), now);
     for (const c of [...this.dlq.keys()]) if (!clusters.includes(c)) this.dlq.delete(c);
-    for (const e of events) this.notifier.dispatch(e);
+    this.notifier.dispatchAll(events);
     return events;
   }
 
   /** Evaluates given facts and dispatches the events. */
   run(facts: ClusterFacts): AlertEvent[] {
-    const events = this.engine.evaluate(facts);
-    for (const e of events) {
-      log.info('alert_changed', { event: e.event, cluster: e.alert.cluster, rule: e.alert.ruleId, subject: e.alert.subject, alertId: e.alert.id });
-      this.notifier.dispatch(e);
-    }
+    // one transaction per cycle: a few hundred changes cost one commit, not one each (deliveries write later)
+    const events = this.db.transaction(() => {
+      const ev = this.engine.evaluate(facts);
+      this.notifier.dispatchAll(ev);
+      return ev;
+    })();
+    for (const e of events) log.info('alert_changed', { event: e.event, cluster: e.alert.cluster, rule: e.alert.ruleId, subject: e.alert.subject, alertId: e.alert.id });
     return events;
   }
 
