@@ -15,6 +15,7 @@ import * as route from './route.ts';
 import * as send from './send.ts';
 import * as topicConfig from './topic-config.ts';
 import * as topics from './topics.ts';
+import * as writePerm from './write-perm.ts';
 import type { ResetPoint } from './time.ts';
 
 /** How long a per-broker read waits for its broker (default: the client's deadlineMs). */
@@ -94,6 +95,10 @@ export class AdminClient {
     return topicConfig.createOrUpdateTopic(this.core, sel, cfg);
   }
   deleteTopic(topic: string, clusterName: string): Promise<topicConfig.DeleteTopicResult> { return topicConfig.deleteTopic(this.core, topic, clusterName); }
+
+  // draining a broker group (write permission on the nameservers' routes)
+  wipeWritePerm(brokerName: string): Promise<writePerm.WritePermResult> { return writePerm.wipeWritePerm(this.core, brokerName); }
+  addWritePerm(brokerName: string): Promise<writePerm.WritePermResult> { return writePerm.addWritePerm(this.core, brokerName); }
 
   // consumer groups
   groupList(opts?: { withConnections?: boolean; includeSystem?: boolean }): Promise<groups.GroupListResult> { return groups.groupList(this.core, opts); }

@@ -23,6 +23,7 @@ export type { SubGroupInput, DeleteSubGroupResult } from './group-config.ts';
 export type { TopicProducerConnection, TopicProducersResult } from './producers.ts';
 export type { ResetQueue, ResetOffsetResult, QueueOffsetReset, ResetQueuesResult } from './offsets.ts';
 export type { MessageView, QueryResult } from './messages.ts';
+export type { WritePermResult } from './write-perm.ts';
 export type { SendTestMessageInput, SendTestMessageResult } from './send.ts';
 export { parseResetPoint, parseRocketDate, formatTime, type ResetPoint } from './time.ts';
 export { classifyTopic } from './topics.ts';
