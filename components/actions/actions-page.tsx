@@ -9,8 +9,9 @@ import { TopicForm } from './topic-form';
 import { DeleteTopicForm } from './delete-topic';
 import { DeleteGroupForm, GroupForm } from './group-form';
 import { ResetOffsetForm } from './reset-offset';
+import { DrainBrokerForm } from './drain-broker';
 
-type Tab = 'topic' | 'delete-topic' | 'group' | 'delete-group' | 'reset';
+type Tab = 'topic' | 'delete-topic' | 'group' | 'delete-group' | 'reset' | 'drain';
 
 const TABS: Array<{ id: Tab; label: string; help: string }> = [
   { id: 'topic', label: 'Create / update topic', help: 'Creates the topic on the chosen brokers, or changes its queue counts, permission and order when it exists.' },
@@ -18,6 +19,7 @@ const TABS: Array<{ id: Tab; label: string; help: string }> = [
   { id: 'group', label: 'Create / update group', help: 'Writes a subscription group config to the chosen brokers.' },
   { id: 'delete-group', label: 'Delete group', help: 'Removes a subscription group from the cluster’s masters.' },
   { id: 'reset', label: 'Reset offsets', help: 'Moves where a consumer group reads a topic from; preview the change per queue before applying.' },
+  { id: 'drain', label: 'Drain broker', help: 'Takes a broker group out of service: producers move away, consumers catch up on what is left; then gives its write permission back.' },
 ];
 
 export function ActionsPage() {
@@ -39,6 +41,7 @@ export function ActionsPage() {
           {tab === 'delete-topic' && <DeleteTopicForm key="delete-topic" />}
           {tab === 'group' && <GroupForm key="group" />}
           {tab === 'delete-group' && <DeleteGroupForm key="delete-group" />}
+          {tab === 'drain' && <DrainBrokerForm key="drain" />}
           {tab === 'reset' && <ResetOffsetForm key={`reset-${s.group}-${s.topic}`} group={s.group || undefined} topic={s.topic || undefined} />}
         </div>
       </Card>
