@@ -1,6 +1,7 @@
 'use client';
 // Consumer group detail: queue assignments with offsets and lag, members, lag history, time to drain, rebalances, flags.
 
+import { GroupDiagnosis } from './diagnosis';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useMemo, useState } from 'react';
@@ -177,6 +178,7 @@ export function GroupDetail({ group }: { group: string }) {
           />
         </div>
         <LagHistory group={group} now={{ ts: q.dataUpdatedAt, lag: d.lagMessages }} />
+        <GroupDiagnosis group={group} />
         <Card title="Queue assignments" bodyClassName="" testId="group-queues">
           <Table>
             <THead>
