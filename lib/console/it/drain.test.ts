@@ -1,11 +1,13 @@
-// Draining a broker group through the console against a real nameserver and broker: the preview names the topics
-// with their route permission, the change needs an operator who types the broker name, the nameserver's routes lose
-// and regain the write permission, and both changes are in the audit log.
+// Broker maintenance and consumer diagnostics through the console against a real nameserver and broker: draining
+// (the preview names the topics with their route permission, the change needs an operator who types the broker name,
+// the nameserver's routes lose and regain the write permission, both changes audited), and "why is this group
+// behind?" for a live consumer of our SDK that fails its messages, then for the group with nobody online.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { setLogSink } from '../../common/log.ts';
 import { AdminClient } from '../../admin/index.ts';
+import { PushConsumer } from '../../client/index.ts';
 import { spawnBroker, spawnNamesrv, TestClient, removeDir, tempDir, waitFor, type BrokerProcess, type NamesrvProcess } from '../../broker/it/harness.ts';
 import { startConsole, type ConsoleProcess } from '../../cluster/console-process.ts';
 import { ensureFreshBuild, freePort } from './console-build.ts';
@@ -106,5 +108,36 @@ describe('draining a broker group from the console', { timeout: 300_000 }, () =>
       assert.equal(e.username, 'op');
       assert.equal(e.target, 'broker-it');
     }
+  });
+
+  test('diagnosis: a member failing its messages shows its running info and the failures; with nobody online, the waiting lag', async () => {
+    const group = 'DiagGroup';
+    const consumer = new PushConsumer({ group, namesrvAddr: ns.address, instanceName: 'diag-it', rebalanceInterval: 1000, heartbeatBrokerInterval: 1000, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET' })
+      .subscribe(TOPIC, '*').onMessage(() => 'RECONSUME_LATER');
+    await consumer.start();
+    try {
+      for (let i = 0; i < 20; i++) await client.send(TOPIC, `d${i}`, { queueId: i % 2 });
+      const d = await waitFor('running info with consume failures', async () => {
+        const r = await call('GET', `/api/consumer-groups/${group}/diagnosis`);
+        return r.status === 200 && r.body.findings.some((f: { kind: string }) => f.kind === 'consume_failures') && r.body;
+      }, 60_000, 500);
+      assert.equal(d.members.length, 1);
+      const c = d.clients[0];
+      assert.equal(c.clientId, d.members[0]);
+      assert.deepEqual(c.info.queues.filter((q: { topic: string }) => q.topic === TOPIC).map((q: { queueId: number }) => q.queueId).sort(), [0, 1]);
+      const f = d.findings.find((x: { kind: string }) => x.kind === 'consume_failures');
+      assert.equal(f.figures.clientId, c.clientId);
+      assert.equal(f.figures.topic, TOPIC);
+      assert.ok(f.figures.consumeFailedMsgs > 0 || f.figures.consumeFailedTPS > 0);
+    } finally {
+      await consumer.shutdown();
+    }
+    for (let i = 0; i < 6; i++) await client.send(TOPIC, `late${i}`, { queueId: i % 2 });
+    const offline = await waitFor('the no-member finding', async () => {
+      const r = await call('GET', `/api/consumer-groups/${group}/diagnosis`);
+      return r.status === 200 && r.body.members.length === 0 && r.body.findings.find((x: { kind: string }) => x.kind === 'no_members');
+    }, 60_000, 500);
+    assert.equal(offline.severity, 'critical');
+    assert.ok(offline.figures.lag >= 6);
   });
 });
