@@ -1,6 +1,6 @@
 // Alert evaluation benchmark: a synthetic cluster snapshot of N topics (some dead-letter queues), M groups and B
 // brokers, R rules of every kind with scope patterns, evaluated cycle after cycle by the console's AlertService
-// (engine state machine, SQLite writes of alerts and audit entries, notification records) on a database file; lag
+// (lag growth and DLQ tracking, engine state machine, SQLite writes of alerts and audit entries, notification records) on a database file; lag
 // moves every cycle so alerts fire and resolve. Reports the time of one cycle's evaluation.
 
 import { parseArgs } from 'node:util';
@@ -79,6 +79,7 @@ export async function run(args: string[]): Promise<BenchReport> {
         listing: snap.brokers.map((b) => ({ brokerName: b.brokerName, brokerAddr: b.brokerAddr, brokerId: b.brokerId, namesrvs: b.brokerId === 1 && c % 5 === 0 ? ['10.1.0.2:9876'] : ['10.1.0.1:9876', '10.1.0.2:9876'] })),
         vanished: [],
         dlqGrewAt: service.trackDlq('bench', snap, snap.ts),
+        lagGrowingSince: service.trackLagGrowth('bench', snap, snap.ts),
       };
       events += service.run(facts).length;
       times.push(performance.now() - t0);

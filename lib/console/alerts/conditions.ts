@@ -26,6 +26,8 @@ export interface ClusterFacts {
   vanished: Array<BrokerRef & { lastSeen: number }>;
   /** Per group: when its DLQ last grew (absent when never seen growing). */
   dlqGrewAt: ReadonlyMap<string, { at: number; messages: number; by: number }>;
+  /** Per group: since when its lag has only grown (never fallen) from cycle to cycle, and from what. */
+  lagGrowingSince?: ReadonlyMap<string, { since: number; from: number }>;
 }
 
 export interface Condition {
@@ -142,6 +144,18 @@ export function evaluate(c: CompiledRule, f: ClusterFacts): Condition[] | undefi
           }
         } else if (g.members && g.members.clientIds.length === 0 && g.diff >= (t.messages ?? 1)) {
           out.push({ subject: g.group, value: g.diff, message: `group ${g.group} has no online member and ${g.diff} messages waiting`, labels: { group: g.group } });
+        }
+      }
+      return out;
+    }
+    case 'lag_growing': {
+      if (!snap || !f.lagGrowingSince) return undefined;
+      const windowMs = (t.seconds ?? 600) * 1000;
+      for (const [group, g] of f.lagGrowingSince) {
+        const stat = snap.groups.get(group);
+        if (!stat || (stat.system && !rule.includeSystem) || !scope.group(group)) continue;
+        if (f.now - g.since >= windowMs && stat.diff > g.from && stat.diff >= (t.messages ?? 1)) {
+          out.push({ subject: group, value: stat.diff, message: `lag of ${group} has grown for ${Math.round((f.now - g.since) / 60_000)} min, from ${g.from} to ${stat.diff} messages`, labels: { group } });
         }
       }
       return out;

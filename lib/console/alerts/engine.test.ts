@@ -7,6 +7,7 @@ import { listAudit } from '../audit.ts';
 import type { Snapshot, GroupStat } from '../collect.ts';
 import type { ClusterFacts } from './conditions.ts';
 import { AlertEngine } from './engine.ts';
+import { AlertService } from './service.ts';
 import { parseRule } from './rules.ts';
 import { ackAlert, addSilence, activeSilences, deleteRule, firingAlerts, getAlert, saveRule, silenceFor } from './store.ts';
 
@@ -136,4 +137,24 @@ test('alerts of a cluster no longer saved resolve once', () => {
   assert.deepEqual(gone.map((x) => x.event), ['resolved']);
   assert.deepEqual(firingAlerts(d), []);
   assert.deepEqual(e.dropClustersExcept(new Set(['other']), 3000), []);
+});
+
+test('lag growing for N minutes fires once the lag has only grown for that long; a fall starts the count again', () => {
+  const d = db();
+  saveRule(d, parseRule({ id: 'grow', kind: 'lag_growing', for: 0, thresholds: { seconds: '3m' } }), 'api');
+  const e = new AlertEngine(d);
+  const svc = new AlertService(d, { defaults: false });
+  const at = (min: number, diff: number) => {
+    const f = facts(min * 60_000, { groups: [group('g', diff, 1)] });
+    return e.evaluate({ ...f, lagGrowingSince: svc.trackLagGrowth('c', f.snapshot, f.now) });
+  };
+  assert.deepEqual(at(0, 100), []);
+  assert.deepEqual(at(1, 200), []);
+  assert.deepEqual(at(2, 150), [], 'fell: starts again');
+  assert.deepEqual(at(3, 300), []);
+  assert.deepEqual(at(4, 400), []);
+  const fired = at(5, 500);
+  assert.deepEqual(fired.map((x) => x.event), ['firing']);
+  assert.match(fired[0]!.alert.message, /grown for 3 min, from 150 to 500/);
+  assert.deepEqual(at(6, 400).map((x) => x.event), ['resolved']);
 });

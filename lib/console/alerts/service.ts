@@ -34,6 +34,7 @@ export class AlertService {
   fileError: string | null = null;
   readonly file: string | undefined;
   private readonly dlq = new Map<string, Map<string, { messages: number; at?: number; by: number }>>();
+  private readonly growth = new Map<string, Map<string, { since: number; from: number; last: number }>>();
 
   constructor(private readonly db: ConsoleDb, opts: AlertServiceOptions = {}) {
     this.file = opts.file;
@@ -77,6 +78,7 @@ export class AlertService {
   retain(clusters: readonly string[], now = Date.now()): AlertEvent[] {
     const events = this.engine.dropClustersExcept(new Set(clusters), now);
     for (const c of [...this.dlq.keys()]) if (!clusters.includes(c)) this.dlq.delete(c);
+    for (const c of [...this.growth.keys()]) if (!clusters.includes(c)) this.growth.delete(c);
     this.notifier.dispatchAll(events);
     return events;
   }
@@ -110,7 +112,22 @@ export class AlertService {
       const listed = new Set(listing.map((b) => b.brokerAddr));
       vanished = knownBrokers(this.db, cluster, now - FORGET_BROKER_MS).filter((b) => !listed.has(b.brokerAddr));
     }
-    return { cluster, now, snapshot: snap, namesrvs, listing, vanished, dlqGrewAt: this.trackDlq(cluster, snap, now) };
+    return { cluster, now, snapshot: snap, namesrvs, listing, vanished, dlqGrewAt: this.trackDlq(cluster, snap, now), lagGrowingSince: this.trackLagGrowth(cluster, snap, now) };
+  }
+
+  /** Per group, since when its lag has not fallen between cycles (a fall or a steady lag starts it again). */
+  trackLagGrowth(cluster: string, snap: Snapshot | undefined, now: number): Map<string, { since: number; from: number }> {
+    let known = this.growth.get(cluster);
+    if (!known) this.growth.set(cluster, (known = new Map()));
+    if (snap) {
+      for (const g of snap.groups.values()) {
+        const k = known.get(g.group);
+        if (!k || g.diff <= k.last) known.set(g.group, { since: now, from: g.diff, last: g.diff });
+        else k.last = g.diff;
+      }
+      for (const name of [...known.keys()]) if (!snap.groups.has(name)) known.delete(name);
+    }
+    return new Map([...known].map(([g, k]) => [g, { since: k.since, from: k.from }]));
   }
 
   /** Remembers each DLQ's size and when it last grew. */
