@@ -17,7 +17,7 @@ import { percentile, type BenchReport } from './run.ts';
 
 const round = (v: number): number => Math.round(v * 100) / 100;
 
-function snapshot(cycle: number, topics: number, groups: number, brokers: number): Snapshot {
+function snapshot(cycle: number, topics: number, groups: number, brokers: number, churn: 'high' | 'low'): Snapshot {
   const ts = cycle * 30_000;
   const brokerStats = Array.from({ length: brokers }, (_, i) => ({
     clusterName: 'bench', brokerName: `broker-${Math.floor(i / 2)}`, brokerId: i % 2, brokerAddr: `10.0.${Math.floor(i / 250)}.${i % 250}:10911`,
@@ -32,13 +32,15 @@ function snapshot(cycle: number, topics: number, groups: number, brokers: number
   }
   const groupMap = new Map<string, GroupStat>();
   for (let i = 0; i < groups; i++) {
-    const diff = ((i * 31 + cycle * 17) % 400) * 50;
+    // high churn: every group's lag jumps every cycle; low: one group in 50 moves, the others hold steady
+    const moves = churn === 'high' || i % 50 === 0;
+    const diff = ((i * 31 + (moves ? cycle * 17 : 0)) % 400) * 50;
     const name = `${i % 3 === 0 ? 'order' : 'pay'}-group-${i}`;
     groupMap.set(name, {
       group: name, system: false, brokerNames: ['broker-0'], diff, lagSeconds: diff / 100, tps: 1, inTps: 1, brokerTps: 1,
       perTopic: [{ topic: `topic-${i % topics}`, clusterName: 'bench', brokerName: 'broker-0', queues: 4, diff, brokerOffsetSum: diff, consumerOffsetSum: 0, lagMs: diff * 10, tps: 1 }],
       queuesPerTopic: { [`topic-${i % topics}`]: 4 },
-      members: { clientIds: i % 10 === cycle % 10 ? [] : ['c1'] } as never,
+      members: { clientIds: (churn === 'high' ? i % 10 === cycle % 10 : i % 500 === 0) ? [] : ['c1'] } as never,
     });
   }
   return { cluster: 'bench', ts, durationMs: 0, brokers: brokerStats, topics: topicMap, groups: groupMap, errors: [], storeTimes: new Map() };
@@ -47,13 +49,14 @@ function snapshot(cycle: number, topics: number, groups: number, brokers: number
 export async function run(args: string[]): Promise<BenchReport> {
   const { values } = parseArgs({ args, options: {
     topics: { type: 'string', default: '2000' }, groups: { type: 'string', default: '1000' }, rules: { type: 'string', default: '50' },
-    brokers: { type: 'string', default: '20' }, cycles: { type: 'string', default: '30' },
+    brokers: { type: 'string', default: '20' }, cycles: { type: 'string', default: '30' }, churn: { type: 'string', default: 'high' },
   } });
   const topics = Number(values.topics);
   const groups = Number(values.groups);
   const ruleCount = Number(values.rules);
   const brokers = Number(values.brokers);
   const cycles = Number(values.cycles);
+  const churn = values.churn === 'low' ? 'low' : 'high';
   setLogSink(() => {});
   const dir = tempDir('bench-alerts');
   try {
@@ -71,7 +74,7 @@ export async function run(args: string[]): Promise<BenchReport> {
     let events = 0;
     let conditions = 0;
     for (let c = 1; c <= cycles; c++) {
-      const snap = snapshot(c, topics, groups, brokers);
+      const snap = snapshot(c, topics, groups, brokers, churn);
       const t0 = performance.now();
       const facts = {
         cluster: 'bench', now: snap.ts, snapshot: snap,
@@ -90,7 +93,7 @@ export async function run(args: string[]): Promise<BenchReport> {
     const sorted = [...times].sort((a, b) => a - b);
     return {
       bench: 'alerts',
-      params: { topics, groups, rules: ruleCount, brokers, cycles },
+      params: { topics, groups, rules: ruleCount, brokers, cycles, churn },
       metrics: [
         { metric: 'cycle p50', value: round(percentile(sorted, 50)), unit: 'ms' },
         { metric: 'cycle p99', value: round(percentile(sorted, 99)), unit: 'ms' },

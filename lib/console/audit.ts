@@ -1,5 +1,6 @@
 // The console's audit log: who changed what, when, and with which result.
 
+import type Database from 'better-sqlite3';
 import type { ConsoleDb } from './db.ts';
 
 export interface AuditEntry {
@@ -13,8 +14,13 @@ export interface AuditEntry {
   result: unknown;
 }
 
+const inserts = new WeakMap<ConsoleDb, Database.Statement>();
+
 export function recordAudit(db: ConsoleDb, e: Omit<AuditEntry, 'id' | 'ts'> & { ts?: number }): void {
-  db.prepare(`INSERT INTO audit_log (ts, username, action, target, params, ok, result) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
+  let insert = inserts.get(db);
+  // prepared once per database: the alert engine records every alert change here
+  if (!insert) inserts.set(db, (insert = db.prepare(`INSERT INTO audit_log (ts, username, action, target, params, ok, result) VALUES (?, ?, ?, ?, ?, ?, ?)`)));
+  insert.run(
     e.ts ?? Date.now(),
     e.username,
     e.action,
