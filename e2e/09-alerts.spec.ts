@@ -14,6 +14,10 @@ test('a firing alert shows in the header badge and the Alerts page, and an opera
     await page.goto(`${consoleUrl()}/`);
     const badge = page.getByTestId('alerts-badge');
     await expect(badge).not.toHaveAttribute('data-count', '0', { timeout: 45_000 });
+    // the overview names it, linked to the page that explains it (the cluster page, for a nameserver)
+    const onOverview = page.getByTestId('overview-alert').filter({ hasText: cluster });
+    await expect(onOverview.first()).toBeVisible();
+    await expect(onOverview.first().getByRole('link')).toHaveAttribute('href', '/cluster');
     await badge.click();
     await expect(page).toHaveURL(/\/alerts$/);
     const firing = page.getByTestId('firing-table').getByTestId('alert-row').filter({ hasText: rule });

@@ -14,6 +14,8 @@ import { Dialog } from '@/components/ui/dialog';
 import { ErrorBox } from '@/components/ui/states';
 import { FullRow, SkeletonRows, Table, Td, Th, THead, Tr } from '@/components/ui/table';
 import type { AlertsResponse, AlertView } from '@/lib/console/alerts/api.ts';
+import Link from 'next/link';
+import { alertHref } from './firing-alerts';
 
 const SEVERITY_TONE = { critical: 'red', warning: 'amber', info: 'blue' } as const;
 
@@ -40,7 +42,7 @@ function AlertRows({ alerts, operator, onSilence, onAck, empty, testId }: {
             <Td className="font-mono text-xs">{a.ruleId}</Td>
             <Td>{a.cluster}</Td>
             <Td className="font-mono text-xs">{a.subject}</Td>
-            <Td className="max-w-md text-xs">{a.message}</Td>
+            <Td className="max-w-md text-xs"><Link href={alertHref(a)} className="hover:underline">{a.message}</Link></Td>
             <Td className="whitespace-nowrap text-xs tabular-nums">{fmtTime(a.startedAt)}{a.resolvedAt ? ` → ${fmtTime(a.resolvedAt)}` : ''}</Td>
             <Td className="space-x-1 whitespace-nowrap">
               {a.state === 'firing' ? <Badge tone="red">firing</Badge> : <Badge tone="green">resolved</Badge>}

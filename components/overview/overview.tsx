@@ -12,6 +12,7 @@ import { FullRow, Table, Td, Th, THead, Tr } from '@/components/ui/table';
 import { Tabs } from '@/components/ui/tabs';
 import { Badge } from '@/components/ui/badge';
 import type { OverviewResponse } from '@/components/api/types';
+import { FiringAlerts } from '@/components/alerts/firing-alerts';
 
 const seg = encodeURIComponent;
 
@@ -117,6 +118,7 @@ export function Overview() {
       <div className="space-y-5">
         {q.error && <ErrorBox error={q.error} title="Could not load the cluster overview" onRetry={() => void q.refetch()} />}
         {data?.error && <ErrorBox error={new Error(data.error)} title="The nameservers did not answer" />}
+        <FiringAlerts />
         <BrokerErrors errors={data?.errors} />
         <BrokerErrors errors={data?.warnings} title="Cluster warnings" />
         <HealthTiles data={data} failed={!!q.error} />
