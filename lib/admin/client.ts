@@ -109,6 +109,9 @@ export class AdminClient {
   consumerConnection(group: string, opts?: { brokerAddr?: string }): Promise<connections.ConsumerConnectionResult> {
     return connections.consumerConnection(this.core, group, opts);
   }
+  consumeMessageDirectly(group: string, clientId: string, msgId: string, opts?: { topic?: string }): Promise<connections.ConsumeDirectlyResult> {
+    return connections.consumeMessageDirectly(this.core, group, clientId, msgId, opts);
+  }
   consumerRunningInfo(group: string, clientId: string): Promise<connections.ConsumerRunningInfoResult> {
     return connections.consumerRunningInfo(this.core, group, clientId);
   }

@@ -1,9 +1,10 @@
-// Who is connected: consumer connections (203), producer connections (204) and consumer running info (307) via a broker.
+// Who is connected: consumer connections (203), producer connections (204), consumer running info (307) and
+// consuming one message directly (309), via a broker.
 
 import { RequestCode, ResponseCode } from '../protocol/codes.ts';
 import { getRetryTopic, mqVersionName } from '../protocol/constants.ts';
 import {
-  GetConsumerConnectionListRequestHeader, GetConsumerRunningInfoRequestHeader, GetProducerConnectionListRequestHeader,
+  ConsumeMessageDirectlyResultRequestHeader, GetConsumerConnectionListRequestHeader, GetConsumerRunningInfoRequestHeader, GetProducerConnectionListRequestHeader,
 } from '../protocol/headers.ts';
 import {
   decodeConsumerConnection, decodeConsumerRunningInfo, decodeProducerConnection, type Connection, type SubscriptionData,
@@ -11,6 +12,7 @@ import {
 import { AdminError, describeError, hasCode } from './errors.ts';
 import type { AdminCore, BrokerTarget } from './core.ts';
 import { cmp, getClusterInfo, getTopicRoute, routeTargets, selectBrokerTarget } from './route.ts';
+import { viewMessage } from './messages.ts';
 
 export interface ClientConnection {
   clientId: string;
@@ -174,5 +176,39 @@ export async function consumerRunningInfo(core: AdminCore, group: string, client
       lastPullTimestamp: p.lastPullTimestamp, lastConsumeTimestamp: p.lastConsumeTimestamp,
     })).sort((a, b) => cmp(a.topic, b.topic) || cmp(a.brokerName, b.brokerName) || a.queueId - b.queueId),
     status: [...value.statusTable].map(([topic, s]) => ({ topic, ...s })),
+  };
+}
+
+/** ConsumeMessageDirectlyResult: how the client's listener handled one message handed to it. */
+export interface ConsumeDirectlyResult {
+  group: string;
+  clientId: string;
+  msgId: string;
+  offsetMsgId: string;
+  brokerAddr: string;
+  order: boolean;
+  autoCommit: boolean;
+  /** CR_SUCCESS, CR_LATER, CR_ROLLBACK, CR_COMMIT, CR_THROW_EXCEPTION, CR_RETURN_NULL */
+  consumeResult: string;
+  remark: string;
+  spentTimeMills: number;
+}
+
+/**
+ * CONSUME_MESSAGE_DIRECTLY (mqadmin consumeMessage / the dashboard's "resend to client"): the broker that stored the
+ * message reads it by its offset id and hands it to the named client, whose listener consumes it and says how it went.
+ * `msgId` is a message id (the producer's) or an offset id; `topic` helps find a producer's id.
+ */
+export async function consumeMessageDirectly(core: AdminCore, group: string, clientId: string, msgId: string, opts: { topic?: string } = {}): Promise<ConsumeDirectlyResult> {
+  const found = await viewMessage(core, msgId, opts.topic ? { topic: opts.topic } : {});
+  const m = found[0];
+  if (!m) throw new AdminError(`no message '${msgId}'${opts.topic ? ` in topic ${opts.topic}` : ''}`);
+  const res = await core.call(m.storeHost, RequestCode.CONSUME_MESSAGE_DIRECTLY,
+    { consumerGroup: group, clientId, msgId: m.offsetMsgId, topic: m.topic }, { spec: ConsumeMessageDirectlyResultRequestHeader, timeoutMs: core.timeoutMs * 3 });
+  const v = JSON.parse((res.body ?? Buffer.alloc(0)).toString('utf8') || '{}') as Record<string, unknown>;
+  return {
+    group, clientId, msgId: m.msgId, offsetMsgId: m.offsetMsgId, brokerAddr: m.storeHost,
+    order: v.order === true, autoCommit: v.autoCommit !== false, consumeResult: String(v.consumeResult ?? ''), remark: String(v.remark ?? ''),
+    spentTimeMills: Number(v.spentTimeMills ?? 0),
   };
 }

@@ -18,7 +18,7 @@ export type { BrokerKVResult, BrokerSelector, WriteResult } from './broker.ts';
 export type { TopicEntry, TopicKind, TopicListResult, TopicBrokerMapResult, TopicPlacement, QueueStatus, TopicStatusResult } from './topics.ts';
 export type { TopicConfigInput, TopicWriteResult, DeleteTopicResult, NamesrvWriteResult } from './topic-config.ts';
 export type { GroupSummary, GroupSettings, GroupListResult, QueueProgress, GroupProgressResult, QueueAssignmentResult } from './groups.ts';
-export type { ClientConnection, Subscription, ConsumerConnectionResult, ProducerConnectionResult, ConsumerRunningInfoResult, RunningQueue } from './connections.ts';
+export type { ClientConnection, Subscription, ConsumerConnectionResult, ProducerConnectionResult, ConsumerRunningInfoResult, RunningQueue, ConsumeDirectlyResult } from './connections.ts';
 export type { SubGroupInput, DeleteSubGroupResult } from './group-config.ts';
 export type { TopicProducerConnection, TopicProducersResult } from './producers.ts';
 export type { ResetQueue, ResetOffsetResult, QueueOffsetReset, ResetQueuesResult } from './offsets.ts';

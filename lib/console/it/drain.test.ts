@@ -1,7 +1,8 @@
 // Broker maintenance and consumer diagnostics through the console against a real nameserver and broker: draining
 // (the preview names the topics with their route permission, the change needs an operator who types the broker name,
 // the nameserver's routes lose and regain the write permission, both changes audited), and "why is this group
-// behind?" for a live consumer of our SDK that fails its messages, then for the group with nobody online.
+// behind?" for a live consumer of our SDK that fails its messages (and one message handed to it directly), then for
+// the group with nobody online.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -129,6 +130,18 @@ describe('draining a broker group from the console', { timeout: 300_000 }, () =>
       assert.equal(f.figures.clientId, c.clientId);
       assert.equal(f.figures.topic, TOPIC);
       assert.ok(f.figures.consumeFailedMsgs > 0 || f.figures.consumeFailedTPS > 0);
+
+      // one stored message handed to that member: its listener's answer comes back (operators only)
+      const sent = await client.send(TOPIC, 'direct', { queueId: 0 });
+      const msgId = sent.extFields!.msgId!;
+      const body = { clientId: c.clientId, msgId, topic: TOPIC };
+      assert.equal((await call('POST', `/api/consumer-groups/${group}/consume-directly`, { body, cookie: viewer })).status, 403);
+      assert.equal((await call('POST', `/api/consumer-groups/${group}/consume-directly`, { body: { clientId: c.clientId }, cookie: op })).body.field, 'msgId');
+      const direct = await call('POST', `/api/consumer-groups/${group}/consume-directly`, { body, cookie: op });
+      assert.equal(direct.status, 200);
+      assert.equal(direct.body.consumeResult, 'CR_LATER', 'the listener asked for a retry');
+      assert.equal(direct.body.offsetMsgId, msgId);
+      assert.equal(direct.body.brokerAddr, broker.address);
     } finally {
       await consumer.shutdown();
     }
