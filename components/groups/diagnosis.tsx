@@ -11,6 +11,7 @@ import { ErrorBox } from '@/components/ui/states';
 import { FullRow, Table, Td, Th, THead, Tr } from '@/components/ui/table';
 import { seg } from '@/components/api/client';
 import type { DiagnosisResponse } from '@/lib/console/diagnose.ts';
+import { ConsumeDirectly } from './consume-directly';
 
 const TONE = { critical: 'red', warning: 'amber', info: 'blue' } as const;
 const SLOW_CACHED = 1000;
@@ -44,6 +45,7 @@ export function GroupDiagnosis({ group }: { group: string }) {
                     {c.info?.status.map((s) => <span key={s.topic} className="ml-3">{s.topic}: {fmtRate(s.consumeOKTPS)} ok/s, {fmtRate(s.consumeFailedTPS)} failed/s, {fmtRate(s.consumeRT)} ms</span>)}
                     {c.info?.properties.eventLoopDelayMs !== undefined && <span className="ml-3">event-loop delay {c.info.properties.eventLoopDelayMs} ms</span>}
                     {c.error && <span className="ml-3 text-red-600">{c.error}</span>}
+                    <ConsumeDirectly group={group} clientId={c.clientId} />
                   </td>
                 </tr>
                 {c.info?.queues.length === 0 && <FullRow colSpan={6}>holds no queue</FullRow>}
