@@ -32,6 +32,8 @@ test('a firing alert shows in the header badge and the Alerts page, and an opera
     await viewer.goto(`${consoleUrl()}/alerts`);
     await expect(viewer.getByTestId('firing-table').getByTestId('alert-row').filter({ hasText: rule })).toHaveCount(1);
     await expect(viewer.getByTestId('silence-button')).toHaveCount(0);
+    await expect(viewer.getByTestId('new-rule')).toHaveCount(0);
+    await expect(viewer.getByTestId('rules-readonly')).toBeVisible();
     expect((await apiCall(viewer, 'POST', '/api/alerts/rules', { id: 'viewer-rule', kind: 'broker_down' })).status).toBe(403);
     expect((await apiCall(viewer, 'DELETE', `/api/alerts/rules/${rule}`)).status).toBe(403);
     await viewerCtx.close();
@@ -45,6 +47,18 @@ test('a firing alert shows in the header badge and the Alerts page, and an opera
     await expect(page.getByTestId('silence-row').filter({ hasText: 'e2e maintenance' })).toHaveCount(1);
     await expect(badge).toHaveAttribute('data-count', String(before - 1));
     await shot(page, 'alerts-silenced');
+
+    // an operator adds a rule in the editor: a bad field is named, the fixed rule is listed, then deleted
+    const lagRule = `${rule}-lag`;
+    await page.getByTestId('new-rule').click();
+    await page.getByTestId('json-editor').fill(JSON.stringify({ id: lagRule, kind: 'group_lag', severity: 'loud', thresholds: { messages: 5 } }));
+    await page.getByTestId('editor-save').click();
+    await expect(page.getByTestId('editor-error')).toContainText('severity');
+    await page.getByTestId('json-editor').fill(JSON.stringify({ id: lagRule, kind: 'group_lag', severity: 'info', for: '10m', thresholds: { messages: 100000000 } }));
+    await page.getByTestId('editor-save').click();
+    await expect(page.getByTestId('alert-rules')).toContainText(lagRule);
+    await page.getByRole('button', { name: `Delete rule ${lagRule}` }).click();
+    await expect(page.getByTestId('alert-rules')).not.toContainText(lagRule);
   } finally {
     await apiCall(page, 'DELETE', `/api/clusters/${cluster}`);
     await apiCall(page, 'DELETE', `/api/alerts/rules/${rule}`);

@@ -16,6 +16,7 @@ import { FullRow, SkeletonRows, Table, Td, Th, THead, Tr } from '@/components/ui
 import type { AlertsResponse, AlertView } from '@/lib/console/alerts/api.ts';
 import Link from 'next/link';
 import { alertHref } from './firing-alerts';
+import { JsonEditor, NEW_CHANNEL, NEW_RULE, ruleInput, useDelete } from './rule-editor';
 
 const SEVERITY_TONE = { critical: 'red', warning: 'amber', info: 'blue' } as const;
 
@@ -105,12 +106,15 @@ export function AlertsPage() {
   const qc = useQueryClient();
   const operator = me.data?.role === 'operator';
   const [silencing, setSilencing] = useState<AlertView | null>(null);
+  const [editing, setEditing] = useState<{ kind: 'rules' | 'channels'; title: string; value: Record<string, unknown> } | null>(null);
+  const delRule = useDelete('rules');
+  const delChannel = useDelete('channels');
   const refresh = () => void qc.invalidateQueries({ queryKey: ['api'] });
   const ack = useMutation({ mutationFn: (a: AlertView) => apiFetch(`/api/alerts/${a.id}/ack`, { method: 'POST' }), onSettled: refresh });
   const unsilence = useMutation({ mutationFn: (id: number) => apiFetch(`/api/alerts/silences/${id}`, { method: 'DELETE' }), onSettled: refresh });
   const test = useMutation({ mutationFn: (id: string) => apiFetch<{ status: string }>(`/api/alerts/channels/${seg(id)}/test`, { method: 'POST' }) });
   const d = q.data;
-  const error = ack.error ?? unsilence.error ?? test.error;
+  const error = ack.error ?? unsilence.error ?? test.error ?? delRule.error ?? delChannel.error;
   return (
     <>
       <PageHeader title="Alerts" description="Rules the collector evaluates every cycle; each change is notified once to the rule's channels." />
@@ -142,9 +146,10 @@ export function AlertsPage() {
         <AlertRows alerts={d?.recent ?? []} operator={false} empty="No alert yet." testId="recent-table" />
       </Card>
       <div className="mt-4 grid gap-4 lg:grid-cols-2">
-        <Card title="Rules" bodyClassName="" testId="alert-rules">
+        <Card title="Rules" bodyClassName="" testId="alert-rules"
+          actions={operator && <Button size="sm" onClick={() => setEditing({ kind: 'rules', title: 'New rule', value: NEW_RULE })} data-testid="new-rule">New rule</Button>}>
           <Table>
-            <THead><Th>Id</Th><Th>Kind</Th><Th>Severity</Th><Th>For</Th><Th>Scope</Th><Th>Source</Th></THead>
+            <THead><Th>Id</Th><Th>Kind</Th><Th>Severity</Th><Th>For</Th><Th>Scope</Th><Th>Source</Th><Th /></THead>
             <tbody>
               {(d?.rules ?? []).map((r) => (
                 <Tr key={r.id}>
@@ -154,13 +159,18 @@ export function AlertsPage() {
                   <Td className="text-xs tabular-nums">{Math.round(r.forMs / 1000)} s</Td>
                   <Td className="font-mono text-xs">{Object.entries(r.scope).map(([k, v]) => `${k}=${v}`).join(' ') || 'all'} {Object.entries(r.thresholds).map(([k, v]) => `${k}>${v}`).join(' ')}</Td>
                   <Td className="text-xs">{r.source}</Td>
+                  <Td className="whitespace-nowrap text-right">
+                    {operator && <Button size="sm" variant="ghost" onClick={() => setEditing({ kind: 'rules', title: `Edit rule ${r.id}`, value: ruleInput(r) })}>Edit</Button>}
+                    {operator && <Button size="sm" variant="ghost" onClick={() => delRule.mutate(r.id)} aria-label={`Delete rule ${r.id}`}>Delete</Button>}
+                  </Td>
                 </Tr>
               ))}
             </tbody>
           </Table>
-          {!operator && <p className="px-4 py-2 text-xs text-zinc-500">Rules and channels change through the API or the alerts file, by operators.</p>}
+          {!operator && <p className="px-4 py-2 text-xs text-zinc-500" data-testid="rules-readonly">Rules and channels are changed by operators (here, through the API or the alerts file).</p>}
         </Card>
-        <Card title="Channels" bodyClassName="" testId="alert-channels">
+        <Card title="Channels" bodyClassName="" testId="alert-channels"
+          actions={operator && <Button size="sm" onClick={() => setEditing({ kind: 'channels', title: 'New channel', value: NEW_CHANNEL })}>New channel</Button>}>
           <Table>
             <THead><Th>Id</Th><Th>Format</Th><Th>Receiver</Th><Th>Retries</Th><Th /></THead>
             <tbody>
@@ -171,7 +181,10 @@ export function AlertsPage() {
                   <Td className="text-xs">{c.format}</Td>
                   <Td className="font-mono text-xs">{c.url}</Td>
                   <Td className="text-xs tabular-nums">{c.retries}</Td>
-                  <Td className="text-right">{operator && <Button size="sm" onClick={() => test.mutate(c.id)} disabled={test.isPending}>Send a test</Button>}</Td>
+                  <Td className="whitespace-nowrap text-right">
+                    {operator && <Button size="sm" onClick={() => test.mutate(c.id)} disabled={test.isPending}>Send a test</Button>}
+                    {operator && <Button size="sm" variant="ghost" onClick={() => delChannel.mutate(c.id)} aria-label={`Delete channel ${c.id}`}>Delete</Button>}
+                  </Td>
                 </Tr>
               ))}
             </tbody>
@@ -179,6 +192,7 @@ export function AlertsPage() {
         </Card>
       </div>
       <SilenceDialog alert={silencing} onClose={() => setSilencing(null)} />
+      {editing && <JsonEditor key={editing.title} title={editing.title} kind={editing.kind} initial={editing.value} onClose={() => setEditing(null)} />}
     </>
   );
 }
