@@ -140,7 +140,7 @@ rules:
     assert.deepEqual(r.body.firing, [], 'a healthy cluster has nothing firing');
   });
 
-  test('killing the broker fires "broker not answering" within two collector cycles and one webhook arrives; a restart resolves it with one more', async () => {
+  test('killing the broker fires "broker not answering" within two collector cycles and one webhook arrives; a restart resolves it with one more', async (t) => {
     // the broker must have been seen by a cycle before it goes
     await waitFor('a collector cycle that saw the broker', async () => (await call('GET', '/api/health')).body.collector.lastRunAt > Date.now() - INTERVAL_MS && (await call('GET', '/api/alerts')).body.lastEvaluation.rules >= 3, 30_000);
     const killedAt = Date.now();
@@ -148,6 +148,7 @@ rules:
     const fired = await waitFor('the firing webhook', () => hooksOf('/hook', 'broker-down').find((h) => h.body.event === 'firing'), 20_000);
     const took = fired.at - killedAt;
     const lastCycleMs = (await call('GET', '/api/health')).body.collector.lastDurationMs as number;
+    t.diagnostic(`firing webhook ${took} ms after the kill (interval ${INTERVAL_MS} ms, last cycle ${lastCycleMs} ms)`);
     assert.ok(took <= 2 * (INTERVAL_MS + Math.max(lastCycleMs, 500)), `webhook ${took} ms after the kill (interval ${INTERVAL_MS} ms, cycle ${lastCycleMs} ms)`);
     assert.equal(fired.body.source, 'rocketdeck');
     assert.equal(fired.body.subject, broker.address);
