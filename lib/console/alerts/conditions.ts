@@ -28,7 +28,12 @@ export interface ClusterFacts {
   dlqGrewAt: ReadonlyMap<string, { at: number; messages: number; by: number }>;
   /** Per group: since when its lag has only grown (never fallen) from cycle to cycle, and from what. */
   lagGrowingSince?: ReadonlyMap<string, { since: number; from: number }>;
+  /** Per topic: its average put TPS in this hour of the day on earlier days (from the history). */
+  hourlyTps?: ReadonlyMap<string, number>;
 }
+
+/** Below this average put TPS a topic is too quiet for a drop to mean anything. */
+export const TPS_DROP_MIN_BASELINE = 1;
 
 export interface Condition {
   subject: string;
@@ -156,6 +161,20 @@ export function evaluate(c: CompiledRule, f: ClusterFacts): Condition[] | undefi
         if (!stat || (stat.system && !rule.includeSystem) || !scope.group(group)) continue;
         if (f.now - g.since >= windowMs && stat.diff > g.from && stat.diff >= (t.messages ?? 1)) {
           out.push({ subject: group, value: stat.diff, message: `lag of ${group} has grown for ${Math.round((f.now - g.since) / 60_000)} min, from ${g.from} to ${stat.diff} messages`, labels: { group } });
+        }
+      }
+      return out;
+    }
+    case 'topic_tps_drop': {
+      if (!snap || !f.hourlyTps) return undefined;
+      const pctDrop = t.percent ?? 50;
+      for (const [topic, baseline] of f.hourlyTps) {
+        if (baseline < TPS_DROP_MIN_BASELINE || !scope.topic(topic)) continue;
+        const stat = snap.topics.get(topic);
+        if (!stat || stat.tps === null || (stat.system && !rule.includeSystem)) continue;
+        const drop = Math.round((1 - stat.tps / baseline) * 1000) / 10;
+        if (drop >= pctDrop) {
+          out.push({ subject: topic, value: stat.tps, message: `put TPS of ${topic} is ${stat.tps}, ${drop} % below this hour's average of ${Math.round(baseline * 10) / 10}`, labels: { topic } });
         }
       }
       return out;

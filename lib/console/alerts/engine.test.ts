@@ -158,3 +158,30 @@ test('lag growing for N minutes fires once the lag has only grown for that long;
   assert.match(fired[0]!.alert.message, /grown for 3 min, from 150 to 500/);
   assert.deepEqual(at(6, 400).map((x) => x.event), ['resolved']);
 });
+
+test('a topic whose put TPS fell by N % against the same hour on earlier days fires; quiet topics and other hours do not count', () => {
+  const d = db();
+  saveRule(d, parseRule({ id: 'drop', kind: 'topic_tps_drop', for: 0, thresholds: { percent: 50 } }), 'api');
+  const svc = new AlertService(d, { defaults: false });
+  const HOUR = 3_600_000;
+  const now = 10 * 24 * HOUR + 14 * HOUR + 30 * 60_000; // day 10, 14:30 UTC
+  const put = d.prepare(`INSERT INTO samples (cluster, kind, name, metric, resolution, ts, value) VALUES ('c', 'topic', ?, 'tps', 600, ?, ?)`);
+  for (const day of [8, 9]) {
+    put.run('Orders', day * 24 * HOUR + 14 * HOUR, 100);
+    put.run('Orders', day * 24 * HOUR + 14 * HOUR + 600_000, 120);
+    put.run('Orders', day * 24 * HOUR + 3 * HOUR, 5); // another hour: not part of the average
+    put.run('Quiet', day * 24 * HOUR + 14 * HOUR, 0.5);
+  }
+  const baseline = svc.hourlyTps('c', now)!;
+  assert.equal(baseline.get('Orders'), 110);
+  const snapOf = (tps: number) => {
+    const f = facts(now);
+    f.snapshot!.topics.set('Orders', { topic: 'Orders', kind: 'NORMAL' as never, system: false, brokers: [], messages: 1, tps });
+    f.snapshot!.topics.set('Quiet', { topic: 'Quiet', kind: 'NORMAL' as never, system: false, brokers: [], messages: 1, tps: 0 });
+    return { ...f, hourlyTps: svc.hourlyTps('c', now) };
+  };
+  assert.deepEqual(svc.engine.evaluate(snapOf(80)), [], '27 % down');
+  const fired = svc.engine.evaluate(snapOf(11));
+  assert.deepEqual(fired.map((x) => `${x.event}:${x.alert.subject}`), ['firing:Orders']);
+  assert.match(fired[0]!.alert.message, /90 % below this hour's average of 110/);
+});

@@ -4,7 +4,7 @@ import { RocketDeckError } from '../../common/errors.ts';
 
 export const RULE_KINDS = [
   'broker_down', 'broker_missing_from_namesrv', 'master_without_slave', 'slave_behind',
-  'group_no_member_with_lag', 'group_lag', 'lag_growing', 'dlq_growing', 'disk_full', 'namesrv_down',
+  'group_no_member_with_lag', 'group_lag', 'lag_growing', 'dlq_growing', 'topic_tps_drop', 'disk_full', 'namesrv_down',
 ] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
@@ -68,6 +68,7 @@ export const KIND_THRESHOLDS: Record<RuleKind, Partial<Record<keyof RuleThreshol
   group_lag: { messages: 10_000 },
   lag_growing: { seconds: 600, messages: 1 },
   dlq_growing: { seconds: 300 },
+  topic_tps_drop: { percent: 50 },
   disk_full: { percent: 85 },
   namesrv_down: {},
 };

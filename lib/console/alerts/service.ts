@@ -19,6 +19,7 @@ const log = createLogger('console.alerts');
 /** A broker gone from every nameserver counts as down this long; after that it is forgotten. */
 export const FORGET_BROKER_MS = 24 * 3_600_000;
 export const DLQ_PREFIX = '%DLQ%';
+const HOUR_MS = 3_600_000;
 
 export interface AlertServiceOptions extends NotifierOptions {
   /** ROCKETDECK_ALERTS_FILE */
@@ -34,6 +35,7 @@ export class AlertService {
   fileError: string | null = null;
   readonly file: string | undefined;
   private readonly dlq = new Map<string, Map<string, { messages: number; at?: number; by: number }>>();
+  private readonly hourly = new Map<string, { hour: number; tps: Map<string, number> }>();
   private readonly growth = new Map<string, Map<string, { since: number; from: number; last: number }>>();
 
   constructor(private readonly db: ConsoleDb, opts: AlertServiceOptions = {}) {
@@ -79,6 +81,7 @@ export class AlertService {
     const events = this.engine.dropClustersExcept(new Set(clusters), now);
     for (const c of [...this.dlq.keys()]) if (!clusters.includes(c)) this.dlq.delete(c);
     for (const c of [...this.growth.keys()]) if (!clusters.includes(c)) this.growth.delete(c);
+    for (const c of [...this.hourly.keys()]) if (!clusters.includes(c)) this.hourly.delete(c);
     this.notifier.dispatchAll(events);
     return events;
   }
@@ -112,7 +115,24 @@ export class AlertService {
       const listed = new Set(listing.map((b) => b.brokerAddr));
       vanished = knownBrokers(this.db, cluster, now - FORGET_BROKER_MS).filter((b) => !listed.has(b.brokerAddr));
     }
-    return { cluster, now, snapshot: snap, namesrvs, listing, vanished, dlqGrewAt: this.trackDlq(cluster, snap, now), lagGrowingSince: this.trackLagGrowth(cluster, snap, now) };
+    return { cluster, now, snapshot: snap, namesrvs, listing, vanished, dlqGrewAt: this.trackDlq(cluster, snap, now), lagGrowingSince: this.trackLagGrowth(cluster, snap, now), hourlyTps: this.hourlyTps(cluster, now) };
+  }
+
+  /**
+   * Per topic, the average put TPS of this hour of the day (UTC) on earlier days, from the 10-minute history; read
+   * once an hour, and only when a rule asks for it.
+   */
+  hourlyTps(cluster: string, now: number): Map<string, number> | undefined {
+    if (!this.engine.rules().some((r) => r.rule.kind === 'topic_tps_drop')) return undefined;
+    const hour = Math.floor(now / HOUR_MS);
+    const cached = this.hourly.get(cluster);
+    if (cached?.hour === hour) return cached.tps;
+    const rows = this.db.prepare(`SELECT name, AVG(value) AS avg FROM samples
+      WHERE cluster = ? AND kind = 'topic' AND metric = 'tps' AND resolution = 600 AND ts < ? AND (ts / ${HOUR_MS}) % 24 = ?
+      GROUP BY name`).all(cluster, hour * HOUR_MS, hour % 24) as Array<{ name: string; avg: number }>;
+    const tps = new Map(rows.map((r) => [r.name, r.avg]));
+    this.hourly.set(cluster, { hour, tps });
+    return tps;
   }
 
   /** Per group, since when its lag has not fallen between cycles (a fall or a steady lag starts it again). */
