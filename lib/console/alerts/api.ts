@@ -89,6 +89,8 @@ export async function putChannel(rt: ConsoleRuntime, req: Request, id?: string) 
 export async function removeChannel(rt: ConsoleRuntime, req: Request, id: string) {
   const user = requireOperator(req, rt.db);
   if (!listChannels(rt.db).some((c) => c.id === id)) throw new HttpError(404, `id: no channel '${id}'`, 'id');
+  const users = listRules(rt.db).filter((r) => r.channels.includes(id)).map((r) => r.id);
+  if (users.length) throw new HttpError(409, `id: channel '${id}' is named by rule(s) ${users.join(', ')}: change them first`, 'id');
   await audited(rt.db, { username: user.username, action: 'deleteAlertChannel', target: id, params: {} }, async () => ({ deleted: deleteChannel(rt.db, id) }));
   return { deleted: id };
 }

@@ -241,6 +241,8 @@ rules:
     assert.equal(got.length, 1);
     assert.equal(got[0]!.body.msg_type, 'text');
     assert.match(got[0]!.body.content.text, /\[TEST\].*sent by op/);
+    assert.equal((await call('DELETE', '/api/alerts/channels/hook', { cookie: op })).status, 409, 'a channel a rule names stays');
+    assert.equal((await call('DELETE', '/api/alerts/channels/feishu', { cookie: op })).status, 200);
   });
 
   test('a bad alerts file is refused naming its line and field, and the console keeps running', async () => {
