@@ -78,7 +78,7 @@ export async function run(args: string[]): Promise<BenchReport> {
     args,
     options: {
       topics: { type: 'string', default: '100,2000,10000' },
-      creations: { type: 'string', default: '50' },
+      creations: { type: 'string', default: '500' },
     },
   });
   setLogSink(() => {});
