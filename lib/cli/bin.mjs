@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Entry point of the `rocketdeck` command: loads the TypeScript CLI through tsx's ESM hooks.
+import '../cluster/exit-with-parent.mjs';
 import { register } from 'tsx/esm/api';
 
 register();

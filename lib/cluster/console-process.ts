@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createLogger } from '../common/log.ts';
 
 const log = createLogger('console');
@@ -34,8 +34,15 @@ function nextBin(): string {
   return join(dirname(require.resolve('next/package.json')), 'dist', 'bin', 'next');
 }
 
+/** Loaded into the Next.js process: it stops itself when this process dies, however it died. */
+const EXIT_WITH_PARENT = pathToFileURL(join(PROJECT_ROOT, 'lib', 'cluster', 'exit-with-parent.mjs')).href;
+
 function run(args: string[], env: NodeJS.ProcessEnv, onLine?: (line: string) => void): ChildProcess {
-  const child = spawn(process.execPath, [nextBin(), ...args], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', EXIT_WITH_PARENT, nextBin(), ...args], {
+    cwd: PROJECT_ROOT,
+    env: { ...env, ROCKETDECK_SUPERVISOR_PID: String(process.pid) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const forward = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) onLine?.(line);
   };

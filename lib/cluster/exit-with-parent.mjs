@@ -1,0 +1,22 @@
+// Ends a supervised process when its supervisor dies, whatever killed it (SIGKILL included): the supervisor puts
+// its pid in ROCKETDECK_SUPERVISOR_PID, and once this process's parent is another one (it was re-parented to init
+// or a subreaper) the process sends itself SIGTERM, the orderly stop it would get from a living supervisor, and
+// SIGKILL if it is still there 20 s later. Linux's PR_SET_PDEATHSIG would do this in the kernel, but Node has no
+// binding for prctl. Loaded by lib/cli/bin.mjs, and with `node --import` into the console's Next.js server.
+
+const POLL_MS = 250;
+const KILL_AFTER_MS = 20_000;
+
+const supervisor = Number(process.env.ROCKETDECK_SUPERVISOR_PID);
+if (Number.isInteger(supervisor) && supervisor > 0) {
+  const timer = setInterval(() => {
+    if (process.ppid === supervisor) return;
+    clearInterval(timer);
+    process.stderr.write(
+      JSON.stringify({ ts: new Date().toISOString(), level: 'warn', role: 'supervised', event: 'supervisor_gone', supervisorPid: supervisor, pid: process.pid }) + '\n',
+    );
+    setTimeout(() => process.kill(process.pid, 'SIGKILL'), KILL_AFTER_MS).unref();
+    process.kill(process.pid, 'SIGTERM');
+  }, POLL_MS);
+  timer.unref();
+}
