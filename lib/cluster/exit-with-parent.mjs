@@ -7,16 +7,36 @@
 const POLL_MS = 250;
 const KILL_AFTER_MS = 20_000;
 
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
+function stopSelf(supervisor) {
+  process.stderr.write(
+    JSON.stringify({ ts: new Date().toISOString(), level: 'warn', role: 'supervised', event: 'supervisor_gone', supervisorPid: supervisor, pid: process.pid }) + '\n',
+  );
+  setTimeout(() => process.kill(process.pid, 'SIGKILL'), KILL_AFTER_MS).unref();
+  process.kill(process.pid, 'SIGTERM');
+}
+
 const supervisor = Number(process.env.ROCKETDECK_SUPERVISOR_PID);
 if (Number.isInteger(supervisor) && supervisor > 0) {
-  const timer = setInterval(() => {
-    if (process.ppid === supervisor) return;
-    clearInterval(timer);
-    process.stderr.write(
-      JSON.stringify({ ts: new Date().toISOString(), level: 'warn', role: 'supervised', event: 'supervisor_gone', supervisorPid: supervisor, pid: process.pid }) + '\n',
-    );
-    setTimeout(() => process.kill(process.pid, 'SIGKILL'), KILL_AFTER_MS).unref();
-    process.kill(process.pid, 'SIGTERM');
-  }, POLL_MS);
-  timer.unref();
+  if (process.ppid === supervisor) {
+    const timer = setInterval(() => {
+      if (process.ppid === supervisor) return;
+      clearInterval(timer);
+      stopSelf(supervisor);
+    }, POLL_MS);
+    timer.unref();
+  } else if (!alive(supervisor)) {
+    // The supervisor died between spawning this process and this check.
+    stopSelf(supervisor);
+  }
+  // Otherwise a process the supervised one started (Next.js build workers inherit its environment and
+  // --import): its own parent looks after it.
 }

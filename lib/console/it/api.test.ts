@@ -3,12 +3,11 @@
 // members and rebalances of live consumers, Prometheus metrics.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { setLogSink } from '../../common/log.ts';
 import { spawnBroker, spawnNamesrv, TestClient, removeDir, tempDir, waitFor, type BrokerProcess, type NamesrvProcess } from '../../broker/it/harness.ts';
-import { buildConsole, hasProductionBuild, PROJECT_ROOT, startConsole, type ConsoleProcess } from '../../cluster/console-process.ts';
+import { buildConsole, consoleBuildIsFresh, startConsole, type ConsoleProcess } from '../../cluster/console-process.ts';
 import { PushConsumer } from '../../client/index.ts';
 
 setLogSink(() => {});
@@ -18,21 +17,8 @@ const GROUP = 'ApiGroup';
 const QUEUES = 4;
 const MESSAGES = 40;
 
-/** Sources the console bundles: a build older than any of them is rebuilt before the test. */
-const BUNDLED = ['app', 'components', 'lib/console', 'lib/admin', 'lib/namesrv/processors', 'lib/protocol', 'lib/remoting', 'lib/common', 'instrumentation.ts', 'next.config.ts'];
-
-function newestSource(path: string): number {
-  const st = statSync(path, { throwIfNoEntry: false });
-  if (!st) return 0;
-  if (!st.isDirectory()) return /\.test\.ts$/.test(path) ? 0 : st.mtimeMs;
-  if (path.endsWith('/it') || path.endsWith('/fixtures')) return 0;
-  return Math.max(0, ...readdirSync(path).map((f) => newestSource(join(path, f))));
-}
-
 async function ensureFreshBuild(): Promise<void> {
-  const built = hasProductionBuild() ? statSync(join(PROJECT_ROOT, '.next', 'BUILD_ID')).mtimeMs : 0;
-  const newest = Math.max(...BUNDLED.map((p) => newestSource(join(PROJECT_ROOT, p))));
-  if (built >= newest) return;
+  if (consoleBuildIsFresh()) return;
   try {
     await buildConsole();
   } catch {

@@ -1,0 +1,98 @@
+// The CLI as compiled JavaScript: esbuild bundles lib/cli/main.ts (packages stay external, one chunk per lazily
+// loaded command) into node_modules/.cache/rocketdeck/cli, so `rocketdeck` starts without compiling TypeScript.
+// bin.mjs runs it while it is fresh (no source it was built from changed since) and falls back to tsx otherwise.
+// Plain JavaScript: bin.mjs reads the freshness check before anything can load TypeScript.
+
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BUNDLE_DIR = join(ROOT, 'node_modules', '.cache', 'rocketdeck', 'cli');
+const MANIFEST = join(BUNDLE_DIR, 'manifest.json');
+const ENTRY = join(ROOT, 'lib', 'cli', 'main.ts');
+
+/**
+ * The bundle's entry URL when it exists and no input changed since its build started, else undefined.
+ * ROCKETDECK_BUNDLE=0 turns the bundle off (tsx always).
+ */
+export function freshBundle() {
+  if (process.env.ROCKETDECK_BUNDLE === '0') return undefined;
+  let manifest;
+  try {
+    manifest = JSON.parse(readFileSync(MANIFEST, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (manifest.root !== ROOT || !Array.isArray(manifest.inputs)) return undefined;
+  for (const input of manifest.inputs) {
+    const st = statSync(join(ROOT, input), { throwIfNoEntry: false });
+    if (!st || st.mtimeMs > manifest.builtAtMs) return undefined;
+  }
+  return pathToFileURL(join(BUNDLE_DIR, manifest.entry)).href;
+}
+
+/**
+ * Each bundled module keeps its own import.meta.url (lib/cluster/supervisor.ts finds bin.mjs by it,
+ * console-process.ts the project root): the bundle says where its source file sits relative to the chunk.
+ */
+const keepImportMetaUrl = {
+  name: 'keep-import-meta-url',
+  setup(build) {
+    build.onLoad({ filter: /\.[mc]?[jt]s$/ }, (args) => {
+      if (args.path.includes('/node_modules/')) return undefined;
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes('import.meta.url')) return undefined;
+      const rel = relative(BUNDLE_DIR, args.path).split('\\').join('/');
+      return {
+        contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, import.meta.url).href`),
+        loader: args.path.endsWith('ts') ? 'ts' : 'js',
+      };
+    });
+  },
+};
+
+/** Builds the bundle (into a temporary directory, then swapped in); resolves with its size and input count. */
+export async function buildBundle() {
+  const { build } = await import('esbuild');
+  const builtAtMs = Date.now();
+  const out = `${BUNDLE_DIR}.tmp-${process.pid}`;
+  rmSync(out, { recursive: true, force: true });
+  const result = await build({
+    entryPoints: { main: ENTRY },
+    absWorkingDir: ROOT,
+    outdir: out,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    // Error classes are named explicitly, but esbuild renames clashing top-level names across modules.
+    keepNames: true,
+    outExtension: { '.js': '.mjs' },
+    metafile: true,
+    logLevel: 'silent',
+    plugins: [keepImportMetaUrl],
+  });
+  // The chunks sit where the bundle directory will be, so the relative import.meta.url paths hold after the move.
+  const inputs = Object.keys(result.metafile.inputs).filter((p) => !p.includes('node_modules/'));
+  const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
+  writeFileSync(join(out, 'manifest.json'), JSON.stringify({ root: ROOT, entry: 'main.mjs', builtAtMs, inputs }, null, 1));
+  mkdirSync(dirname(BUNDLE_DIR), { recursive: true });
+  const old = `${BUNDLE_DIR}.old-${process.pid}`;
+  try {
+    renameSync(BUNDLE_DIR, old);
+  } catch {
+    // no previous bundle
+  }
+  try {
+    renameSync(out, BUNDLE_DIR);
+  } catch (err) {
+    // Another build (a concurrent `rocketdeck build`) put its bundle in place first: keep that one.
+    rmSync(out, { recursive: true, force: true });
+    if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err;
+  }
+  rmSync(old, { recursive: true, force: true });
+  return { dir: BUNDLE_DIR, bytes, inputs: inputs.length };
+}
