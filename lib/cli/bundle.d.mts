@@ -2,6 +2,6 @@
 
 export declare const BUNDLE_DIR: string;
 /** The bundle's entry URL when it exists and no input changed since its build started, else undefined. */
-export declare function freshBundle(): string | undefined;
-/** Builds the bundle into BUNDLE_DIR. */
-export declare function buildBundle(): Promise<{ dir: string; bytes: number; inputs: number }>;
+export declare function freshBundle(dir?: string): string | undefined;
+/** Builds the bundle into `dir` (BUNDLE_DIR by default). */
+export declare function buildBundle(dir?: string): Promise<{ dir: string; bytes: number; inputs: number }>;

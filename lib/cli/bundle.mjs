@@ -9,18 +9,17 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BUNDLE_DIR = join(ROOT, 'node_modules', '.cache', 'rocketdeck', 'cli');
-const MANIFEST = join(BUNDLE_DIR, 'manifest.json');
 const ENTRY = join(ROOT, 'lib', 'cli', 'main.ts');
 
 /**
  * The bundle's entry URL when it exists and no input changed since its build started, else undefined.
  * ROCKETDECK_BUNDLE=0 turns the bundle off (tsx always).
  */
-export function freshBundle() {
+export function freshBundle(dir = BUNDLE_DIR) {
   if (process.env.ROCKETDECK_BUNDLE === '0') return undefined;
   let manifest;
   try {
-    manifest = JSON.parse(readFileSync(MANIFEST, 'utf8'));
+    manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
   } catch {
     return undefined;
   }
@@ -29,34 +28,34 @@ export function freshBundle() {
     const st = statSync(join(ROOT, input), { throwIfNoEntry: false });
     if (!st || st.mtimeMs > manifest.builtAtMs) return undefined;
   }
-  return pathToFileURL(join(BUNDLE_DIR, manifest.entry)).href;
+  return pathToFileURL(join(dir, manifest.entry)).href;
 }
 
 /**
  * Each bundled module keeps its own import.meta.url (lib/cluster/supervisor.ts finds bin.mjs by it,
  * console-process.ts the project root): the bundle says where its source file sits relative to the chunk.
  */
-const keepImportMetaUrl = {
+const keepImportMetaUrl = (bundleDir) => ({
   name: 'keep-import-meta-url',
   setup(build) {
     build.onLoad({ filter: /\.[mc]?[jt]s$/ }, (args) => {
       if (args.path.includes('/node_modules/')) return undefined;
       const text = readFileSync(args.path, 'utf8');
       if (!text.includes('import.meta.url')) return undefined;
-      const rel = relative(BUNDLE_DIR, args.path).split('\\').join('/');
+      const rel = relative(bundleDir, args.path).split('\\').join('/');
       return {
         contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, import.meta.url).href`),
         loader: args.path.endsWith('ts') ? 'ts' : 'js',
       };
     });
   },
-};
+});
 
 /** Builds the bundle (into a temporary directory, then swapped in); resolves with its size and input count. */
-export async function buildBundle() {
+export async function buildBundle(dir = BUNDLE_DIR) {
   const { build } = await import('esbuild');
   const builtAtMs = Date.now();
-  const out = `${BUNDLE_DIR}.tmp-${process.pid}`;
+  const out = `${dir}.tmp-${process.pid}`;
   rmSync(out, { recursive: true, force: true });
   const result = await build({
     entryPoints: { main: ENTRY },
@@ -73,26 +72,26 @@ export async function buildBundle() {
     outExtension: { '.js': '.mjs' },
     metafile: true,
     logLevel: 'silent',
-    plugins: [keepImportMetaUrl],
+    plugins: [keepImportMetaUrl(dir)],
   });
   // The chunks sit where the bundle directory will be, so the relative import.meta.url paths hold after the move.
   const inputs = Object.keys(result.metafile.inputs).filter((p) => !p.includes('node_modules/'));
   const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
   writeFileSync(join(out, 'manifest.json'), JSON.stringify({ root: ROOT, entry: 'main.mjs', builtAtMs, inputs }, null, 1));
-  mkdirSync(dirname(BUNDLE_DIR), { recursive: true });
-  const old = `${BUNDLE_DIR}.old-${process.pid}`;
+  mkdirSync(dirname(dir), { recursive: true });
+  const old = `${dir}.old-${process.pid}`;
   try {
-    renameSync(BUNDLE_DIR, old);
+    renameSync(dir, old);
   } catch {
     // no previous bundle
   }
   try {
-    renameSync(out, BUNDLE_DIR);
+    renameSync(out, dir);
   } catch (err) {
     // Another build (a concurrent `rocketdeck build`) put its bundle in place first: keep that one.
     rmSync(out, { recursive: true, force: true });
     if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err;
   }
   rmSync(old, { recursive: true, force: true });
-  return { dir: BUNDLE_DIR, bytes, inputs: inputs.length };
+  return { dir, bytes, inputs: inputs.length };
 }
