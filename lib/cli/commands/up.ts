@@ -7,10 +7,11 @@ import { Supervisor, type NodeStatus } from '../../cluster/supervisor.ts';
 import { consoleDbPath, materialize, planTopology, DEFAULT_BASE_PORT, DEFAULT_CONSOLE_PORT } from '../../cluster/topology.ts';
 import { clusterFilePath, readClusterFile, startControlServer } from '../../cluster/control.ts';
 import { demoTrafficSpec } from '../../cluster/demo-traffic-spec.ts';
-import { buildConsole, hasProductionBuild } from '../../cluster/console-process.ts';
+import { buildConsole, consoleBuildIsFresh, hasProductionBuild } from '../../cluster/console-process.ts';
+import { freshBundle } from '../bundle.mjs';
 
 /** How often `up` says which nodes it still waits for. */
-const WAITING_EVERY_MS = 3000;
+const WAITING_EVERY_MS = 5000;
 /** The lines of `next build` shown while `up` builds the console (phases and page counts, errors). */
 const BUILD_PROGRESS = /Compiled|Finished TypeScript|Generating static pages.*\(\d+\/\d+\)|rror|Failed/;
 
@@ -99,6 +100,11 @@ export const upCommand: CommandSpec = {
         if (BUILD_PROGRESS.test(line)) progress(`    console build: ${line.trim()}`);
       }).finally(() => waiting.delete('console build'));
       consoleBuild.catch(() => {}); // awaited below; not an unhandled rejection while the brokers start
+    } else if (withConsole && !consoleBuildIsFresh()) {
+      progress("  ! the console build is older than its sources; 'npx rocketdeck build --console' rebuilds it");
+    }
+    if (process.env.ROCKETDECK_BUNDLE !== '0' && !freshBundle()) {
+      progress("  ! no fresh CLI bundle: the nodes compile TypeScript as they start; 'npx rocketdeck build --cli' makes one");
     }
     const byRole = (role: string) => specs.filter((s) => s.role === role).map((s) => s.name);
     let control: { close(): Promise<void> } | undefined;
