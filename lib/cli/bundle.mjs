@@ -4,6 +4,7 @@
 // Plain JavaScript: bin.mjs reads the freshness check before anything can load TypeScript.
 
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -31,6 +32,9 @@ export function freshBundle(dir = BUNDLE_DIR) {
   return pathToFileURL(join(dir, manifest.entry)).href;
 }
 
+/** The expression the plugin below rewrites, spelled so that bundling this file does not rewrite the plugin itself. */
+const META_URL = ['import', 'meta', 'url'].join('.');
+
 /**
  * Each bundled module keeps its own import.meta.url (lib/cluster/supervisor.ts finds bin.mjs by it,
  * console-process.ts the project root): the bundle says where its source file sits relative to the chunk.
@@ -41,10 +45,10 @@ const keepImportMetaUrl = (bundleDir) => ({
     build.onLoad({ filter: /\.[mc]?[jt]s$/ }, (args) => {
       if (args.path.includes('/node_modules/')) return undefined;
       const text = readFileSync(args.path, 'utf8');
-      if (!text.includes('import.meta.url')) return undefined;
+      if (!text.includes(META_URL)) return undefined;
       const rel = relative(bundleDir, args.path).split('\\').join('/');
       return {
-        contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, import.meta.url).href`),
+        contents: text.replaceAll(META_URL, `new URL(${JSON.stringify(rel)}, ${META_URL}).href`),
         loader: args.path.endsWith('ts') ? 'ts' : 'js',
       };
     });
@@ -53,7 +57,8 @@ const keepImportMetaUrl = (bundleDir) => ({
 
 /** Builds the bundle (into a temporary directory, then swapped in); resolves with its size and input count. */
 export async function buildBundle(dir = BUNDLE_DIR) {
-  const { build } = await import('esbuild');
+  // Resolved from the project, wherever the running copy of this file sits (a bundle in another directory).
+  const { build } = createRequire(join(ROOT, 'package.json'))('esbuild');
   const builtAtMs = Date.now();
   const out = `${dir}.tmp-${process.pid}`;
   rmSync(out, { recursive: true, force: true });

@@ -21,7 +21,7 @@ describe('CLI bundle', () => {
 
   after(() => rmSync(parent, { recursive: true, force: true }));
 
-  test('runs commands, including one that finds package.json by its import.meta.url', () => {
+  test('runs commands, including one that finds package.json by its import.meta.url, and builds the next bundle', () => {
     const url = freshBundle(dir);
     assert.ok(url, 'a bundle just built is fresh');
     const run = (args: string[]) =>
@@ -33,6 +33,13 @@ describe('CLI bundle', () => {
     assert.equal(version.status, 0, version.stderr);
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     assert.equal(JSON.parse(version.stdout).rocketdeck, pkg.version);
+    // The bundle builds the next one as well as the sources do (its copy of the builder is bundled too).
+    const next = join(parent, 'next');
+    const build = run(['build', '--cli', '--dir', next]);
+    assert.equal(build.status, 0, build.stderr);
+    const again = spawnSync(process.execPath, ['--input-type=module', '-e', `const { main } = await import(${JSON.stringify(freshBundle(next))}); process.exitCode = await main(['version', '--json']);`], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal(JSON.parse(again.stdout).rocketdeck, pkg.version);
     const help = run(['admin', '--help']);
     assert.equal(help.status, 0, help.stderr);
     assert.match(help.stdout, /clusterList/);

@@ -16,10 +16,22 @@ function alive(pid) {
   }
 }
 
-function stopSelf(supervisor) {
-  process.stderr.write(
-    JSON.stringify({ ts: new Date().toISOString(), level: 'warn', role: 'supervised', event: 'supervisor_gone', supervisorPid: supervisor, pid: process.pid }) + '\n',
-  );
+/**
+ * Acts on the supervisor's death once: its output pipes have no reader any more, so writes are dropped (an EPIPE
+ * would otherwise end the process on the spot, skipping its orderly stop), then SIGTERM to itself.
+ */
+let stopping = false;
+function stopSelf() {
+  if (stopping) return;
+  stopping = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.listenerCount('error') === 0) stream.on('error', () => {});
+    stream.write = (_chunk, encoding, cb) => {
+      const done = typeof encoding === 'function' ? encoding : cb;
+      if (typeof done === 'function') queueMicrotask(done);
+      return true;
+    };
+  }
   setTimeout(() => process.kill(process.pid, 'SIGKILL'), KILL_AFTER_MS).unref();
   process.kill(process.pid, 'SIGTERM');
 }
@@ -30,12 +42,21 @@ if (Number.isInteger(supervisor) && supervisor > 0) {
     const timer = setInterval(() => {
       if (process.ppid === supervisor) return;
       clearInterval(timer);
-      stopSelf(supervisor);
+      stopSelf();
     }, POLL_MS);
     timer.unref();
+    // The supervisor reads this process's output: a broken pipe is its death seen before the next poll.
+    for (const stream of [process.stdout, process.stderr]) {
+      stream.on('error', (err) => {
+        if (stopping) return;
+        if (err.code !== 'EPIPE') throw err;
+        clearInterval(timer);
+        stopSelf();
+      });
+    }
   } else if (!alive(supervisor)) {
     // The supervisor died between spawning this process and this check.
-    stopSelf(supervisor);
+    stopSelf();
   }
   // Otherwise a process the supervised one started (Next.js build workers inherit its environment and
   // --import): its own parent looks after it.

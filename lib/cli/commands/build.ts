@@ -1,7 +1,7 @@
 // `rocketdeck build`: the compiled CLI bundle and the console's production build (`npm ci` runs it as `prepare`).
 
 import { relative } from 'node:path';
-import { EXIT_OK, type CommandSpec } from '../framework.ts';
+import { EXIT_OK, stringOpt, type CommandSpec } from '../framework.ts';
 import { buildBundle, freshBundle } from '../bundle.mjs';
 import { buildConsole, consoleBuildIsFresh, PROJECT_ROOT } from '../../cluster/console-process.ts';
 
@@ -11,11 +11,12 @@ const NEXT_PROGRESS = /Creating|Compiled|Running TypeScript|Finished TypeScript|
 export const buildCommand: CommandSpec = {
   name: 'build',
   summary: 'Build the compiled CLI (faster start) and the console (faster first start); npm ci runs it',
-  usage: 'build [--cli] [--console] [--if-stale]',
+  usage: 'build [--cli] [--console] [--if-stale] [--dir DIR]',
   options: {
     cli: { type: 'boolean', description: 'only the CLI bundle (node_modules/.cache/rocketdeck/cli)' },
     console: { type: 'boolean', description: 'only the console (next build into .next)' },
     'if-stale': { type: 'boolean', description: 'skip what is newer than every source it is made from' },
+    dir: { type: 'string', valueName: 'DIR', description: 'put the CLI bundle here instead (bin.mjs only runs the default one)' },
   },
   details: "Without a fresh CLI bundle 'rocketdeck' compiles its TypeScript at every start (tsx); without a console build the first 'rocketdeck console' or 'up' builds it.",
   async run(ctx) {
@@ -26,12 +27,13 @@ export const buildCommand: CommandSpec = {
       if (!ctx.json) ctx.out(line);
     };
     if (both || ctx.values.cli === true) {
-      if (ifStale && freshBundle()) {
+      const dir = stringOpt(ctx.values, 'dir');
+      if (ifStale && freshBundle(dir)) {
         say('CLI bundle: up to date');
         report.cli = { built: false };
       } else {
         const t0 = Date.now();
-        const r = await buildBundle();
+        const r = await buildBundle(dir);
         const ms = Date.now() - t0;
         say(`CLI bundle: ${r.inputs} sources, ${(r.bytes / 1e6).toFixed(1)} MB in ${relative(PROJECT_ROOT, r.dir)} (${(ms / 1000).toFixed(1)} s)`);
         report.cli = { built: true, ms, ...r };

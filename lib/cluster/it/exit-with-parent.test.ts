@@ -1,5 +1,6 @@
 // exit-with-parent.mjs preloaded with `node --import` (as into the console's Next.js server): a process whose
-// supervisor is SIGKILLed gets SIGTERM from itself, stops in order and frees its port.
+// supervisor is SIGKILLed gets SIGTERM from itself (not a crash on the broken output pipe), stops in order and frees
+// its port.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -11,10 +12,14 @@ import { waitFor } from '../../namesrv/it/harness.ts';
 
 const EXIT_WITH_PARENT = new URL('../exit-with-parent.mjs', import.meta.url).href;
 
-/** The grandchild: listens on a port, prints `<pid> <port>`, and on SIGTERM writes `termFile` and exits. */
+/**
+ * The grandchild: listens on a port, prints `<pid> <port>`, then a line every 10 ms (into a pipe nobody reads once
+ * the parent is gone), and on SIGTERM writes `termFile` and exits.
+ */
 const CHILD = `
 const net = require('node:net'); const fs = require('node:fs');
 const srv = net.createServer().listen(0, '127.0.0.1', () => console.log(process.pid + ' ' + srv.address().port));
+setInterval(() => console.log('tick'), 10);
 process.on('SIGTERM', () => { fs.writeFileSync(process.env.TERM_FILE, 'term'); srv.close(); process.exit(0); });
 `;
 
@@ -24,7 +29,7 @@ const { spawn } = require('node:child_process');
 const env = { ...process.env };
 if (process.env.WATCH === '1') env.ROCKETDECK_SUPERVISOR_PID = String(process.pid);
 const c = spawn(process.execPath, ['--import', process.env.PRELOAD, '-e', process.env.CHILD], { env, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
-c.stdout.once('data', (d) => process.stdout.write(d));
+c.stdout.once('data', (d) => process.stdout.write(d.toString().split('\\n')[0] + '\\n'));
 setInterval(() => {}, 1000);
 `;
 
@@ -51,7 +56,7 @@ async function startPair(watch: boolean, termFile: string) {
 }
 
 describe('exit-with-parent', () => {
-  test('a process whose supervisor is SIGKILLed stops itself with SIGTERM and frees its port', async () => {
+  test('a process whose supervisor is SIGKILLed stops itself with SIGTERM, even while writing to it, and frees its port', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rd-exit-with-parent-'));
     const termFile = join(dir, 'term');
     const { parent, pid, port, exited } = await startPair(true, termFile);
