@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { portAccepts } from '../supervisor.ts';
 import { waitFor } from '../../namesrv/it/harness.ts';
+import { processAlive } from './ports.ts';
 
 const EXIT_WITH_PARENT = new URL('../exit-with-parent.mjs', import.meta.url).href;
 
@@ -33,14 +34,6 @@ c.stdout.once('data', (d) => process.stdout.write(d.toString().split('\\n')[0] +
 setInterval(() => {}, 1000);
 `;
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function startPair(watch: boolean, termFile: string) {
   const parent = spawn(process.execPath, ['-e', PARENT], {
@@ -64,11 +57,11 @@ describe('exit-with-parent', () => {
       assert.equal(await portAccepts('127.0.0.1', port), true);
       parent.kill('SIGKILL');
       await exited;
-      await waitFor('the orphan to exit', () => !alive(pid), 10_000, 50);
+      await waitFor('the orphan to exit', () => !processAlive(pid), 10_000, 50);
       assert.equal(existsSync(termFile), true, 'it stopped through its SIGTERM handler');
       assert.equal(await portAccepts('127.0.0.1', port), false);
     } finally {
-      if (alive(pid)) process.kill(pid, 'SIGKILL');
+      if (processAlive(pid)) process.kill(pid, 'SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
   });

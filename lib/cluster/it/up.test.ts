@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI_BIN, portAccepts, type NodeStatus } from '../supervisor.ts';
-import { freeBasePort } from './ports.ts';
+import { freeBasePort, processAlive } from './ports.ts';
 import { waitFor } from '../../namesrv/it/harness.ts';
 
 
@@ -89,14 +89,6 @@ describe('rocketdeck up', () => {
       });
       return { up, out, exited, ready };
     };
-    const alive = (pid: number) => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
     let first = startUp();
     let nodes: NodeStatus[] = [];
     try {
@@ -105,11 +97,11 @@ describe('rocketdeck up', () => {
       assert.equal(list.status, 0, list.stderr);
       nodes = JSON.parse(list.stdout) as NodeStatus[];
       assert.equal(nodes.length, 6);
-      assert.ok(nodes.every((n) => n.pid && alive(n.pid)), JSON.stringify(nodes));
+      assert.ok(nodes.every((n) => n.pid && processAlive(n.pid)), JSON.stringify(nodes));
 
       first.up.kill('SIGKILL');
       await first.exited;
-      await waitFor('every node process to exit', () => nodes.every((n) => !alive(n.pid!)), 30_000, 100);
+      await waitFor('every node process to exit', () => nodes.every((n) => !processAlive(n.pid!)), 30_000, 100);
       const ports = nodes.filter((n) => n.port).map((n) => n.port!);
       await waitFor('every node port to be free', async () => (await Promise.all(ports.map((p) => portAccepts('127.0.0.1', p)))).every((busy) => !busy), 10_000, 100);
 
@@ -122,7 +114,7 @@ describe('rocketdeck up', () => {
         first.up.kill('SIGTERM');
         await first.exited;
       }
-      for (const n of nodes) if (n.pid && alive(n.pid)) process.kill(n.pid, 'SIGKILL');
+      for (const n of nodes) if (n.pid && processAlive(n.pid)) process.kill(n.pid, 'SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
   });
