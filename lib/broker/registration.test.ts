@@ -174,4 +174,45 @@ describe('incremental registration (registerIncrementBrokerData)', () => {
       assert.deepEqual(sent.map((s) => s.topics), [['Third'], ['Third']], 'back to increments once the whole table got through');
     } finally { await cleanup(); }
   });
+
+  test('a full round that read the table before a missed increment does not clear the nameserver\'s need for the whole table', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rd-registration-'));
+    const cfg = testConfig({ namesrvAddr: ['ns1:9876'] });
+    const topics = new TopicConfigManager(() => cfg, path.join(dir, 'topics.json'), silentLog);
+    const sent: string[][] = [];
+    const held: Array<() => void> = [];
+    let failIncrements = false;
+    const client = {
+      invoke(_addr: string, req: RemotingCommand): Promise<RemotingCommand> {
+        const names = [...decodeRegisterBrokerBody(req.body).topicConfigSerializeWrapper.topicConfigTable.keys()].sort();
+        sent.push(names);
+        if (names.length > 2) return new Promise((resolve) => held.push(() => resolve(createResponse(req, ResponseCode.SUCCESS))));
+        if (failIncrements) return Promise.reject(new Error('timed out'));
+        return Promise.resolve(createResponse(req, ResponseCode.SUCCESS));
+      },
+    } as unknown as RemotingClient;
+    const reg = new NamesrvRegistration({
+      client, config: () => cfg, topics, log: silentLog, brokerAddr: () => '127.0.0.1:10911', haServerAddr: () => '127.0.0.1:10912',
+    });
+    try {
+      const full = reg.registerAll(); // reads the table now, answered later
+      await until(() => held.length === 1, 'the full round');
+      failIncrements = true;
+      topics.updateTopicConfig(newTopicConfig('Missed'));
+      await reg.registerIncrement(['Missed']);
+      failIncrements = false;
+      held[0]!();
+      await full;
+      sent.length = 0;
+      topics.updateTopicConfig(newTopicConfig('Next'));
+      const next = reg.registerIncrement(['Next']);
+      await until(() => held.length === 2, 'a full registration instead of the increment');
+      assert.ok(sent[0]!.includes('Missed') && sent[0]!.includes('Next'));
+      held[1]!();
+      await next;
+    } finally {
+      await topics.flush();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

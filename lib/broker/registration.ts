@@ -44,11 +44,14 @@ export class NamesrvRegistration {
   private incrementPending?: NodeJS.Immediate;
   private readonly incrementsInflight = new Set<Promise<void>>();
   /**
-   * Nameservers that missed a registration (refused, failed or timed out): they get the whole table until one
-   * succeeds. A later incremental registration alone would leave them without the missed topic for good, since
-   * its DataVersion makes the next periodic full registration look unchanged to them.
+   * Nameservers that missed a registration (refused, failed or timed out), with the number of the round they
+   * missed: they get the whole table until a full round taken after that one reaches them. A later incremental
+   * registration alone would leave them without the missed topic for good, since its DataVersion makes the next
+   * periodic full registration look unchanged to them.
    */
-  private readonly needFull = new Set<string>();
+  private readonly needFull = new Map<string, number>();
+  /** Numbers the rounds in the order they read the topic table. */
+  private rounds = 0;
   private stopped = false;
 
   constructor(private readonly deps: RegistrationDeps) {}
@@ -72,8 +75,8 @@ export class NamesrvRegistration {
   }
 
   /**
-   * A topic changed: register soon (changes in a burst share one round). Resolves once the nameservers have the
-   * change (or were tried), as RocketMQ answers UPDATE_AND_CREATE_TOPIC only after registerIncrementBrokerData.
+   * Something beyond single topics changed (a topic deleted, the broker's permission): register the whole table
+   * soon (changes in a burst share one round). Resolves once the nameservers have it (or were tried).
    */
   requestRegister(): Promise<void> {
     if (this.stopped) return Promise.resolve();
@@ -123,6 +126,7 @@ export class NamesrvRegistration {
   private async registerRound(increment?: string[]): Promise<void> {
     const c = this.deps.config();
     if (c.namesrvAddr.length === 0) return;
+    const round = ++this.rounds;
     const bodies = new Map<'full' | 'increment', Buffer>();
     const bodyOf = (kind: 'full' | 'increment'): Buffer => {
       let body = bodies.get(kind);
@@ -149,11 +153,11 @@ export class NamesrvRegistration {
       try {
         const res = await this.deps.client.invoke(addr, createRequest(RequestCode.REGISTER_BROKER, header, { body }), c.registerBrokerTimeoutMills);
         if (res.code !== ResponseCode.SUCCESS) {
-          this.needFull.add(addr);
+          this.needFull.set(addr, Math.max(round, this.needFull.get(addr) ?? 0));
           this.deps.log.warn('register_broker_refused', { namesrv: addr, code: res.code, remark: res.remark });
           return undefined;
         }
-        if (kind === 'full') this.needFull.delete(addr);
+        if (kind === 'full' && (this.needFull.get(addr) ?? 0) < round) this.needFull.delete(addr);
         const master = res.extFields?.masterAddr;
         if (master && master !== this.masterAddr) {
           this.masterAddr = master;
@@ -161,7 +165,7 @@ export class NamesrvRegistration {
         }
         return { masterAddr: master || undefined, haServerAddr: res.extFields?.haServerAddr || undefined };
       } catch (err) {
-        this.needFull.add(addr);
+        this.needFull.set(addr, Math.max(round, this.needFull.get(addr) ?? 0));
         this.deps.log.warn('register_broker_failed', { namesrv: addr, incremental: kind === 'increment', error: err });
         return undefined;
       }
