@@ -242,6 +242,7 @@ export class BrokerController {
       brokerAddr: () => self.brokerAddr,
       storeHost: (): SocketHost => ({ address: self.cfg.brokerIP1, port: self.port || self.cfg.listenPort }),
       registerBrokerAll: () => self.registration?.requestRegister() ?? Promise.resolve(),
+      registerIncrementBrokerData: (tc) => self.registration?.registerIncrement([tc.topicName]) ?? Promise.resolve(),
       updateConfig: (entries) => self.updateConfig(entries),
       wakePull: (held: HeldPull) => wakeHeldPull(self.ctx, held),
       ha: self.replication,

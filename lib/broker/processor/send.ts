@@ -75,7 +75,7 @@ function msgCheck(ctx: BrokerContext, req: RemotingCommand, conn: RemotingConnec
     if (!created.topicConfig && isRetryTopic(h.topic)) {
       created = ctx.topics.createTopicInSendMessageBackMethod(h.topic, 1, PermName.PERM_WRITE | PermName.PERM_READ, topicSysFlag);
     }
-    if (created.created) ctx.registerBrokerAll();
+    if (created.created) ctx.registerIncrementBrokerData(created.topicConfig!);
     tc = created.topicConfig;
     if (!tc) {
       return response(ctx, req, ResponseCode.TOPIC_NOT_EXIST, `topic[${h.topic}] not exist, apply first please!`);
@@ -137,7 +137,7 @@ async function sendOne(ctx: BrokerContext, req: RemotingCommand, conn: RemotingC
       topic = getDLQTopic(group);
       queueId = 0;
       const dlq = ctx.topics.createTopicInSendMessageBackMethod(topic, 1, PermName.PERM_WRITE | PermName.PERM_READ, 0);
-      if (dlq.created) ctx.registerBrokerAll();
+      if (dlq.created) ctx.registerIncrementBrokerData(dlq.topicConfig);
       delete props[MessageConst.PROPERTY_DELAY_TIME_LEVEL];
     }
   }

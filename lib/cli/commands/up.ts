@@ -7,6 +7,13 @@ import { Supervisor, type NodeStatus } from '../../cluster/supervisor.ts';
 import { consoleDbPath, materialize, planTopology, DEFAULT_BASE_PORT, DEFAULT_CONSOLE_PORT } from '../../cluster/topology.ts';
 import { clusterFilePath, readClusterFile, startControlServer } from '../../cluster/control.ts';
 import { demoTrafficSpec } from '../../cluster/demo-traffic-spec.ts';
+import { buildConsole, consoleBuildIsFresh, hasProductionBuild } from '../../cluster/console-process.ts';
+import { freshBundle } from '../bundle.mjs';
+
+/** How often `up` says which nodes it still waits for. */
+const WAITING_EVERY_MS = 5000;
+/** The lines of `next build` shown while `up` builds the console (phases and page counts, errors). */
+const BUILD_PROGRESS = /Compiled|Finished TypeScript|Generating static pages.*\(\d+\/\d+\)|rror|Failed/;
 
 function processAlive(pid: number): boolean {
   try {
@@ -64,16 +71,41 @@ export const upCommand: CommandSpec = {
     });
 
     const started = Date.now();
+    const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
     progress(`Starting RocketDeck local cluster in ${dir}`);
+    const waiting = new Set<string>();
+    const ticker = setInterval(() => {
+      if (waiting.size > 0) progress(`  … waiting for ${[...waiting].join(', ')} (${elapsed()})`);
+    }, WAITING_EVERY_MS);
     const startGroup = async (names: string[]) => {
       await Promise.all(
         names.map(async (n) => {
-          await sup.start(n);
+          waiting.add(n);
+          try {
+            await sup.start(n);
+          } finally {
+            waiting.delete(n);
+          }
           const st = sup.status().find((s) => s.name === n)!;
-          progress(`  ✓ ${n.padEnd(16)} ${st.port ? `${topology.host}:${st.port}` : ''}  (pid ${st.pid})`);
+          progress(`  ✓ ${n.padEnd(16)} ${(st.port ? `${topology.host}:${st.port}` : '').padEnd(16)}  pid ${String(st.pid).padEnd(7)} at ${elapsed()}`);
         }),
       );
     };
+    // Without a console build (npm ci makes one), build it while the nameservers and brokers start.
+    let consoleBuild: Promise<void> | undefined;
+    if (withConsole && !hasProductionBuild()) {
+      progress('  … console: no production build yet, building it now (npm ci builds it at install; about 15 s on 2 cores)');
+      waiting.add('console build');
+      consoleBuild = buildConsole((line) => {
+        if (BUILD_PROGRESS.test(line)) progress(`    console build: ${line.trim()}`);
+      }).finally(() => waiting.delete('console build'));
+      consoleBuild.catch(() => {}); // awaited below; not an unhandled rejection while the brokers start
+    } else if (withConsole && !consoleBuildIsFresh()) {
+      progress("  ! the console build is older than its sources; 'npx rocketdeck build --console' rebuilds it");
+    }
+    if (process.env.ROCKETDECK_BUNDLE !== '0' && !freshBundle()) {
+      progress("  ! no fresh CLI bundle: the nodes compile TypeScript as they start; 'npx rocketdeck build --cli' makes one");
+    }
     const byRole = (role: string) => specs.filter((s) => s.role === role).map((s) => s.name);
     let control: { close(): Promise<void> } | undefined;
     try {
@@ -81,7 +113,10 @@ export const upCommand: CommandSpec = {
       await startGroup(byRole('broker'));
       if (withTraffic) await startGroup(byRole('traffic'));
       if (withConsole) {
-        progress('  … console (the first start builds it, which takes a minute)');
+        if (consoleBuild) {
+          await consoleBuild;
+          progress(`  ✓ console build    done at ${elapsed()}`);
+        }
         await startGroup(byRole('console'));
       }
       const consoleUrl = withConsole ? `http://${topology.host}:${topology.consolePort}` : undefined;
@@ -111,6 +146,7 @@ export const upCommand: CommandSpec = {
       await waitForAbort(ctx.signal);
       progress('Stopping…');
     } finally {
+      clearInterval(ticker);
       stopping = true;
       await control?.close();
       await sup.stopAll();

@@ -1,27 +1,11 @@
 // Shared by the console's process tests: a production build no older than the sources it bundles, a free port,
 // and waiting for a condition with a deadline.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildConsole, hasProductionBuild, PROJECT_ROOT } from '../../cluster/console-process.ts';
-
-/** Sources the console bundles: a build older than any of them is rebuilt before the test. */
-const BUNDLED = ['app', 'components', 'lib/console', 'lib/admin', 'lib/protocol', 'lib/remoting', 'lib/common', 'instrumentation.ts', 'next.config.ts'];
-
-function newestSource(path: string): number {
-  const st = statSync(path, { throwIfNoEntry: false });
-  if (!st) return 0;
-  if (!st.isDirectory()) return /\.test\.ts$/.test(path) ? 0 : st.mtimeMs;
-  if (path.endsWith('/it') || path.endsWith('/fixtures')) return 0;
-  return Math.max(0, ...readdirSync(path).map((f) => newestSource(join(path, f))));
-}
-
-const isFresh = (): boolean => {
-  const built = hasProductionBuild() ? statSync(join(PROJECT_ROOT, '.next', 'BUILD_ID')).mtimeMs : 0;
-  return built >= Math.max(...BUNDLED.map((p) => newestSource(join(PROJECT_ROOT, p))));
-};
+import { buildConsole, consoleBuildIsFresh, PROJECT_ROOT } from '../../cluster/console-process.ts';
 
 /** One build at a time per checkout: test files run two at once, and two builds into one .next break each other. */
 const LOCK = join(tmpdir(), `rocketdeck-console-build-${createHash('sha1').update(PROJECT_ROOT).digest('hex').slice(0, 12)}`);
@@ -29,7 +13,7 @@ const LOCK_STALE_MS = 15 * 60_000;
 
 export async function ensureFreshBuild(): Promise<void> {
   for (;;) {
-    if (isFresh()) return;
+    if (consoleBuildIsFresh()) return;
     try {
       mkdirSync(LOCK);
     } catch {
@@ -40,7 +24,7 @@ export async function ensureFreshBuild(): Promise<void> {
       continue;
     }
     try {
-      if (isFresh()) return;
+      if (consoleBuildIsFresh()) return;
       try {
         await buildConsole();
       } catch {
