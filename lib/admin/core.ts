@@ -1,5 +1,7 @@
 // The admin client's transport core: one RemotingClient, nameserver failover, broker calls, bounded fan-out.
 
+import { responseError } from '../auth/refusal.ts';
+import { resolveCredentials, signRequest } from '../auth/signature.ts';
 import { createLogger, type Logger } from '../common/log.ts';
 import { parseNamesrvAddr, validateNamesrvAddr } from '../common/namesrv-addr.ts';
 import { ResponseCode } from '../protocol/codes.ts';
@@ -22,6 +24,10 @@ export interface AdminClientOptions {
   /** Share an existing client (it is then not closed by close()). */
   remoting?: RemotingClient;
   logger?: Logger;
+  /** ACL credentials every request is signed with; default ROCKETMQ_ACCESS_KEY / ROCKETMQ_SECRET_KEY. */
+  accessKey?: string;
+  secretKey?: string;
+  securityToken?: string;
 }
 
 /** One broker process as a fan-out target. */
@@ -73,7 +79,11 @@ export class AdminCore {
     this.concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
     this.logger = opts.logger ?? createLogger('admin');
     this.ownsRemoting = !opts.remoting;
-    this.remoting = opts.remoting ?? new RemotingClient({ connectTimeoutMs: this.timeoutMs, defaultTimeoutMs: this.timeoutMs, logger: this.logger.child('remoting') });
+    const creds = resolveCredentials(opts);
+    this.remoting = opts.remoting ?? new RemotingClient({
+      connectTimeoutMs: this.timeoutMs, defaultTimeoutMs: this.timeoutMs, logger: this.logger.child('remoting'),
+      beforeRequest: creds ? (_addr, req) => signRequest(req, creds) : undefined,
+    });
     this.namesrvCursor = this.namesrvAddrs.length ? Math.floor(Math.random() * this.namesrvAddrs.length) : 0;
   }
 
@@ -89,9 +99,10 @@ export class AdminCore {
 
   /** One request to `addr`; any answer but SUCCESS (or an accepted code) becomes a ResponseCodeError. */
   async call(addr: string, code: number, header?: HeaderInput, opts: CallOptions = {}): Promise<RemotingCommand> {
-    const res = await this.remoting.invoke(addr, this.request(code, header, opts), opts.timeoutMs ?? this.timeoutMs);
+    const req = this.request(code, header, opts);
+    const res = await this.remoting.invoke(addr, req, opts.timeoutMs ?? this.timeoutMs);
     if (res.code !== ResponseCode.SUCCESS && !opts.okCodes?.includes(res.code)) {
-      throw new ResponseCodeError(addr, res.code, res.remark, code);
+      throw responseError(addr, req, res);
     }
     return res;
   }
