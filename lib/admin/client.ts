@@ -1,5 +1,6 @@
 // AdminClient: the one object the CLI and the console use to ask a cluster about itself (plain JSON-able answers).
 
+import * as auth from './auth.ts';
 import { AdminCore, type AdminClientOptions } from './core.ts';
 import * as broker from './broker.ts';
 import * as cluster from './cluster.ts';
@@ -22,6 +23,21 @@ import type { ResetPoint } from './time.ts';
 export class AdminClient extends AdminCore {
   constructor(opts: AdminClientOptions = {}) {
     super(opts);
+  }
+
+  // access control (ACL 2.0 users and policies of one broker)
+  createUser(brokerAddr: string, u: auth.UserInput): Promise<void> { return auth.createUser(this, brokerAddr, u); }
+  updateUser(brokerAddr: string, u: auth.UserInput): Promise<void> { return auth.updateUser(this, brokerAddr, u); }
+  deleteUser(brokerAddr: string, username: string): Promise<void> { return auth.deleteUser(this, brokerAddr, username); }
+  getUser(brokerAddr: string, username: string): ReturnType<typeof auth.getUser> { return auth.getUser(this, brokerAddr, username); }
+  listUsers(brokerAddr: string, filter?: string): ReturnType<typeof auth.listUsers> { return auth.listUsers(this, brokerAddr, filter); }
+  putAcl(brokerAddr: string, subject: string, entries: auth.PolicyEntryInput[], update = false): Promise<void> {
+    return auth.putAcl(this, brokerAddr, subject, entries, update);
+  }
+  deleteAcl(brokerAddr: string, subject: string, resource?: string): Promise<void> { return auth.deleteAcl(this, brokerAddr, subject, resource); }
+  getAcl(brokerAddr: string, subject: string): ReturnType<typeof auth.getAcl> { return auth.getAcl(this, brokerAddr, subject); }
+  listAcls(brokerAddr: string, subjectFilter?: string, resourceFilter?: string): ReturnType<typeof auth.listAcls> {
+    return auth.listAcls(this, brokerAddr, subjectFilter, resourceFilter);
   }
 
   // cluster and brokers
