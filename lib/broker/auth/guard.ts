@@ -20,10 +20,16 @@ import type { AuthMetadataStore } from './store.ts';
 export const FAILURE_BURST = 20;
 export const FAILURE_WINDOW_MS = 10_000;
 
-/** 4.9's Permission.ADMIN_CODE: only admin accounts may send these. */
+/**
+ * 4.9's Permission.ADMIN_CODE: only admin accounts may send these. RocketDeck adds the ACL admin codes themselves
+ * (50-54 and 3001-3010), which 4.9.8 lets any valid account send.
+ */
 const V1_ADMIN_CODES = new Set<number>([
   RequestCode.UPDATE_AND_CREATE_TOPIC, RequestCode.UPDATE_BROKER_CONFIG, RequestCode.DELETE_TOPIC_IN_BROKER,
   RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, RequestCode.DELETE_SUBSCRIPTIONGROUP,
+  RequestCode.UPDATE_AND_CREATE_ACL_CONFIG, RequestCode.DELETE_ACL_CONFIG, RequestCode.GET_BROKER_CLUSTER_ACL_INFO,
+  RequestCode.UPDATE_GLOBAL_WHITE_ADDRS_CONFIG, RequestCode.GET_BROKER_CLUSTER_ACL_CONFIG,
+  ...Array.from({ length: 10 }, (_, i) => 3001 + i),
 ]);
 /** Codes 4.9's PlainAccessValidator checks resources for (others pass once authenticated). */
 const V1_CHECKED_CODES = new Set<number>([
