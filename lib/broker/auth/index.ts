@@ -59,18 +59,16 @@ export class BrokerAuth {
       this.plain.load();
       if (s.aclEnable) this.plain.watch();
     }
-    const isSlave = this.config().store.brokerRole === 'SLAVE';
-    if (!isSlave) {
-      if (s.initUser && !this.store.getUser(s.initUser.username)) {
-        this.store.createUser({ username: s.initUser.username, password: s.initUser.password, userType: 'Super', userStatus: 'enable' });
-        this.log.info('auth_init_user_created', { username: s.initUser.username });
-      }
-      const inner = s.innerCredentials;
-      if (inner && !this.store.getUser(inner.accessKey)) {
-        this.store.createUser({ username: inner.accessKey, password: inner.secretKey, userType: 'Super', userStatus: 'enable' });
-      }
-      if (s.migrateAuthFromV1Enabled) this.migrateFromV1();
+    // Slaves seed these too, so they serve the admin and their master before the first sync (which then replaces them).
+    if (s.initUser && !this.store.getUser(s.initUser.username)) {
+      this.store.createUser({ username: s.initUser.username, password: s.initUser.password, userType: 'Super', userStatus: 'enable' });
+      this.log.info('auth_init_user_created', { username: s.initUser.username });
     }
+    const inner = s.innerCredentials;
+    if (inner && !this.store.getUser(inner.accessKey)) {
+      this.store.createUser({ username: inner.accessKey, password: inner.secretKey, userType: 'Super', userStatus: 'enable' });
+    }
+    if (s.migrateAuthFromV1Enabled && this.config().store.brokerRole !== 'SLAVE') this.migrateFromV1();
     if (this.active) {
       this.log.info('access_control_on', {
         authenticationEnabled: s.authenticationEnabled, authorizationEnabled: s.authorizationEnabled, aclEnable: s.aclEnable,

@@ -173,7 +173,7 @@ describe('ACL 2.0 on a broker process', () => {
     slave = await spawnSlave(opts());
     const s = slave;
     const slaveAdmin = client(s.address, ADMIN);
-    // The slave has no users of its own (no initAuthenticationUser on slaves): once admin works there, it synced.
+    // bob exists on the master only: once the slave knows him, it has synced.
     await waitFor('slave synced users', async () => (await slaveAdmin.call(RequestCode.AUTH_GET_USER, { username: 'bob' })).body?.length, 20_000);
     const unsigned = await client(s.address).call(RequestCode.GET_MAX_OFFSET, { topic: TOPIC, queueId: 0 });
     assert.equal(unsigned.code, ResponseCode.NO_PERMISSION);
