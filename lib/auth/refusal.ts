@@ -43,7 +43,7 @@ export function responseError(addr: string, req: RemotingCommand, res: RemotingC
     // An undecodable body only costs the description.
   }
   const remark = res.remark ?? '';
-  const named = /access (\S+) from/.exec(remark)?.[1] ?? /permission for (topic|group):(\S+)/.exec(remark)?.slice(1).join(':');
+  const named = /access (\S+) from/.exec(remark)?.[1] ?? /permission for (topic|group):([^\s,]+)/.exec(remark)?.slice(1).join(':');
   const match = wanted.find((w) => named !== undefined && resourceKey(w.resource).toLowerCase() === named.toLowerCase()) ?? wanted[0];
   const action = match ? match.actions.join('|') : requestCodeName(req.code);
   const resource = named ?? (match ? resourceKey(match.resource) : req.code === RequestCode.HEART_BEAT ? 'client' : 'broker');

@@ -4,6 +4,8 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { AdminClient } from '../../admin/client.ts';
 import { AccessDeniedError } from '../../auth/refusal.ts';
 import { signRequest, type SessionCredentials } from '../../auth/signature.ts';
@@ -29,6 +31,28 @@ const AUTH_PROPS = {
   initAuthenticationUser: JSON.stringify({ username: ADMIN.accessKey, password: ADMIN.secretKey }),
   innerClientAuthenticationCredentials: JSON.stringify(INNER),
 };
+
+const BIN = fileURLToPath(new URL('../../cli/bin.mjs', import.meta.url));
+
+function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const clean = { ...process.env, ...env };
+    if (!env.ROCKETMQ_ACCESS_KEY) delete clean.ROCKETMQ_ACCESS_KEY;
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: clean });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`rocketdeck ${args.join(' ')} did not exit in time: ${stdout}${stderr}`));
+    }, 60_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
 
 function signedClient(addr: string, creds?: SessionCredentials): TestClient {
   return new TestClient(addr, new RemotingClient({ defaultTimeoutMs: 10_000, beforeRequest: creds ? (_a, req) => signRequest(req, creds) : undefined }));
@@ -130,6 +154,22 @@ describe('ACL 2.0 on a broker process', () => {
     assert.equal((await bob.send(TOPIC, 'before')).code, ResponseCode.NO_PERMISSION);
     await admin.putAcl(master.address, 'User:bob', [{ resource: `Topic:${TOPIC}`, actions: ['Pub', 'Sub'], decision: 'Allow' }], true);
     assert.equal((await bob.send(TOPIC, 'after')).code, ResponseCode.SUCCESS);
+  });
+
+  test('the CLI signs with --access-key/--secret-key or ROCKETMQ_ACCESS_KEY/ROCKETMQ_SECRET_KEY', async () => {
+    const ok = await runCli(['produce', '-n', ns.address, '-t', TOPIC, '-c', '1', '--access-key', BOB.accessKey, '--secret-key', BOB.secretKey]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /SEND_OK/);
+    const viaEnv = await runCli(['produce', '-n', ns.address, '-t', TOPIC, '-c', '1'], { ROCKETMQ_ACCESS_KEY: BOB.accessKey, ROCKETMQ_SECRET_KEY: BOB.secretKey });
+    assert.equal(viaEnv.code, 0, viaEnv.stderr);
+    const refused = await runCli(['produce', '-n', ns.address, '-t', TOPIC, '-c', '1', '--access-key', BOB.accessKey, '--secret-key', 'wrong-secret']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr + refused.stdout, new RegExp(`not allowed: Pub on Topic:${TOPIC} .*check signature failed`));
+    const users = await runCli(['admin', 'topicStatus', '-n', ns.address, '-t', TOPIC, '--access-key', ADMIN.accessKey, '--secret-key', ADMIN.secretKey]);
+    assert.equal(users.code, 0, users.stderr);
+    const anonymous = await runCli(['admin', 'topicStatus', '-n', ns.address, '-t', TOPIC]);
+    assert.equal(anonymous.code, 1);
+    assert.match(anonymous.stderr, /not allowed: Get on Topic:AclTopic/);
   });
 
   test('a Deny policy beats an Allow', async () => {
