@@ -1,6 +1,6 @@
 // ACL 1.0 (RocketMQ 4.9): plain_acl.yml, its accounts imported into the 2.0 model the way 5.x's AuthMigrator does
-// (admin -> Super user; topicPerms/groupPerms -> entries on Topic:x / Group:x; default perms -> Topic:* / Group:*;
-// whiteRemoteAddress -> the entries' source IPs), and the file written back for the 1.0 admin codes (50-54).
+// (admin -> Super user; topicPerms/groupPerms -> entries on Topic:x / Group:x; default perms -> Topic:* / Group:*),
+// and the file written back for the 1.0 admin codes (50-54).
 //
 // File layout (4.9's plain_acl.yml):
 //   globalWhiteRemoteAddresses: [10.10.103.*, 192.168.0.*]
@@ -138,7 +138,7 @@ export function importPlainAcl(cfg: PlainAclConfig): { users: User[]; acls: Acl[
   const acls: Acl[] = [];
   for (const a of cfg.accounts) {
     users.push({ username: a.accessKey, password: a.secretKey, userType: a.admin ? 'Super' : 'Normal', userStatus: 'enable' });
-    const sourceIps = a.whiteRemoteAddress ? [a.whiteRemoteAddress] : [];
+    // whiteRemoteAddress is not a policy: in 1.0 it lets the account in without a signature (see AuthGuard.checkV1).
     const entries: PolicyEntry[] = [];
     for (const tp of a.topicPerms) {
       const [name, perm] = tp.split('=') as [string, string];
@@ -151,7 +151,6 @@ export function importPlainAcl(cfg: PlainAclConfig): { users: User[]; acls: Acl[
     // 4.9 treats a missing default as DENY.
     entries.push({ resource: { type: 'Topic', pattern: 'ANY' }, ...actionsOf(a.defaultTopicPerm ?? 'DENY'), sourceIps: [] });
     entries.push({ resource: { type: 'Group', pattern: 'ANY' }, ...actionsOf(a.defaultGroupPerm ?? 'DENY'), sourceIps: [] });
-    void sourceIps; // In 1.0 the white address skips the signature check (see AuthGuard); it does not narrow perms.
     acls.push({ subject: `User:${a.accessKey}`, entries });
   }
   return { users, acls };
