@@ -2,7 +2,8 @@
 // {username} / {filter} / {subject} / {subject, policyType, resource} / {subjectFilter, resourceFilter}, bodies
 // UserInfo / AclInfo JSON. 4.9 ACL 1.0: UPDATE_AND_CREATE_ACL_CONFIG (50), DELETE_ACL_CONFIG (51),
 // GET_BROKER_CLUSTER_ACL_INFO (52), UPDATE_GLOBAL_WHITE_ADDRS_CONFIG (53), GET_BROKER_CLUSTER_ACL_CONFIG (54),
-// which edit plain_acl.yml.
+// which edit plain_acl.yml. A slave takes these writes too, as 5.x brokers do (`mqadmin createUser -c` sends to
+// masters and slaves alike); its next sync from the master replaces what it holds, so the master's copy lasts.
 
 import {
   aclToInfo, AuthError, entriesFromInfo, parseResource, subjectKey, userFromInfo, userToInfo,
@@ -19,7 +20,6 @@ import type { AuthMetadataStore } from './store.ts';
 export interface AuthAdminDeps {
   store: AuthMetadataStore;
   plain: PlainAclFile;
-  isSlave: () => boolean;
 }
 
 const json = (v: unknown): Buffer => Buffer.from(JSON.stringify(v), 'utf8');
@@ -55,15 +55,9 @@ function guarded(fn: (req: RemotingCommand) => RemotingCommand): (ctx: BrokerCon
 
 export function authAdminHandlers(deps: AuthAdminDeps): Array<[number, BrokerHandler]> {
   const { store } = deps;
-  const slaveRefusal = (req: RemotingCommand): RemotingCommand | undefined =>
-    deps.isSlave()
-      ? fail(req, ResponseCode.SYSTEM_ERROR, "Can't modify users or acls on a slave broker, please execute it on the master broker.")
-      : undefined;
   const field = (req: RemotingCommand, name: string): string | undefined => req.extFields?.[name];
 
   const createUser = (req: RemotingCommand): RemotingCommand => {
-    const refused = slaveRefusal(req);
-    if (refused) return refused;
     const username = field(req, 'username');
     if (!username) return fail(req, ResponseCode.INVALID_PARAMETER, 'The username is blank');
     const user = userFromInfo(body<UserInfo>(req) ?? {}, username);
@@ -72,8 +66,6 @@ export function authAdminHandlers(deps: AuthAdminDeps): Array<[number, BrokerHan
     return ok(req);
   };
   const updateUser = (req: RemotingCommand): RemotingCommand => {
-    const refused = slaveRefusal(req);
-    if (refused) return refused;
     const username = field(req, 'username');
     if (!username) return fail(req, ResponseCode.INVALID_PARAMETER, 'The username is blank');
     const old = store.getUser(username);
@@ -85,8 +77,6 @@ export function authAdminHandlers(deps: AuthAdminDeps): Array<[number, BrokerHan
     return ok(req);
   };
   const deleteUser = (req: RemotingCommand): RemotingCommand => {
-    const refused = slaveRefusal(req);
-    if (refused) return refused;
     const username = field(req, 'username');
     if (!username) throw new AuthError('username can not be blank');
     const old = store.getUser(username);
@@ -105,8 +95,6 @@ export function authAdminHandlers(deps: AuthAdminDeps): Array<[number, BrokerHan
     return ok(req, users.length ? json(users.map(userToInfo)) : undefined);
   };
   const putAcl = (req: RemotingCommand): RemotingCommand => {
-    const refused = slaveRefusal(req);
-    if (refused) return refused;
     const info = body<AclInfo>(req);
     if (!info || !info.policies?.length) throw new AuthError('The body of acl is null');
     const subject = info.subject || field(req, 'subject');
@@ -115,8 +103,6 @@ export function authAdminHandlers(deps: AuthAdminDeps): Array<[number, BrokerHan
     return ok(req);
   };
   const deleteAcl = (req: RemotingCommand): RemotingCommand => {
-    const refused = slaveRefusal(req);
-    if (refused) return refused;
     const subject = field(req, 'subject');
     if (!subject) throw new AuthError('The subject is null.');
     const resourceText = field(req, 'resource');

@@ -91,7 +91,7 @@ export class BrokerAuth {
   }
 
   handlers(): Array<[number, BrokerHandler]> {
-    return authAdminHandlers({ store: this.store, plain: this.plain, isSlave: () => this.config().store.brokerRole === 'SLAVE' });
+    return authAdminHandlers({ store: this.store, plain: this.plain });
   }
 
   /** A slave's sync step: the master's users and policies (AUTH_LIST_USER + AUTH_LIST_ACL) replace its own. */
