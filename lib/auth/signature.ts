@@ -23,15 +23,26 @@ export interface SessionCredentials {
 /** Java's String.compareTo order (UTF-16 code units), which TreeMap uses; JS's default sort compares the same way. */
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** AclUtils.combineRequestContent: values of `fields` by sorted name (Signature skipped), then the body. */
-export function combineRequestContent(fields: Record<string, string>, body: Buffer | undefined, skip?: (name: string) => boolean): Buffer {
+function sortedValues(fields: Record<string, string>, skip?: (name: string) => boolean): string {
   let text = '';
   for (const name of Object.keys(fields).sort(byName)) {
     if (name === SIGNATURE || skip?.(name)) continue;
     text += fields[name];
   }
-  const head = Buffer.from(text, 'utf8');
+  return text;
+}
+
+/** AclUtils.combineRequestContent: values of `fields` by sorted name (Signature skipped), then the body. */
+export function combineRequestContent(fields: Record<string, string>, body: Buffer | undefined, skip?: (name: string) => boolean): Buffer {
+  const head = Buffer.from(sortedValues(fields, skip), 'utf8');
   return body && body.length ? Buffer.concat([head, body]) : head;
+}
+
+/** calSignature(combineRequestContent(...)) without copying the body into a new buffer (the hot path). */
+function signContent(fields: Record<string, string>, body: Buffer | undefined, secretKey: string, skip?: (name: string) => boolean): string {
+  const mac = createHmac('sha1', secretKey).update(sortedValues(fields, skip), 'utf8');
+  if (body && body.length) mac.update(body);
+  return mac.digest('base64');
 }
 
 /** AclSigner.calSignature: base64(HmacSHA1(secretKey, data)). */
@@ -45,20 +56,22 @@ export function signRequest(req: RemotingCommand, creds: SessionCredentials): vo
   delete fields[SIGNATURE];
   fields[ACCESS_KEY] = creds.accessKey;
   if (creds.securityToken !== undefined) fields[SECURITY_TOKEN] = creds.securityToken;
-  fields[SIGNATURE] = calSignature(combineRequestContent(fields, req.body), creds.secretKey);
+  fields[SIGNATURE] = signContent(fields, req.body, creds.secretKey);
 }
+
+const skipFor = (req: RemotingCommand): ((name: string) => boolean) | undefined =>
+  req.version <= VERSION_4_9_3 ? (n) => n === UNIQUE_MSG_QUERY_FLAG : undefined;
 
 /** The bytes a server checks a request's signature over (5.x DefaultAuthenticationContextBuilder). */
 export function signedContent(req: RemotingCommand): Buffer {
-  const oldClient = req.version <= VERSION_4_9_3;
-  return combineRequestContent(req.extFields ?? {}, req.body, oldClient ? (n) => n === UNIQUE_MSG_QUERY_FLAG : undefined);
+  return combineRequestContent(req.extFields ?? {}, req.body, skipFor(req));
 }
 
 /** Whether `req` carries a Signature equal to the one `secretKey` gives (constant-time compare). */
 export function verifySignature(req: RemotingCommand, secretKey: string): boolean {
   const given = req.extFields?.[SIGNATURE];
   if (given === undefined) return false;
-  const expected = Buffer.from(calSignature(signedContent(req), secretKey), 'utf8');
+  const expected = Buffer.from(signContent(req.extFields ?? {}, req.body, secretKey, skipFor(req)), 'utf8');
   const actual = Buffer.from(given, 'utf8');
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
