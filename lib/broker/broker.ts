@@ -150,7 +150,7 @@ export class BrokerController {
     this.replication = new BrokerReplication({
       config: () => this.cfg, store: raw, client: this.client, topics: this.topics, groups: this.groups, offsets: this.offsets,
       schedule, delayOffsetFile: schedulePath, brokerAddr: () => this.brokerAddr, log: this.log.child('ha'),
-      extraSync: { what: 'access control', sync: (addr, timeoutMs) => this.auth.syncFromMaster(this.client, addr, timeoutMs) },
+      extraSync: this.auth.active ? { what: 'access control', sync: (addr, timeoutMs) => this.auth.syncFromMaster(this.client, addr, timeoutMs) } : undefined,
     });
     this.ctx = this.buildContext();
     this.store.setArrivingListener((topic, queueId, maxOffset, tagsCode) => {
