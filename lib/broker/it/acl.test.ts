@@ -172,6 +172,26 @@ describe('ACL 2.0 on a broker process', () => {
     assert.match(anonymous.stderr, /not allowed: Get on Topic:AclTopic/);
   });
 
+  test('admin CLI user and acl commands (5.x mqadmin names) manage users and policies; passwords are not printed', async () => {
+    const env = { ROCKETMQ_ACCESS_KEY: ADMIN.accessKey, ROCKETMQ_SECRET_KEY: ADMIN.secretKey };
+    const b = ['-n', ns.address, '-b', master.address];
+    const created = await runCli(['admin', 'createUser', ...b, '-u', 'dave', '-p', 'dave-secret-1'], env);
+    assert.equal(created.code, 0, created.stderr);
+    assert.match(created.stdout, /create user to .* success\./);
+    const acl = await runCli(['admin', 'createAcl', ...b, '-s', 'User:dave', '-r', `Topic:${TOPIC}`, '-a', 'Pub', '-d', 'Allow'], env);
+    assert.equal(acl.code, 0, acl.stderr);
+    assert.equal((await client(master.address, { accessKey: 'dave', secretKey: 'dave-secret-1' }).send(TOPIC, 'dave')).code, ResponseCode.SUCCESS);
+    const listed = await runCli(['admin', 'listUser', ...b], env);
+    assert.match(listed.stdout, /dave\s+Normal\s+enable/);
+    assert.ok(!listed.stdout.includes('dave-secret-1') && !listed.stdout.includes(ADMIN.secretKey), 'no password in the listing');
+    const acls = await runCli(['admin', 'getAcl', ...b, '-s', 'User:dave', '--json'], env);
+    assert.equal(JSON.parse(acls.stdout).policies[0].entries[0].resource, `Topic:${TOPIC}`);
+    const refused = await runCli(['admin', 'createUser', ...b, '-u', 'mallory', '-p', 'mallory-secret'], { ROCKETMQ_ACCESS_KEY: 'dave', ROCKETMQ_SECRET_KEY: 'dave-secret-1' });
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /not allowed: Update on Cluster:ItCluster/);
+    assert.equal((await runCli(['admin', 'deleteUser', ...b, '-u', 'dave'], env)).code, 0);
+  });
+
   test('a Deny policy beats an Allow', async () => {
     // Allow everything on every resource, but Deny Pub on the topic: the more specific Deny decides.
     await admin.putAcl(master.address, 'User:alice', [
