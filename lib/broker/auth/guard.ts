@@ -47,12 +47,16 @@ const V1_FRAMES = {
   perm: 'org.apache.rocketmq.acl.plain.PlainPermissionManager.checkPerm(PlainPermissionManager.java:611)',
 };
 
-class Refusal {
+/** Thrown inside the check and turned into the refusal response (never leaves the guard). */
+class Refusal extends Error {
   constructor(
-    readonly message: string,
+    message: string,
     readonly authentication: boolean,
     readonly frame?: string,
-  ) {}
+  ) {
+    super(message);
+    this.name = 'Refusal';
+  }
 }
 
 export interface AuthGuardDeps {
