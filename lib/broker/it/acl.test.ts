@@ -178,8 +178,9 @@ describe('ACL 2.0 on a broker process', () => {
     const created = await runCli(['admin', 'createUser', ...b, '-u', 'dave', '-p', 'dave-secret-1'], env);
     assert.equal(created.code, 0, created.stderr);
     assert.match(created.stdout, /create user to .* success\./);
-    const acl = await runCli(['admin', 'createAcl', ...b, '-s', 'User:dave', '-r', `Topic:${TOPIC}`, '-a', 'Pub', '-d', 'Allow'], env);
+    const acl = await runCli(['admin', 'createAcl', '-n', ns.address, '-c', 'ItCluster', '-s', 'User:dave', '-r', `Topic:${TOPIC}`, '-a', 'Pub', '-d', 'Allow'], env);
     assert.equal(acl.code, 0, acl.stderr);
+    assert.match(acl.stdout, new RegExp(`create acl to ${master.address} success\\.`));
     assert.equal((await client(master.address, { accessKey: 'dave', secretKey: 'dave-secret-1' }).send(TOPIC, 'dave')).code, ResponseCode.SUCCESS);
     const listed = await runCli(['admin', 'listUser', ...b], env);
     assert.match(listed.stdout, /dave\s+Normal\s+enable/);

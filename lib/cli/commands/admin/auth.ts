@@ -1,14 +1,48 @@
 // admin createUser, updateUser, deleteUser, getUser, listUser, createAcl, updateAcl, deleteAcl, getAcl, listAcl:
-// 5.x mqadmin's user and ACL commands (AUTH_* 3001-3010), on one broker (-b). Passwords are never printed.
+// 5.x mqadmin's user and ACL commands (AUTH_* 3001-3010), on brokers (-b) or every master and slave of a cluster
+// (-c), as mqadmin sends them; a read asks the first of them. Passwords are never printed.
 
-import type { CommandSpec, OptionValues } from '../../framework.ts';
-import { EXIT_OK, stringOpt, UsageError } from '../../framework.ts';
+import type { CommandContext, CommandSpec, OptionValues } from '../../framework.ts';
+import type { AdminClient } from '../../../admin/client.ts';
+import { resolveTargets } from '../../../admin/broker.ts';
+import { describeError } from '../../../admin/errors.ts';
+import { EXIT_FAILURE, EXIT_OK, stringOpt, UsageError } from '../../framework.ts';
 import type { AclInfo, UserInfo } from '../../../auth/model.ts';
 import type { PolicyEntryInput } from '../../../admin/auth.ts';
-import { NAMESRV_OPTION, opt, printTable, requireOpt, withAdmin } from './common.ts';
+import { NAMESRV_OPTION, brokerOrCluster, opt, printTable, requireOpt, withAdmin } from './common.ts';
 
 
-const BROKER = { brokerAddr: opt('b', 'broker address (users and policies live per broker)', 'HOST:PORT') };
+const BROKER = {
+  brokerAddr: opt('b', 'broker address (users and policies live per broker)', 'HOST:PORT'),
+  clusterName: opt('c', 'every master and slave of this cluster', 'CLUSTER'),
+};
+
+/** The addresses -b / -c name (a cluster: masters and slaves, as mqadmin's fetchMasterAndSlaveAddrByClusterName). */
+async function targets(admin: AdminClient, values: OptionValues): Promise<string[]> {
+  const sel = brokerOrCluster(values);
+  if (sel.brokerAddrs) return sel.brokerAddrs;
+  const found = await resolveTargets(admin, { clusterName: sel.clusterName, withSlaves: true });
+  if (found.length === 0) throw new UsageError(`cluster ${sel.clusterName} has no brokers`);
+  return found.map((t) => t.brokerAddr);
+}
+
+/** Runs a write on every target; prints mqadmin's "<verb> to ADDR success." per broker; exit 1 if one failed. */
+async function writeAll(ctx: CommandContext, admin: AdminClient, verb: string, fn: (addr: string) => Promise<void>): Promise<number> {
+  let failed = 0;
+  const done: string[] = [];
+  for (const addr of await targets(admin, ctx.values)) {
+    try {
+      await fn(addr);
+      done.push(addr);
+      if (!ctx.json) ctx.out(`${verb} to ${addr} success.`);
+    } catch (err) {
+      failed++;
+      ctx.err(`error: ${addr}: ${describeError(err)}`);
+    }
+  }
+  if (ctx.json) ctx.out(JSON.stringify({ ok: failed === 0, done }));
+  return failed ? EXIT_FAILURE : EXIT_OK;
+}
 const list = (v: string | undefined): string[] | undefined => v?.split(',').map((s) => s.trim()).filter(Boolean);
 
 const userRows = (users: UserInfo[]) => users.map((u) => [u.username, u.userType, u.userStatus]);
@@ -37,30 +71,28 @@ function entries(values: OptionValues): PolicyEntryInput[] {
 const userWrite = (name: 'createUser' | 'updateUser'): CommandSpec => ({
   name,
   summary: name === 'createUser' ? 'Create a user on a broker (ACL 2.0)' : "Change a user's password, type or status",
-  usage: `admin ${name} -b HOST:PORT -u NAME ${name === 'createUser' ? '-p PASSWORD' : '[-p PASSWORD] [-s enable|disable]'} [-t Super|Normal]`,
+  usage: `admin ${name} (-b HOST:PORT | -c CLUSTER) -u NAME ${name === 'createUser' ? '-p PASSWORD' : '[-p PASSWORD] [-s enable|disable]'} [-t Super|Normal]`,
   options: {
     ...NAMESRV_OPTION, ...BROKER, username: opt('u', 'user name', 'NAME'), password: opt('p', 'password (secret key)', 'PASSWORD'),
     userType: opt('t', 'Super or Normal', 'TYPE'), ...(name === 'updateUser' ? { userStatus: opt('s', 'enable or disable', 'STATUS') } : {}),
   },
   run: (ctx) =>
     withAdmin(ctx, async (admin) => {
-      const addr = requireOpt(ctx.values, 'brokerAddr');
       const u = {
         username: requireOpt(ctx.values, 'username'),
         password: name === 'createUser' ? requireOpt(ctx.values, 'password') : stringOpt(ctx.values, 'password'),
         userType: userType(ctx.values),
         userStatus: stringOpt(ctx.values, 'userStatus') as 'enable' | 'disable' | undefined,
       };
-      await (name === 'createUser' ? admin.createUser(addr, u) : admin.updateUser(addr, u));
-      ctx.out(ctx.json ? JSON.stringify({ ok: true, brokerAddr: addr, username: u.username }) : `${name === 'createUser' ? 'create' : 'update'} user to ${addr} success.`);
-      return EXIT_OK;
+      return writeAll(ctx, admin, `${name === 'createUser' ? 'create' : 'update'} user`, (addr) =>
+        name === 'createUser' ? admin.createUser(addr, u) : admin.updateUser(addr, u));
     }),
 });
 
 const aclWrite = (name: 'createAcl' | 'updateAcl'): CommandSpec => ({
   name,
   summary: name === 'createAcl' ? "Add policy entries to a subject's ACL (ACL 2.0)" : "Replace a subject's entries for the given resources",
-  usage: `admin ${name} -b HOST:PORT -s User:NAME -r Topic:T,Group:G -a Pub,Sub -d Allow|Deny [-i 10.0.0.0/8]`,
+  usage: `admin ${name} (-b HOST:PORT | -c CLUSTER) -s User:NAME -r Topic:T,Group:G -a Pub,Sub -d Allow|Deny [-i 10.0.0.0/8]`,
   options: {
     ...NAMESRV_OPTION, ...BROKER, subject: opt('s', 'subject, e.g. User:alice', 'SUBJECT'),
     resources: opt('r', "resources, ','-separated: Topic:name, Topic:prefix*, Group:*, Cluster:name, *", 'RESOURCES'),
@@ -69,11 +101,9 @@ const aclWrite = (name: 'createAcl' | 'updateAcl'): CommandSpec => ({
   },
   run: (ctx) =>
     withAdmin(ctx, async (admin) => {
-      const addr = requireOpt(ctx.values, 'brokerAddr');
       const subject = requireOpt(ctx.values, 'subject');
-      await admin.putAcl(addr, subject, entries(ctx.values), name === 'updateAcl');
-      ctx.out(ctx.json ? JSON.stringify({ ok: true, brokerAddr: addr, subject }) : `${name === 'createAcl' ? 'create' : 'update'} acl to ${addr} success.`);
-      return EXIT_OK;
+      const list = entries(ctx.values);
+      return writeAll(ctx, admin, `${name === 'createAcl' ? 'create' : 'update'} acl`, (addr) => admin.putAcl(addr, subject, list, name === 'updateAcl'));
     }),
 });
 
@@ -83,24 +113,22 @@ export const authCommands: CommandSpec[] = [
   {
     name: 'deleteUser',
     summary: 'Delete a user and its policies',
-    usage: 'admin deleteUser -b HOST:PORT -u NAME',
+    usage: 'admin deleteUser (-b HOST:PORT | -c CLUSTER) -u NAME',
     options: { ...NAMESRV_OPTION, ...BROKER, username: opt('u', 'user name', 'NAME') },
     run: (ctx) =>
       withAdmin(ctx, async (admin) => {
-        const addr = requireOpt(ctx.values, 'brokerAddr');
-        await admin.deleteUser(addr, requireOpt(ctx.values, 'username'));
-        ctx.out(ctx.json ? JSON.stringify({ ok: true }) : `delete user to ${addr} success.`);
-        return EXIT_OK;
+        const username = requireOpt(ctx.values, 'username');
+        return writeAll(ctx, admin, 'delete user', (addr) => admin.deleteUser(addr, username));
       }),
   },
   {
     name: 'getUser',
     summary: "Print a user's type and status",
-    usage: 'admin getUser -b HOST:PORT -u NAME [--json]',
+    usage: 'admin getUser (-b HOST:PORT | -c CLUSTER) -u NAME [--json]',
     options: { ...NAMESRV_OPTION, ...BROKER, username: opt('u', 'user name', 'NAME') },
     run: (ctx) =>
       withAdmin(ctx, async (admin) => {
-        const u = await admin.getUser(requireOpt(ctx.values, 'brokerAddr'), requireOpt(ctx.values, 'username'));
+        const u = await admin.getUser((await targets(admin, ctx.values))[0]!, requireOpt(ctx.values, 'username'));
         if (ctx.json) ctx.out(JSON.stringify(u ? safeUser(u) : null));
         else printTable(ctx, ['#UserName', '#UserType', '#UserStatus'], u ? userRows([u]) : []);
         return EXIT_OK;
@@ -109,11 +137,11 @@ export const authCommands: CommandSpec[] = [
   {
     name: 'listUser',
     summary: 'List the users of a broker',
-    usage: 'admin listUser -b HOST:PORT [-f FILTER] [--json]',
+    usage: 'admin listUser (-b HOST:PORT | -c CLUSTER) [-f FILTER] [--json]',
     options: { ...NAMESRV_OPTION, ...BROKER, filter: opt('f', 'names containing this', 'FILTER') },
     run: (ctx) =>
       withAdmin(ctx, async (admin) => {
-        const users = await admin.listUsers(requireOpt(ctx.values, 'brokerAddr'), stringOpt(ctx.values, 'filter'));
+        const users = await admin.listUsers((await targets(admin, ctx.values))[0]!, stringOpt(ctx.values, 'filter'));
         if (ctx.json) ctx.out(JSON.stringify(users.map(safeUser)));
         else printTable(ctx, ['#UserName', '#UserType', '#UserStatus'], userRows(users));
         return EXIT_OK;
@@ -124,24 +152,23 @@ export const authCommands: CommandSpec[] = [
   {
     name: 'deleteAcl',
     summary: "Delete a subject's entries for a resource (or its whole ACL)",
-    usage: 'admin deleteAcl -b HOST:PORT -s User:NAME [-r RESOURCE]',
+    usage: 'admin deleteAcl (-b HOST:PORT | -c CLUSTER) -s User:NAME [-r RESOURCE]',
     options: { ...NAMESRV_OPTION, ...BROKER, subject: opt('s', 'subject, e.g. User:alice', 'SUBJECT'), resources: opt('r', 'resource, e.g. Topic:orders', 'RESOURCE') },
     run: (ctx) =>
       withAdmin(ctx, async (admin) => {
-        const addr = requireOpt(ctx.values, 'brokerAddr');
-        await admin.deleteAcl(addr, requireOpt(ctx.values, 'subject'), stringOpt(ctx.values, 'resources'));
-        ctx.out(ctx.json ? JSON.stringify({ ok: true }) : `delete acl to ${addr} success.`);
-        return EXIT_OK;
+        const subject = requireOpt(ctx.values, 'subject');
+        const resource = stringOpt(ctx.values, 'resources');
+        return writeAll(ctx, admin, 'delete acl', (addr) => admin.deleteAcl(addr, subject, resource));
       }),
   },
   {
     name: 'getAcl',
     summary: "Print a subject's policy entries",
-    usage: 'admin getAcl -b HOST:PORT -s User:NAME [--json]',
+    usage: 'admin getAcl (-b HOST:PORT | -c CLUSTER) -s User:NAME [--json]',
     options: { ...NAMESRV_OPTION, ...BROKER, subject: opt('s', 'subject, e.g. User:alice', 'SUBJECT') },
     run: (ctx) =>
       withAdmin(ctx, async (admin) => {
-        const acl = await admin.getAcl(requireOpt(ctx.values, 'brokerAddr'), requireOpt(ctx.values, 'subject'));
+        const acl = await admin.getAcl((await targets(admin, ctx.values))[0]!, requireOpt(ctx.values, 'subject'));
         if (ctx.json) ctx.out(JSON.stringify(acl ?? null));
         else printTable(ctx, ACL_HEAD, acl ? aclRows([acl]) : []);
         return EXIT_OK;
@@ -150,11 +177,11 @@ export const authCommands: CommandSpec[] = [
   {
     name: 'listAcl',
     summary: 'List the policy entries of a broker',
-    usage: 'admin listAcl -b HOST:PORT [-s SUBJECT-FILTER] [-r RESOURCE-FILTER] [--json]',
+    usage: 'admin listAcl (-b HOST:PORT | -c CLUSTER) [-s SUBJECT-FILTER] [-r RESOURCE-FILTER] [--json]',
     options: { ...NAMESRV_OPTION, ...BROKER, subject: opt('s', 'subjects containing this', 'FILTER'), resource: opt('r', 'resources containing this', 'FILTER') },
     run: (ctx) =>
       withAdmin(ctx, async (admin) => {
-        const acls = await admin.listAcls(requireOpt(ctx.values, 'brokerAddr'), stringOpt(ctx.values, 'subject'), stringOpt(ctx.values, 'resource'));
+        const acls = await admin.listAcls((await targets(admin, ctx.values))[0]!, stringOpt(ctx.values, 'subject'), stringOpt(ctx.values, 'resource'));
         if (ctx.json) ctx.out(JSON.stringify(acls));
         else printTable(ctx, ACL_HEAD, aclRows(acls));
         return EXIT_OK;
