@@ -1,6 +1,6 @@
 // Apache RocketMQ 4.9.8's Java client with its ACL hook (AclClientRPCHook) against a RocketDeck broker with access
 // control on. Run by acl-run.sh. Prints one "RESULT <case> OK|FAIL <detail>" line per case; exits 1 on any FAIL.
-// Usage: AclCompat NAMESRV TOPIC ACCESS_KEY SECRET_KEY
+// Usage: AclCompat NAMESRV TOPIC ACCESS_KEY SECRET_KEY [v1]   (v1: the broker runs ACL 1.0, plain_acl.yml)
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -31,6 +31,10 @@ public class AclCompat {
 
     public static void main(String[] args) throws Exception {
         String ns = args[0], topic = args[1], ak = args[2], sk = args[3];
+        boolean v1 = args.length > 4 && "v1".equals(args[4]);
+        // 5.x answers NO_PERMISSION with its message; 4.9 answers SYSTEM_ERROR with the AclException.
+        int refusedCode = v1 ? 1 : 16;
+        String refusedText = v1 ? "Check signature failed for accessKey=" + ak : "check signature failed";
 
         DefaultMQProducer good = new DefaultMQProducer("acl_java_p", new AclClientRPCHook(new SessionCredentials(ak, sk)));
         good.setNamesrvAddr(ns);
@@ -42,9 +46,9 @@ public class AclCompat {
                 SendResult r = good.send(new Message(topic, "TagA", ("java-acl-" + i).getBytes(StandardCharsets.UTF_8)));
                 if (r.getSendStatus() == SendStatus.SEND_OK) sent++;
             }
-            result("acl.producer.signed", sent == 3, "sent " + sent + "/3 with AclClientRPCHook");
+            result((v1 ? "acl1." : "acl2.") + "producer.signed", sent == 3, "sent " + sent + "/3 with AclClientRPCHook");
         } catch (Exception e) {
-            result("acl.producer.signed", false, e.toString());
+            result((v1 ? "acl1." : "acl2.") + "producer.signed", false, e.toString());
         } finally {
             good.shutdown();
         }
@@ -56,16 +60,16 @@ public class AclCompat {
         bad.start();
         try {
             bad.send(new Message(topic, "TagA", "nope".getBytes(StandardCharsets.UTF_8)));
-            result("acl.producer.wrong-secret", false, "send was accepted");
+            result((v1 ? "acl1." : "acl2.") + "producer.wrong-secret", false, "send was accepted");
         } catch (Exception e) {
             // The producer wraps the broker's answer in an MQClientException once its retries are spent.
             Throwable t = e;
             while (t != null && !(t instanceof MQBrokerException)) t = t.getCause();
             if (t == null) {
-                result("acl.producer.wrong-secret", false, e.toString());
+                result((v1 ? "acl1." : "acl2.") + "producer.wrong-secret", false, e.toString());
             } else {
                 MQBrokerException b = (MQBrokerException) t;
-                result("acl.producer.wrong-secret", b.getResponseCode() == 16 && String.valueOf(b.getErrorMessage()).contains("check signature failed"),
+                result((v1 ? "acl1." : "acl2.") + "producer.wrong-secret", b.getResponseCode() == refusedCode && String.valueOf(b.getErrorMessage()).contains(refusedText),
                     "code=" + b.getResponseCode() + " remark=" + b.getErrorMessage());
             }
         } finally {
@@ -88,7 +92,7 @@ public class AclCompat {
             Thread.sleep(200);
         }
         consumer.shutdown();
-        result("acl.consumer.signed", got.contains("java-acl-0") && got.contains("java-acl-1") && got.contains("java-acl-2"), "got " + got);
+        result((v1 ? "acl1." : "acl2.") + "consumer.signed", got.contains("java-acl-0") && got.contains("java-acl-1") && got.contains("java-acl-2"), "got " + got);
 
         System.exit(failures == 0 ? 0 : 1);
     }

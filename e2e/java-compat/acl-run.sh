@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Apache RocketMQ 4.9.8's Java client with AclClientRPCHook against a RocketDeck broker with ACL 2.0 on: a user with
-# Pub/Sub on one topic sends and consumes, a wrong secret is refused with code 16. See README.md.
+# Apache RocketMQ 4.9.8's Java client with AclClientRPCHook against a RocketDeck broker, first with ACL 2.0 on (a
+# user with Pub/Sub on one topic sends and consumes, a wrong secret is refused with code 16), then with ACL 1.0
+# (aclEnable=true, plain_acl.yml; a wrong secret is refused with SYSTEM_ERROR and the AclException). See README.md.
 # Usage: acl-run.sh CLASSPATH      (CLASSPATH as printed by build-apache.sh)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -70,3 +71,34 @@ NS="$NS" BROKER="$BROKER" npx tsx "$WORK/setup.mts"
 cd "$WORK"
 ROCKETMQ_HOME="$WORK/home" java -Xmx512m -Dlogback.configurationFile="$WORK/home/conf/logback_tools.xml" \
   -cp "$WORK/classes:$CP" AclCompat "$NS" JavaAclTopic javauser javauser-secret
+
+# ACL 1.0: a second broker (own store) with plain_acl.yml.
+kill "$BR_PID"; wait "$BR_PID" 2>/dev/null || true; BR_PID=""
+mkdir -p "$WORK/store1/conf"
+cat > "$WORK/store1/conf/plain_acl.yml" <<YML
+globalWhiteRemoteAddresses: []
+accounts:
+  - accessKey: javaadmin1
+    secretKey: javaadmin1-secret
+    admin: true
+  - accessKey: javauser1
+    secretKey: javauser1-secret
+    admin: false
+    defaultTopicPerm: DENY
+    defaultGroupPerm: SUB
+    topicPerms:
+      - JavaAclTopic=PUB|SUB
+YML
+sed -e "s#storePathRootDir=.*#storePathRootDir=$WORK/store1#" -e '/authenticationEnabled\|authorizationEnabled\|initAuthenticationUser/d' \
+  "$WORK/broker.conf" > "$WORK/broker1.conf"
+echo "aclEnable=true" >> "$WORK/broker1.conf"
+cd "$ROOT"
+node lib/cli/bin.mjs broker -n "$NS" -c "$WORK/broker1.conf" > "$WORK/broker1.log" 2>&1 &
+BR_PID=$!
+BROKER="$(ready_addr "$WORK/broker1.log")"
+echo "RocketDeck broker $BROKER (ACL 1.0, plain_acl.yml)"
+sed -e "s/'javaadmin'/'javaadmin1'/; s/'javaadmin-secret'/'javaadmin1-secret'/" -e '/createUser\|putAcl\|resource:\|\]);/d' "$WORK/setup.mts" > "$WORK/setup1.mts"
+NS="$NS" BROKER="$BROKER" npx tsx "$WORK/setup1.mts"
+cd "$WORK"
+ROCKETMQ_HOME="$WORK/home" java -Xmx512m -Dlogback.configurationFile="$WORK/home/conf/logback_tools.xml" \
+  -cp "$WORK/classes:$CP" AclCompat "$NS" JavaAclTopic javauser1 javauser1-secret v1
