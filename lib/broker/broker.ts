@@ -19,11 +19,12 @@ import { RemotingClient } from '../remoting/client.ts';
 import type { RemotingConnection } from '../remoting/connection.ts';
 import { RemotingServer } from '../remoting/server.ts';
 import { MessageStore } from '../store/message-store.ts';
+import { BrokerAuth } from './auth/index.ts';
 import { notifyConsumerIdsChanged } from './processor/clients.ts';
 import { configPaths } from './config/config-file.ts';
 import { ConsumerManager } from './client/consumer-manager.ts';
 import { ConsumerOffsetManager } from './offset/consumer-offset-manager.ts';
-import type { BrokerContext } from './context.ts';
+import { bind, type BrokerContext } from './context.ts';
 import { registerHAProcessors } from './ha/handlers.ts';
 import { BrokerReplication } from './ha/replication.ts';
 import { PullRequestHoldService, type HeldPull } from './longpolling/long-polling.ts';
@@ -64,6 +65,8 @@ export class BrokerController {
   readonly topicProducers = new TopicProducerTable();
   readonly stats = new BrokerStats(Date.now, () => this.cfg.brokerClusterName);
   readonly pullHold: PullRequestHoldService;
+  /** Access control (ACL 2.0 users and policies, plain_acl.yml); idle unless configured. */
+  readonly auth: BrokerAuth;
   private registration!: NamesrvRegistration;
   private replication!: BrokerReplication;
   private store!: StoreAdapter;
@@ -89,7 +92,8 @@ export class BrokerController {
       maxOffset: (topic, queueId) => this.store.getMaxOffsetInQueue(topic, queueId),
     });
     this.server = new RemotingServer({ host: config.bindAddress, port: config.listenPort, logger: this.log.child('remoting') });
-    this.client = new RemotingClient({ logger: this.log.child('namesrv-client') });
+    this.auth = new BrokerAuth(() => this.cfg, this.log.child('auth'));
+    this.client = new RemotingClient({ logger: this.log.child('namesrv-client'), beforeRequest: this.auth.signOwnRequest });
   }
 
   get config(): BrokerConfig {
@@ -116,6 +120,7 @@ export class BrokerController {
     this.topics.load();
     this.groups.load();
     this.offsets.load();
+    this.auth.load();
     const schedulePath = configPaths(c.store.storePathRootDir).delayOffset;
     let schedule: ScheduleMessageService | undefined;
     const startLevels = parseDelayLevels(c.messageDelayLevel);
@@ -145,6 +150,7 @@ export class BrokerController {
     this.replication = new BrokerReplication({
       config: () => this.cfg, store: raw, client: this.client, topics: this.topics, groups: this.groups, offsets: this.offsets,
       schedule, delayOffsetFile: schedulePath, brokerAddr: () => this.brokerAddr, log: this.log.child('ha'),
+      extraSync: this.auth.active ? { what: 'access control', sync: (addr, timeoutMs) => this.auth.syncFromMaster(this.client, addr, timeoutMs) } : undefined,
     });
     this.ctx = this.buildContext();
     this.store.setArrivingListener((topic, queueId, maxOffset, tagsCode) => {
@@ -155,6 +161,8 @@ export class BrokerController {
 
     registerBrokerProcessors(this.server, this.ctx);
     registerHAProcessors(this.server, this.ctx);
+    for (const [code, handler] of this.auth.handlers()) this.server.registerProcessor(code, bind(this.ctx, handler));
+    this.server.setRequestPipeline(this.auth.guard.check);
     this.server.on('disconnect', (conn: RemotingConnection) => {
       this.consumers.doChannelCloseEvent(conn);
       this.producers.doChannelCloseEvent(conn);
@@ -281,6 +289,7 @@ export class BrokerController {
       this.groups.persistSync();
       await this.store?.shutdown();
       await this.client.close();
+      this.auth.close();
       this.log.info('broker_stopped', { address: this.brokerAddr });
     })();
     return this.stopping;

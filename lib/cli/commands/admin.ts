@@ -1,6 +1,7 @@
 // `rocketdeck admin <command>`: mqadmin's common commands (same names and flags) over lib/admin, tables or --json.
 
 import type { CommandSpec } from '../framework.ts';
+import { authCommands } from './admin/auth.ts';
 import { brokerStatusCommand, clusterListCommand, getBrokerConfigCommand, updateBrokerConfigCommand } from './admin/cluster.ts';
 import { deleteTopicCommand, topicListCommand, topicRouteCommand, topicStatusCommand, updateTopicCommand } from './admin/topics.ts';
 import {
@@ -39,5 +40,6 @@ export const adminCommand: CommandSpec = {
     queryMsgByKeyCommand,
     printMsgCommand,
     sendMessageCommand,
+    ...authCommands,
   ],
 };

@@ -7,6 +7,7 @@ import { Supervisor, type NodeStatus } from '../../cluster/supervisor.ts';
 import { consoleDbPath, materialize, planTopology, DEFAULT_BASE_PORT, DEFAULT_CONSOLE_PORT } from '../../cluster/topology.ts';
 import { clusterFilePath, readClusterFile, startControlServer } from '../../cluster/control.ts';
 import { demoTrafficSpec } from '../../cluster/demo-traffic-spec.ts';
+import { demoAclBrokerProps, demoAclCredentials } from '../../cluster/acl-demo.ts';
 import { buildConsole, consoleBuildIsFresh, hasProductionBuild } from '../../cluster/console-process.ts';
 import { freshBundle } from '../bundle.mjs';
 
@@ -27,7 +28,7 @@ function processAlive(pid: number): boolean {
 export const upCommand: CommandSpec = {
   name: 'up',
   summary: 'Start a local demo cluster: 2 nameservers, broker-a and broker-b (master + slave each), live traffic and the console',
-  usage: 'up [--dir DIR] [--base-port N] [--console-port P] [--no-console] [--no-traffic] [--fresh]',
+  usage: 'up [--dir DIR] [--base-port N] [--console-port P] [--no-console] [--no-traffic] [--fresh] [--acl]',
   options: {
     dir: { type: 'string', valueName: 'DIR', description: 'data, config and log directory', default: './.rocketdeck' },
     'base-port': {
@@ -40,6 +41,7 @@ export const upCommand: CommandSpec = {
     'no-console': { type: 'boolean', description: 'do not start the console' },
     'no-traffic': { type: 'boolean', description: 'do not start the demo producers and consumers' },
     fresh: { type: 'boolean', description: 'delete the data directory first' },
+    acl: { type: 'boolean', description: 'access control on (ACL 2.0): brokers sign and check every request; prints the generated admin key once' },
   },
   details: "Stops every process on Ctrl-C or SIGTERM. 'rocketdeck node stop|start|restart <name>' acts on one node while it runs.",
   async run(ctx) {
@@ -57,8 +59,16 @@ export const upCommand: CommandSpec = {
     if (ctx.values.fresh === true) rmSync(dir, { recursive: true, force: true });
 
     const topology = planTopology({ dir, basePort, consolePort, withConsole });
+    const acl = ctx.values.acl === true ? demoAclCredentials(dir) : undefined;
+    if (acl) topology.brokerProps = demoAclBrokerProps(acl);
     const specs = materialize(topology);
     if (withTraffic) specs.push(demoTrafficSpec(topology));
+    if (acl) {
+      // The console and the demo traffic sign their requests with the admin key (read from the environment).
+      for (const s of specs) {
+        if (s.role === 'console' || s.role === 'traffic') s.env = { ...s.env, ROCKETMQ_ACCESS_KEY: acl.admin.accessKey, ROCKETMQ_SECRET_KEY: acl.admin.secretKey };
+      }
+    }
     const sup = new Supervisor(resolve(dir, 'logs'));
     for (const s of specs) sup.add(s);
 
@@ -126,6 +136,7 @@ export const upCommand: CommandSpec = {
         namesrvAddr: topology.namesrvAddr,
         brokers: topology.brokers.map((b) => ({ name: b.name, brokerName: b.brokerName, brokerId: b.brokerId, role: b.brokerRole, addr: `${topology.host}:${b.listenPort}`, haAddr: `${topology.host}:${b.haListenPort}` })),
         consoleUrl,
+        acl: acl ? { accessKey: acl.admin.accessKey, ...(acl.generated ? { secretKey: acl.admin.secretKey } : {}), file: acl.file } : undefined,
         logs: resolve(dir, 'logs'),
         readyMs: Date.now() - started,
       };
@@ -136,6 +147,12 @@ export const upCommand: CommandSpec = {
         ctx.out(`  NAMESRV_ADDR=${summary.namesrvAddr}`);
         for (const b of summary.brokers) ctx.out(`  ${b.name.padEnd(16)} ${b.role.padEnd(12)} ${b.addr}  (HA ${b.haAddr})`);
         if (consoleUrl) ctx.out(`  console          ${consoleUrl}`);
+        if (acl?.generated) {
+          ctx.out(`  ACL admin        ROCKETMQ_ACCESS_KEY=${acl.admin.accessKey} ROCKETMQ_SECRET_KEY=${acl.admin.secretKey}`);
+          ctx.out(`                   (generated now and shown once; kept in ${acl.file})`);
+        } else if (acl) {
+          ctx.out(`  ACL admin        ${acl.admin.accessKey} (secret key in ${acl.file})`);
+        }
         const pwFile = join(dirname(consoleDbPath(topology)), 'initial-admin-password');
         // The console writes it while booting, just after it starts answering.
         for (let i = 0; consoleUrl && i < 50 && !existsSync(pwFile) && !usersConfigured; i++) await new Promise((r) => setTimeout(r, 100));
