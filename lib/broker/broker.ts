@@ -40,6 +40,9 @@ import { SubscriptionGroupManager } from './subscription-group-manager.ts';
 import { TopicConfigManager } from './topic-config-manager.ts';
 import { TopicProducerTable } from './topic-producers.ts';
 import { TransactionalMessageCheckService } from './transaction-check.ts';
+import { registerPopProcessors } from './pop/register.ts';
+import { PopService } from './pop/pop-service.ts';
+import { TIMER_TOPIC, TimerService } from './timer/timer-service.ts';
 
 /** How often silent clients are looked for (RocketMQ's ClientHousekeepingService: every 10 s). */
 const CLIENT_SCAN_INTERVAL_MS = 10_000;
@@ -71,6 +74,9 @@ export class BrokerController {
   /** Checks unresolved transactional half messages back with their producers (masters only). */
   transactionCheck?: TransactionalMessageCheckService;
   private ctx!: BrokerContext;
+  /** POP consumption and timer messages (masters only start them). */
+  pop?: PopService;
+  timer?: TimerService;
   private port = 0;
   private readonly timers: NodeJS.Timeout[] = [];
   private stopping?: Promise<void>;
@@ -128,6 +134,7 @@ export class BrokerController {
           if (level > 0 && schedule) return schedule.deliverTimestamp(level, storeTimestamp);
           if (level > 0) return storeTimestamp + startLevels[Math.min(level, startLevels.length) - 1]!;
         }
+        if (topic === TIMER_TOPIC) return Number(props[MessageConst.PROPERTY_TIMER_OUT_MS] ?? '0') || 0;
         const tags = props[MessageConst.PROPERTY_TAGS];
         return tags ? tagsHashCode(tags) : 0;
       },
@@ -147,13 +154,21 @@ export class BrokerController {
       schedule, delayOffsetFile: schedulePath, brokerAddr: () => this.brokerAddr, log: this.log.child('ha'),
     });
     this.ctx = this.buildContext();
+    if (c.store.brokerRole !== 'SLAVE') {
+      this.pop = new PopService(this.ctx);
+      this.timer = new TimerService(this.ctx, c.store.storePathRootDir);
+      this.ctx = this.buildContext();
+    }
     this.store.setArrivingListener((topic, queueId, maxOffset, tagsCode) => {
       this.replication.wakeup();
       this.pullHold.notifyMessageArriving(topic, queueId, maxOffset, tagsCode);
       if (topic === TopicValidator.RMQ_SYS_SCHEDULE_TOPIC) this.schedule.onArriving(queueId);
+      if (topic === TIMER_TOPIC) this.timer?.onArriving();
+      else this.pop?.onArriving(topic);
     });
 
     registerBrokerProcessors(this.server, this.ctx);
+    registerPopProcessors(this.server, this.ctx, c.store.storePathRootDir, this.log.child('pop'));
     registerHAProcessors(this.server, this.ctx);
     this.server.on('disconnect', (conn: RemotingConnection) => {
       this.consumers.doChannelCloseEvent(conn);
@@ -187,6 +202,8 @@ export class BrokerController {
       schedule.start();
       this.transactionCheck = new TransactionalMessageCheckService({ ctx: () => this.ctx, log: this.log.child('transaction') });
       this.transactionCheck.start();
+      await this.pop?.start();
+      await this.timer?.start();
     }
     await this.registration.registerAll();
     this.registration.start();
@@ -245,6 +262,8 @@ export class BrokerController {
       updateConfig: (entries) => self.updateConfig(entries),
       wakePull: (held: HeldPull) => wakeHeldPull(self.ctx, held),
       ha: self.replication,
+      pop: self.pop,
+      timer: self.timer,
     };
   }
 
@@ -270,6 +289,8 @@ export class BrokerController {
       for (const t of this.timers) clearInterval(t);
       await this.registration?.unregisterAll();
       this.schedule?.stop();
+      this.pop?.stop();
+      this.timer?.stop();
       await this.transactionCheck?.stop();
       this.pullHold.stop();
       await this.server.close(graceMs);

@@ -167,6 +167,11 @@ async function sendOne(ctx: BrokerContext, req: RemotingCommand, conn: RemotingC
     ensureTopic(ctx, TopicValidator.RMQ_SYS_TRANS_HALF_TOPIC);
   } else {
     applyDelayLevel(ctx, msg);
+    // 5.x timer properties (lib/broker/timer); a delay level takes precedence, as in 5.x.
+    if (msg.topic === topic && ctx.timer) {
+      const refused = ctx.timer.transform(msg);
+      if (refused) return response(ctx, req, refused.code, refused.remark);
+    }
   }
   const start = Date.now();
   const r = await ctx.store.putMessage(msg);
