@@ -56,7 +56,6 @@ export class PopState {
   /** Per revive queue: checkpoints in log order (the head bounds where a replay must start). */
   private readonly logOrder: CheckPoint[][] = [];
   private readonly logHead: number[] = [];
-  private readonly popOffsets = new Map<string, number>();
   private readonly busy = new Set<string>();
   private readonly order = new Map<string, OrderQueue>();
   /** retry topic -> the topic it retries (to wake pops held on the topic when a retry message arrives). */
@@ -92,11 +91,11 @@ export class PopState {
 
   // ---- pop offsets -------------------------------------------------------------------------------------------
 
-  /** Where the next pop of (topic, group, queue) reads: the committed offset, or the queue's start by initMode. */
+  /**
+   * Where the next pop of (topic, group, queue) reads: the consumer offset (5.x commits the pop progress, so an
+   * operator's offset reset is honoured), or the queue's start by initMode for a queue the group never read.
+   */
   popOffset(topic: string, group: string, queueId: number, initMode: number): number {
-    const k = queueKey(topic, group, queueId);
-    const known = this.popOffsets.get(k);
-    if (known !== undefined) return known;
     let off = this.ctx.offsets.queryOffset(group, topic, queueId);
     if (off < 0) {
       // ConsumeInitMode MIN = 0, MAX = 1; retry topics always from their start.
@@ -104,15 +103,12 @@ export class PopState {
       else off = Math.max(0, this.ctx.store.getMaxOffsetInQueue(topic, queueId) - 1);
       this.ctx.offsets.commitOffset('PopInit', group, topic, queueId, off);
     }
-    this.popOffsets.set(k, off);
     return off;
   }
 
-  /** Moves the pop offset forward; the consumer offset follows it (5.x commits the pop progress). */
+  /** Moves the pop offset (the consumer offset) forward. */
   advance(topic: string, group: string, queueId: number, next: number): void {
-    const k = queueKey(topic, group, queueId);
-    if ((this.popOffsets.get(k) ?? -1) >= next) return;
-    this.popOffsets.set(k, next);
+    if (this.ctx.offsets.queryOffset(group, topic, queueId) >= next) return;
     this.ctx.offsets.commitOffset('Pop', group, topic, queueId, next);
   }
 
@@ -126,11 +122,6 @@ export class PopState {
 
   unlock(topic: string, group: string, queueId: number): void {
     this.busy.delete(queueKey(topic, group, queueId));
-  }
-
-  /** Forgets the pop offsets of a group/topic (RESET_OFFSET and friends write the consumer offset directly). */
-  resetOffsets(topic: string, group: string): void {
-    for (const k of [...this.popOffsets.keys()]) if (k.startsWith(`${topic}@${group}@`)) this.popOffsets.delete(k);
   }
 
   // ---- checkpoints -------------------------------------------------------------------------------------------
@@ -262,7 +253,6 @@ export class PopState {
       q.batch = undefined;
       for (const o of b.offsets) q.counts.delete(o);
       this.ctx.offsets.commitOffset('PopOrder', group, topic, queueId, b.nextOffset);
-      this.popOffsets.set(k, b.nextOffset);
       return true;
     }
     return false;
@@ -377,9 +367,7 @@ export class PopState {
             const rec = decodeCheckPoint(m.body);
             this.track({ ...rec, reviveQid: qid, logOffset: r.queueOffsets[i]!, acked: new Set(), done: false });
             const end = Math.max(...rec.offsets) + 1;
-            const k = queueKey(rec.topic, rec.group, rec.queueId);
-            const known = this.popOffsets.get(k) ?? this.ctx.offsets.queryOffset(rec.group, rec.topic, rec.queueId);
-            if (end > known) this.advance(rec.topic, rec.group, rec.queueId, end);
+            this.advance(rec.topic, rec.group, rec.queueId, end);
             if (rec.topic.startsWith('%RETRY%')) this.retryToTopic.set(rec.topic, normalTopicOf(rec.topic, rec.group));
             checkPoints++;
           } else if (tag === ACK_TAG || tag === BATCH_ACK_TAG) {
