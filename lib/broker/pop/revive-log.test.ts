@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeAck, decodeCheckPoint, encodeAck, encodeCheckPoint } from './revive-log.ts';
-import { MinHeap } from './min-heap.ts';
+import { MinHeap, NumberMinHeap } from './min-heap.ts';
 
 test('checkpoint records use PopCheckPoint\'s fastjson names with offsets as diffs from the start offset', () => {
   const ck = { startOffset: 100, popTime: 1700000000000, invisibleTime: 30000, queueId: 1, topic: 'T', group: 'g', brokerName: 'broker-a', offsets: [100, 101, 103] };
@@ -27,4 +27,19 @@ test('the min-heap gives values in key order', () => {
     out.push(k);
   }
   assert.deepEqual(out, [...keys].sort((a, b) => a - b));
+});
+
+test('the number heap gives values in key order and grows past its first capacity', () => {
+  const h = new NumberMinHeap();
+  const keys = Array.from({ length: 5000 }, () => Math.floor(Math.random() * 100000));
+  keys.forEach((k, i) => h.push(k, i));
+  const out: number[] = [];
+  while (h.size > 0) {
+    const k = h.peekKey()!;
+    const v = h.pop()!;
+    assert.equal(keys[v], k);
+    out.push(k);
+  }
+  assert.deepEqual(out, [...keys].sort((a, b) => a - b));
+  assert.equal(h.pop(), undefined);
 });

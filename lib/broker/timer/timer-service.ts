@@ -23,7 +23,7 @@ import { createResponse, type RemotingCommand } from '../../remoting/command.ts'
 import type { MessageExtBrokerInner } from '../../store/types.ts';
 import type { BrokerContext } from '../context.ts';
 import { timerConfig } from '../pop/config.ts';
-import { MinHeap } from '../pop/min-heap.ts';
+import { NumberMinHeap } from '../pop/min-heap.ts';
 import { putInternal } from '../put-message.ts';
 
 export const TIMER_TOPIC = 'rmq_sys_wheel_timer';
@@ -40,7 +40,7 @@ export interface TimerRefusal {
 
 export class TimerService {
   private readonly dir: string;
-  private readonly heap = new MinHeap<number>();
+  private readonly heap = new NumberMinHeap();
   private base = 0;
   /** Timer queue offsets >= base that were delivered (base moves up through them). */
   private readonly delivered = new Set<number>();
