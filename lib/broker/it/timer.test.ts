@@ -27,7 +27,7 @@ describe('broker process: timer messages', () => {
 
   before(async () => {
     ns = await spawnNamesrv();
-    broker = await spawnBroker({ namesrv: ns.address, props: { brokerClusterName: 'TimerIt', timerMaxDelaySec: 3600 } });
+    broker = await spawnBroker({ namesrv: ns.address, props: { brokerClusterName: 'TimerIt', timerMaxDelaySec: 3600, recallMessageEnable: true } });
     c = new TestClient(broker.address);
     await c.createTopic(TOPIC, QUEUES);
   });
@@ -120,7 +120,7 @@ describe('broker process: timer messages', () => {
       const due = await sendTimers(1000, 'k', 20_000);
       await new Promise((r) => setTimeout(r, 6000));
       assert.equal(await broker.stop('SIGKILL'), null);
-      broker = await spawnBroker({ namesrv: ns.address, dir: broker.dir, port: broker.port, props: { brokerClusterName: 'TimerIt', timerMaxDelaySec: 3600 } });
+      broker = await spawnBroker({ namesrv: ns.address, dir: broker.dir, port: broker.port, props: { brokerClusterName: 'TimerIt', timerMaxDelaySec: 3600, recallMessageEnable: true } });
       const restarted = Date.now();
       const last = Math.max(...due.values());
       await waitFor('1,000 timers delivered', () => col.got.filter((a) => a.key.startsWith('k-')).length >= 1000, Math.max(0, last - Date.now()) + 20_000);
@@ -144,6 +144,32 @@ describe('broker process: timer messages', () => {
     assert.equal(past.code, ResponseCode.SUCCESS);
     const viaMs = await c.send(TOPIC, 'in 1.2 s', { queueId: 1, properties: { TIMER_DELAY_MS: '1200', UNIQ_KEY: 'ms-1' } });
     assert.equal(viaMs.code, ResponseCode.SUCCESS);
+  });
+
+  test('RECALL_MESSAGE with the handle a timer send answered cancels that timer; others are delivered', async () => {
+    const due = Date.now() + 2500;
+    const recalled = await c.send(TOPIC, 'recall me', { queueId: 2, properties: { UNIQ_KEY: 'recall-1', TIMER_DELIVER_MS: String(due) } });
+    const kept = await c.send(TOPIC, 'keep me', { queueId: 2, properties: { UNIQ_KEY: 'recall-2', TIMER_DELIVER_MS: String(due) } });
+    const handle = recalled.extFields!.recallHandle!;
+    assert.equal(Buffer.from(handle, 'base64url').toString(), `v1 ${TOPIC} broker-it ${due + 1} recall-1`);
+    assert.ok(kept.extFields!.recallHandle);
+    const wrongTopic = await c.call(RequestCode.RECALL_MESSAGE, { producerGroup: 'p', topic: 'Other', recallHandle: handle });
+    assert.equal(wrongTopic.code, ResponseCode.TOPIC_NOT_EXIST);
+    const bad = await c.call(RequestCode.RECALL_MESSAGE, { producerGroup: 'p', topic: TOPIC, recallHandle: 'bm9wZQ' });
+    assert.equal(bad.code, ResponseCode.ILLEGAL_OPERATION);
+    assert.equal(bad.remark, 'recall handle is invalid');
+    const ok = await c.call(RequestCode.RECALL_MESSAGE, { producerGroup: 'p', topic: TOPIC, recallHandle: handle });
+    assert.equal(ok.code, ResponseCode.SUCCESS, ok.remark);
+    assert.equal(ok.extFields!.msgId, 'recall-1');
+    const start = await c.maxOffset(TOPIC, 2);
+    await waitFor('the kept timer delivered', async () => (await c.maxOffset(TOPIC, 2)) > start, 10_000);
+    await new Promise((r) => setTimeout(r, 500));
+    const res = await c.pull('recall_reader', TOPIC, 2, start, { max: 32 });
+    const keys = decodeMessages(res.body!).map((m) => m.properties.UNIQ_KEY);
+    assert.deepEqual(keys, ['recall-2']);
+    const late = await c.call(RequestCode.RECALL_MESSAGE, { producerGroup: 'p', topic: TOPIC, recallHandle: kept.extFields!.recallHandle! });
+    assert.equal(late.code, ResponseCode.ILLEGAL_OPERATION);
+    assert.equal(late.remark, 'recall failed, timestamp invalid');
   });
 
   test('GET_TIMER_CHECK_POINT answers a 56-byte checkpoint and GET_TIMER_METRICS the pending timers per topic', async () => {

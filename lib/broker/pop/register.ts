@@ -4,6 +4,7 @@ import type { Logger } from '../../common/log.ts';
 import { RequestCode as C } from '../../protocol/codes.ts';
 import type { RemotingServer } from '../../remoting/server.ts';
 import { bind, type BrokerContext, type BrokerHandler } from '../context.ts';
+import { handleRecallMessage } from '../timer/recall.ts';
 import {
   MessageRequestModeManager, handleGetAllMessageRequestMode, handleQueryAssignment, handleSetMessageRequestMode,
 } from './request-mode.ts';
@@ -28,5 +29,6 @@ export function registerPopProcessors(server: RemotingServer, ctx: BrokerContext
   if (timer) {
     on(C.GET_TIMER_CHECK_POINT, timer.handleGetTimerCheckPoint);
     on(C.GET_TIMER_METRICS, timer.handleGetTimerMetrics);
+    on(C.RECALL_MESSAGE, handleRecallMessage);
   }
 }

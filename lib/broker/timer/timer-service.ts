@@ -20,11 +20,12 @@ import { MessageConst } from '../../protocol/message-const.ts';
 import { messageProperties2String } from '../../protocol/message-properties.ts';
 import type { MessageExt } from '../../protocol/message.ts';
 import { createResponse, type RemotingCommand } from '../../remoting/command.ts';
-import type { MessageExtBrokerInner } from '../../store/types.ts';
+import type { MessageExtBrokerInner, PutMessageResult } from '../../store/types.ts';
 import type { BrokerContext } from '../context.ts';
 import { timerConfig } from '../pop/config.ts';
 import { NumberMinHeap } from '../pop/min-heap.ts';
 import { putInternal } from '../put-message.ts';
+import { RECALL_QUEUE_ID, buildDeleteKey } from './recall.ts';
 
 export const TIMER_TOPIC = 'rmq_sys_wheel_timer';
 const REC = 17;
@@ -52,6 +53,9 @@ export class TimerService {
   private checkpointTimer?: NodeJS.Timeout;
   private readonly pendingByTopic = new Map<string, number>();
   private deliveredCount = 0;
+  /** "<topic>+<uniqKey>" of recalled timers (RECALL_MESSAGE markers in the timer topic's queue 1). */
+  private readonly recalled = new Set<string>();
+  private recalledCount = 0;
   private lastBaseWritten = -1;
   private stopped = false;
 
@@ -132,6 +136,7 @@ export class TimerService {
         resolved++;
       }
     }
+    await this.loadRecalls();
     this.scanned = this.base;
     this.scan();
     this.advanceBase();
@@ -150,6 +155,29 @@ export class TimerService {
     this.writeCheckpoint();
     if (this.logFd >= 0) closeSync(this.logFd);
     this.logFd = -1;
+  }
+
+  private async loadRecalls(): Promise<void> {
+    const max = this.ctx.store.getMaxOffsetInQueue(TIMER_TOPIC, RECALL_QUEUE_ID);
+    for (let o = this.ctx.store.getMinOffsetInQueue(TIMER_TOPIC, RECALL_QUEUE_ID); o < max;) {
+      const r = await this.ctx.store.getMessage('TIMER_RECALL', TIMER_TOPIC, RECALL_QUEUE_ID, o, 64);
+      if (r.buffers.length === 0) break;
+      for (const b of r.buffers) {
+        const key = decodeMessage(b).properties[MessageConst.PROPERTY_TIMER_DEL_UNIQKEY];
+        if (key) this.recalled.add(key);
+      }
+      o = r.nextBeginOffset;
+    }
+  }
+
+  /** Stores a RECALL_MESSAGE marker, then remembers its key so the timer is skipped when due. */
+  async storeRecall(marker: MessageExtBrokerInner): Promise<PutMessageResult> {
+    marker.topic = TIMER_TOPIC;
+    marker.queueId = RECALL_QUEUE_ID;
+    const r = await this.ctx.store.putMessage(marker);
+    const key = marker.properties[MessageConst.PROPERTY_TIMER_DEL_UNIQKEY];
+    if (r.appendResult && key) this.recalled.add(key);
+    return r;
   }
 
   /** New timer messages were stored: read their due times into the heap. */
@@ -213,6 +241,14 @@ export class TimerService {
     const props = { ...m.properties };
     const topic = props[MessageConst.PROPERTY_REAL_TOPIC] ?? '';
     const queueId = Number(props[MessageConst.PROPERTY_REAL_QUEUE_ID] ?? '0');
+    const uniq = props[MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX];
+    if (uniq && this.recalled.delete(buildDeleteKey(topic, uniq))) {
+      this.recalledCount++;
+      this.record(DONE, off, 0);
+      this.markDelivered(off);
+      this.ctx.log.info('timer_recalled_skipped', { topic, uniqKey: uniq });
+      return;
+    }
     delete props[MessageConst.PROPERTY_REAL_TOPIC];
     delete props[MessageConst.PROPERTY_REAL_QUEUE_ID];
     props[MessageConst.PROPERTY_TIMER_DEQUEUE_MS] = String(Date.now());

@@ -170,3 +170,26 @@ export const deleteSubGroupCommand: CommandSpec = {
       }, 'write');
     }),
 };
+
+export const setConsumeModeCommand: CommandSpec = {
+  name: 'setConsumeMode',
+  summary: "Switch a group's consumption of a topic to POP or PULL (5.x brokers), on a cluster's masters or one broker",
+  usage: 'admin setConsumeMode [-n ADDR] (-b HOST:PORT | -c CLUSTER) -g GROUP -t TOPIC -m POP|PULL [-q NUM]',
+  options: {
+    ...subGroupOptions,
+    topicName: opt('t', 'topic name', 'TOPIC'),
+    mode: opt('m', 'POP or PULL', 'MODE'),
+    popShareQueueNum: opt('q', 'queues of the next N consumers a POP consumer may pop too (default 0)', 'NUM'),
+  },
+  run: (ctx) =>
+    withAdmin(ctx, async (admin) => {
+      const group = requireOpt(ctx.values, 'groupName');
+      const topic = requireOpt(ctx.values, 'topicName');
+      const mode = requireOpt(ctx.values, 'mode');
+      const share = intOpt(ctx.values, 'popShareQueueNum', 0) ?? 0;
+      const r = await admin.setConsumeMode(brokerOrCluster(ctx.values), { topic, group, mode, popShareQueueNum: share });
+      return finish(ctx, r, () => {
+        for (const t of r.done) ctx.out(`set consume mode of group [${group}] on topic [${topic}] to ${mode.toUpperCase()} on broker [${t.brokerAddr}] success.`);
+      }, 'write');
+    }),
+};
