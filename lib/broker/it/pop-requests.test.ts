@@ -46,8 +46,8 @@ describe('broker process: POP requests', () => {
     assert.equal(res.code, ResponseCode.SUCCESS, res.remark);
     const h = res.extFields!;
     assert.equal(h.invisibleTime, '10000');
-    assert.ok(Number(h.popTime) > 0);
-    assert.ok(Number(h.reviveQid) >= 0 && Number(h.reviveQid) < 8);
+    assert.ok(Number(h.popTime) > 0, `popTime ${h.popTime}`);
+    assert.ok(Number(h.reviveQid) >= 0 && Number(h.reviveQid) < 8, `reviveQid ${h.reviveQid}`);
     assert.equal(h.restNum, '2');
     const msgs = decodeMessages(res.body!);
     assert.deepEqual(msgs.map((m) => m.body.toString()), ['w0', 'w1', 'w2']);
@@ -92,7 +92,7 @@ describe('broker process: POP requests', () => {
       if (r.code === 0) for (const m of decodeMessages(r.body!)) firstBodies.add(m.body.toString());
     }
     const n = firstBodies.size;
-    assert.ok(firstBodies.has('again'));
+    assert.ok(firstBodies.has('again'), `popped ${[...firstBodies].join(',')}`);
     let first;
     let back: ReturnType<typeof decodeMessages> = [];
     const deadline = Date.now() + 10_000;

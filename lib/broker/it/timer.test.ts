@@ -152,7 +152,7 @@ describe('broker process: timer messages', () => {
     const kept = await c.send(TOPIC, 'keep me', { queueId: 2, properties: { UNIQ_KEY: 'recall-2', TIMER_DELIVER_MS: String(due) } });
     const handle = recalled.extFields!.recallHandle!;
     assert.equal(Buffer.from(handle, 'base64url').toString(), `v1 ${TOPIC} broker-it ${due + 1} recall-1`);
-    assert.ok(kept.extFields!.recallHandle);
+    assert.ok(kept.extFields!.recallHandle, 'a timer send answers a recall handle');
     const wrongTopic = await c.call(RequestCode.RECALL_MESSAGE, { producerGroup: 'p', topic: 'Other', recallHandle: handle });
     assert.equal(wrongTopic.code, ResponseCode.TOPIC_NOT_EXIST);
     const bad = await c.call(RequestCode.RECALL_MESSAGE, { producerGroup: 'p', topic: TOPIC, recallHandle: 'bm9wZQ' });

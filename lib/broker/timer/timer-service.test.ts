@@ -69,7 +69,7 @@ test('a timer with an intent record but no put is delivered after a restart', ()
       ({ broker, c } = await open(dir));
       assert.equal(broker.timer!.pending, 1);
       await waitFor('delivered', () => broker.messageStore.getMaxOffsetInQueue(TOPIC, 0) === 1, 10_000);
-      assert.ok(Date.now() >= due);
+      assert.ok(Date.now() >= due, 'delivered early');
     } finally {
       await c.close();
       await broker.shutdown();
