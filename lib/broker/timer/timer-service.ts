@@ -10,7 +10,7 @@
 //                    to put (intent), 2 = put done. An intent without a done record after a crash is resolved by
 //                    looking for the message (same UNIQ_KEY) in its real queue after the recorded offset, so a
 //                    timer is delivered once even when the broker is killed between the put and the done record.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { ResponseCode } from '../../protocol/codes.ts';
 import { PermName } from '../../protocol/constants.ts';
@@ -57,6 +57,8 @@ export class TimerService {
   private readonly recalled = new Set<string>();
   private recalledCount = 0;
   private lastBaseWritten = -1;
+  /** Bytes in progress.log (compaction rewrites it when it is mostly records below the base). */
+  private logBytes = 0;
   private stopped = false;
 
   constructor(private readonly ctx: BrokerContext, storePathRootDir: string) {
@@ -128,6 +130,7 @@ export class TimerService {
       }
     }
     this.logFd = openSync(logFile, 'a');
+    this.logBytes = statSync(logFile).size;
     let resolved = 0;
     for (const [off, realStart] of intents) {
       if (await this.alreadyPut(off, realStart)) {
@@ -294,6 +297,7 @@ export class TimerService {
     b.writeDoubleBE(off, 1);
     b.writeDoubleBE(extra, 9);
     writeSync(this.logFd, b);
+    this.logBytes += REC;
   }
 
   private markDelivered(off: number): void {
@@ -314,7 +318,11 @@ export class TimerService {
     renameSync(`${cp}.tmp`, cp);
     this.lastBaseWritten = this.base;
     if (this.logFd < 0) return;
-    // Compact: rewrite the done records above the base (intents of puts in flight are written again when done).
+    // Compact only when most of the file is records below the base: timers are delivered in due-time order, so
+    // many done records above the base can be live and rewriting them every time would cost more than it saves.
+    if (this.logBytes < 4 * this.delivered.size * REC + 1024 * 1024) return;
+    if (this.inFlight > 0) return; // an intent record of a running put must not be dropped
+    // Rewrite the done records above the base (intents of puts in flight are written again when done).
     const logFile = path.join(this.dir, 'progress.log');
     const recs = Buffer.alloc(this.delivered.size * REC);
     let at = 0;
@@ -323,11 +331,11 @@ export class TimerService {
       recs.writeDoubleBE(off, at + 1);
       at += REC;
     }
-    if (this.inFlight > 0) return; // an intent record of a running put must not be dropped
     writeFileSync(`${logFile}.tmp`, recs);
     closeSync(this.logFd);
     renameSync(`${logFile}.tmp`, logFile);
     this.logFd = openSync(logFile, 'a');
+    this.logBytes = recs.length;
   }
 
   /** GET_TIMER_CHECK_POINT: 5.x's TimerCheckpoint layout (7 longs). */

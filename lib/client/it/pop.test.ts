@@ -140,6 +140,34 @@ describe('POP consumption against a broker process', () => {
     }
   });
 
+  test('an orderly queue stays locked while its messages are invisible; when that ends the unacked ones come again, in order', async () => {
+    const topic = 'PopOrderExpire';
+    const group = 'pop_order_expire';
+    await c.createTopic(topic, 1);
+    await produce(c, topic, 3, 1, 'x');
+    const a = consumer(c, group, topic, { orderly: true, awaitDuration: 500 });
+    const b = consumer(c, group, topic, { orderly: true, awaitDuration: 500 });
+    await a.start();
+    await b.start();
+    try {
+      const first = await a.receive(32, 1500);
+      assert.deepEqual(first.map((v) => [v.body.toString(), v.deliveryAttempt]), [['x-0', 1], ['x-1', 1], ['x-2', 1]]);
+      await a.ack(first[0]!);
+      assert.deepEqual(await b.receive(32, 1500), [], 'the queue is locked to the first consumer');
+      let again: MessageView[] = [];
+      await waitFor('the invisible time to end', async () => {
+        again = await b.receive(32, 10_000);
+        return again.length > 0;
+      }, 10_000);
+      assert.deepEqual(again.map((v) => [v.body.toString(), v.deliveryAttempt]), [['x-1', 2], ['x-2', 2]]);
+      for (const v of again) await b.ack(v);
+      assert.deepEqual(await a.receive(32, 1500), [], 'all acked: nothing more');
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   test('a message nacked (changeInvisibleDuration 0) until past retryMaxTimes reaches the group DLQ', async () => {
     const topic = 'PopDlq';
     const group = 'pop_dlq';
