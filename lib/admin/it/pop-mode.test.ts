@@ -58,6 +58,37 @@ describe('admin setConsumeMode', () => {
     assert.deepEqual(decodeQueryAssignmentResponseBody(res.body), [{ messageQueue: { topic: 'ModeTopic', brokerName: 'broker-m', queueId: -1 }, mode: 'POP' }]);
   });
 
+  test('consumerProgress of a POP group shows its lag and the messages popped and not acked per queue', async () => {
+    for (let i = 0; i < 10; i++) assert.equal((await c.send('ModeTopic', `p${i}`, { queueId: i % 4 })).code, 0);
+    const popped = await c.ok(RequestCode.POP_MESSAGE, {
+      consumerGroup: 'progress_group', topic: 'ModeTopic', queueId: -1, maxMsgNums: 6, invisibleTime: 60_000, pollTime: 0, bornTime: Date.now(), initMode: 0,
+    });
+    const h = popped.extFields!;
+    const n = h.msgOffsetInfo!.split(';').reduce((sum, e) => sum + e.split(' ')[2]!.split(',').length, 0);
+    assert.equal(n, 6);
+    const p = await admin.consumerProgress('progress_group', { topic: 'ModeTopic' });
+    const inflight = p.queues.reduce((sum, q) => sum + (q.popInflight ?? 0), 0);
+    assert.equal(inflight, 6, JSON.stringify(p.queues));
+    // The consumer offset is the pop progress, so the lag counts what was not popped yet.
+    assert.equal(p.diffTotal, 4);
+    // Ack one queue's messages: its in-flight count goes.
+    const [retry, qid, offsets] = h.msgOffsetInfo!.split(';')[0]!.split(' ');
+    const start = Number(h.startOffsetInfo!.split(';')[0]!.split(' ')[2]);
+    for (const o of offsets!.split(',')) {
+      await c.ok(RequestCode.ACK_MESSAGE, {
+        consumerGroup: 'progress_group', topic: 'ModeTopic', queueId: Number(qid), offset: Number(o),
+        extraInfo: `${start} ${h.popTime} 60000 ${h.reviveQid} ${retry} broker-m ${qid}`,
+      });
+    }
+    const printed = await cli(['admin', 'consumerProgress', '-n', ns.address, '-g', 'progress_group', '-t', 'ModeTopic']);
+    assert.equal(printed.status, 0, printed.stderr);
+    assert.match(printed.stdout, /#Inflight/);
+    assert.match(printed.stdout, new RegExp(`Consume Inflight Total: ${6 - offsets!.split(",").length}\\n`));
+    const after = await admin.consumerProgress('progress_group', { topic: 'ModeTopic' });
+    assert.equal(after.queues.find((q) => q.queueId === Number(qid))!.popInflight, undefined);
+    assert.equal(after.queues.reduce((sum, q) => sum + (q.popInflight ?? 0), 0), 6 - offsets!.split(',').length);
+  });
+
   test('a mode other than POP or PULL is refused naming it', async () => {
     const r = await cli(['admin', 'setConsumeMode', '-n', ns.address, '-c', 'ModeCluster', '-g', 'mode_group', '-t', 'ModeTopic', '-m', 'PUSH']);
     assert.notEqual(r.status, 0);

@@ -62,6 +62,8 @@ export class PopState {
   readonly retryToTopic = new Map<string, string>();
   /** group -> topic -> messages popped, not acked. */
   private readonly inflight = new Map<string, Map<string, number>>();
+  /** "group@topic@queueId" -> messages popped, not acked. */
+  private readonly inflightQueues = new Map<string, number>();
   private ckCounter = 0;
   private reviving = false;
   private timer?: NodeJS.Timeout;
@@ -144,13 +146,24 @@ export class PopState {
     this.reviveHeap.push(ck.popTime + ck.invisibleTime, ck);
     (this.logOrder[ck.reviveQid] ??= []).push(ck);
     this.logHead[ck.reviveQid] ??= 0;
-    this.addInflight(ck.group, ck.topic, ck.offsets.length - ck.acked.size);
+    this.addInflight(ck.group, ck.topic, ck.queueId, ck.offsets.length - ck.acked.size);
   }
 
-  private addInflight(group: string, topic: string, n: number): void {
+  private addInflight(group: string, topic: string, queueId: number, n: number): void {
     let g = this.inflight.get(group);
     if (!g) this.inflight.set(group, (g = new Map()));
     g.set(topic, Math.max(0, (g.get(topic) ?? 0) + n));
+    const k = `${group}@${topic}@${queueId}`;
+    const q = Math.max(0, (this.inflightQueues.get(k) ?? 0) + n);
+    if (q > 0) this.inflightQueues.set(k, q);
+    else this.inflightQueues.delete(k);
+  }
+
+  /** Messages of one queue popped by a group and not acked yet (orderly batches included). */
+  inflightOfQueue(group: string, topic: string, queueId: number): number {
+    const b = this.order.get(queueKey(topic, group, queueId))?.batch;
+    const order = b ? b.offsets.length - b.acked.size : 0;
+    return (this.inflightQueues.get(`${group}@${topic}@${queueId}`) ?? 0) + order;
   }
 
   /** Messages popped and not yet acked, by topic (retry topics included), for a group. */
@@ -184,7 +197,7 @@ export class PopState {
       ck.acked.add(o);
       n++;
     }
-    this.addInflight(ck.group, ck.topic, -n);
+    this.addInflight(ck.group, ck.topic, ck.queueId, -n);
     if (ck.acked.size >= ck.offsets.length) this.finish(ck);
   }
 

@@ -31,12 +31,16 @@ export const consumerProgressCommand: CommandSpec = {
       const withClients = boolArg(ctx.values, 'showClientIP') ?? false;
       const r = await admin.consumerProgress(group.trim(), { topic: (ctx.values.topicName as string | undefined)?.trim(), withClients });
       return finish(ctx, r, () => {
-        const headers = ['#Topic', '#Broker Name', '#QID', '#Broker Offset', '#Consumer Offset', ...(withClients ? ['#Client'] : []), '#Diff', '#LastTime'];
+        // POP groups on RocketDeck brokers: messages popped and not acked yet, as 5.x mqadmin's #Inflight column.
+        const pop = r.queues.some((q) => q.popInflight !== undefined);
+        const headers = ['#Topic', '#Broker Name', '#QID', '#Broker Offset', '#Consumer Offset', ...(withClients ? ['#Client'] : []), '#Diff',
+          ...(pop ? ['#Inflight'] : []), '#LastTime'];
         printTable(ctx, headers, r.queues.map((q) => [q.topic, q.brokerName, q.queueId, q.brokerOffset, q.consumerOffset,
-          ...(withClients ? [q.clientId ?? 'N/A'] : []), q.diff, q.lastTimestamp ? formatTime(q.lastTimestamp) : 'N/A']));
+          ...(withClients ? [q.clientId ?? 'N/A'] : []), q.diff, ...(pop ? [q.popInflight ?? 0] : []), q.lastTimestamp ? formatTime(q.lastTimestamp) : 'N/A']));
         ctx.out('');
         ctx.out(`Consume TPS: ${r.consumeTps.toFixed(2)}`);
         ctx.out(`Consume Diff Total: ${r.diffTotal}`);
+        if (pop) ctx.out(`Consume Inflight Total: ${r.queues.reduce((n, q) => n + (q.popInflight ?? 0), 0)}`);
         for (const c of r.clientErrors ?? []) ctx.err(`warning: client ${c.clientId}: ${c.error}`);
       }, 'read', r.queues.length === 0 && r.errors.length > 0);
     }),
