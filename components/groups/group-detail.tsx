@@ -120,6 +120,9 @@ export function GroupDetail({ group }: { group: string }) {
   const p = d.progress;
   const holder = new Map(d.assignment.queues.map((a) => [`${a.topic}|${a.brokerName}|${a.queueId}`, a.clientId]));
   const members = d.connection?.connections.length ?? 0;
+  // POP groups on RocketDeck brokers report messages popped and not acked per queue.
+  const pop = p.queues.some((x) => x.popInflight !== undefined);
+  const inflight = p.queues.reduce((n, x) => n + (x.popInflight ?? 0), 0);
   const now = q.dataUpdatedAt || Date.now();
   return (
     <>
@@ -168,6 +171,7 @@ export function GroupDetail({ group }: { group: string }) {
           />
           <Stat label="Lag in time" value={d.lagMessages === 0 ? '0 s' : d.lagSeconds === null ? '—' : fmtDuration(d.lagSeconds)} hint="behind the newest message" testId="stat-lag-time" />
           <Stat label="Consume TPS" value={fmtRate(d.tps)} />
+          {pop && <Stat label="In flight (POP)" value={fmtNum(inflight)} hint="popped, not acked yet" testId="stat-pop-inflight" />}
           <Stat
             label="Time to drain"
             testId="stat-drain"
@@ -187,10 +191,11 @@ export function GroupDetail({ group }: { group: string }) {
               <Th className="text-right">Broker offset</Th>
               <Th className="text-right">Consumer offset</Th>
               <Th className="text-right">Lag</Th>
+              {pop && <Th className="text-right">In flight</Th>}
               <Th>Last consumed</Th>
             </THead>
             <tbody>
-              {p.queues.length === 0 && <FullRow colSpan={8}>The group has no offsets yet.</FullRow>}
+              {p.queues.length === 0 && <FullRow colSpan={pop ? 9 : 8}>The group has no offsets yet.</FullRow>}
               {p.queues.map((x) => {
                 const client = x.clientId ?? holder.get(`${x.topic}|${x.brokerName}|${x.queueId}`);
                 return (
@@ -202,6 +207,7 @@ export function GroupDetail({ group }: { group: string }) {
                     <Td className="text-right tabular-nums">{fmtNum(x.brokerOffset)}</Td>
                     <Td className="text-right tabular-nums" data-testid="consumer-offset">{fmtNum(x.consumerOffset)}</Td>
                     <Td className={`text-right tabular-nums ${x.diff > 0 ? 'font-medium text-amber-700 dark:text-amber-400' : ''}`}>{fmtNum(x.diff)}</Td>
+                    {pop && <Td className="text-right tabular-nums" data-testid="pop-inflight">{fmtNum(x.popInflight ?? 0)}</Td>}
                     <Td className="text-xs">{x.lastTimestamp ? <span title={fmtTime(x.lastTimestamp)}>{fmtAgo(x.lastTimestamp, now)}</span> : <span className="text-zinc-400">never</span>}</Td>
                   </Tr>
                 );
