@@ -305,10 +305,15 @@ export class PopState {
       while ((this.reviveHeap.peekKey() ?? Infinity) <= now) {
         const ck = this.reviveHeap.pop()!;
         if (ck.done) continue;
-        await this.revive(ck);
+        try {
+          await this.revive(ck);
+        } catch (err) {
+          // Tried again in a second: a checkpoint is never dropped without its messages put back.
+          this.ctx.log.error('pop_revive_failed', { topic: ck.topic, group: ck.group, queueId: ck.queueId, startOffset: ck.startOffset, error: err });
+          this.reviveHeap.push(Date.now() + 1000, ck);
+          break;
+        }
       }
-    } catch (err) {
-      this.ctx.log.error('pop_revive_failed', { error: err });
     } finally {
       this.reviving = false;
     }
