@@ -92,7 +92,9 @@ describe('POP and timer answers vs Apache RocketMQ 5.3.3', () => {
       for (const name of ['SEND_TIMER_TOO_FAR', 'RECALL_MESSAGE']) assert.equal(ours.get(name)!.response.remark, m.get(name)!.response.remark, name);
       assert.equal(ours.get('NOTIFICATION')!.response.extFields!.hasMsg, m.get('NOTIFICATION')!.response.extFields!.hasMsg);
       assert.equal(ours.get('CHANGE_MESSAGE_INVISIBLETIME')!.response.extFields!.invisibleTime, m.get('CHANGE_MESSAGE_INVISIBLETIME')!.response.extFields!.invisibleTime);
-      assert.deepEqual(decodeQueryAssignmentResponseBody(body(ours.get('QUERY_ASSIGNMENT'))), decodeQueryAssignmentResponseBody(body(m.get('QUERY_ASSIGNMENT'))));
+      // fastjson's field order and layout, byte for byte.
+      assert.equal(body(ours.get('QUERY_ASSIGNMENT')).toString(), body(m.get('QUERY_ASSIGNMENT')).toString());
+      assert.equal(body(ours.get('GET_ALL_MESSAGE_REQUEST_MODE')).toString(), body(m.get('GET_ALL_MESSAGE_REQUEST_MODE')).toString());
       assert.deepEqual(decodeMessageRequestModeSerializeWrapper(body(ours.get('GET_ALL_MESSAGE_REQUEST_MODE'))),
         decodeMessageRequestModeSerializeWrapper(body(m.get('GET_ALL_MESSAGE_REQUEST_MODE'))));
       assert.equal(body(ours.get('GET_TIMER_CHECK_POINT')).length, body(m.get('GET_TIMER_CHECK_POINT')).length);

@@ -53,6 +53,9 @@ export async function runScenario(c: TestClient, brokerName: string): Promise<Ex
     }],
   }));
   for (let i = 0; i < 3; i++) await send(`SEND_${i}`, `pop fixture ${i}`, { UNIQ_KEY: `POPFIX${i}`, TAGS: 'TagA' });
+  // The consume queue is written after the send is answered: pop once all three are in it (not recorded).
+  for (const until = Date.now() + 10_000; (await c.maxOffset(SCENARIO_TOPIC, 0)) < 3 && Date.now() < until;) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 200));
 
   const first = await pop('POP_MESSAGE', 2, 30_000);
   const h = first.extFields ?? {};

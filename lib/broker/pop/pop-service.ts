@@ -87,7 +87,8 @@ export class PopService {
     try {
       extra = parseExtraInfo(h.extraInfo);
     } catch (err) {
-      if (err instanceof ExtraInfoError) return createResponse(req, ResponseCode.INVALID_PARAMETER, err.message);
+      // 5.x answers a receipt it cannot parse with SYSTEM_ERROR (its IllegalArgumentException).
+      if (err instanceof ExtraInfoError) return createResponse(req, ResponseCode.SYSTEM_ERROR, err.message);
       throw err;
     }
     const topic = realTopic(h.topic, h.consumerGroup, extra.retry);
@@ -124,7 +125,8 @@ export class PopService {
     try {
       extra = parseExtraInfo(h.extraInfo);
     } catch (err) {
-      if (err instanceof ExtraInfoError) return createResponse(req, ResponseCode.INVALID_PARAMETER, err.message);
+      // 5.x answers a receipt it cannot parse with SYSTEM_ERROR (its IllegalArgumentException).
+      if (err instanceof ExtraInfoError) return createResponse(req, ResponseCode.SYSTEM_ERROR, err.message);
       throw err;
     }
     const topic = realTopic(h.topic, h.consumerGroup, extra.retry);
@@ -133,8 +135,8 @@ export class PopService {
       this.state.orderChangeInvisible(topic, h.consumerGroup, h.queueId, h.offset, h.invisibleTime, now);
       return createResponse(req, ResponseCode.SUCCESS, undefined, { popTime: now, invisibleTime: h.invisibleTime, reviveQid: POP_ORDER_REVIVE_QUEUE });
     }
-    // As 5.x: a new one-message checkpoint from now, then the old receipt is acked.
-    const reviveQid = this.state.nextReviveQid();
+    // As 5.x: a new one-message checkpoint from now in the receipt's revive queue, then the old receipt is acked.
+    const reviveQid = extra.reviveQid;
     await this.state.addCheckPoint({
       startOffset: h.offset, popTime: now, invisibleTime: h.invisibleTime, queueId: h.queueId, topic, group: h.consumerGroup,
       brokerName: this.ctx.config().brokerName, offsets: [h.offset],
