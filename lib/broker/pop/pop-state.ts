@@ -1,6 +1,7 @@
 // In-memory POP state of a broker (5.x's PopBufferMergeService + ConsumerOrderInfoManager, reduced): pop offsets,
 // outstanding checkpoints with their acked bits, orderly queue locks, and the revive of unacked messages. Every
 // change is first written to the revive log (revive-log.ts); `replay` rebuilds this state from it after a restart.
+import { totalmem } from 'node:os';
 import { PermName, getDLQTopic } from '../../protocol/constants.ts';
 import { decodeMessage } from '../../protocol/message-codec.ts';
 import { MessageConst } from '../../protocol/message-const.ts';
@@ -101,11 +102,23 @@ export class PopState {
     let off = this.ctx.offsets.queryOffset(group, topic, queueId);
     if (off < 0) {
       // ConsumeInitMode MIN = 0, MAX = 1; retry topics always from their start.
-      if (initMode === 0 || topic.startsWith('%RETRY%')) off = this.ctx.store.getMinOffsetInQueue(topic, queueId);
+      if (initMode === 0 || topic.startsWith('%RETRY%') || this.firstMessageInMemory(topic, queueId)) off = this.ctx.store.getMinOffsetInQueue(topic, queueId);
       else off = Math.max(0, this.ctx.store.getMaxOffsetInQueue(topic, queueId) - 1);
       this.ctx.offsets.commitOffset('PopInit', group, topic, queueId, off);
     }
     return off;
+  }
+
+  /**
+   * 5.x's initPopOffsetByCheckMsgInMem (default true): a group new to a queue that was never truncated starts at
+   * offset 0, not at the end, while the queue's first message is still in memory (within 40 % of the machine's
+   * memory from the commit log's end, as accessMessageInMemoryMaxRatio).
+   */
+  private firstMessageInMemory(topic: string, queueId: number): boolean {
+    if (this.ctx.store.getMinOffsetInQueue(topic, queueId) > 0 || this.ctx.store.getMaxOffsetInQueue(topic, queueId) <= 0) return false;
+    const first = this.ctx.store.getCommitLogOffsetInQueue(topic, queueId, 0);
+    if (first < 0) return false;
+    return this.ctx.store.runtimeStats().commitLogMaxOffset - first < totalmem() * 0.4;
   }
 
   /** Moves the pop offset (the consumer offset) forward. */
