@@ -130,7 +130,10 @@ export class PopService {
       throw err;
     }
     const topic = realTopic(h.topic, h.consumerGroup, extra.retry);
-    const now = Date.now();
+    let now = Date.now();
+    // A checkpoint is known by (group, topic, queue, start offset, pop time): a change in the same millisecond as the
+    // pop of a one-message receipt must not reuse the old checkpoint's key.
+    while (this.state.findCheckPoint(h.consumerGroup, topic, h.queueId, h.offset, now)) now++;
     if (extra.reviveQid === POP_ORDER_REVIVE_QUEUE) {
       this.state.orderChangeInvisible(topic, h.consumerGroup, h.queueId, h.offset, h.invisibleTime, now);
       return createResponse(req, ResponseCode.SUCCESS, undefined, { popTime: now, invisibleTime: h.invisibleTime, reviveQid: POP_ORDER_REVIVE_QUEUE });
