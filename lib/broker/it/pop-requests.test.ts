@@ -55,6 +55,17 @@ describe('broker process: POP requests', () => {
     assert.deepEqual(parseMsgOffsetInfo(h.msgOffsetInfo), new Map([['0@0', [0, 1, 2]]]));
   });
 
+  test('PEEK_MESSAGE shows what a group would pop next without handing it out', async () => {
+    const peek = await c.call(RequestCode.PEEK_MESSAGE, { consumerGroup: 'wire_peek', topic: TOPIC, queueId: 0, maxMsgNums: 2 });
+    assert.equal(peek.code, ResponseCode.SUCCESS, peek.remark);
+    assert.deepEqual(decodeMessages(peek.body!).map((m) => m.body.toString()), ['w0', 'w1']);
+    assert.equal(peek.extFields!.restNum, '3');
+    const popped = await pop('wire_peek', { queueId: 0, max: 2 });
+    assert.deepEqual(decodeMessages(popped.body!).map((m) => m.body.toString()), ['w0', 'w1'], 'the peek handed nothing out');
+    const none = await c.call(RequestCode.PEEK_MESSAGE, { consumerGroup: 'wire_peek', topic: TOPIC, queueId: 1, maxMsgNums: 2 });
+    assert.equal(none.code, ResponseCode.PULL_NOT_FOUND);
+  });
+
   test('an empty pop is held for pollTime and answered as soon as a message arrives', async () => {
     const group = 'wire_g2';
     const empty = await pop(group, { queueId: 1, pollTime: 300 });

@@ -5,6 +5,7 @@ import { RequestCode as C } from '../../protocol/codes.ts';
 import type { RemotingServer } from '../../remoting/server.ts';
 import { bind, type BrokerContext, type BrokerHandler } from '../context.ts';
 import { handleRecallMessage } from '../timer/recall.ts';
+import { handlePeekMessage } from './peek.ts';
 import {
   MessageRequestModeManager, handleGetAllMessageRequestMode, handleQueryAssignment, handleSetMessageRequestMode,
 } from './request-mode.ts';
@@ -19,6 +20,7 @@ export function registerPopProcessors(server: RemotingServer, ctx: BrokerContext
   const pop = ctx.pop;
   if (pop) {
     on(C.POP_MESSAGE, pop.handlePop);
+    on(C.PEEK_MESSAGE, (c, req) => handlePeekMessage(pop, c, req));
     on(C.ACK_MESSAGE, pop.handleAck);
     on(C.BATCH_ACK_MESSAGE, pop.handleBatchAck);
     on(C.CHANGE_MESSAGE_INVISIBLETIME, pop.handleChangeInvisibleTime);
