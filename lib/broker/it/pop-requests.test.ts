@@ -10,7 +10,7 @@ import {
 } from '../../protocol/bodies/pop.ts';
 import { decodeMessages } from '../../protocol/message-codec.ts';
 import { parseMsgOffsetInfo, parseStartOffsetInfo } from '../../protocol/pop-extra-info.ts';
-import { spawnBroker, spawnNamesrv, TestClient, type BrokerProcess, type NamesrvProcess } from './harness.ts';
+import { spawnBroker, spawnNamesrv, TestClient, waitFor, type BrokerProcess, type NamesrvProcess } from './harness.ts';
 
 setLogSink(() => {});
 
@@ -72,9 +72,8 @@ describe('broker process: POP requests', () => {
     assert.equal(empty.code, ResponseCode.POLLING_TIMEOUT);
     const start = Date.now();
     const held = pop(group, { queueId: 1, pollTime: 8000 });
-    await new Promise((r) => setTimeout(r, 300));
-    const info = await c.ok(RequestCode.POLLING_INFO, { consumerGroup: group, topic: TOPIC, queueId: 1 });
-    assert.equal(info.extFields!.pollingNum, '1');
+    await waitFor('the pop held', async () =>
+      (await c.ok(RequestCode.POLLING_INFO, { consumerGroup: group, topic: TOPIC, queueId: 1 })).extFields!.pollingNum === '1', 5000);
     await c.send(TOPIC, 'wake', { queueId: 1 });
     const res = await held;
     assert.equal(res.code, ResponseCode.SUCCESS);
