@@ -73,6 +73,8 @@ export class AdminClient extends AdminCore {
   setConsumeMode(sel: broker.BrokerSelector, input: pop.ConsumeModeInput): Promise<broker.WriteResult> { return pop.setConsumeMode(this, sel, input); }
   /** The consumption modes set on the chosen brokers (GET_ALL_MESSAGE_REQUEST_MODE). */
   messageRequestModes(sel: broker.BrokerSelector): Promise<pop.MessageRequestModesResult> { return pop.messageRequestModes(this, sel); }
+  /** Timer messages waiting per topic (GET_TIMER_METRICS; 5.x and RocketDeck brokers). */
+  timerMetrics(): Promise<pop.TimerMetricsResult> { return pop.timerMetrics(this); }
 
   // offsets
   resetOffsetByTime(opts: { group: string; topic: string; point: ResetPoint; force?: boolean }): Promise<offsets.ResetOffsetResult> {

@@ -1,7 +1,9 @@
 // 5.x consumption modes: setConsumeMode (SET_MESSAGE_REQUEST_MODE) switches a group to POP (or back to PULL) for a
 // topic, as mqadmin setConsumeMode does; messageRequestModes (GET_ALL_MESSAGE_REQUEST_MODE) lists what is set.
 
-import { RequestCode } from '../protocol/codes.ts';
+import { RequestCode, ResponseCode } from '../protocol/codes.ts';
+import { Fields, parseBody } from '../protocol/bodies/read.ts';
+import { readTargets } from './route.ts';
 import {
   decodeMessageRequestModeSerializeWrapper, encodeSetMessageRequestModeRequestBody, type MessageRequestMode,
 } from '../protocol/bodies/pop.ts';
@@ -45,4 +47,33 @@ export async function messageRequestModes(core: AdminCore, sel: BrokerSelector):
     return [...table].flatMap(([topic, groups]) => [...groups].map(([group, b]) => ({ topic, group, mode: b.mode, popShareQueueNum: b.popShareQueueNum })));
   });
   return { brokers: fan.results.map((r) => ({ ...r.target, modes: r.value })), errors: fan.errors };
+}
+
+export interface TimerMetricsResult {
+  /** Pending timer messages per real topic, summed over the brokers that answered. */
+  pending: Record<string, number>;
+  /** False when no broker answers GET_TIMER_METRICS (4.x brokers). */
+  supported: boolean;
+  errors: BrokerFailure[];
+}
+
+/** GET_TIMER_METRICS from every broker group: timer messages waiting per topic (5.x and RocketDeck brokers). */
+export async function timerMetrics(core: AdminCore): Promise<TimerMetricsResult> {
+  const { targets } = await readTargets(core);
+  const fan = await core.fanout(targets, async (t) => {
+    const res = await core.call(t.brokerAddr, RequestCode.GET_TIMER_METRICS, undefined, { okCodes: [ResponseCode.REQUEST_CODE_NOT_SUPPORTED] });
+    if (res.code !== ResponseCode.SUCCESS || !res.body?.length) return undefined;
+    const counts = Fields.of(parseBody(res.body, 'TimerMetricsSerializeWrapper'), 'TimerMetricsSerializeWrapper')
+      .stringMap('timingCount', (v, p) => Fields.of(v, p).num('count'));
+    return counts;
+  });
+  const pending: Record<string, number> = {};
+  let supported = false;
+  for (const r of fan.results) {
+    if (!r.value) continue;
+    supported = true;
+    // 5.x counts its own revive-log checkpoints as timers; they are not messages anyone sent.
+    for (const [topic, n] of r.value) if (!topic.startsWith('rmq_sys_')) pending[topic] = (pending[topic] ?? 0) + n;
+  }
+  return { pending, supported, errors: fan.errors };
 }

@@ -89,6 +89,16 @@ describe('admin setConsumeMode', () => {
     assert.equal(after.queues.reduce((sum, q) => sum + (q.popInflight ?? 0), 0), 6 - offsets!.split(',').length);
   });
 
+  test('timerMetrics counts the timer messages waiting per topic', async () => {
+    for (let i = 0; i < 3; i++) {
+      assert.equal((await c.send('ModeTopic', `t${i}`, { properties: { TIMER_DELAY_SEC: '3600', UNIQ_KEY: `tm-${i}` } })).code, 0);
+    }
+    const m = await admin.timerMetrics();
+    assert.equal(m.supported, true);
+    assert.equal(m.pending.ModeTopic, 3);
+    assert.deepEqual(m.errors, []);
+  });
+
   test('a mode other than POP or PULL is refused naming it', async () => {
     const r = await cli(['admin', 'setConsumeMode', '-n', ns.address, '-c', 'ModeCluster', '-g', 'mode_group', '-t', 'ModeTopic', '-m', 'PUSH']);
     assert.notEqual(r.status, 0);
