@@ -5,6 +5,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setLogSink } from '../../common/log.ts';
 import { spawnBroker, spawnNamesrv, TestClient, type BrokerProcess, type NamesrvProcess } from '../../broker/it/harness.ts';
+import { RemotingConnectError, RemotingTimeoutError } from '../../remoting/errors.ts';
 import { SimpleConsumer, type MessageView } from '../simple-consumer.ts';
 import { waitFor } from './harness.ts';
 import { silentLogger } from './fake-cluster.ts';
@@ -103,5 +104,36 @@ describe('POP across kill -9 of the broker', () => {
       assert.equal(n, 1, `${body} delivered ${n} times after the restart`);
     }
     assert.equal(again.size, unacked.size);
+  });
+
+  test('a hung broker (SIGSTOP) fails receive and ack within their deadlines; a stopped one fails them at once', async () => {
+    const s = new SimpleConsumer({
+      consumerGroup: 'pop_fault', namesrvAddr: ns.address, subscriptions: { [TOPIC]: '*' }, awaitDuration: 1000, logger: silentLogger,
+      mqClientApiTimeout: 1500, instanceName: `fault-${Math.random().toString(36).slice(2)}`,
+    });
+    await s.start();
+    try {
+      assert.equal((await admin.send(TOPIC, 'fault', { queueId: 0 })).code, 0);
+      let views: MessageView[] = [];
+      await waitFor('a message to hold', async () => (views = await s.receive(1, 30_000)).length > 0, 10_000);
+      broker.child.kill('SIGSTOP');
+      try {
+        let t0 = Date.now();
+        await assert.rejects(s.receive(1, 30_000), (e: unknown) => e instanceof RemotingTimeoutError);
+        assert.ok(Date.now() - t0 < 1000 + 5000 + 2000, `receive gave up after ${Date.now() - t0} ms`);
+        t0 = Date.now();
+        await assert.rejects(s.ack(views[0]!), (e: unknown) => e instanceof RemotingTimeoutError);
+        assert.ok(Date.now() - t0 < 1500 + 2000, `ack gave up after ${Date.now() - t0} ms`);
+      } finally {
+        broker.child.kill('SIGCONT');
+      }
+      await s.ack(views[0]!);
+      await broker.stop();
+      const t0 = Date.now();
+      await assert.rejects(s.receive(1, 30_000), (e: unknown) => e instanceof RemotingConnectError || e instanceof RemotingTimeoutError);
+      assert.ok(Date.now() - t0 < 5000, `receive against a stopped broker took ${Date.now() - t0} ms`);
+    } finally {
+      await s.close();
+    }
   });
 });
