@@ -157,7 +157,12 @@ export class PopState {
     if (this.cks.has(key)) return;
     this.cks.set(key, ck);
     this.reviveHeap.push(ck.popTime + ck.invisibleTime, ck);
-    (this.logOrder[ck.reviveQid] ??= []).push(ck);
+    // In log order: concurrent pops may finish their checkpoint writes out of order.
+    const list = (this.logOrder[ck.reviveQid] ??= []);
+    let i = list.length;
+    while (i > 0 && list[i - 1]!.logOffset > ck.logOffset) i--;
+    list.splice(i, 0, ck);
+    if (i < (this.logHead[ck.reviveQid] ?? 0)) this.logHead[ck.reviveQid] = i;
     this.logHead[ck.reviveQid] ??= 0;
     this.addInflight(ck.group, ck.topic, ck.queueId, ck.offsets.length - ck.acked.size);
   }
@@ -224,13 +229,17 @@ export class PopState {
   /** The revive group's offset on a revive queue: no outstanding checkpoint lies before it. */
   private advanceReviveOffset(qid: number): void {
     const list = this.logOrder[qid];
-    if (!list) return;
+    // Nothing tracked (all spliced away): the offset committed last still holds.
+    if (!list || list.length === 0) return;
     let h = this.logHead[qid] ?? 0;
     while (h < list.length && list[h]!.done) h++;
     const next = h < list.length ? list[h]!.logOffset : list[list.length - 1]!.logOffset + 1;
+    // Keep the last checkpoint even when done: the next offset is computed from it (never from the revive queue's
+    // end, which may already hold a checkpoint being written and not tracked yet).
     if (h > 4096) {
-      list.splice(0, h);
-      h = 0;
+      const drop = Math.min(h, list.length - 1);
+      list.splice(0, drop);
+      h -= drop;
     }
     this.logHead[qid] = h;
     this.ctx.offsets.commitOffset('PopRevive', REVIVE_GROUP, this.reviveTopic, qid, next);
