@@ -15,6 +15,7 @@ import { FullRow, Table, Td, Th, THead, Tr } from '@/components/ui/table';
 import { Tabs } from '@/components/ui/tabs';
 import { ResetOffsetForm } from '@/components/actions/reset-offset';
 import { DeleteGroupForm, GroupForm } from '@/components/actions/group-form';
+import { ConsumeModeForm } from '@/components/actions/consume-mode';
 import { DialogButton } from './group-actions';
 import { TrendBadge } from './trend';
 
@@ -133,6 +134,9 @@ export function GroupDetail({ group }: { group: string }) {
           <>
             <DialogButton label="Reset offsets" title={`Reset offsets of ${group}`} testId="open-reset" wide variant="primary">
               <ResetOffsetForm group={group} />
+            </DialogButton>
+            <DialogButton label="Consume mode" title={`POP or PULL for ${group}`} testId="open-consume-mode">
+              <ConsumeModeForm group={group} topics={[...new Set(p.queues.map((x) => x.topic).filter((t) => !t.startsWith('%RETRY%')))]} />
             </DialogButton>
             <DialogButton label="Edit" title={`Edit subscription group ${group}`} testId="open-edit-group">
               <GroupForm init={{ groupName: group }} />
