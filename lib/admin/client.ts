@@ -11,6 +11,7 @@ import * as groupConfig from './group-config.ts';
 import * as groups from './groups.ts';
 import * as messages from './messages.ts';
 import * as offsets from './offsets.ts';
+import * as pop from './pop.ts';
 import * as producers from './producers.ts';
 import * as route from './route.ts';
 import * as send from './send.ts';
@@ -135,6 +136,12 @@ export class AdminClient {
   deleteSubGroup(sel: broker.BrokerSelector, groupName: string, opts?: { cleanOffset?: boolean }): Promise<groupConfig.DeleteSubGroupResult> {
     return groupConfig.deleteSubGroup(this.core, sel, groupName, opts);
   }
+  /** setConsumeMode: a group consumes a topic by POP or PULL (5.x brokers; SET_MESSAGE_REQUEST_MODE). */
+  setConsumeMode(sel: broker.BrokerSelector, input: pop.ConsumeModeInput): Promise<broker.WriteResult> { return pop.setConsumeMode(this.core, sel, input); }
+  /** The consumption modes set on the chosen brokers (GET_ALL_MESSAGE_REQUEST_MODE). */
+  messageRequestModes(sel: broker.BrokerSelector): Promise<pop.MessageRequestModesResult> { return pop.messageRequestModes(this.core, sel); }
+  /** Timer messages waiting per topic (GET_TIMER_METRICS; 5.x and RocketDeck brokers). */
+  timerMetrics(): Promise<pop.TimerMetricsResult> { return pop.timerMetrics(this.core); }
 
   // offsets
   resetOffsetByTime(opts: { group: string; topic: string; point: ResetPoint; force?: boolean }): Promise<offsets.ResetOffsetResult> {

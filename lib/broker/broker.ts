@@ -41,6 +41,9 @@ import { SubscriptionGroupManager } from './subscription/subscription-group-mana
 import { TopicConfigManager } from './topic/topic-config-manager.ts';
 import { TopicProducerTable } from './client/topic-producers.ts';
 import { TransactionalMessageCheckService } from './transaction/transaction-check.ts';
+import { registerPopProcessors } from './pop/register.ts';
+import { PopService } from './pop/pop-service.ts';
+import { TIMER_TOPIC, TimerService } from './timer/timer-service.ts';
 
 /** How often silent clients are looked for (RocketMQ's ClientHousekeepingService: every 10 s). */
 const CLIENT_SCAN_INTERVAL_MS = 10_000;
@@ -74,6 +77,9 @@ export class BrokerController {
   /** Checks unresolved transactional half messages back with their producers (masters only). */
   transactionCheck?: TransactionalMessageCheckService;
   private ctx!: BrokerContext;
+  /** POP consumption and timer messages (masters only start them). */
+  pop?: PopService;
+  timer?: TimerService;
   private port = 0;
   private readonly timers: NodeJS.Timeout[] = [];
   private stopping?: Promise<void>;
@@ -133,6 +139,7 @@ export class BrokerController {
           if (level > 0 && schedule) return schedule.deliverTimestamp(level, storeTimestamp);
           if (level > 0) return storeTimestamp + startLevels[Math.min(level, startLevels.length) - 1]!;
         }
+        if (topic === TIMER_TOPIC) return Number(props[MessageConst.PROPERTY_TIMER_OUT_MS] ?? '0') || 0;
         const tags = props[MessageConst.PROPERTY_TAGS];
         return tags ? tagsHashCode(tags) : 0;
       },
@@ -153,13 +160,21 @@ export class BrokerController {
       extraSync: this.auth.active ? { what: 'access control', sync: (addr, timeoutMs) => this.auth.syncFromMaster(this.client, addr, timeoutMs) } : undefined,
     });
     this.ctx = this.buildContext();
+    if (c.store.brokerRole !== 'SLAVE') {
+      this.pop = new PopService(this.ctx);
+      this.timer = new TimerService(this.ctx, c.store.storePathRootDir);
+      this.ctx = this.buildContext();
+    }
     this.store.setArrivingListener((topic, queueId, maxOffset, tagsCode) => {
       this.replication.wakeup();
       this.pullHold.notifyMessageArriving(topic, queueId, maxOffset, tagsCode);
       if (topic === TopicValidator.RMQ_SYS_SCHEDULE_TOPIC) this.schedule.onArriving(queueId);
+      if (topic === TIMER_TOPIC) this.timer?.onArriving();
+      else this.pop?.onArriving(topic);
     });
 
     registerBrokerProcessors(this.server, this.ctx);
+    registerPopProcessors(this.server, this.ctx, c.store.storePathRootDir, this.log.child('pop'));
     registerHAProcessors(this.server, this.ctx);
     for (const [code, handler] of this.auth.handlers()) this.server.registerProcessor(code, bind(this.ctx, handler));
     this.server.setRequestPipeline(this.auth.guard.check);
@@ -195,6 +210,8 @@ export class BrokerController {
       schedule.start();
       this.transactionCheck = new TransactionalMessageCheckService({ ctx: () => this.ctx, log: this.log.child('transaction') });
       this.transactionCheck.start();
+      await this.pop?.start();
+      await this.timer?.start();
     }
     await this.registration.registerAll();
     this.registration.start();
@@ -254,6 +271,8 @@ export class BrokerController {
       updateConfig: (entries) => self.updateConfig(entries),
       wakePull: (held: HeldPull) => wakeHeldPull(self.ctx, held),
       ha: self.replication,
+      pop: self.pop,
+      timer: self.timer,
     };
   }
 
@@ -279,6 +298,8 @@ export class BrokerController {
       for (const t of this.timers) clearInterval(t);
       await this.registration?.unregisterAll();
       this.schedule?.stop();
+      this.pop?.stop();
+      this.timer?.stop();
       await this.transactionCheck?.stop();
       this.pullHold.stop();
       await this.server.close(graceMs);

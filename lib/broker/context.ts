@@ -53,6 +53,10 @@ export interface BrokerContext {
   wakePull(held: import('./longpolling/long-polling.ts').HeldPull): void;
   /** Master/slave replication of this broker (lib/broker/ha); absent in handler tests without a store. */
   readonly ha?: import('./ha/replication.ts').BrokerReplication;
+  /** POP consumption (lib/broker/pop); absent in handler tests. */
+  readonly pop?: import('./pop/pop-service.ts').PopService;
+  /** Timer messages (lib/broker/timer); absent in handler tests. */
+  readonly timer?: import('./timer/timer-service.ts').TimerService;
 }
 
 export type BrokerHandler = (

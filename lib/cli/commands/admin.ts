@@ -7,6 +7,7 @@ import { deleteTopicCommand, topicListCommand, topicRouteCommand, topicStatusCom
 import {
   consumerConnectionCommand, consumerProgressCommand, consumerStatusCommand, deleteSubGroupCommand, producerConnectionCommand,
   updateSubGroupCommand,
+  setConsumeModeCommand,
 } from './admin/groups.ts';
 import { resetOffsetByTimeCommand } from './admin/offsets.ts';
 import { printMsgCommand, queryMsgByIdCommand, queryMsgByKeyCommand, sendMessageCommand } from './admin/messages.ts';
@@ -30,6 +31,7 @@ export const adminCommand: CommandSpec = {
     updateTopicCommand,
     deleteTopicCommand,
     updateSubGroupCommand,
+    setConsumeModeCommand,
     deleteSubGroupCommand,
     consumerProgressCommand,
     consumerConnectionCommand,
