@@ -1,4 +1,40 @@
 // A binary min-heap keyed by a number (due time): revive checkpoints and pending timers are taken in time order.
+
+/** Keys and values side by side: plain arrays, or Float64Arrays for number values. */
+interface Slots<V> {
+  [i: number]: V;
+}
+
+/** Moves the hole at `i` up until `key` fits, then puts (key, val) there. */
+function siftUp<V>(k: Slots<number>, v: Slots<V>, i: number, key: number, val: V): void {
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    if (k[p]! <= key) break;
+    k[i] = k[p]!;
+    v[i] = v[p]!;
+    i = p;
+  }
+  k[i] = key;
+  v[i] = val;
+}
+
+/** Moves the hole at the root down through the first `n` slots until (key, val) fits, then puts it there. */
+function siftDown<V>(k: Slots<number>, v: Slots<V>, n: number, key: number, val: V): void {
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= n) break;
+    const r = l + 1;
+    const c = r < n && k[r]! < k[l]! ? r : l;
+    if (k[c]! >= key) break;
+    k[i] = k[c]!;
+    v[i] = v[c]!;
+    i = c;
+  }
+  k[i] = key;
+  v[i] = val;
+}
+
 export class MinHeap<T> {
   private keys: number[] = [];
   private vals: T[] = [];
@@ -8,20 +44,10 @@ export class MinHeap<T> {
   }
 
   push(key: number, val: T): void {
-    const k = this.keys;
-    const v = this.vals;
-    let i = k.length;
-    k.push(key);
-    v.push(val);
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (k[p]! <= key) break;
-      k[i] = k[p]!;
-      v[i] = v[p]!;
-      i = p;
-    }
-    k[i] = key;
-    v[i] = val;
+    const i = this.keys.length;
+    this.keys.push(key);
+    this.vals.push(val);
+    siftUp(this.keys, this.vals, i, key, val);
   }
 
   peekKey(): number | undefined {
@@ -29,28 +55,11 @@ export class MinHeap<T> {
   }
 
   pop(): T | undefined {
-    const k = this.keys;
-    const v = this.vals;
-    if (k.length === 0) return undefined;
-    const top = v[0];
-    const lastK = k.pop()!;
-    const lastV = v.pop()!;
-    const n = k.length;
-    if (n > 0) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= n) break;
-        const r = l + 1;
-        const c = r < n && k[r]! < k[l]! ? r : l;
-        if (k[c]! >= lastK) break;
-        k[i] = k[c]!;
-        v[i] = v[c]!;
-        i = c;
-      }
-      k[i] = lastK;
-      v[i] = lastV;
-    }
+    if (this.keys.length === 0) return undefined;
+    const top = this.vals[0];
+    const lastK = this.keys.pop()!;
+    const lastV = this.vals.pop()!;
+    if (this.keys.length > 0) siftDown(this.keys, this.vals, this.keys.length, lastK, lastV);
     return top;
   }
 }
@@ -77,18 +86,7 @@ export class NumberMinHeap {
       v.set(this.vals);
       this.vals = v;
     }
-    const k = this.keys;
-    const v = this.vals;
-    let i = this.n++;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (k[p]! <= key) break;
-      k[i] = k[p]!;
-      v[i] = v[p]!;
-      i = p;
-    }
-    k[i] = key;
-    v[i] = val;
+    siftUp(this.keys, this.vals, this.n++, key, val);
   }
 
   peekKey(): number | undefined {
@@ -97,27 +95,9 @@ export class NumberMinHeap {
 
   pop(): number | undefined {
     if (this.n === 0) return undefined;
-    const k = this.keys;
-    const v = this.vals;
-    const top = v[0]!;
+    const top = this.vals[0]!;
     const n = --this.n;
-    if (n > 0) {
-      const lastK = k[n]!;
-      const lastV = v[n]!;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= n) break;
-        const r = l + 1;
-        const c = r < n && k[r]! < k[l]! ? r : l;
-        if (k[c]! >= lastK) break;
-        k[i] = k[c]!;
-        v[i] = v[c]!;
-        i = c;
-      }
-      k[i] = lastK;
-      v[i] = lastV;
-    }
+    if (n > 0) siftDown(this.keys, this.vals, n, this.keys[n]!, this.vals[n]!);
     return top;
   }
 }

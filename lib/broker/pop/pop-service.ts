@@ -83,14 +83,8 @@ export class PopService {
 
   handleAck = async (_ctx: BrokerContext, req: RemotingCommand): Promise<RemotingCommand> => {
     const h = decodeHeader(AckMessageRequestHeader, req.extFields);
-    let extra;
-    try {
-      extra = parseExtraInfo(h.extraInfo);
-    } catch (err) {
-      // 5.x answers a receipt it cannot parse with SYSTEM_ERROR (its IllegalArgumentException).
-      if (err instanceof ExtraInfoError) return createResponse(req, ResponseCode.SYSTEM_ERROR, err.message);
-      throw err;
-    }
+    const extra = receiptOf(h.extraInfo);
+    if (typeof extra === 'string') return createResponse(req, ResponseCode.SYSTEM_ERROR, extra);
     const topic = realTopic(h.topic, h.consumerGroup, extra.retry);
     await this.ackOne(h.consumerGroup, topic, h.topic, h.queueId, extra.ckQueueOffset, extra.popTime, extra.reviveQid, [h.offset]);
     return createResponse(req, ResponseCode.SUCCESS);
@@ -121,14 +115,8 @@ export class PopService {
 
   handleChangeInvisibleTime = async (_ctx: BrokerContext, req: RemotingCommand): Promise<RemotingCommand> => {
     const h = decodeHeader(ChangeInvisibleTimeRequestHeader, req.extFields);
-    let extra;
-    try {
-      extra = parseExtraInfo(h.extraInfo);
-    } catch (err) {
-      // 5.x answers a receipt it cannot parse with SYSTEM_ERROR (its IllegalArgumentException).
-      if (err instanceof ExtraInfoError) return createResponse(req, ResponseCode.SYSTEM_ERROR, err.message);
-      throw err;
-    }
+    const extra = receiptOf(h.extraInfo);
+    if (typeof extra === 'string') return createResponse(req, ResponseCode.SYSTEM_ERROR, extra);
     const topic = realTopic(h.topic, h.consumerGroup, extra.retry);
     let now = Date.now();
     // A checkpoint is known by (group, topic, queue, start offset, pop time): a change in the same millisecond as the
@@ -183,4 +171,15 @@ export class PopService {
     if (!this.ctx.topics.selectTopicConfig(h.topic)) return createResponse(req, ResponseCode.TOPIC_NOT_EXIST, `topic[${h.topic}] not exist, apply first please!`);
     return createResponse(req, ResponseCode.SUCCESS, undefined, { pollingNum: this.polling.count(h.topic) });
   };
+}
+
+/** A receipt's parsed extra info, or why it does not parse: 5.x answers such a receipt with SYSTEM_ERROR (its
+ * IllegalArgumentException). */
+function receiptOf(extraInfo: string): ReturnType<typeof parseExtraInfo> | string {
+  try {
+    return parseExtraInfo(extraInfo);
+  } catch (err) {
+    if (err instanceof ExtraInfoError) return err.message;
+    throw err;
+  }
 }
