@@ -7,10 +7,12 @@
 // startOffsetInfo = "retry queueId startOffset;..."; msgOffsetInfo = "retry queueId o1,o2,...;...";
 // orderCountInfo = "retry queueId count;..." or "retry qo<queueId>%<queueOffset> count;...".
 
+import { ProtocolError } from './errors.ts';
+
 export const POP_ORDER_REVIVE_QUEUE = 999;
 const RETRY_PREFIX = '%RETRY%';
 
-export class ExtraInfoError extends Error {
+export class ExtraInfoError extends ProtocolError {
   constructor(message: string) {
     super(message);
     this.name = 'ExtraInfoError';

@@ -1,6 +1,7 @@
 // In-memory POP state of a broker (5.x's PopBufferMergeService + ConsumerOrderInfoManager, reduced): pop offsets,
 // outstanding checkpoints with their acked bits, orderly queue locks, and the revive of unacked messages. Every
 // change is first written to the revive log (revive-log.ts); `replay` rebuilds this state from it after a restart.
+import { RocketDeckError } from '../../common/errors.ts';
 import { totalmem } from 'node:os';
 import { PermName, getDLQTopic } from '../../protocol/constants.ts';
 import { decodeMessage } from '../../protocol/message-codec.ts';
@@ -44,7 +45,7 @@ export const ckKey = (group: string, topic: string, queueId: number, startOffset
 const queueKey = (topic: string, group: string, queueId: number): string => `${topic}@${group}@${queueId}`;
 
 /** Ack or change of a receipt whose message this broker does not hold in flight any more. */
-export class PopStateError extends Error {
+export class PopStateError extends RocketDeckError {
   constructor(message: string) {
     super(message);
     this.name = 'PopStateError';
