@@ -4,25 +4,15 @@
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
-import net from 'node:net';
 import { setLogSink } from '../lib/common/log.ts';
 import { AdminClient } from '../lib/admin/index.ts';
 import { spawnBroker, spawnNamesrv, TestClient, removeDir, tempDir, waitFor } from '../lib/broker/it/harness.ts';
 import { startConsole } from '../lib/cluster/console-process.ts';
 import { percentile, type BenchMetric, type BenchReport } from './run.ts';
+import { freePort } from '../lib/common/free-port.ts';
 
 const round = (v: number): number => Math.round(v * 10) / 10;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Runs `fn` over `items` with `limit` in flight. */
 async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {

@@ -1,16 +1,7 @@
 // Free TCP ports on 127.0.0.1: one from the OS, or a base port whose whole block of cluster ports is free.
 import { createServer } from 'node:net';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../lib/common/free-port.ts';
 
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -16,6 +16,7 @@ import { FullRow, Table, Td, Th, THead, Tr } from '@/components/ui/table';
 import { Tabs } from '@/components/ui/tabs';
 import { ResetOffsetForm } from '@/components/actions/reset-offset';
 import { DeleteGroupForm, GroupForm } from '@/components/actions/group-form';
+import { ConsumeModeForm } from '@/components/actions/consume-mode';
 import { DialogButton } from './group-actions';
 import { TrendBadge } from './trend';
 
@@ -121,6 +122,9 @@ export function GroupDetail({ group }: { group: string }) {
   const p = d.progress;
   const holder = new Map(d.assignment.queues.map((a) => [`${a.topic}|${a.brokerName}|${a.queueId}`, a.clientId]));
   const members = d.connection?.connections.length ?? 0;
+  // POP groups on RocketDeck brokers report messages popped and not acked per queue.
+  const pop = p.queues.some((x) => x.popInflight !== undefined);
+  const inflight = p.queues.reduce((n, x) => n + (x.popInflight ?? 0), 0);
   const now = q.dataUpdatedAt || Date.now();
   return (
     <>
@@ -131,6 +135,9 @@ export function GroupDetail({ group }: { group: string }) {
           <>
             <DialogButton label="Reset offsets" title={`Reset offsets of ${group}`} testId="open-reset" wide variant="primary">
               <ResetOffsetForm group={group} />
+            </DialogButton>
+            <DialogButton label="Consume mode" title={`POP or PULL for ${group}`} testId="open-consume-mode">
+              <ConsumeModeForm group={group} topics={[...new Set(p.queues.map((x) => x.topic).filter((t) => !t.startsWith('%RETRY%')))]} />
             </DialogButton>
             <DialogButton label="Edit" title={`Edit subscription group ${group}`} testId="open-edit-group">
               <GroupForm init={{ groupName: group }} />
@@ -169,6 +176,7 @@ export function GroupDetail({ group }: { group: string }) {
           />
           <Stat label="Lag in time" value={d.lagMessages === 0 ? '0 s' : d.lagSeconds === null ? '—' : fmtDuration(d.lagSeconds)} hint="behind the newest message" testId="stat-lag-time" />
           <Stat label="Consume TPS" value={fmtRate(d.tps)} />
+          {pop && <Stat label="In flight (POP)" value={fmtNum(inflight)} hint="popped, not acked yet" testId="stat-pop-inflight" />}
           <Stat
             label="Time to drain"
             testId="stat-drain"
@@ -189,10 +197,11 @@ export function GroupDetail({ group }: { group: string }) {
               <Th className="text-right">Broker offset</Th>
               <Th className="text-right">Consumer offset</Th>
               <Th className="text-right">Lag</Th>
+              {pop && <Th className="text-right">In flight</Th>}
               <Th>Last consumed</Th>
             </THead>
             <tbody>
-              {p.queues.length === 0 && <FullRow colSpan={8}>The group has no offsets yet.</FullRow>}
+              {p.queues.length === 0 && <FullRow colSpan={pop ? 9 : 8}>The group has no offsets yet.</FullRow>}
               {p.queues.map((x) => {
                 const client = x.clientId ?? holder.get(`${x.topic}|${x.brokerName}|${x.queueId}`);
                 return (
@@ -204,6 +213,7 @@ export function GroupDetail({ group }: { group: string }) {
                     <Td className="text-right tabular-nums">{fmtNum(x.brokerOffset)}</Td>
                     <Td className="text-right tabular-nums" data-testid="consumer-offset">{fmtNum(x.consumerOffset)}</Td>
                     <Td className={`text-right tabular-nums ${x.diff > 0 ? 'font-medium text-amber-700 dark:text-amber-400' : ''}`}>{fmtNum(x.diff)}</Td>
+                    {pop && <Td className="text-right tabular-nums" data-testid="pop-inflight">{fmtNum(x.popInflight ?? 0)}</Td>}
                     <Td className="text-xs">{x.lastTimestamp ? <span title={fmtTime(x.lastTimestamp)}>{fmtAgo(x.lastTimestamp, now)}</span> : <span className="text-zinc-400">never</span>}</Td>
                   </Tr>
                 );

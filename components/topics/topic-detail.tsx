@@ -118,6 +118,9 @@ export function TopicDetail({ topic }: { topic: string }) {
           <Stat label="Queues" value={d.status.queues.length} hint={`${d.route.brokerDatas.length} broker group${d.route.brokerDatas.length === 1 ? '' : 's'}`} />
           <Stat label="Put TPS" value={fmtRate(d.status.topicPutTps ?? tps.latest)} />
           <Stat label="Consuming groups" value={consumers.length} />
+          {d.pendingTimers !== null && d.pendingTimers !== undefined && d.pendingTimers > 0 && (
+            <Stat label="Pending timer messages" value={fmtNum(d.pendingTimers)} hint="sent with a delivery time, not due yet" testId="stat-pending-timers" />
+          )}
         </div>
         <Card title="Put TPS, last 15 minutes" testId="topic-tps">
           <TimeChart data={tps.rows} series={[{ key: 'tps', label: 'Put TPS', color: '#ea580c' }]} height={160} empty={tps.pending ? 'Loading…' : 'No samples yet'} />

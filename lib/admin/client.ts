@@ -1,5 +1,6 @@
 // AdminClient: the one object the CLI and the console use to ask a cluster about itself (plain JSON-able answers).
 
+import * as auth from './auth.ts';
 import { AdminCore, type AdminClientOptions, type BrokerTarget, type FanoutResult } from './core.ts';
 import type { BreakerState } from './breaker.ts';
 import * as broker from './broker.ts';
@@ -10,6 +11,7 @@ import * as groupConfig from './group-config.ts';
 import * as groups from './groups.ts';
 import * as messages from './messages.ts';
 import * as offsets from './offsets.ts';
+import * as pop from './pop.ts';
 import * as producers from './producers.ts';
 import * as route from './route.ts';
 import * as send from './send.ts';
@@ -46,11 +48,27 @@ export class AdminClient {
   shared<T>(key: string, fn: () => Promise<T>): Promise<T> { return this.core.shared(key, fn); }
   /** What the breaker knows of an address: held off since when, last answer. */
   peerState(addr: string): BreakerState | undefined { return this.core.breaker.state(addr); }
+  // access control (ACL 2.0 users and policies of one broker)
+  createUser(brokerAddr: string, u: auth.UserInput): Promise<void> { return auth.createUser(this.core, brokerAddr, u); }
+  updateUser(brokerAddr: string, u: auth.UserInput): Promise<void> { return auth.updateUser(this.core, brokerAddr, u); }
+  deleteUser(brokerAddr: string, username: string): Promise<void> { return auth.deleteUser(this.core, brokerAddr, username); }
+  getUser(brokerAddr: string, username: string): ReturnType<typeof auth.getUser> { return auth.getUser(this.core, brokerAddr, username); }
+  listUsers(brokerAddr: string, filter?: string): ReturnType<typeof auth.listUsers> { return auth.listUsers(this.core, brokerAddr, filter); }
+  putAcl(brokerAddr: string, subject: string, entries: auth.PolicyEntryInput[], update = false): Promise<void> {
+    return auth.putAcl(this.core, brokerAddr, subject, entries, update);
+  }
+  deleteAcl(brokerAddr: string, subject: string, resource?: string): Promise<void> { return auth.deleteAcl(this.core, brokerAddr, subject, resource); }
+  getAcl(brokerAddr: string, subject: string): ReturnType<typeof auth.getAcl> { return auth.getAcl(this.core, brokerAddr, subject); }
+  listAcls(brokerAddr: string, subjectFilter?: string, resourceFilter?: string): ReturnType<typeof auth.listAcls> {
+    return auth.listAcls(this.core, brokerAddr, subjectFilter, resourceFilter);
+  }
 
   // cluster and brokers
   clusterInfo(): Promise<route.ClusterView> { return route.getClusterInfo(this.core); }
   clusterList(opts?: cluster.ClusterListOptions): Promise<cluster.ClusterListResult> { return cluster.clusterList(this.core, opts); }
   brokerRuntimeInfo(brokerAddr: string): Promise<Record<string, string>> { return broker.fetchRuntimeInfo(this.core, brokerAddr); }
+  /** The brokers a selector names: explicit addresses, or a cluster's masters (and slaves when `withSlaves`). */
+  resolveTargets(sel: broker.BrokerSelector): Promise<BrokerTarget[]> { return broker.resolveTargets(this.core, sel); }
   brokerStatus(sel: broker.BrokerSelector): Promise<broker.BrokerKVResult> { return broker.brokerStatus(this.core, sel); }
   brokerConfig(sel: broker.BrokerSelector): Promise<broker.BrokerKVResult> { return broker.getBrokerConfig(this.core, sel); }
   updateBrokerConfig(sel: broker.BrokerSelector, props: Record<string, string>): Promise<broker.WriteResult> {
@@ -126,6 +144,12 @@ export class AdminClient {
   deleteSubGroup(sel: broker.BrokerSelector, groupName: string, opts?: { cleanOffset?: boolean }): Promise<groupConfig.DeleteSubGroupResult> {
     return groupConfig.deleteSubGroup(this.core, sel, groupName, opts);
   }
+  /** setConsumeMode: a group consumes a topic by POP or PULL (5.x brokers; SET_MESSAGE_REQUEST_MODE). */
+  setConsumeMode(sel: broker.BrokerSelector, input: pop.ConsumeModeInput): Promise<broker.WriteResult> { return pop.setConsumeMode(this.core, sel, input); }
+  /** The consumption modes set on the chosen brokers (GET_ALL_MESSAGE_REQUEST_MODE). */
+  messageRequestModes(sel: broker.BrokerSelector): Promise<pop.MessageRequestModesResult> { return pop.messageRequestModes(this.core, sel); }
+  /** Timer messages waiting per topic (GET_TIMER_METRICS; 5.x and RocketDeck brokers). */
+  timerMetrics(): Promise<pop.TimerMetricsResult> { return pop.timerMetrics(this.core); }
 
   // offsets
   resetOffsetByTime(opts: { group: string; topic: string; point: ResetPoint; force?: boolean }): Promise<offsets.ResetOffsetResult> {

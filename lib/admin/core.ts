@@ -1,5 +1,7 @@
 // The admin client's transport core: one RemotingClient, nameserver failover, broker calls, bounded fan-out.
 
+import { responseError } from '../auth/refusal.ts';
+import { resolveCredentials, signRequest } from '../auth/signature.ts';
 import { createLogger, type Logger } from '../common/log.ts';
 import { parseNamesrvAddr, validateNamesrvAddr } from '../common/namesrv-addr.ts';
 import { isRetriableResponseCode, RequestCode, ResponseCode } from '../protocol/codes.ts';
@@ -32,6 +34,10 @@ export interface AdminClientOptions {
   /** Share an existing client (it is then not closed by close()). */
   remoting?: RemotingClient;
   logger?: Logger;
+  /** ACL credentials every request is signed with; default ROCKETMQ_ACCESS_KEY / ROCKETMQ_SECRET_KEY. */
+  accessKey?: string;
+  secretKey?: string;
+  securityToken?: string;
 }
 
 /** One broker process as a fan-out target. */
@@ -94,10 +100,12 @@ export class AdminCore {
     this.concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
     this.logger = opts.logger ?? createLogger('admin');
     this.ownsRemoting = !opts.remoting;
+    const creds = resolveCredentials(opts);
     this.remoting = opts.remoting ?? new RemotingClient({
       connectTimeoutMs: this.timeoutMs, defaultTimeoutMs: this.timeoutMs, logger: this.logger.child('remoting'),
       // an admin client has nothing left to flush when it closes; a hung broker would hold close() for the default 1 s
       closeTimeoutMs: 100,
+      beforeRequest: creds ? (_addr, req) => signRequest(req, creds) : undefined,
     });
     this.namesrvCursor = this.namesrvAddrs.length ? Math.floor(Math.random() * this.namesrvAddrs.length) : 0;
     this.now = opts.clock ? () => opts.clock!.now() : Date.now;
@@ -131,16 +139,17 @@ export class AdminCore {
   async call(addr: string, code: number, header?: HeaderInput, opts: CallOptions = {}): Promise<RemotingCommand> {
     // a peer that missed a deadline is not waited on again until it answers a probe
     this.breaker.check(addr);
+    const req = this.request(code, header, opts);
     let res: RemotingCommand;
     try {
-      res = await this.remoting.invoke(addr, this.request(code, header, opts), opts.timeoutMs ?? this.timeoutMs);
+      res = await this.remoting.invoke(addr, req, opts.timeoutMs ?? this.timeoutMs);
     } catch (err) {
       if (err instanceof RemotingTimeoutError) this.noAnswer(addr, err.timeoutMs, describeError(err));
       throw err;
     }
     this.breaker.answered(addr);
     if (res.code !== ResponseCode.SUCCESS && !opts.okCodes?.includes(res.code)) {
-      throw new ResponseCodeError(addr, res.code, res.remark, code, { retriable: isRetriableResponseCode(res.code) });
+      throw responseError(addr, req, res);
     }
     return res;
   }

@@ -1,5 +1,6 @@
 // Admin failures: AdminError for answers the cluster cannot give, and per-broker failure records for partial answers.
 
+import { AccessDeniedError } from '../auth/refusal.ts';
 import { ResponseCode, responseCodeName } from '../protocol/codes.ts';
 import { RemotingConnectError, RemotingTimeoutError, ResponseCodeError } from '../remoting/errors.ts';
 import { RocketDeckError } from '../common/errors.ts';
@@ -45,6 +46,9 @@ export interface NamesrvFailure {
 
 /** Human text for any failure: response code name and remark, or the transport's message (which names the address). */
 export function describeError(err: unknown): string {
+  if (err instanceof AccessDeniedError) {
+    return `not allowed: ${err.action} on ${err.resource} (${responseCodeName(err.code)} (${err.code})${err.remark ? `: ${err.remark}` : ''})`;
+  }
   if (err instanceof ResponseCodeError) {
     return `${responseCodeName(err.code)} (${err.code})${err.remark ? `: ${err.remark}` : ''}`;
   }

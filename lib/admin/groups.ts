@@ -249,6 +249,8 @@ export interface QueueProgress {
   lastTimestamp: number;
   /** 5.x: offset pulled but not yet committed */
   pullOffset?: number;
+  /** RocketDeck brokers: messages of a POP group popped from the queue and not acked yet. */
+  popInflight?: number;
   /** Client holding the queue (with clients). */
   clientId?: string;
 }
@@ -282,6 +284,7 @@ export async function consumerProgress(core: AdminCore, group: string, opts: { t
         brokerOffset: o.brokerOffset, consumerOffset: o.consumerOffset, diff: o.brokerOffset - o.consumerOffset, lastTimestamp: o.lastTimestamp,
       };
       if (o.pullOffset !== undefined) q.pullOffset = o.pullOffset;
+      if (o.popInflight !== undefined) q.popInflight = o.popInflight;
       out.queues.push(q);
       out.diffTotal += q.diff;
       if (o.lastTimestamp > out.lastConsumeTimestamp) out.lastConsumeTimestamp = o.lastTimestamp;

@@ -19,11 +19,12 @@ import { RemotingClient } from '../remoting/client.ts';
 import type { RemotingConnection } from '../remoting/connection.ts';
 import { RemotingServer } from '../remoting/server.ts';
 import { MessageStore } from '../store/message-store.ts';
+import { BrokerAuth } from './auth/index.ts';
 import { notifyConsumerIdsChanged } from './processor/clients.ts';
 import { configPaths } from './config/config-file.ts';
 import { ConsumerManager } from './client/consumer-manager.ts';
 import { ConsumerOffsetManager } from './offset/consumer-offset-manager.ts';
-import type { BrokerContext } from './context.ts';
+import { bind, type BrokerContext } from './context.ts';
 import { registerHAProcessors } from './ha/handlers.ts';
 import { BrokerReplication } from './ha/replication.ts';
 import { PullRequestHoldService, type HeldPull } from './longpolling/long-polling.ts';
@@ -40,6 +41,9 @@ import { SubscriptionGroupManager } from './subscription/subscription-group-mana
 import { TopicConfigManager } from './topic/topic-config-manager.ts';
 import { TopicProducerTable } from './client/topic-producers.ts';
 import { TransactionalMessageCheckService } from './transaction/transaction-check.ts';
+import { registerPopProcessors } from './pop/register.ts';
+import { PopService } from './pop/pop-service.ts';
+import { TIMER_TOPIC, TimerService } from './timer/timer-service.ts';
 
 /** How often silent clients are looked for (RocketMQ's ClientHousekeepingService: every 10 s). */
 const CLIENT_SCAN_INTERVAL_MS = 10_000;
@@ -64,6 +68,8 @@ export class BrokerController {
   readonly topicProducers = new TopicProducerTable();
   readonly stats = new BrokerStats(Date.now, () => this.cfg.brokerClusterName);
   readonly pullHold: PullRequestHoldService;
+  /** Access control (ACL 2.0 users and policies, plain_acl.yml); idle unless configured. */
+  readonly auth: BrokerAuth;
   private registration!: NamesrvRegistration;
   private replication!: BrokerReplication;
   private store!: StoreAdapter;
@@ -71,6 +77,9 @@ export class BrokerController {
   /** Checks unresolved transactional half messages back with their producers (masters only). */
   transactionCheck?: TransactionalMessageCheckService;
   private ctx!: BrokerContext;
+  /** POP consumption and timer messages (masters only start them). */
+  pop?: PopService;
+  timer?: TimerService;
   private port = 0;
   private readonly timers: NodeJS.Timeout[] = [];
   private stopping?: Promise<void>;
@@ -89,7 +98,8 @@ export class BrokerController {
       maxOffset: (topic, queueId) => this.store.getMaxOffsetInQueue(topic, queueId),
     });
     this.server = new RemotingServer({ host: config.bindAddress, port: config.listenPort, logger: this.log.child('remoting') });
-    this.client = new RemotingClient({ logger: this.log.child('namesrv-client') });
+    this.auth = new BrokerAuth(() => this.cfg, this.log.child('auth'));
+    this.client = new RemotingClient({ logger: this.log.child('namesrv-client'), beforeRequest: this.auth.signOwnRequest });
   }
 
   get config(): BrokerConfig {
@@ -116,6 +126,7 @@ export class BrokerController {
     this.topics.load();
     this.groups.load();
     this.offsets.load();
+    this.auth.load();
     const schedulePath = configPaths(c.store.storePathRootDir).delayOffset;
     let schedule: ScheduleMessageService | undefined;
     const startLevels = parseDelayLevels(c.messageDelayLevel);
@@ -128,6 +139,7 @@ export class BrokerController {
           if (level > 0 && schedule) return schedule.deliverTimestamp(level, storeTimestamp);
           if (level > 0) return storeTimestamp + startLevels[Math.min(level, startLevels.length) - 1]!;
         }
+        if (topic === TIMER_TOPIC) return Number(props[MessageConst.PROPERTY_TIMER_OUT_MS] ?? '0') || 0;
         const tags = props[MessageConst.PROPERTY_TAGS];
         return tags ? tagsHashCode(tags) : 0;
       },
@@ -145,16 +157,27 @@ export class BrokerController {
     this.replication = new BrokerReplication({
       config: () => this.cfg, store: raw, client: this.client, topics: this.topics, groups: this.groups, offsets: this.offsets,
       schedule, delayOffsetFile: schedulePath, brokerAddr: () => this.brokerAddr, log: this.log.child('ha'),
+      extraSync: this.auth.active ? { what: 'access control', sync: (addr, timeoutMs) => this.auth.syncFromMaster(this.client, addr, timeoutMs) } : undefined,
     });
     this.ctx = this.buildContext();
+    if (c.store.brokerRole !== 'SLAVE') {
+      this.pop = new PopService(this.ctx);
+      this.timer = new TimerService(this.ctx, c.store.storePathRootDir);
+      this.ctx = this.buildContext();
+    }
     this.store.setArrivingListener((topic, queueId, maxOffset, tagsCode) => {
       this.replication.wakeup();
       this.pullHold.notifyMessageArriving(topic, queueId, maxOffset, tagsCode);
       if (topic === TopicValidator.RMQ_SYS_SCHEDULE_TOPIC) this.schedule.onArriving(queueId);
+      if (topic === TIMER_TOPIC) this.timer?.onArriving();
+      else this.pop?.onArriving(topic);
     });
 
     registerBrokerProcessors(this.server, this.ctx);
+    registerPopProcessors(this.server, this.ctx, c.store.storePathRootDir, this.log.child('pop'));
     registerHAProcessors(this.server, this.ctx);
+    for (const [code, handler] of this.auth.handlers()) this.server.registerProcessor(code, bind(this.ctx, handler));
+    this.server.setRequestPipeline(this.auth.guard.check);
     this.server.on('disconnect', (conn: RemotingConnection) => {
       this.consumers.doChannelCloseEvent(conn);
       this.producers.doChannelCloseEvent(conn);
@@ -187,6 +210,8 @@ export class BrokerController {
       schedule.start();
       this.transactionCheck = new TransactionalMessageCheckService({ ctx: () => this.ctx, log: this.log.child('transaction') });
       this.transactionCheck.start();
+      await this.pop?.start();
+      await this.timer?.start();
     }
     await this.registration.registerAll();
     this.registration.start();
@@ -242,9 +267,12 @@ export class BrokerController {
       brokerAddr: () => self.brokerAddr,
       storeHost: (): SocketHost => ({ address: self.cfg.brokerIP1, port: self.port || self.cfg.listenPort }),
       registerBrokerAll: () => self.registration?.requestRegister() ?? Promise.resolve(),
+      registerIncrementBrokerData: (tc) => self.registration?.registerIncrement([tc.topicName]) ?? Promise.resolve(),
       updateConfig: (entries) => self.updateConfig(entries),
       wakePull: (held: HeldPull) => wakeHeldPull(self.ctx, held),
       ha: self.replication,
+      pop: self.pop,
+      timer: self.timer,
     };
   }
 
@@ -270,6 +298,8 @@ export class BrokerController {
       for (const t of this.timers) clearInterval(t);
       await this.registration?.unregisterAll();
       this.schedule?.stop();
+      this.pop?.stop();
+      this.timer?.stop();
       await this.transactionCheck?.stop();
       this.pullHold.stop();
       await this.server.close(graceMs);
@@ -280,6 +310,7 @@ export class BrokerController {
       this.groups.persistSync();
       await this.store?.shutdown();
       await this.client.close();
+      this.auth.close();
       this.log.info('broker_stopped', { address: this.brokerAddr });
     })();
     return this.stopping;

@@ -6,6 +6,7 @@ import type { BrokerConfig } from './config/broker-config.ts';
 import { ResponseCode, requestCodeName } from '../protocol/codes.ts';
 import { BodyError } from '../protocol/bodies/read.ts';
 import { HeaderError } from '../protocol/headers/spec.ts';
+import type { TopicConfig } from '../protocol/bodies/topic.ts';
 import type { SocketHost } from '../protocol/message-host.ts';
 import { MessageDecodeError } from '../protocol/message-errors.ts';
 import { createResponse, type HeaderInput, type RemotingCommand } from '../remoting/command.ts';
@@ -42,14 +43,20 @@ export interface BrokerContext {
   /** brokerIP1:listenPort, as registered and written into message ids. */
   brokerAddr(): string;
   storeHost(): SocketHost;
-  /** Re-registers with the nameservers (after a topic was created or changed); resolves when they were told. */
+  /** Re-registers the whole topic table with the nameservers (soon; changes in a burst share one round). */
   registerBrokerAll(): Promise<void>;
+  /** Registers just these created or changed topics with the nameservers; resolves when they were told. */
+  registerIncrementBrokerData(topic: TopicConfig): Promise<void>;
   /** Applies UPDATE_BROKER_CONFIG entries; throws BrokerConfigError naming a bad key. */
   updateConfig(entries: Array<{ key: string; value: string; line: number }>): void;
   /** Re-runs a held pull (long polling wake-up); answers through the connection. */
   wakePull(held: import('./longpolling/long-polling.ts').HeldPull): void;
   /** Master/slave replication of this broker (lib/broker/ha); absent in handler tests without a store. */
   readonly ha?: import('./ha/replication.ts').BrokerReplication;
+  /** POP consumption (lib/broker/pop); absent in handler tests. */
+  readonly pop?: import('./pop/pop-service.ts').PopService;
+  /** Timer messages (lib/broker/timer); absent in handler tests. */
+  readonly timer?: import('./timer/timer-service.ts').TimerService;
 }
 
 export type BrokerHandler = (

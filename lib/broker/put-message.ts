@@ -76,7 +76,7 @@ export function propertiesForStore(props: Record<string, string>): string {
 /** Creates a one-queue system topic on first use (transaction half/op topics), as RocketMQ does. */
 export function ensureTopic(ctx: BrokerContext, topic: string): void {
   const r = ctx.topics.createTopicInSendMessageBackMethod(topic, 1, PermName.PERM_READ | PermName.PERM_WRITE, 0);
-  if (r.created) ctx.registerBrokerAll();
+  if (r.created) ctx.registerIncrementBrokerData(r.topicConfig);
 }
 
 /** Stores a message the broker built itself (retry, DLQ, delay delivery, offset-moved events), counting it. */

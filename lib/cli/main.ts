@@ -14,6 +14,8 @@ export const ROOT: CommandSpec = {
 export async function main(argv: string[]): Promise<number> {
   // A reader that goes away (`rocketdeck admin topicList | head`) is not a failure of ours.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    // A supervised node's output goes to its supervisor: exit-with-parent.mjs stops it in order when that pipe breaks.
+    if (err.code === 'EPIPE' && process.env.ROCKETDECK_SUPERVISOR_PID) return;
     if (err.code === 'EPIPE') process.exit(0);
     throw err;
   });

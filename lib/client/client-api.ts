@@ -1,6 +1,7 @@
 // The client's typed requests to nameservers and brokers (MQClientAPIImpl): one method per request code, exact
 // wire headers and bodies, and a ResponseCodeError for any answer the caller cannot use.
 
+import { responseError } from '../auth/refusal.ts';
 import { isRetriableResponseCode, RequestCode, ResponseCode } from '../protocol/codes.ts';
 import {
   decodeHeader, encodeHeader, sendHeaderV1ToV2, PullMessageResponseHeader, QueryConsumerOffsetResponseHeader,
@@ -66,7 +67,7 @@ const PULL_STATUS_BY_CODE = new Map<number, PullStatus>([
 ]);
 
 function fail(addr: string, req: RemotingCommand, res: RemotingCommand): never {
-  throw new ResponseCodeError(addr, res.code, res.remark, req.code, { retriable: isRetriableResponseCode(res.code) });
+  throw responseError(addr, req, res);
 }
 
 /** Failures after which another nameserver is worth a try. */

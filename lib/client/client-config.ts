@@ -3,6 +3,7 @@
 import { ipFromBytes, localIpForUniqId } from '../protocol/message.ts';
 import { parseNamesrvAddr, validateNamesrvAddr } from '../common/namesrv-addr.ts';
 import { createLogger, type Logger } from '../common/log.ts';
+import { CredentialsError, resolveCredentials, type SessionCredentials } from '../auth/signature.ts';
 import { ClientConfigError } from './errors.ts';
 
 export interface ClientOptions {
@@ -26,6 +27,13 @@ export interface ClientOptions {
   connectTimeoutMillis?: number;
   /** Where log lines go; default a logger for role "client". */
   logger?: Logger;
+  /**
+   * ACL credentials: every request is signed with them (AccessKey + HmacSHA1 Signature, as Apache's
+   * AclClientRPCHook). Default: ROCKETMQ_ACCESS_KEY / ROCKETMQ_SECRET_KEY (and ROCKETMQ_SECURITY_TOKEN).
+   */
+  accessKey?: string;
+  secretKey?: string;
+  securityToken?: string;
 }
 
 export interface ClientConfig {
@@ -39,11 +47,13 @@ export interface ClientConfig {
   mqClientApiTimeout: number;
   connectTimeoutMillis: number;
   logger: Logger;
+  credentials?: SessionCredentials;
 }
 
 export const CLIENT_OPTION_KEYS = [
   'namesrvAddr', 'instanceName', 'clientIP', 'unitName', 'pollNameServerInterval', 'heartbeatBrokerInterval',
-  'persistConsumerOffsetInterval', 'mqClientApiTimeout', 'connectTimeoutMillis', 'logger',
+  'persistConsumerOffsetInterval', 'mqClientApiTimeout', 'connectTimeoutMillis', 'logger', 'accessKey', 'secretKey',
+  'securityToken',
 ] as const;
 
 /** The ClientOptions part of a producer's or consumer's options (defined keys only). */
@@ -136,7 +146,17 @@ export function resolveClientConfig(opts: ClientOptions): ClientConfig {
     mqClientApiTimeout: intOption(o, 'mqClientApiTimeout', 3_000, 1),
     connectTimeoutMillis: intOption(o, 'connectTimeoutMillis', 3_000, 1),
     logger: opts.logger ?? createLogger('client'),
+    credentials: clientCredentials(opts),
   };
+}
+
+function clientCredentials(opts: ClientOptions): SessionCredentials | undefined {
+  try {
+    return resolveCredentials(opts);
+  } catch (err) {
+    if (err instanceof CredentialsError) throw new ClientConfigError(err.key, err.message);
+    throw err;
+  }
 }
 
 /** ClientConfig.buildMQClientId: ip@instanceName[@unitName]. */

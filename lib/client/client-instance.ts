@@ -15,6 +15,7 @@ import { buildClientId, type ClientConfig } from './client-config.ts';
 import { RouteCache } from './route-cache.ts';
 import { topicRouteData2TopicPublishInfo, topicRouteData2TopicSubscribeInfo, type TopicPublishInfo } from './publish-info.ts';
 import { ClientStateError } from './errors.ts';
+import { signRequest } from '../auth/signature.ts';
 import { javaHashSetOrder } from './subscription.ts';
 
 /** What the instance needs from a producer. */
@@ -129,7 +130,11 @@ export class ClientInstance {
   private constructor(readonly config: ClientConfig, opts: InstanceOptions) {
     this.clientId = buildClientId(config);
     this.logger = config.logger;
-    this.remoting = new RemotingClient({ connectTimeoutMs: config.connectTimeoutMillis, defaultTimeoutMs: config.mqClientApiTimeout, logger: config.logger.child('remoting') });
+    const creds = config.credentials;
+    this.remoting = new RemotingClient({
+      connectTimeoutMs: config.connectTimeoutMillis, defaultTimeoutMs: config.mqClientApiTimeout, logger: config.logger.child('remoting'),
+      beforeRequest: creds ? (_addr, req) => signRequest(req, creds) : undefined,
+    });
     this.api = new MQClientAPI(this.remoting, config.namesrvAddr, config.logger);
     this.routes = new RouteCache(this.api, () => this.config.mqClientApiTimeout, config.logger);
     for (const code of [RequestCode.GET_CONSUMER_RUNNING_INFO, RequestCode.RESET_CONSUMER_CLIENT_OFFSET, RequestCode.CONSUME_MESSAGE_DIRECTLY]) {

@@ -17,6 +17,7 @@ export type {
 } from './consume-service.ts';
 export { LitePullConsumer } from './lite-pull-consumer.ts';
 export type { LitePullConsumerOptions } from './lite-pull-options.ts';
+export { SimpleConsumer, type SimpleConsumerOptions, type MessageView } from './simple-consumer.ts';
 export type { ConsumedMessage } from './pull-api.ts';
 export {
   allocateAveragely, allocateAveragelyByCircle, allocateConsistentHash,

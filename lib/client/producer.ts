@@ -1,6 +1,7 @@
 // Producer (DefaultMQProducer): sends messages with queue selection, retries on another broker, fault avoidance,
 // body compression and batches.
 
+import { AccessDeniedError } from '../auth/refusal.ts';
 import { isRetriableResponseCode, MixAll, MessageSysFlag, ResponseCode, TopicValidator } from '../protocol/codes.ts';
 import type { MessageQueue } from '../protocol/bodies/read.ts';
 import {
@@ -250,7 +251,9 @@ export class Producer implements ProducerInner {
     throw new SendFailedError(
       msg.topic,
       brokersSent,
-      `send to ${msg.topic} failed after ${brokersSent.length} attempt(s) in ${Date.now() - begin}ms (brokers: ${brokersSent.join(', ') || 'none'})`,
+      `send to ${msg.topic} failed after ${brokersSent.length} attempt(s) in ${Date.now() - begin}ms (brokers: ${brokersSent.join(', ') || 'none'})` +
+        // An access refusal is the answer the user needs to see, not just the retry count.
+        (lastError instanceof AccessDeniedError ? `: ${lastError.message}` : ''),
       { cause: lastError },
     );
   }

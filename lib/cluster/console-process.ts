@@ -1,10 +1,10 @@
 // Runs the Next.js console as a child process: builds it when no production build exists, then `next start`.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createLogger } from '../common/log.ts';
 
 const log = createLogger('console');
@@ -34,8 +34,15 @@ function nextBin(): string {
   return join(dirname(require.resolve('next/package.json')), 'dist', 'bin', 'next');
 }
 
+/** Loaded into the Next.js process: it stops itself when this process dies, however it died. */
+const EXIT_WITH_PARENT = pathToFileURL(join(PROJECT_ROOT, 'lib', 'cluster', 'exit-with-parent.mjs')).href;
+
 function run(args: string[], env: NodeJS.ProcessEnv, onLine?: (line: string) => void): ChildProcess {
-  const child = spawn(process.execPath, [nextBin(), ...args], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', EXIT_WITH_PARENT, nextBin(), ...args], {
+    cwd: PROJECT_ROOT,
+    env: { ...env, ROCKETDECK_SUPERVISOR_PID: String(process.pid) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const forward = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) onLine?.(line);
   };
@@ -52,10 +59,34 @@ export function hasProductionBuild(): boolean {
   return existsSync(join(PROJECT_ROOT, '.next', 'BUILD_ID'));
 }
 
+/** What the console build is made from (all of lib/: the console's imports reach into most rooms). */
+const CONSOLE_SOURCES = ['app', 'components', 'lib', 'instrumentation.ts', 'next.config.ts', 'postcss.config.mjs', 'tsconfig.json', 'package.json', 'package-lock.json'];
+
+function newestSource(path: string): number {
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (!st) return 0;
+  if (!st.isDirectory()) return /\.test\.tsx?$/.test(path) ? 0 : st.mtimeMs;
+  if (path.endsWith('/it') || path.endsWith('/fixtures')) return 0;
+  // A directory's own mtime moves when a file in it is added, removed or renamed.
+  return Math.max(st.mtimeMs, ...readdirSync(path).map((f) => newestSource(join(path, f))));
+}
+
+/** A production build exists and is newer than every source it is made from. */
+export function consoleBuildIsFresh(): boolean {
+  const id = statSync(join(PROJECT_ROOT, '.next', 'BUILD_ID'), { throwIfNoEntry: false });
+  if (!id) return false;
+  return id.mtimeMs >= Math.max(...CONSOLE_SOURCES.map((p) => newestSource(join(PROJECT_ROOT, p))));
+}
+
 export async function buildConsole(onLine?: (line: string) => void): Promise<void> {
   log.info('build_start', { dir: PROJECT_ROOT });
-  const code = await exitOf(run(['build'], { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }, onLine));
-  if (code !== 0) throw new Error(`next build failed with exit code ${code}`);
+  const tail: string[] = [];
+  const code = await exitOf(run(['build'], { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }, (line) => {
+    tail.push(line);
+    if (tail.length > 20) tail.shift();
+    onLine?.(line);
+  }));
+  if (code !== 0) throw new Error(`next build failed with exit code ${code}; its last lines:\n${tail.join('\n')}`);
   log.info('build_done', {});
 }
 

@@ -120,7 +120,8 @@ export class Supervisor extends EventEmitter {
     e.log = createWriteStream(e.status.logFile, { flags: 'a' });
     e.log.write(`--- ${new Date().toISOString()} starting ${spec.name}: rocketdeck ${spec.args.join(' ')}\n`);
     const child = spawn(process.execPath, [CLI_BIN, ...spec.args], {
-      env: { ...process.env, ...spec.env },
+      // The child stops itself once this process is gone, however it died (lib/cluster/exit-with-parent.mjs).
+      env: { ...process.env, ...spec.env, ROCKETDECK_SUPERVISOR_PID: String(process.pid) },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Own process group: a terminal's Ctrl-C reaches only the supervisor, which then stops each node once,
       // in order (a node that got both the terminal's signal and ours would take the second as "exit now").

@@ -30,6 +30,8 @@ export interface Topology {
   namesrvAddr: string;
   brokers: BrokerNode[];
   consolePort?: number;
+  /** Extra broker.conf keys for every broker (access control of `up --acl`). */
+  brokerProps?: Record<string, string | number | boolean>;
 }
 
 export interface TopologyOptions {
@@ -96,6 +98,7 @@ export function brokerConf(t: Topology, b: BrokerNode): string {
     defaultTopicQueueNums: 4,
     fileReservedTime: 48,
     deleteWhen: '04',
+    ...t.brokerProps,
   };
   return ['# Written by rocketdeck up', ...Object.entries(props).map(([k, v]) => `${k}=${v}`)].join('\n') + '\n';
 }
@@ -112,7 +115,8 @@ export function materialize(t: Topology): NodeSpec[] {
   }));
   for (const b of t.brokers) {
     mkdirSync(b.storePathRootDir, { recursive: true });
-    writeFileSync(b.confFile, brokerConf(t, b));
+    // Access-control keys carry secrets: the file is for its owner only.
+    writeFileSync(b.confFile, brokerConf(t, b), { mode: 0o600 });
     // The broker's own config model reads the file now: a bad key or value fails here, named, not in a child.
     loadBrokerConfig({ file: b.confFile });
     specs.push({ name: b.name, role: 'broker', args: ['broker', '-c', b.confFile], readyPort: b.listenPort, host: t.host });

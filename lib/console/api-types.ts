@@ -157,6 +157,8 @@ export interface TopicDetailResponse {
   /** Connections of the producer group named by `?producerGroup=` (absent without it; null when none is connected). */
   producers?: ProducerConnectionResult | null;
   producersError?: string;
+  /** Timer messages waiting to be delivered to the topic (GET_TIMER_METRICS); null when the brokers cannot tell (4.x). */
+  pendingTimers: number | null;
   errors: BrokerFailure[];
 }
 

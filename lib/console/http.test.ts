@@ -11,7 +11,7 @@ import {
   HttpError, api, checkGroup, checkOrigin, checkTopic, int, parseCookies, parseTime, readBody, requireOperator, requireUser, sessionCookie, statusOf,
 } from './http.ts';
 import { pageQuery, sortAndPage } from './paging.ts';
-import { resetRequestOf, subGroupOf, topicConfigOf } from './writes.ts';
+import { consumeModeOf, resetRequestOf, subGroupOf, topicConfigOf } from './writes.ts';
 
 const req = (headers: Record<string, string>, method = 'POST', body?: string) =>
   new Request('http://127.0.0.1:3000/api/topics', { method, headers, body });
@@ -105,6 +105,15 @@ describe('input validation', () => {
     assert.equal(thrown(() => resetRequestOf({ topic: 'T', to: 'timestamp' })).field, 'timestamp');
     assert.equal(thrown(() => resetRequestOf({ topic: 'T', to: 'soon' })).field, 'to');
     assert.equal(thrown(() => resetRequestOf({ topic: 'T', to: 'offsets', offsets: [{ brokerName: 'b', queueId: 0 }] })).field, 'offsets[0].offset');
+  });
+
+  test('a consume mode switch names its bad fields', () => {
+    assert.deepEqual(consumeModeOf({ topic: 'T', mode: 'pop' }), { topic: 'T', mode: 'POP', popShareQueueNum: 0 });
+    assert.deepEqual(consumeModeOf({ topic: 'T', mode: 'PULL', popShareQueueNum: 2 }), { topic: 'T', mode: 'PULL', popShareQueueNum: 2 });
+    assert.equal(thrown(() => consumeModeOf({ topic: 'T', mode: 'PUSH' })).field, 'mode');
+    assert.equal(thrown(() => consumeModeOf({ topic: 'T' })).field, 'mode');
+    assert.equal(thrown(() => consumeModeOf({ topic: '%RETRY%g', mode: 'POP' })).field, 'topic');
+    assert.equal(thrown(() => consumeModeOf({ topic: 'T', mode: 'POP', popShareQueueNum: -1 })).field, 'popShareQueueNum');
   });
 
   test('paging parameters are bounded and the sort key is one of the list', () => {

@@ -110,11 +110,12 @@ async function producersOf(admin: AdminClient, group: string, topic: string): Pr
 export async function topicDetail(ctx: RequestContext, topic: string, producerGroup?: string): Promise<TopicDetailResponse> {
   const { admin } = ctx;
   const route = await admin.topicRoute(topic);
-  const [status, who, producers, producerRows] = await Promise.all([
+  const [status, who, producers, producerRows, timers] = await Promise.all([
     admin.topicStatus(topic),
     admin.topicConsumers(topic),
     producerGroup ? producersOf(admin, producerGroup, topic) : undefined,
     topicProducersOf(admin, topic),
+    admin.timerMetrics().catch(() => undefined),
   ]);
   const newest = new Map(status.queues.map((q) => [`${topic} ${q.brokerName} ${q.queueId}`, q.lastUpdateTimestamp]));
   const snap = ctx.collector.latest(ctx.cluster.name);
@@ -131,6 +132,7 @@ export async function topicDetail(ctx: RequestContext, topic: string, producerGr
   });
   return {
     topic, route, status, consumers, producerGroups: groupedProducers(producerRows), ...producers,
+    pendingTimers: timers?.supported ? (timers.pending[topic] ?? 0) : null,
     errors: [...status.errors, ...who.errors, ...(producerRows?.errors ?? [])],
   };
 }

@@ -67,6 +67,15 @@ export function subGroupOf(body: Body): SubGroupInput {
   return input;
 }
 
+/** A consumption mode switch (5.x brokers): the topic, POP or PULL, and how many consumers' queues a POP one shares. */
+export function consumeModeOf(body: Body): { topic: string; mode: 'POP' | 'PULL'; popShareQueueNum: number } {
+  const topic = checkTopic(body.topic, 'topic');
+  if (topic.startsWith('%RETRY%')) throw bad('topic', 'topic: a retry topic always consumes by PULL');
+  const mode = str(body, 'mode', { required: true }).toUpperCase();
+  if (mode !== 'POP' && mode !== 'PULL') throw bad('mode', `mode: '${body.mode}' is not POP or PULL`);
+  return { topic, mode, popShareQueueNum: int(body, 'popShareQueueNum', { min: 0, max: 1024 }) ?? 0 };
+}
+
 export type ResetTo = 'earliest' | 'latest' | 'timestamp' | 'offsets';
 
 export interface ResetRequest {

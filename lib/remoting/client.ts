@@ -16,6 +16,8 @@ export interface RemotingClientOptions {
   processors?: Map<number, RequestHandler>;
   /** How long close() waits for a peer's FIN before destroying the socket (a hung peer never sends one). */
   closeTimeoutMs?: number;
+  /** RocketMQ's RPCHook.doBeforeRequest: runs on every request this client sends (signing: lib/auth). */
+  beforeRequest?: (addr: string, req: RemotingCommand) => void;
 }
 
 /** Splits "host:port" (IPv6 hosts may be bracketed: "[::1]:9876"). */
@@ -41,6 +43,7 @@ export class RemotingClient {
   private readonly connecting = new Map<string, Promise<RemotingConnection>>();
   private readonly connectingSockets = new Set<net.Socket>();
   private isClosed = false;
+  private readonly beforeRequest?: (addr: string, req: RemotingCommand) => void;
 
   constructor(opts: RemotingClientOptions = {}) {
     this.connectTimeoutMs = opts.connectTimeoutMs ?? 3000;
@@ -49,6 +52,7 @@ export class RemotingClient {
     this.maxFrameLength = opts.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH;
     this.logger = opts.logger ?? createLogger('remoting.client');
     this.processors = new ProcessorRegistry(opts.processors);
+    this.beforeRequest = opts.beforeRequest;
   }
 
   registerProcessor(code: number, handler: RequestHandler): void {
@@ -57,6 +61,7 @@ export class RemotingClient {
 
   async invoke(addr: string, req: RemotingCommand, timeoutMs = this.defaultTimeoutMs): Promise<RemotingCommand> {
     const start = Date.now();
+    this.beforeRequest?.(addr, req);
     const conn = await this.getConnection(addr);
     // Like RocketMQ, the time spent connecting counts against the call's timeout.
     const left = timeoutMs - (Date.now() - start);
@@ -67,6 +72,7 @@ export class RemotingClient {
   }
 
   async invokeOneway(addr: string, req: RemotingCommand): Promise<void> {
+    this.beforeRequest?.(addr, req);
     const conn = await this.getConnection(addr);
     return conn.invokeOneway(req);
   }

@@ -89,7 +89,7 @@ const PASSIVE_5_X: Record<ConfigKind, string> = {
     'putConsumeQueueDataByFileChannel rocksdbCQDoubleWriteEnable combineCQEnableCheckSelf enableAcceleratedRecovery ' +
     'useABSLock enableLogConsumeQueueRepeatedlyBuildWhenRecover serverNettyWorkerGroupEnable enableShutdownGracefully ' +
     'isScanAvailableNameSrv disableCallbackExecutor disableNettyWorkerGroup enableReconnectForGoAway ' +
-    'isBrokerContainer isInBrokerContainer',
+    'isBrokerContainer isInBrokerContainer authenticationEnabled authorizationEnabled migrateAuthFromV1Enabled',
   int:
     'litePullMessageThreadPoolNums ackMessageThreadPoolNums loadBalanceProcessorThreadPoolNums recoverThreadPoolNums ' +
     'litePullThreadPoolQueueCapacity ackThreadPoolQueueCapacity adminBrokerThreadPoolQueueCapacity ' +
@@ -130,7 +130,9 @@ const PASSIVE_5_X: Record<ConfigKind, string> = {
     'brokerConfigPath defaultMessageRequestMode controllerAddr metricsExporterType metricsGrpcExporterTarget ' +
     'metricsGrpcExporterHeader metricsPromExporterHost metricsLabel configManagerVersion storePathEpochFile ' +
     'storePathBrokerIdentity timerCheckMetricsWhen storeType combineCQLoadingCQTypes combineCQPreferCQType ' +
-    'combineAssignOffsetCQType bottomMostCompressionTypeForConsumeQueueStore rocksdbCompressionType socksProxyConfig',
+    'combineAssignOffsetCQType bottomMostCompressionTypeForConsumeQueueStore rocksdbCompressionType socksProxyConfig ' +
+    // AuthConfig (5.x ACL 2.0), read by lib/broker/auth/config.ts.
+    'initAuthenticationUser innerClientAuthenticationCredentials authenticationWhitelist authorizationWhitelist',
 };
 
 export interface PassiveKey {

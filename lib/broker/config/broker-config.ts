@@ -363,6 +363,9 @@ export function loadBrokerConfig(opts: LoadBrokerConfigOptions = {}): BrokerConf
   return validateBrokerConfig(cfg);
 }
 
+/** Keys holding credentials: never reported by GET_BROKER_CONFIG, never changed by UPDATE_BROKER_CONFIG. */
+const SECRET_KEYS = new Set(['initAuthenticationUser', 'innerClientAuthenticationCredentials']);
+
 /** Every reported key with its current value, as GET_BROKER_CONFIG's body lists them (`key=value` lines). */
 export function brokerConfigEntries(cfg: BrokerConfig): Array<[string, string]> {
   const out: Array<[string, string]> = [];
@@ -372,7 +375,7 @@ export function brokerConfigEntries(cfg: BrokerConfig): Array<[string, string]> 
   }
   for (const [key, v] of Object.entries(cfg.store)) out.push([key, String(v)]);
   for (const [key, p] of PASSIVE_KEYS) {
-    if (STORE_KINDS.has(key) || isBrokerKey(key)) continue;
+    if (STORE_KINDS.has(key) || isBrokerKey(key) || SECRET_KEYS.has(key)) continue;
     const v = cfg.passive.get(key) ?? (p.v5Only ? undefined : p.defaultText);
     if (v !== undefined) out.push([key, v]);
   }
@@ -386,6 +389,8 @@ export function brokerConfigBlackList(cfg: BrokerConfig): Set<string> {
   const out = new Set([
     'configBlackList', 'brokerConfigPath', 'rocketmqHome', 'storePathRootDir', 'storePathCommitLog',
     'brokerClusterName', 'brokerName', 'brokerId', 'listenPort', 'bindAddress', 'brokerRole',
+    // Access control is switched and seeded at start only (a refused admin could otherwise switch it off).
+    'aclEnable', 'authenticationEnabled', 'authorizationEnabled', ...SECRET_KEYS,
   ]);
   for (const k of cfg.configBlackList.split(';')) if (k.trim()) out.add(k.trim());
   return out;

@@ -33,6 +33,8 @@ export interface SlaveSyncDeps {
   brokerAddr: () => string;
   timeoutMs: number;
   log: Logger;
+  /** Further metadata a slave copies each round (access control: lib/broker/auth). */
+  extraSync?: { what: string; sync: (masterAddr: string, timeoutMs: number) => Promise<void> };
 }
 
 export interface SlaveSyncStatus {
@@ -119,6 +121,14 @@ export class SlaveSynchronize {
         await step();
       } catch (err) {
         errors.push(`${what}: ${(err as Error).message}`);
+      }
+    }
+    const extra = this.deps.extraSync;
+    if (extra) {
+      try {
+        await extra.sync(addr, this.deps.timeoutMs);
+      } catch (err) {
+        errors.push(`${extra.what}: ${(err as Error).message}`);
       }
     }
     if (errors.length === 0) {

@@ -2,7 +2,6 @@
 // brokerName, runtime info as a map, free ports, and the commit log bytes of a store read from disk.
 
 import { closeSync, openSync, readSync, readdirSync } from 'node:fs';
-import net from 'node:net';
 import { join } from 'node:path';
 import { RequestCode } from '../../protocol/codes.ts';
 import { decodeKVTable } from '../../protocol/bodies/route.ts';
@@ -43,17 +42,7 @@ export async function runtimeNumber(c: TestClient, key: string): Promise<number>
   return Number(v);
 }
 
-/** A port nobody listens on right now (for a broker that must come back on the same address). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../common/free-port.ts';
 
 /** Commit log bytes [from, to) of a store directory, read from its segment files. */
 export function commitLogBytes(storeDir: string, fileSize: number, from: number, to: number): Buffer {

@@ -28,7 +28,10 @@ async function topicConsumeStats(ctx: BrokerContext, group: string, topic: strin
       const t = await ctx.store.getMessageStoreTimeStamp(topic, i, consumerOffset - 1);
       if (t > 0) lastTimestamp = t;
     }
-    offsetTable.push([{ topic, brokerName, queueId: i }, { brokerOffset, consumerOffset, lastTimestamp }]);
+    const w: OffsetWrapper = { brokerOffset, consumerOffset, lastTimestamp };
+    const inflight = ctx.pop?.state.inflightOfQueue(group, topic, i) ?? 0;
+    if (inflight > 0) w.popInflight = inflight;
+    offsetTable.push([{ topic, brokerName, queueId: i }, w]);
   }
   return { offsetTable, consumeTps: ctx.stats.consumeTps(topic, group) };
 }

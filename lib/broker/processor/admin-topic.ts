@@ -52,7 +52,7 @@ export async function handleUpdateAndCreateTopic(ctx: BrokerContext, req: Remoti
   ctx.topics.updateTopicConfig(tc);
   // As RocketMQ (registerIncrementBrokerData before the answer): once mqadmin updateTopic returns, the route is
   // on the nameservers, so a following updateTopicPerm, topicRoute or first send finds the topic.
-  await ctx.registerBrokerAll();
+  await ctx.registerIncrementBrokerData(tc);
   return createResponse(req, ResponseCode.SUCCESS, NOT_SET_REMARK);
 }
 

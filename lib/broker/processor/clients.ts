@@ -42,7 +42,7 @@ export function handleHeartbeat(ctx: BrokerContext, req: RemotingCommand, conn: 
         PermName.PERM_WRITE | PermName.PERM_READ,
         cd.unitMode ? TopicSysFlag.buildSysFlag(false, true) : 0,
       );
-      if (retry.created) ctx.registerBrokerAll();
+      if (retry.created) ctx.registerIncrementBrokerData(retry.topicConfig);
     }
     ctx.consumers.registerConsumer(
       cd.groupName,

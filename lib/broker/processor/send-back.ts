@@ -31,7 +31,7 @@ export async function handleConsumerSendMsgBack(ctx: BrokerContext, req: Remotin
   let queueId = randomQueueId(sg.retryQueueNums);
   const retry = ctx.topics.createTopicInSendMessageBackMethod(topic, sg.retryQueueNums, PermName.PERM_WRITE | PermName.PERM_READ,
     h.unitMode ? TopicSysFlag.buildSysFlag(false, true) : 0);
-  if (retry.created) ctx.registerBrokerAll();
+  if (retry.created) ctx.registerIncrementBrokerData(retry.topicConfig);
   if (!PermName.isWriteable(retry.topicConfig.perm)) {
     return createResponse(req, ResponseCode.NO_PERMISSION, `the topic[${topic}] sending message is forbidden`);
   }
@@ -47,7 +47,7 @@ export async function handleConsumerSendMsgBack(ctx: BrokerContext, req: Remotin
     topic = getDLQTopic(h.group);
     queueId = randomQueueId(DLQ_NUMS_PER_GROUP);
     const dlq = ctx.topics.createTopicInSendMessageBackMethod(topic, DLQ_NUMS_PER_GROUP, PermName.PERM_WRITE | PermName.PERM_READ, 0);
-    if (dlq.created) ctx.registerBrokerAll();
+    if (dlq.created) ctx.registerIncrementBrokerData(dlq.topicConfig);
     delete props[MessageConst.PROPERTY_DELAY_TIME_LEVEL];
     ctx.log.info('message_to_dlq', { group: h.group, topic: msg.topic, msgId: msg.msgId, reconsumeTimes: msg.reconsumeTimes });
   } else {

@@ -36,6 +36,8 @@ import {
   propertiesForStore,
   randomQueueId,
 } from '../put-message.ts';
+import { recallHandleOf } from '../timer/recall.ts';
+import { TIMER_TOPIC } from '../timer/timer-service.ts';
 
 type SendHeader = SendMessageRequestHeader;
 
@@ -75,7 +77,7 @@ function msgCheck(ctx: BrokerContext, req: RemotingCommand, conn: RemotingConnec
     if (!created.topicConfig && isRetryTopic(h.topic)) {
       created = ctx.topics.createTopicInSendMessageBackMethod(h.topic, 1, PermName.PERM_WRITE | PermName.PERM_READ, topicSysFlag);
     }
-    if (created.created) ctx.registerBrokerAll();
+    if (created.created) ctx.registerIncrementBrokerData(created.topicConfig!);
     tc = created.topicConfig;
     if (!tc) {
       return response(ctx, req, ResponseCode.TOPIC_NOT_EXIST, `topic[${h.topic}] not exist, apply first please!`);
@@ -137,7 +139,7 @@ async function sendOne(ctx: BrokerContext, req: RemotingCommand, conn: RemotingC
       topic = getDLQTopic(group);
       queueId = 0;
       const dlq = ctx.topics.createTopicInSendMessageBackMethod(topic, 1, PermName.PERM_WRITE | PermName.PERM_READ, 0);
-      if (dlq.created) ctx.registerBrokerAll();
+      if (dlq.created) ctx.registerIncrementBrokerData(dlq.topicConfig);
       delete props[MessageConst.PROPERTY_DELAY_TIME_LEVEL];
     }
   }
@@ -167,10 +169,16 @@ async function sendOne(ctx: BrokerContext, req: RemotingCommand, conn: RemotingC
     ensureTopic(ctx, TopicValidator.RMQ_SYS_TRANS_HALF_TOPIC);
   } else {
     applyDelayLevel(ctx, msg);
+    // 5.x timer properties (lib/broker/timer); a delay level takes precedence, as in 5.x.
+    if (msg.topic === topic && ctx.timer) {
+      const refused = ctx.timer.transform(msg);
+      if (refused) return response(ctx, req, refused.code, refused.remark);
+    }
   }
   const start = Date.now();
   const r = await ctx.store.putMessage(msg);
-  return answerPut(ctx, req, r, msg.topic, queueIdInt, start, props[MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX]);
+  const recallHandle = msg.topic === TIMER_TOPIC ? recallHandleOf(ctx, msg) : undefined;
+  return answerPut(ctx, req, r, msg.topic, queueIdInt, start, props[MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX], recallHandle);
 }
 
 async function sendBatch(ctx: BrokerContext, req: RemotingCommand, conn: RemotingConnection, h: SendHeader, tc: TopicConfig, body: Buffer): Promise<RemotingCommand> {
@@ -198,7 +206,7 @@ async function sendBatch(ctx: BrokerContext, req: RemotingCommand, conn: Remotin
   return answerPut(ctx, req, r, h.topic, queueId, start, undefined);
 }
 
-function answerPut(ctx: BrokerContext, req: RemotingCommand, r: PutMessageResult, storedTopic: string, queueId: number, start: number, uniqKey: string | undefined): RemotingCommand {
+function answerPut(ctx: BrokerContext, req: RemotingCommand, r: PutMessageResult, storedTopic: string, queueId: number, start: number, uniqKey: string | undefined, recallHandle?: string): RemotingCommand {
   const out = mapPutStatus(ctx, r);
   const a = r.appendResult;
   if (!out.sendOK || !a) {
@@ -209,5 +217,6 @@ function answerPut(ctx: BrokerContext, req: RemotingCommand, r: PutMessageResult
   const header: Record<string, string | number> = { msgId: a.msgId, queueId, queueOffset: a.logicsOffset };
   // 5.x answers the client's UNIQ_KEY as the transaction id (4.9.8 leaves it out).
   if (uniqKey) header.transactionId = uniqKey;
+  if (recallHandle) header.recallHandle = recallHandle;
   return response(ctx, req, out.code, undefined, header);
 }

@@ -1,10 +1,12 @@
-// NamesrvRegistration: a topic change resolves only once a registration round that saw the change has answered.
+// NamesrvRegistration: a topic change resolves only once a registration round that saw the change has answered;
+// a created topic is registered alone (registerIncrementBrokerData), and a nameserver that missed one gets the whole table.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { RequestCode, ResponseCode } from '../../protocol/codes.ts';
+import { decodeRegisterBrokerBody } from '../../protocol/bodies/topic.ts';
 import { createResponse, type RemotingCommand } from '../../remoting/command.ts';
 import type { RemotingClient } from '../../remoting/client.ts';
 import { waitFor } from '../../common/wait-for.ts';
@@ -84,5 +86,126 @@ describe('registration after a topic change', () => {
       await p;
       assert.equal(rounds.length, 0);
     } finally { cleanup(); }
+  });
+});
+
+/** A nameserver client that answers at once (or fails for the addresses in `down`) and keeps every request. */
+function recordingNamesrv(down: Set<string>) {
+  const sent: Array<{ addr: string; topics: string[]; dataVersion: { timestamp: number; counter: number } }> = [];
+  const client = {
+    async invoke(addr: string, req: RemotingCommand): Promise<RemotingCommand> {
+      assert.equal(req.code, RequestCode.REGISTER_BROKER);
+      const w = decodeRegisterBrokerBody(req.body).topicConfigSerializeWrapper;
+      sent.push({ addr, topics: [...w.topicConfigTable.keys()].sort(), dataVersion: w.dataVersion });
+      if (down.has(addr)) throw new Error(`connect ECONNREFUSED ${addr}`);
+      return createResponse(req, ResponseCode.SUCCESS);
+    },
+  } as unknown as RemotingClient;
+  return { client, sent };
+}
+
+function setupRecording(namesrvs: string[], down: Set<string>) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'rd-registration-'));
+  const cfg = testConfig({ namesrvAddr: namesrvs });
+  const topics = new TopicConfigManager(() => cfg, path.join(dir, 'topics.json'), silentLog);
+  const ns = recordingNamesrv(down);
+  const reg = new NamesrvRegistration({
+    client: ns.client, config: () => cfg, topics, log: silentLog, brokerAddr: () => '127.0.0.1:10911', haServerAddr: () => '127.0.0.1:10912',
+  });
+  return { reg, topics, sent: ns.sent, cleanup: async () => { await topics.flush(); rmSync(dir, { recursive: true, force: true }); } };
+}
+
+describe('incremental registration (registerIncrementBrokerData)', () => {
+  test('carries only the changed topic and the current DataVersion', async () => {
+    const { reg, topics, sent, cleanup } = setupRecording(['ns1:9876', 'ns2:9876'], new Set());
+    try {
+      for (let i = 0; i < 20; i++) topics.updateTopicConfig(newTopicConfig(`Old${i}`));
+      await reg.registerAll();
+      assert.ok(sent.every((s) => s.topics.length > 20), 'the full round carries the whole table');
+      sent.length = 0;
+      topics.updateTopicConfig(newTopicConfig('New'));
+      await reg.registerIncrement(['New']);
+      assert.deepEqual(sent.map((s) => s.addr).sort(), ['ns1:9876', 'ns2:9876']);
+      for (const s of sent) {
+        assert.deepEqual(s.topics, ['New']);
+        assert.deepEqual(s.dataVersion, topics.dataVersion);
+      }
+    } finally { await cleanup(); }
+  });
+
+  test('changes made in one turn of the event loop share one request; a topic deleted meanwhile is left out', async () => {
+    const { reg, topics, sent, cleanup } = setupRecording(['ns1:9876'], new Set());
+    try {
+      topics.updateTopicConfig(newTopicConfig('A'));
+      topics.updateTopicConfig(newTopicConfig('B'));
+      topics.updateTopicConfig(newTopicConfig('Gone'));
+      const all = Promise.all([reg.registerIncrement(['A']), reg.registerIncrement(['B']), reg.registerIncrement(['Gone'])]);
+      topics.deleteTopicConfig('Gone');
+      await all;
+      assert.equal(sent.length, 1);
+      assert.deepEqual(sent[0].topics, ['A', 'B']);
+    } finally { await cleanup(); }
+  });
+
+  test('a nameserver that missed an incremental registration gets the whole table until one reaches it', async () => {
+    const down = new Set(['ns2:9876']);
+    const { reg, topics, sent, cleanup } = setupRecording(['ns1:9876', 'ns2:9876'], down);
+    try {
+      topics.updateTopicConfig(newTopicConfig('Missed'));
+      await reg.registerIncrement(['Missed']);
+      down.clear();
+      sent.length = 0;
+      topics.updateTopicConfig(newTopicConfig('Next'));
+      await reg.registerIncrement(['Next']);
+      const byAddr = new Map(sent.map((s) => [s.addr, s.topics]));
+      assert.deepEqual(byAddr.get('ns1:9876'), ['Next']);
+      assert.ok(byAddr.get('ns2:9876')!.includes('Missed') && byAddr.get('ns2:9876')!.includes('Next'), 'ns2 got the whole table');
+      assert.equal(byAddr.get('ns2:9876')!.length, topics.size);
+      sent.length = 0;
+      topics.updateTopicConfig(newTopicConfig('Third'));
+      await reg.registerIncrement(['Third']);
+      assert.deepEqual(sent.map((s) => s.topics), [['Third'], ['Third']], 'back to increments once the whole table got through');
+    } finally { await cleanup(); }
+  });
+
+  test('a full round that read the table before a missed increment does not clear the nameserver\'s need for the whole table', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rd-registration-'));
+    const cfg = testConfig({ namesrvAddr: ['ns1:9876'] });
+    const topics = new TopicConfigManager(() => cfg, path.join(dir, 'topics.json'), silentLog);
+    const sent: string[][] = [];
+    const held: Array<() => void> = [];
+    let failIncrements = false;
+    const client = {
+      invoke(_addr: string, req: RemotingCommand): Promise<RemotingCommand> {
+        const names = [...decodeRegisterBrokerBody(req.body).topicConfigSerializeWrapper.topicConfigTable.keys()].sort();
+        sent.push(names);
+        if (names.length > 2) return new Promise((resolve) => held.push(() => resolve(createResponse(req, ResponseCode.SUCCESS))));
+        if (failIncrements) return Promise.reject(new Error('timed out'));
+        return Promise.resolve(createResponse(req, ResponseCode.SUCCESS));
+      },
+    } as unknown as RemotingClient;
+    const reg = new NamesrvRegistration({
+      client, config: () => cfg, topics, log: silentLog, brokerAddr: () => '127.0.0.1:10911', haServerAddr: () => '127.0.0.1:10912',
+    });
+    try {
+      const full = reg.registerAll(); // reads the table now, answered later
+      await waitFor('the full round', () => held.length === 1, 5000);
+      failIncrements = true;
+      topics.updateTopicConfig(newTopicConfig('Missed'));
+      await reg.registerIncrement(['Missed']);
+      failIncrements = false;
+      held[0]!();
+      await full;
+      sent.length = 0;
+      topics.updateTopicConfig(newTopicConfig('Next'));
+      const next = reg.registerIncrement(['Next']);
+      await waitFor('a full registration instead of the increment', () => held.length === 2, 5000);
+      assert.ok(sent[0]!.includes('Missed') && sent[0]!.includes('Next'));
+      held[1]!();
+      await next;
+    } finally {
+      await topics.flush();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

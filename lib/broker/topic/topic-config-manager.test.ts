@@ -72,4 +72,36 @@ describe('topic table', () => {
     assert.equal(m.buildSerializeWrapper(true).topicConfigTable.get('T')!.perm, 4);
     assert.equal(m.buildSerializeWrapper(false).topicConfigTable.get('T')!.perm, 6);
   }));
+
+  test('an incremental registration wrapper holds only the named topics that exist, with the current DataVersion', () => withTempDir((dir) => {
+    const m = new TopicConfigManager(() => testConfig(), path.join(dir, 'topics.json'), silentLog);
+    m.updateTopicConfig(newTopicConfig('A'));
+    m.updateTopicConfig(newTopicConfig('B'));
+    const w = m.buildSerializeWrapper(true, ['B', 'Missing']);
+    assert.deepEqual([...w.topicConfigTable.keys()], ['B']);
+    assert.deepEqual(w.dataVersion, m.dataVersion);
+  }));
+
+  test('a stream of topic changes does not encode topics.json back to back', () => withTempDir(async (dir) => {
+    const m = new TopicConfigManager(() => testConfig(), path.join(dir, 'topics.json'), silentLog);
+    const encode = m.encode.bind(m);
+    let encodes = 0;
+    m.encode = () => {
+      encodes++;
+      const until = performance.now() + 5; // an encode as slow as a table of ~1,000 topics
+      while (performance.now() < until);
+      return encode();
+    };
+    const end = performance.now() + 300;
+    let changes = 0;
+    while (performance.now() < end) {
+      m.updateTopicConfig(newTopicConfig(`T${changes++}`));
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await m.flush();
+    // Back to back: one encode per ~6 ms (~50 in 300 ms); spaced 10x their own duration: one per ~55 ms.
+    assert.ok(encodes <= 12, `${encodes} encodes for ${changes} changes`);
+    assert.ok(encodes >= 2);
+    assert.ok(readFileSync(path.join(dir, 'topics.json'), 'utf8').includes(`"T${changes - 1}"`), 'the last change is on disk after flush');
+  }));
 });

@@ -46,7 +46,8 @@ export class TopicConfigManager {
     private readonly file: string,
     private readonly log: Logger,
   ) {
-    this.writer = new ConfigWriter(file, () => this.encode(), log);
+    // Spaced writes: every topic change asks for one, and the table can hold tens of thousands of topics.
+    this.writer = new ConfigWriter(file, () => this.encode(), log, 10);
     this.addSystemTopics();
   }
 
@@ -195,12 +196,14 @@ export class TopicConfigManager {
   /**
    * The table as REGISTER_BROKER and GET_ALL_TOPIC_CONFIG carry it. When the broker itself is not writeable or not
    * readable, every topic is advertised with the broker's permission (RocketMQ does the same on registration).
+   * `only` limits it to the named topics that exist (an incremental registration).
    */
-  buildSerializeWrapper(forRegistration = false): TopicConfigSerializeWrapper {
+  buildSerializeWrapper(forRegistration = false, only?: Iterable<string>): TopicConfigSerializeWrapper {
     const brokerPerm = this.config().brokerPermission;
     const restrict = forRegistration && (!PermName.isWriteable(brokerPerm) || !PermName.isReadable(brokerPerm));
     const table = new Map<string, TopicConfig>();
-    for (const [name, tc] of this.table) table.set(name, restrict ? { ...tc, perm: brokerPerm } : tc);
+    const entries = only ? [...only].flatMap((n): Array<[string, TopicConfig]> => (this.table.has(n) ? [[n, this.table.get(n)!]] : [])) : this.table;
+    for (const [name, tc] of entries) table.set(name, restrict ? { ...tc, perm: brokerPerm } : tc);
     return { topicConfigTable: table, dataVersion: { ...this.version } };
   }
 

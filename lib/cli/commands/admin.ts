@@ -1,11 +1,13 @@
 // `rocketdeck admin <command>`: mqadmin's common commands (same names and flags) over lib/admin, tables or --json.
 
 import type { CommandSpec } from '../framework.ts';
+import { authCommands } from './admin/auth.ts';
 import { brokerStatusCommand, clusterListCommand, getBrokerConfigCommand, updateBrokerConfigCommand } from './admin/cluster.ts';
 import { deleteTopicCommand, topicListCommand, topicRouteCommand, topicStatusCommand, updateTopicCommand } from './admin/topics.ts';
 import {
   consumerConnectionCommand, consumerProgressCommand, consumerStatusCommand, deleteSubGroupCommand, producerConnectionCommand,
   updateSubGroupCommand,
+  setConsumeModeCommand,
 } from './admin/groups.ts';
 import { resetOffsetByTimeCommand } from './admin/offsets.ts';
 import { printMsgCommand, queryMsgByIdCommand, queryMsgByKeyCommand, sendMessageCommand } from './admin/messages.ts';
@@ -29,6 +31,7 @@ export const adminCommand: CommandSpec = {
     updateTopicCommand,
     deleteTopicCommand,
     updateSubGroupCommand,
+    setConsumeModeCommand,
     deleteSubGroupCommand,
     consumerProgressCommand,
     consumerConnectionCommand,
@@ -39,5 +42,6 @@ export const adminCommand: CommandSpec = {
     queryMsgByKeyCommand,
     printMsgCommand,
     sendMessageCommand,
+    ...authCommands,
   ],
 };

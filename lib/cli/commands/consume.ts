@@ -1,6 +1,8 @@
 // `rocketdeck consume`: a push consumer that prints every message it gets, optionally stopping after N.
 
 import { setLogLevel } from '../../common/log.ts';
+import { credentialOpts } from './admin/common.ts';
+import { CREDENTIAL_OPTIONS } from './credentials.ts';
 import { getKeys, getTags, PushConsumer, type ConsumedMessage, type ConsumeFromWhere } from '../../client/index.ts';
 import { formatConsumeTimestamp } from '../../client/push-consumer-options.ts';
 import { EXIT_OK, intOpt, stringOpt, UsageError, waitForAbort, type CommandSpec } from '../framework.ts';
@@ -33,6 +35,7 @@ export const consumeCommand: CommandSpec = {
   usage: 'consume -n 127.0.0.1:9876 -t TOPIC -g GROUP [--broadcast] [--count N] [--from first|last|TIME] [--sub EXPR]',
   options: {
     namesrvAddr: { type: 'string', short: 'n', valueName: 'ADDR', description: "nameserver addresses 'host:port;host:port' (default: $NAMESRV_ADDR)" },
+    ...CREDENTIAL_OPTIONS,
     topic: { type: 'string', short: 't', valueName: 'TOPIC', description: 'topic to consume' },
     group: { type: 'string', short: 'g', valueName: 'GROUP', description: 'consumer group' },
     broadcast: { type: 'boolean', description: 'BROADCASTING model: every member gets every message (offsets kept locally)' },
@@ -55,6 +58,7 @@ export const consumeCommand: CommandSpec = {
       consumer = new PushConsumer({
         group,
         namesrvAddr: stringOpt(ctx.values, 'namesrvAddr'),
+        ...credentialOpts(ctx.values),
         messageModel: ctx.values.broadcast === true ? 'BROADCASTING' : 'CLUSTERING',
         ...from,
         // One listener call at a time keeps the output in queue order and lets --count stop exactly.

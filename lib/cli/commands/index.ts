@@ -5,6 +5,7 @@ import type { CommandSpec } from '../framework.ts';
 export const COMMANDS: Record<string, () => Promise<CommandSpec>> = {
   admin: async () => (await import('./admin.ts')).adminCommand,
   broker: async () => (await import('./broker.ts')).brokerCommand,
+  build: async () => (await import('./build.ts')).buildCommand,
   console: async () => (await import('./console.ts')).consoleCommand,
   consume: async () => (await import('./consume.ts')).consumeCommand,
   'demo-traffic': async () => (await import('./demo-traffic.ts')).demoTrafficCommand,

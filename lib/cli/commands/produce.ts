@@ -2,6 +2,8 @@
 
 import { randomBytes } from 'node:crypto';
 import { setLogLevel } from '../../common/log.ts';
+import { credentialOpts } from './admin/common.ts';
+import { CREDENTIAL_OPTIONS } from './credentials.ts';
 import { MQClientError, Producer, type SendResult } from '../../client/index.ts';
 import { ProtocolError } from '../../protocol/errors.ts';
 import { RemotingError } from '../../remoting/errors.ts';
@@ -13,6 +15,7 @@ export const produceCommand: CommandSpec = {
   usage: 'produce -n 127.0.0.1:9876 -t TOPIC [--count N] [--size BYTES] [--tag T] [--keys K] [--body TEXT]',
   options: {
     namesrvAddr: { type: 'string', short: 'n', valueName: 'ADDR', description: "nameserver addresses 'host:port;host:port' (default: $NAMESRV_ADDR)" },
+    ...CREDENTIAL_OPTIONS,
     topic: { type: 'string', short: 't', valueName: 'TOPIC', description: 'topic to send to' },
     count: { type: 'string', short: 'c', valueName: 'N', description: 'messages to send', default: '1' },
     size: { type: 'string', short: 's', valueName: 'BYTES', description: 'body size when no --body is given (random text)', default: '128' },
@@ -37,7 +40,7 @@ export const produceCommand: CommandSpec = {
     const keys = stringOpt(ctx.values, 'keys');
     let producer: Producer;
     try {
-      producer = new Producer({ group: stringOpt(ctx.values, 'group')!, namesrvAddr: stringOpt(ctx.values, 'namesrvAddr') });
+      producer = new Producer({ group: stringOpt(ctx.values, 'group')!, namesrvAddr: stringOpt(ctx.values, 'namesrvAddr'), ...credentialOpts(ctx.values) });
     } catch (err) {
       throw new UsageError((err as Error).message);
     }

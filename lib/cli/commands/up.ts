@@ -7,6 +7,14 @@ import { Supervisor, type NodeStatus } from '../../cluster/supervisor.ts';
 import { consoleDbPath, materialize, planTopology, DEFAULT_BASE_PORT, DEFAULT_CONSOLE_PORT } from '../../cluster/topology.ts';
 import { clusterFilePath, readClusterFile, startControlServer } from '../../cluster/control.ts';
 import { demoTrafficSpec } from '../../cluster/demo-traffic-spec.ts';
+import { demoAclBrokerProps, demoAclCredentials } from '../../cluster/acl-demo.ts';
+import { buildConsole, consoleBuildIsFresh, hasProductionBuild } from '../../cluster/console-process.ts';
+import { freshBundle } from '../bundle.mjs';
+
+/** How often `up` says which nodes it still waits for. */
+const WAITING_EVERY_MS = 5000;
+/** The lines of `next build` shown while `up` builds the console (phases and page counts, errors). */
+const BUILD_PROGRESS = /Compiled|Finished TypeScript|Generating static pages.*\(\d+\/\d+\)|rror|Failed/;
 
 function processAlive(pid: number): boolean {
   try {
@@ -20,7 +28,7 @@ function processAlive(pid: number): boolean {
 export const upCommand: CommandSpec = {
   name: 'up',
   summary: 'Start a local demo cluster: 2 nameservers, broker-a and broker-b (master + slave each), live traffic and the console',
-  usage: 'up [--dir DIR] [--base-port N] [--console-port P] [--no-console] [--no-traffic] [--fresh]',
+  usage: 'up [--dir DIR] [--base-port N] [--console-port P] [--no-console] [--no-traffic] [--fresh] [--acl]',
   options: {
     dir: { type: 'string', valueName: 'DIR', description: 'data, config and log directory', default: './.rocketdeck' },
     'base-port': {
@@ -33,6 +41,7 @@ export const upCommand: CommandSpec = {
     'no-console': { type: 'boolean', description: 'do not start the console' },
     'no-traffic': { type: 'boolean', description: 'do not start the demo producers and consumers' },
     fresh: { type: 'boolean', description: 'delete the data directory first' },
+    acl: { type: 'boolean', description: 'access control on (ACL 2.0): brokers sign and check every request; prints the generated admin key once' },
   },
   details: "Stops every process on Ctrl-C or SIGTERM. 'rocketdeck node stop|start|restart <name>' acts on one node while it runs.",
   async run(ctx) {
@@ -50,8 +59,16 @@ export const upCommand: CommandSpec = {
     if (ctx.values.fresh === true) rmSync(dir, { recursive: true, force: true });
 
     const topology = planTopology({ dir, basePort, consolePort, withConsole });
+    const acl = ctx.values.acl === true ? demoAclCredentials(dir) : undefined;
+    if (acl) topology.brokerProps = demoAclBrokerProps(acl);
     const specs = materialize(topology);
     if (withTraffic) specs.push(demoTrafficSpec(topology));
+    if (acl) {
+      // The console and the demo traffic sign their requests with the admin key (read from the environment).
+      for (const s of specs) {
+        if (s.role === 'console' || s.role === 'traffic') s.env = { ...s.env, ROCKETMQ_ACCESS_KEY: acl.admin.accessKey, ROCKETMQ_SECRET_KEY: acl.admin.secretKey };
+      }
+    }
     const sup = new Supervisor(resolve(dir, 'logs'));
     for (const s of specs) sup.add(s);
 
@@ -64,16 +81,41 @@ export const upCommand: CommandSpec = {
     });
 
     const started = Date.now();
+    const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
     progress(`Starting RocketDeck local cluster in ${dir}`);
+    const waiting = new Set<string>();
+    const ticker = setInterval(() => {
+      if (waiting.size > 0) progress(`  … waiting for ${[...waiting].join(', ')} (${elapsed()})`);
+    }, WAITING_EVERY_MS);
     const startGroup = async (names: string[]) => {
       await Promise.all(
         names.map(async (n) => {
-          await sup.start(n);
+          waiting.add(n);
+          try {
+            await sup.start(n);
+          } finally {
+            waiting.delete(n);
+          }
           const st = sup.status().find((s) => s.name === n)!;
-          progress(`  ✓ ${n.padEnd(16)} ${st.port ? `${topology.host}:${st.port}` : ''}  (pid ${st.pid})`);
+          progress(`  ✓ ${n.padEnd(16)} ${(st.port ? `${topology.host}:${st.port}` : '').padEnd(16)}  pid ${String(st.pid).padEnd(7)} at ${elapsed()}`);
         }),
       );
     };
+    // Without a console build (npm ci makes one), build it while the nameservers and brokers start.
+    let consoleBuild: Promise<void> | undefined;
+    if (withConsole && !hasProductionBuild()) {
+      progress('  … console: no production build yet, building it now (npm ci builds it at install; about 15 s on 2 cores)');
+      waiting.add('console build');
+      consoleBuild = buildConsole((line) => {
+        if (BUILD_PROGRESS.test(line)) progress(`    console build: ${line.trim()}`);
+      }).finally(() => waiting.delete('console build'));
+      consoleBuild.catch(() => {}); // awaited below; not an unhandled rejection while the brokers start
+    } else if (withConsole && !consoleBuildIsFresh()) {
+      progress("  ! the console build is older than its sources; 'npx rocketdeck build --console' rebuilds it");
+    }
+    if (process.env.ROCKETDECK_BUNDLE !== '0' && !freshBundle()) {
+      progress("  ! no fresh CLI bundle: the nodes compile TypeScript as they start; 'npx rocketdeck build --cli' makes one");
+    }
     const byRole = (role: string) => specs.filter((s) => s.role === role).map((s) => s.name);
     let control: { close(): Promise<void> } | undefined;
     try {
@@ -81,7 +123,10 @@ export const upCommand: CommandSpec = {
       await startGroup(byRole('broker'));
       if (withTraffic) await startGroup(byRole('traffic'));
       if (withConsole) {
-        progress('  … console (the first start builds it, which takes a minute)');
+        if (consoleBuild) {
+          await consoleBuild;
+          progress(`  ✓ console build    done at ${elapsed()}`);
+        }
         await startGroup(byRole('console'));
       }
       const consoleUrl = withConsole ? `http://${topology.host}:${topology.consolePort}` : undefined;
@@ -91,6 +136,7 @@ export const upCommand: CommandSpec = {
         namesrvAddr: topology.namesrvAddr,
         brokers: topology.brokers.map((b) => ({ name: b.name, brokerName: b.brokerName, brokerId: b.brokerId, role: b.brokerRole, addr: `${topology.host}:${b.listenPort}`, haAddr: `${topology.host}:${b.haListenPort}` })),
         consoleUrl,
+        acl: acl ? { accessKey: acl.admin.accessKey, ...(acl.generated ? { secretKey: acl.admin.secretKey } : {}), file: acl.file } : undefined,
         logs: resolve(dir, 'logs'),
         readyMs: Date.now() - started,
       };
@@ -101,6 +147,12 @@ export const upCommand: CommandSpec = {
         ctx.out(`  NAMESRV_ADDR=${summary.namesrvAddr}`);
         for (const b of summary.brokers) ctx.out(`  ${b.name.padEnd(16)} ${b.role.padEnd(12)} ${b.addr}  (HA ${b.haAddr})`);
         if (consoleUrl) ctx.out(`  console          ${consoleUrl}`);
+        if (acl?.generated) {
+          ctx.out(`  ACL admin        ROCKETMQ_ACCESS_KEY=${acl.admin.accessKey} ROCKETMQ_SECRET_KEY=${acl.admin.secretKey}`);
+          ctx.out(`                   (generated now and shown once; kept in ${acl.file})`);
+        } else if (acl) {
+          ctx.out(`  ACL admin        ${acl.admin.accessKey} (secret key in ${acl.file})`);
+        }
         const pwFile = join(dirname(consoleDbPath(topology)), 'initial-admin-password');
         // The console writes it while booting, just after it starts answering.
         for (let i = 0; consoleUrl && i < 50 && !existsSync(pwFile) && !usersConfigured; i++) await new Promise((r) => setTimeout(r, 100));
@@ -111,6 +163,7 @@ export const upCommand: CommandSpec = {
       await waitForAbort(ctx.signal);
       progress('Stopping…');
     } finally {
+      clearInterval(ticker);
       stopping = true;
       await control?.close();
       await sup.stopAll();

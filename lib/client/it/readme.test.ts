@@ -79,4 +79,13 @@ describe('README client examples', () => {
     assert.match(l.out, /polled [1-9]\d* messages/);
     assert.match(l.out, /committed \d+/);
   });
+
+  test('the simple consumer example pops and acks', async () => {
+    const block = examples().find((code) => code.includes('SimpleConsumer'));
+    assert.ok(block, 'README has a SimpleConsumer example');
+    const r = await runExample(block, c.namesrvAddr, dir, 'simple');
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /received [1-9]\d*/);
+    assert.match(r.out, /attempt 1/);
+  });
 });

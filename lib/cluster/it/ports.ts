@@ -1,4 +1,4 @@
-// A base port whose whole local-cluster port range (nameservers, broker listen and HA ports) is free.
+// A base port whose whole local-cluster port range (nameservers, broker listen and HA ports) is free; whether a pid runs.
 import { portAccepts } from '../supervisor.ts';
 import { planTopology } from '../topology.ts';
 
@@ -13,4 +13,14 @@ export async function freeBasePort(): Promise<number> {
     if (!busy.some(Boolean)) return base;
   }
   throw new Error('no free port range found for a local cluster');
+}
+
+/** Whether a process with this pid exists (signal 0 checks without sending anything). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

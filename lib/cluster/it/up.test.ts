@@ -1,4 +1,5 @@
-// `rocketdeck up --no-console` as a real process: all nodes start, `rocketdeck node` stops and starts one, SIGTERM stops all.
+// `rocketdeck up --no-console` as a real process: all nodes start, `rocketdeck node` stops and starts one, SIGTERM stops all;
+// after a SIGKILL of `up` every node stops by itself and frees its ports, so the next `up` starts.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -6,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI_BIN, portAccepts, type NodeStatus } from '../supervisor.ts';
-import { freeBasePort } from './ports.ts';
+import { freeBasePort, processAlive } from './ports.ts';
+import { waitFor } from '../../namesrv/it/harness.ts';
 
 
 const cli = (...args: string[]) => spawnSync(process.execPath, [CLI_BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
@@ -68,6 +70,51 @@ describe('rocketdeck up', () => {
         up.kill('SIGTERM');
         await exited;
       }
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('nodes stop by themselves when up is killed with SIGKILL, and the next up on the same ports starts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rd-up-kill-'));
+    const base = await freeBasePort();
+    const startUp = () => {
+      const up = spawn(process.execPath, [CLI_BIN, 'up', '--dir', dir, '--base-port', String(base), '--no-console', '--no-traffic', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const out = { stdout: '', stderr: '' };
+      up.stdout.on('data', (c) => (out.stdout += c));
+      up.stderr.on('data', (c) => (out.stderr += c));
+      const exited = new Promise<void>((r) => up.once('exit', () => r()));
+      const ready = waitFor('up to print its summary', () => out.stdout.includes('\n') || up.exitCode !== null, 60_000, 100).then(() => {
+        const summary = JSON.parse(out.stdout.split('\n')[0]!);
+        assert.ok(summary.ok !== false, `up failed: ${summary.error}; stderr: ${out.stderr.slice(-2000)}`);
+      });
+      return { up, out, exited, ready };
+    };
+    let first = startUp();
+    let nodes: NodeStatus[] = [];
+    try {
+      await first.ready;
+      const list = cli('node', 'list', '--dir', dir, '--json');
+      assert.equal(list.status, 0, list.stderr);
+      nodes = JSON.parse(list.stdout) as NodeStatus[];
+      assert.equal(nodes.length, 6);
+      assert.ok(nodes.every((n) => n.pid && processAlive(n.pid)), JSON.stringify(nodes));
+
+      first.up.kill('SIGKILL');
+      await first.exited;
+      await waitFor('every node process to exit', () => nodes.every((n) => !processAlive(n.pid!)), 30_000, 100);
+      const ports = nodes.filter((n) => n.port).map((n) => n.port!);
+      await waitFor('every node port to be free', async () => (await Promise.all(ports.map((p) => portAccepts('127.0.0.1', p)))).every((busy) => !busy), 10_000, 100);
+
+      first = startUp();
+      await first.ready;
+      first.up.kill('SIGTERM');
+      await first.exited;
+    } finally {
+      if (first.up.exitCode === null && first.up.signalCode === null) {
+        first.up.kill('SIGTERM');
+        await first.exited;
+      }
+      for (const n of nodes) if (n.pid && processAlive(n.pid)) process.kill(n.pid, 'SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -8,3 +8,4 @@ export * from './offsets.ts';
 export * from './running-info.ts';
 export * from './subscription-group.ts';
 export * from './properties.ts';
+export * from './pop.ts';

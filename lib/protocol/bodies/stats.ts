@@ -47,6 +47,11 @@ export interface OffsetWrapper {
   lastTimestamp: number;
   /** 5.x only */
   pullOffset?: number;
+  /**
+   * RocketDeck brokers only: messages a POP group popped from the queue and has not acked yet (Apache RocketMQ's
+   * fastjson ignores the field; its brokers leave it out).
+   */
+  popInflight?: number;
 }
 
 export interface ConsumeStats {
@@ -63,6 +68,8 @@ function readOffsetWrapper(v: FJValue, path: string): OffsetWrapper {
   };
   const pull = f.optNum('pullOffset');
   if (pull !== undefined) out.pullOffset = pull;
+  const inflight = f.optNum('popInflight');
+  if (inflight !== undefined) out.popInflight = inflight;
   return out;
 }
 

@@ -11,16 +11,10 @@ import { createRequest, createResponse } from '../command.ts';
 import { RemotingConnectError, RemotingError, RemotingSendError } from '../errors.ts';
 import { waitFor } from '../../common/wait-for.ts';
 import { captureLogger, withDeadline } from './helpers.ts';
+import { freePort } from '../../common/free-port.ts';
 
 const quiet = () => captureLogger();
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as net.AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 describe('remoting server lifecycle', () => {
   test('address is known only after listen; a taken port is refused with RemotingError', async () => {

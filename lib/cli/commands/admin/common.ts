@@ -5,12 +5,21 @@ import { createLogger, setLogLevel } from '../../../common/log.ts';
 import { AdminClient, AdminError, BrokerUnavailableError, DeadlineError, describeError, type BrokerFailure, type NamesrvFailure } from '../../../admin/index.ts';
 import { ProtocolError } from '../../../protocol/errors.ts';
 import { RemotingError, ResponseCodeError } from '../../../remoting/errors.ts';
+import { CREDENTIAL_OPTIONS } from '../credentials.ts';
 import { CliError, EXIT_FAILURE, EXIT_OK, intOpt, stringOpt, UsageError, type CommandContext, type OptionSpec, type OptionValues } from '../../framework.ts';
 
 export const NAMESRV_OPTION: Record<string, OptionSpec> = {
   namesrvAddr: { type: 'string', short: 'n', valueName: 'ADDR', description: "nameserver addresses 'host:port;host:port' (default: $NAMESRV_ADDR)" },
   timeout: { type: 'string', valueName: 'MS', description: 'timeout of each request', default: '3000' },
+  ...CREDENTIAL_OPTIONS,
 };
+
+/** The ACL credentials a command signs its requests with (each half falls back to its environment variable). */
+export function credentialOpts(values: OptionValues): { accessKey?: string; secretKey?: string } {
+  const accessKey = stringOpt(values, 'access-key') ?? process.env.ROCKETMQ_ACCESS_KEY;
+  const secretKey = stringOpt(values, 'secret-key') ?? process.env.ROCKETMQ_SECRET_KEY;
+  return accessKey !== undefined || secretKey !== undefined ? { accessKey, secretKey } : {};
+}
 
 /** mqadmin-style option: -x, --longName VALUE. */
 export const opt = (short: string | undefined, description: string, valueName = 'VALUE'): OptionSpec =>
@@ -25,7 +34,7 @@ export async function withAdmin<T>(ctx: CommandContext, fn: (admin: AdminClient)
   const timeoutMs = intOpt(ctx.values, 'timeout', 1, 600_000) ?? 3000;
   let admin: AdminClient;
   try {
-    admin = new AdminClient({ namesrvAddr: stringOpt(ctx.values, 'namesrvAddr'), timeoutMs });
+    admin = new AdminClient({ namesrvAddr: stringOpt(ctx.values, 'namesrvAddr'), timeoutMs, ...credentialOpts(ctx.values) });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

@@ -31,12 +31,16 @@ export const consumerProgressCommand: CommandSpec = {
       const withClients = boolArg(ctx.values, 'showClientIP') ?? false;
       const r = await admin.consumerProgress(group.trim(), { topic: (ctx.values.topicName as string | undefined)?.trim(), withClients });
       return finish(ctx, r, () => {
-        const headers = ['#Topic', '#Broker Name', '#QID', '#Broker Offset', '#Consumer Offset', ...(withClients ? ['#Client'] : []), '#Diff', '#LastTime'];
+        // POP groups on RocketDeck brokers: messages popped and not acked yet, as 5.x mqadmin's #Inflight column.
+        const pop = r.queues.some((q) => q.popInflight !== undefined);
+        const headers = ['#Topic', '#Broker Name', '#QID', '#Broker Offset', '#Consumer Offset', ...(withClients ? ['#Client'] : []), '#Diff',
+          ...(pop ? ['#Inflight'] : []), '#LastTime'];
         printTable(ctx, headers, r.queues.map((q) => [q.topic, q.brokerName, q.queueId, q.brokerOffset, q.consumerOffset,
-          ...(withClients ? [q.clientId ?? 'N/A'] : []), q.diff, q.lastTimestamp ? formatTime(q.lastTimestamp) : 'N/A']));
+          ...(withClients ? [q.clientId ?? 'N/A'] : []), q.diff, ...(pop ? [q.popInflight ?? 0] : []), q.lastTimestamp ? formatTime(q.lastTimestamp) : 'N/A']));
         ctx.out('');
         ctx.out(`Consume TPS: ${r.consumeTps.toFixed(2)}`);
         ctx.out(`Consume Diff Total: ${r.diffTotal}`);
+        if (pop) ctx.out(`Consume Inflight Total: ${r.queues.reduce((n, q) => n + (q.popInflight ?? 0), 0)}`);
         for (const c of r.clientErrors ?? []) ctx.err(`warning: client ${c.clientId}: ${c.error}`);
       }, 'read', r.queues.length === 0 && r.errors.length > 0);
     }),
@@ -167,6 +171,29 @@ export const deleteSubGroupCommand: CommandSpec = {
         for (const t of r.done) ctx.out(`delete subscription group [${group}] from broker [${t.brokerAddr}] success.`);
         for (const t of r.deletedTopics ?? []) ctx.out(`delete topic [${t}] done.`);
         for (const e of r.topicErrors ?? []) ctx.err(`warning: ${e}`);
+      }, 'write');
+    }),
+};
+
+export const setConsumeModeCommand: CommandSpec = {
+  name: 'setConsumeMode',
+  summary: "Switch a group's consumption of a topic to POP or PULL (5.x brokers), on a cluster's masters or one broker",
+  usage: 'admin setConsumeMode [-n ADDR] (-b HOST:PORT | -c CLUSTER) -g GROUP -t TOPIC -m POP|PULL [-q NUM]',
+  options: {
+    ...subGroupOptions,
+    topicName: opt('t', 'topic name', 'TOPIC'),
+    mode: opt('m', 'POP or PULL', 'MODE'),
+    popShareQueueNum: opt('q', 'queues of the next N consumers a POP consumer may pop too (default 0)', 'NUM'),
+  },
+  run: (ctx) =>
+    withAdmin(ctx, async (admin) => {
+      const group = requireOpt(ctx.values, 'groupName');
+      const topic = requireOpt(ctx.values, 'topicName');
+      const mode = requireOpt(ctx.values, 'mode');
+      const share = intOpt(ctx.values, 'popShareQueueNum', 0) ?? 0;
+      const r = await admin.setConsumeMode(brokerOrCluster(ctx.values), { topic, group, mode, popShareQueueNum: share });
+      return finish(ctx, r, () => {
+        for (const t of r.done) ctx.out(`set consume mode of group [${group}] on topic [${topic}] to ${mode.toUpperCase()} on broker [${t.brokerAddr}] success.`);
       }, 'write');
     }),
 };
