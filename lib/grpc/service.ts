@@ -126,7 +126,7 @@ export function createMessagingService(backend: RemotingBackend, registry: Clien
     }),
 
     SendMessage: unary('SendMessage', async (req, call) => {
-      clientOf(call);
+      const client = clientOf(call);
       const msgs = (req.messages ?? []) as V2Message[];
       if (msgs.length === 0) throw new GrpcStatusError('BAD_REQUEST', 'no message to send');
       const entries: Obj[] = [];
@@ -134,6 +134,7 @@ export function createMessagingService(backend: RemotingBackend, registry: Clien
         try {
           const d = fromV2Message(m, opts.maxBodySize);
           checkMessageType(d.topic, topicMessageType(await backend.topicAttributes(d.topic)), d.type);
+          registry.notePublish(client, d.topic);
           const r = await backend.send(d);
           entries.push({ status: { code: r.code, message: r.message }, messageId: r.messageId, transactionId: r.transactionId, offset: r.offset, recallHandle: r.recallHandle });
         } catch (err) {

@@ -37,6 +37,8 @@ export interface GrpcClient {
   settings?: V2Settings;
   telemetry?: TelemetryStream;
   lastSeen: number;
+  /** Topics the client sent to (its settings list only those known at start-up); check-backs for them may go to it. */
+  sentTopics: Set<string>;
 }
 
 export class ClientRegistry {
@@ -49,7 +51,7 @@ export class ClientRegistry {
   touch(clientId: string, meta: { language: string; version: string; remoteAddr: string }): GrpcClient {
     let c = this.clients.get(clientId);
     if (!c) {
-      c = { clientId, ...meta, lastSeen: Date.now() };
+      c = { clientId, ...meta, lastSeen: Date.now(), sentTopics: new Set() };
       this.clients.set(clientId, c);
       this.log.info('grpc_client_seen', { clientId, language: meta.language, version: meta.version, remoteAddr: meta.remoteAddr });
     }
@@ -76,6 +78,13 @@ export class ClientRegistry {
       for (const e of s.subscription?.subscriptions ?? []) if (e.topic?.name) subs.set(e.topic.name, e.expression?.expression || '*');
       this.registerConsumerGroup(group, subs);
     }
+  }
+
+  /** A send from `c` to `topic`: it may be asked about the topic's transactions. */
+  notePublish(c: GrpcClient, topic: string): void {
+    if (c.sentTopics.has(topic)) return;
+    c.sentTopics.add(topic);
+    this.registerProducerTopic(topic);
   }
 
   private registerProducerTopic(topic: string): void {
@@ -127,7 +136,7 @@ export class ClientRegistry {
 
   /** CHECK_TRANSACTION_STATE from a broker -> RecoverOrphanedTransactionCommand to a producer publishing the topic. */
   private recoverOrphanedTransaction(topic: string, msg: MessageExt, req: RemotingCommand, conn: RemotingConnection): void {
-    const candidates = [...this.clients.values()].filter((c) => c.telemetry && c.settings?.publishing?.topics?.some((t) => t.name === topic));
+    const candidates = [...this.clients.values()].filter((c) => c.telemetry && (c.sentTopics.has(topic) || c.settings?.publishing?.topics?.some((t) => t.name === topic)));
     if (candidates.length === 0) {
       this.log.warn('grpc_transaction_check_no_producer', { topic, remoteAddr: conn.remoteAddr });
       return;
