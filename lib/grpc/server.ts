@@ -36,6 +36,26 @@ export interface GrpcEndpoint {
 /** Largest gRPC message read off the wire (5.x proxy: grpcMaxInboundMessageSize 130 MiB), so an oversized body gets MESSAGE_BODY_TOO_LARGE. */
 const MAX_INBOUND_BYTES = 130 * 1024 * 1024;
 
+/** The service definition whose request decoders log a malformed protobuf (grpc-js then fails that call only). */
+function loggingDeserializers(def: grpc.ServiceDefinition, log: Logger): grpc.ServiceDefinition {
+  const out: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
+  for (const [name, m] of Object.entries(def)) {
+    const decode = m.requestDeserialize;
+    out[name] = {
+      ...m,
+      requestDeserialize: (buf: Buffer) => {
+        try {
+          return decode(buf);
+        } catch (err) {
+          log.warn('grpc_malformed_request', { rpc: m.path, bytes: buf.length, error: err });
+          throw err;
+        }
+      },
+    };
+  }
+  return out as grpc.ServiceDefinition;
+}
+
 export async function startGrpcEndpoint(opts: GrpcEndpointOptions): Promise<GrpcEndpoint> {
   const log = opts.logger;
   const backend = new RemotingBackend({ namesrvAddr: opts.namesrvAddr, logger: log, timeoutMs: opts.brokerTimeoutMs });
@@ -55,7 +75,7 @@ export async function startGrpcEndpoint(opts: GrpcEndpointOptions): Promise<Grpc
     server.bindAsync(`${host}:${opts.port ?? 8081}`, creds, (err, p) => (err ? reject(err) : resolve(p)));
   });
   const advertisedHost = opts.advertisedHost ?? (host === '0.0.0.0' ? '127.0.0.1' : host);
-  server.addService(messagingServiceDefinition(), createMessagingService(backend, registry, {
+  server.addService(loggingDeserializers(messagingServiceDefinition(), log), createMessagingService(backend, registry, {
     maxBodySize: opts.maxBodySize ?? 4 * 1024 * 1024,
     minInvisibleMs: opts.minInvisibleMs ?? 10_000,
     maxInvisibleMs: 12 * 3600 * 1000,

@@ -9,7 +9,34 @@ import { ClientInstance } from '../../client/client-instance.ts';
 import { resolveClientConfig } from '../../client/client-config.ts';
 import { silentLogger } from '../../client/it/fake-cluster.ts';
 
+import { SimpleConsumer, type MessageView } from 'rocketmq-client-nodejs';
+
 export { waitFor };
+
+/** The client's own logger prints every failed call; keep test output to assertions. */
+export const quietLogger = { info() {}, warn() {}, error() {}, debug() {}, close() {} };
+
+export function simpleConsumer(endpoint: string, group: string, topic: string, awaitDuration = 2_000): SimpleConsumer {
+  return new SimpleConsumer({
+    endpoints: endpoint, namespace: '', consumerGroup: group, subscriptions: new Map([[topic, '*']]), awaitDuration, logger: quietLogger as never,
+  });
+}
+
+/** Receives until `n` messages arrived (acking each unless told not to), within the deadline. */
+export async function receiveN(c: SimpleConsumer, n: number, opts: { ack?: boolean; invisibleMs?: number; timeoutMs?: number } = {}): Promise<MessageView[]> {
+  const out: MessageView[] = [];
+  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+  while (out.length < n && Date.now() < deadline) {
+    const got = await c.receive(16, opts.invisibleMs ?? 15_000);
+    for (const m of got) {
+      out.push(m);
+      if (opts.ack !== false) await c.ack(m);
+    }
+  }
+  return out;
+}
+
+
 
 export interface GrpcCluster {
   ns: NamesrvProcess;

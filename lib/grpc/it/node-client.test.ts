@@ -2,37 +2,15 @@
 // process (local mode): NORMAL, FIFO, DELAY and TRANSACTION sends, SimpleConsumer receive/ack/change invisible time.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Producer, SimpleConsumer, type MessageView } from 'rocketmq-client-nodejs';
+import { Producer, type MessageView } from 'rocketmq-client-nodejs';
 import { setLogSink } from '../../common/log.ts';
-import { startGrpcCluster, waitFor, type GrpcCluster } from './harness.ts';
+import { quietLogger, receiveN, simpleConsumer, startGrpcCluster, waitFor, type GrpcCluster } from './harness.ts';
 
 setLogSink(() => {});
 
-/** The client's own logger prints every failed call; keep test output to assertions. */
-export const quietLogger = { info() {}, warn() {}, error() {}, debug() {}, close() {} };
-
+/** TransactionResolution values of the client's generated protobuf code. */
 const COMMIT = 1;
 const ROLLBACK = 2;
-
-export function simpleConsumer(endpoint: string, group: string, topic: string, awaitDuration = 2_000): SimpleConsumer {
-  return new SimpleConsumer({
-    endpoints: endpoint, consumerGroup: group, subscriptions: new Map([[topic, '*']]), awaitDuration, logger: quietLogger as never,
-  });
-}
-
-/** Receives until `n` messages arrived (acking each unless told not to), within the deadline. */
-export async function receiveN(c: SimpleConsumer, n: number, opts: { ack?: boolean; invisibleMs?: number; timeoutMs?: number } = {}): Promise<MessageView[]> {
-  const out: MessageView[] = [];
-  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
-  while (out.length < n && Date.now() < deadline) {
-    const got = await c.receive(16, opts.invisibleMs ?? 15_000);
-    for (const m of got) {
-      out.push(m);
-      if (opts.ack !== false) await c.ack(m);
-    }
-  }
-  return out;
-}
 
 describe('rocketmq-client-nodejs against the endpoint in the broker (local mode)', () => {
   let c: GrpcCluster;
@@ -47,7 +25,7 @@ describe('rocketmq-client-nodejs against the endpoint in the broker (local mode)
     await c.createTopic('GTx', 'TRANSACTION');
     await c.createGroup('gfifo', { orderly: true });
     producer = new Producer({
-      endpoints: c.endpoint, logger: quietLogger as never,
+      endpoints: c.endpoint, namespace: '', logger: quietLogger as never,
       checker: {
         async check(view: MessageView) {
           checked.push(view.body.toString());
