@@ -91,6 +91,7 @@ export const upCommand: CommandSpec = {
         namesrvAddr: topology.namesrvAddr,
         brokers: topology.brokers.map((b) => ({ name: b.name, brokerName: b.brokerName, brokerId: b.brokerId, role: b.brokerRole, addr: `${topology.host}:${b.listenPort}`, haAddr: `${topology.host}:${b.haListenPort}` })),
         consoleUrl,
+        grpcAddr: topology.grpcAddr,
         logs: resolve(dir, 'logs'),
         readyMs: Date.now() - started,
       };
@@ -100,6 +101,7 @@ export const upCommand: CommandSpec = {
         ctx.out(`Cluster ready in ${(summary.readyMs / 1000).toFixed(1)} s`);
         ctx.out(`  NAMESRV_ADDR=${summary.namesrvAddr}`);
         for (const b of summary.brokers) ctx.out(`  ${b.name.padEnd(16)} ${b.role.padEnd(12)} ${b.addr}  (HA ${b.haAddr})`);
+        ctx.out(`  gRPC (5.x SDKs)  ${summary.grpcAddr}  (endpoint in broker-a-master)`);
         if (consoleUrl) ctx.out(`  console          ${consoleUrl}`);
         const pwFile = join(dirname(consoleDbPath(topology)), 'initial-admin-password');
         // The console writes it while booting, just after it starts answering.
