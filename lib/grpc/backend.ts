@@ -87,8 +87,13 @@ export class RemotingBackend {
     await this.instance.release();
   }
 
-  /** The topic's route, fresh from a nameserver (TOPIC_NOT_FOUND when none knows it). */
+  /**
+   * The topic's route: fetched from a nameserver on first use, then the cached copy, which the client instance
+   * refreshes every pollNameServerInterval (30 s) as the 5.x proxy's route cache does (TOPIC_NOT_FOUND when none knows it).
+   */
   async route(topic: string): Promise<TopicRouteData> {
+    const cached = this.instance.routes.topicRouteTable.get(topic);
+    if (cached) return cached;
     try {
       await this.instance.routes.update(topic);
     } catch (err) {
