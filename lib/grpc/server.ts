@@ -90,6 +90,7 @@ export async function startGrpcEndpoint(opts: GrpcEndpointOptions): Promise<Grpc
         const t = setTimeout(() => { server.forceShutdown(); resolve(); }, 2_000);
         server.tryShutdown(() => { clearTimeout(t); resolve(); });
       });
+      registry.close();
       await backend.close();
       log.info('grpc_endpoint_stopped', { port });
     },

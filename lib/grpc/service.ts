@@ -352,6 +352,7 @@ export function createMessagingService(backend: RemotingBackend, registry: Clien
     });
     const close = (): void => {
       if (client.telemetry === call) client.telemetry = undefined;
+      client.lastSeen = Date.now();
     };
     call.on('end', () => {
       close();

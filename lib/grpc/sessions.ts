@@ -46,7 +46,25 @@ export class ClientRegistry {
   private readonly consumerGroups = new Map<string, Map<string, string>>();
   private readonly producerTopics = new Set<string>();
 
-  constructor(private readonly backend: RemotingBackend, private readonly log: Logger) {}
+  private readonly sweeper: NodeJS.Timeout;
+
+  /** `expireMs`: a client without a telemetry stream and silent that long is forgotten (5.x channelExpiredTimeout, 120 s). */
+  constructor(private readonly backend: RemotingBackend, private readonly log: Logger, private readonly expireMs = 120_000) {
+    this.sweeper = setInterval(() => void this.sweep(), Math.min(10_000, expireMs)).unref();
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+  }
+
+  /** Forgets clients that went away without NotifyClientTermination (so random client ids cannot pile up). */
+  async sweep(now = Date.now()): Promise<void> {
+    for (const c of [...this.clients.values()]) {
+      if (c.telemetry || now - c.lastSeen < this.expireMs) continue;
+      this.log.info('grpc_client_expired', { clientId: c.clientId, idleMs: now - c.lastSeen });
+      await this.remove(c.clientId);
+    }
+  }
 
   touch(clientId: string, meta: { language: string; version: string; remoteAddr: string }): GrpcClient {
     let c = this.clients.get(clientId);
