@@ -52,6 +52,15 @@ export interface GrpcCluster {
   stop(): Promise<void>;
 }
 
+/**
+ * After a suite that used rocketmq-client-nodejs's PushConsumer: the client can leave a retry timer behind its
+ * shutdown (its change-invisible-duration retry loop), which would keep the test process alive although every test
+ * finished; end the process a few seconds later if that happens.
+ */
+export function exitIfClientTimersLinger(graceMs = 5_000): void {
+  setTimeout(() => process.exit(process.exitCode ?? 0), graceMs).unref();
+}
+
 export async function startGrpcCluster(mode: 'local' | 'proxy', brokerProps: Record<string, string | number | boolean> = {}): Promise<GrpcCluster> {
   const ns = await spawnNamesrv();
   const grpcPort = await freePort();

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { ConsumeResult, Producer, PushConsumer, type MessageView } from 'rocketmq-client-nodejs';
 import { setLogSink } from '../../common/log.ts';
 import { RequestCode } from '../../protocol/codes.ts';
-import { quietLogger, simpleConsumer, startGrpcCluster, waitFor, type GrpcCluster } from './harness.ts';
+import { exitIfClientTimersLinger, quietLogger, simpleConsumer, startGrpcCluster, waitFor, type GrpcCluster } from './harness.ts';
 
 setLogSink(() => {});
 
@@ -32,6 +32,7 @@ describe('PushConsumer retries and DLQ, and a killed client, through the endpoin
   after(async () => {
     await producer?.shutdown();
     await c?.stop();
+    exitIfClientTimersLinger();
   });
 
   const dlqCount = async (group: string): Promise<number> => {
