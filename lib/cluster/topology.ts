@@ -10,6 +10,7 @@ export const DEFAULT_CONSOLE_PORT = 3000;
 export const CLUSTER_NAME = 'DefaultCluster';
 /** RocketMQ's default broker listenPort (10911) sits 1035 above its default nameserver port (9876); we keep that spacing. */
 const BROKER_PORT_OFFSET = 1035;
+const GRPC_PORT_OFFSET = DEFAULT_BASE_PORT - 8081;
 
 export interface BrokerNode {
   name: string;
@@ -21,6 +22,8 @@ export interface BrokerNode {
   haListenPort: number;
   storePathRootDir: string;
   confFile: string;
+  /** The gRPC endpoint for 5.x clients served by this broker process (local proxy mode), when set. */
+  grpcListenPort?: number;
 }
 
 export interface Topology {
@@ -32,6 +35,8 @@ export interface Topology {
   consolePort?: number;
   /** Extra broker.conf keys for every broker (access control of `up --acl`). */
   brokerProps?: Record<string, string | number | boolean>;
+  /** host:port of the gRPC endpoint (in broker-a's master). */
+  grpcAddr: string;
 }
 
 export interface TopologyOptions {
@@ -51,6 +56,8 @@ export function planTopology(opts: TopologyOptions): Topology {
     { brokerName: 'broker-b', masterRole: 'ASYNC_MASTER' },
   ];
   const brokers: BrokerNode[] = [];
+  // 5.x proxies listen on 8081, 1795 below RocketMQ's default nameserver port; keep that spacing from the base port.
+  const grpcListenPort = base > GRPC_PORT_OFFSET ? base - GRPC_PORT_OFFSET : base + 2;
   groups.forEach((g, gi) => {
     for (const brokerId of [0, 1]) {
       const listenPort = base + BROKER_PORT_OFFSET + 20 * gi + 10 * brokerId;
@@ -65,6 +72,7 @@ export function planTopology(opts: TopologyOptions): Topology {
         haListenPort: listenPort + 1,
         storePathRootDir: join(opts.dir, 'data', name),
         confFile: join(opts.dir, 'conf', `${name}.conf`),
+        ...(gi === 0 && brokerId === 0 ? { grpcListenPort } : {}),
       });
     }
   });
@@ -74,6 +82,7 @@ export function planTopology(opts: TopologyOptions): Topology {
     namesrvPorts,
     namesrvAddr: namesrvPorts.map((p) => `${host}:${p}`).join(';'),
     brokers,
+    grpcAddr: `${host}:${grpcListenPort}`,
     consolePort: opts.withConsole === false ? undefined : (opts.consolePort ?? DEFAULT_CONSOLE_PORT),
   };
 }
@@ -99,6 +108,7 @@ export function brokerConf(t: Topology, b: BrokerNode): string {
     fileReservedTime: 48,
     deleteWhen: '04',
     ...t.brokerProps,
+    ...(b.grpcListenPort !== undefined ? { enableGrpcEndpoint: true, grpcListenPort: b.grpcListenPort } : {}),
   };
   return ['# Written by rocketdeck up', ...Object.entries(props).map(([k, v]) => `${k}=${v}`)].join('\n') + '\n';
 }

@@ -58,6 +58,10 @@ export interface BrokerConfig {
   /** Delay levels, e.g. "1s 5s 10s 30s 1m ... 2h" (level n = n-th entry). */
   messageDelayLevel: string;
   configBlackList: string;
+  /** Serve the gRPC endpoint for 5.x clients inside this broker process (5.x local proxy mode). */
+  enableGrpcEndpoint: boolean;
+  /** Port of that endpoint (5.x proxy's grpcServerPort). */
+  grpcListenPort: number;
   store: MessageStoreConfig;
   /** Passive keys that were set, as text. */
   passive: Map<string, string>;
@@ -87,6 +91,7 @@ const BROKER_KEYS: Record<BrokerKey, ConfigKind> = {
   registerNameServerPeriod: 'int', registerBrokerTimeoutMills: 'int', forceRegister: 'bool',
   slaveReadEnable: 'bool', startAcceptSendRequestTimeStamp: 'long', regionId: 'string', traceOn: 'bool',
   enablePropertyFilter: 'bool', filterSupportRetry: 'bool', messageDelayLevel: 'string', configBlackList: 'string',
+  enableGrpcEndpoint: 'bool', grpcListenPort: 'int',
 };
 
 /** RemotingUtil.getLocalAddress: the first non-loopback IPv4 address, else loopback. */
@@ -136,6 +141,8 @@ export function defaultBrokerConfig(env: Record<string, string | undefined> = pr
     filterSupportRetry: false,
     messageDelayLevel: '1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h',
     configBlackList: 'configBlackList;brokerConfigPath',
+    enableGrpcEndpoint: false,
+    grpcListenPort: 8081,
     store: defaultMessageStoreConfig(),
     passive: new Map(),
   };
@@ -297,7 +304,7 @@ export function validateBrokerConfig(cfg: BrokerConfig): BrokerConfig {
   const fail = (key: string, msg: string): never => {
     throw new BrokerConfigError(`${key} ${msg}`, key);
   };
-  for (const key of ['listenPort', 'haListenPort'] as const) {
+  for (const key of ['listenPort', 'haListenPort', 'grpcListenPort'] as const) {
     if (cfg[key] < 0 || cfg[key] > 65535) fail(key, `must be 0..65535, got ${cfg[key]}`);
   }
   if (cfg.brokerPermission < 0 || cfg.brokerPermission > 7) fail('brokerPermission', `must be 0..7 (6 = read+write), got ${cfg.brokerPermission}`);

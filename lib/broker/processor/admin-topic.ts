@@ -13,6 +13,7 @@ import { createResponse, type RemotingCommand } from '../../remoting/command.ts'
 import type { RemotingConnection } from '../../remoting/connection.ts';
 import { ok, okWithHeader, type BrokerContext } from '../context.ts';
 import { newTopicConfig } from '../topic/topic-config-manager.ts';
+import { parseTopicAttributes } from './admin-config-query.ts';
 
 /** Admin writes are refused on a slave (validateSlave). */
 export function slaveRefusal(ctx: BrokerContext, req: RemotingCommand): RemotingCommand | undefined {
@@ -47,6 +48,7 @@ export async function handleUpdateAndCreateTopic(ctx: BrokerContext, req: Remoti
     topicFilterType: h.topicFilterType === 'MULTI_TAG' ? 'MULTI_TAG' : 'SINGLE_TAG',
     topicSysFlag: h.topicSysFlag ?? 0,
     order: h.order,
+    attributes: parseTopicAttributes(h.attributes),
   });
   ctx.log.info('update_and_create_topic', { topic: h.topic, remoteAddr: conn.remoteAddr });
   ctx.topics.updateTopicConfig(tc);

@@ -1,5 +1,6 @@
 // Registers the admin request families (topics, groups, stats, broker config, offsets and consumer control).
 
+import { handleGetSubscriptionGroupConfig, handleGetTopicConfig } from './admin-config-query.ts';
 import { RequestCode as C, RocketDeckRequestCode } from '../../protocol/codes.ts';
 import { handleGetAllProducerInfo, handleGetTopicProducers } from './admin-producers.ts';
 import { handleCleanExpiredConsumeQueue, handleCleanUnusedTopic, handleDeleteExpiredCommitLog, handleQueryConsumeQueue } from './admin-store.ts';
@@ -31,6 +32,8 @@ export function registerAdminProcessors(on: Register): void {
   on(C.UPDATE_AND_CREATE_TOPIC, handleUpdateAndCreateTopic);
   on(C.DELETE_TOPIC_IN_BROKER, handleDeleteTopic);
   on(C.GET_ALL_TOPIC_CONFIG, handleGetAllTopicConfig);
+  on(C.GET_TOPIC_CONFIG, handleGetTopicConfig);
+  on(C.GET_SUBSCRIPTIONGROUP_CONFIG, handleGetSubscriptionGroupConfig);
   on(C.GET_TOPIC_STATS_INFO, handleGetTopicStatsInfo);
   on(C.GET_SYSTEM_TOPIC_LIST_FROM_BROKER, handleGetSystemTopicListFromBroker);
   on(C.UPDATE_BROKER_CONFIG, handleUpdateBrokerConfig);

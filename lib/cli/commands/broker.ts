@@ -3,6 +3,8 @@
 import { BrokerConfigError, ConfigFileError, loadBrokerConfig, startBroker } from '../../broker/index.ts';
 import { RemotingError } from '../../remoting/errors.ts';
 import { StoreError } from '../../store/errors.ts';
+import { createLogger } from '../../common/log.ts';
+import { startGrpcEndpoint, type GrpcEndpoint } from '../../grpc/server.ts';
 import { CliError, EXIT_OK, stringOpt, waitForAbort, type CommandSpec } from '../framework.ts';
 
 export const brokerCommand: CommandSpec = {
@@ -37,12 +39,26 @@ export const brokerCommand: CommandSpec = {
       throw err;
     }
     const c = broker.config;
+    let grpc: GrpcEndpoint | undefined;
+    if (c.enableGrpcEndpoint) {
+      try {
+        grpc = await startGrpcEndpoint({
+          namesrvAddr: c.namesrvAddr, port: c.grpcListenPort, host: c.bindAddress, advertisedHost: c.brokerIP1,
+          maxBodySize: c.store.maxMessageSize, logger: createLogger('grpc'),
+        });
+      } catch (err) {
+        await broker.shutdown();
+        throw new CliError(`grpcListenPort ${c.grpcListenPort}: the gRPC endpoint could not start: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
     ctx.out(
       ctx.json
         ? JSON.stringify({ role: 'broker', address: broker.brokerAddr, brokerName: c.brokerName, brokerId: c.brokerId, cluster: c.brokerClusterName })
         : `RocketDeck broker ${c.brokerName} (id ${c.brokerId}, ${c.store.brokerRole}) ready at ${broker.brokerAddr}`,
     );
+    if (grpc) ctx.out(ctx.json ? JSON.stringify({ role: 'grpc', address: `${c.brokerIP1}:${grpc.port}` }) : `gRPC endpoint for 5.x clients at ${c.brokerIP1}:${grpc.port}`);
     await waitForAbort(ctx.signal);
+    await grpc?.close();
     await broker.shutdown();
     return EXIT_OK;
   },

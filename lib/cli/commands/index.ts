@@ -12,6 +12,7 @@ export const COMMANDS: Record<string, () => Promise<CommandSpec>> = {
   namesrv: async () => (await import('./namesrv.ts')).namesrvCommand,
   node: async () => (await import('./node.ts')).nodeCommand,
   produce: async () => (await import('./produce.ts')).produceCommand,
+  proxy: async () => (await import('./proxy.ts')).proxyCommand,
   up: async () => (await import('./up.ts')).upCommand,
   version: async () => (await import('./version.ts')).versionCommand,
 };

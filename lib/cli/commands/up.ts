@@ -137,6 +137,7 @@ export const upCommand: CommandSpec = {
         brokers: topology.brokers.map((b) => ({ name: b.name, brokerName: b.brokerName, brokerId: b.brokerId, role: b.brokerRole, addr: `${topology.host}:${b.listenPort}`, haAddr: `${topology.host}:${b.haListenPort}` })),
         consoleUrl,
         acl: acl ? { accessKey: acl.admin.accessKey, ...(acl.generated ? { secretKey: acl.admin.secretKey } : {}), file: acl.file } : undefined,
+        grpcAddr: topology.grpcAddr,
         logs: resolve(dir, 'logs'),
         readyMs: Date.now() - started,
       };
@@ -146,6 +147,7 @@ export const upCommand: CommandSpec = {
         ctx.out(`Cluster ready in ${(summary.readyMs / 1000).toFixed(1)} s`);
         ctx.out(`  NAMESRV_ADDR=${summary.namesrvAddr}`);
         for (const b of summary.brokers) ctx.out(`  ${b.name.padEnd(16)} ${b.role.padEnd(12)} ${b.addr}  (HA ${b.haAddr})`);
+        ctx.out(`  gRPC (5.x SDKs)  ${summary.grpcAddr}  (endpoint in broker-a-master)`);
         if (consoleUrl) ctx.out(`  console          ${consoleUrl}`);
         if (acl?.generated) {
           ctx.out(`  ACL admin        ROCKETMQ_ACCESS_KEY=${acl.admin.accessKey} ROCKETMQ_SECRET_KEY=${acl.admin.secretKey}`);

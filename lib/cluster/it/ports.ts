@@ -8,7 +8,7 @@ export async function freeBasePort(): Promise<number> {
     // port-0 listener of the tests running alongside, so a range found free there may be taken a moment later.
     const base = 10000 + Math.floor(Math.random() * 20000);
     const t = planTopology({ dir: '/unused', basePort: base, withConsole: false });
-    const ports = [...t.namesrvPorts, ...t.brokers.flatMap((b) => [b.listenPort, b.haListenPort])];
+    const ports = [...t.namesrvPorts, ...t.brokers.flatMap((b) => [b.listenPort, b.haListenPort]), Number(t.grpcAddr.split(":")[1])];
     const busy = await Promise.all(ports.map((p) => portAccepts('127.0.0.1', p, 200)));
     if (!busy.some(Boolean)) return base;
   }

@@ -37,6 +37,9 @@ describe('rocketdeck up', () => {
         ['broker-a-master:SYNC_MASTER', 'broker-a-slave:SLAVE', 'broker-b-master:ASYNC_MASTER', 'broker-b-slave:SLAVE'],
       );
       assert.ok(summary.readyMs < 15_000, `ready in ${summary.readyMs} ms`);
+      // broker-a's master serves the gRPC endpoint for 5.x clients, 1795 below the base port as 8081 is below 9876.
+      assert.equal(summary.grpcAddr, `127.0.0.1:${base - 1795}`);
+      assert.equal(await portAccepts('127.0.0.1', base - 1795), true, 'the gRPC endpoint accepts connections');
 
       const list = cli('node', 'list', '--dir', dir, '--json');
       assert.equal(list.status, 0, list.stderr);
@@ -62,6 +65,7 @@ describe('rocketdeck up', () => {
       for (const n of nodes) {
         if (n.port) assert.equal(await portAccepts('127.0.0.1', n.port), false, `${n.name} still listening`);
       }
+      assert.equal(await portAccepts('127.0.0.1', base - 1795), false, 'the gRPC endpoint still listening');
       const after = cli('node', 'list', '--dir', dir);
       assert.equal(after.status, 1);
       assert.match(after.stderr, /no running cluster/);
