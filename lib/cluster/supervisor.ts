@@ -20,6 +20,8 @@ export interface NodeSpec {
   args: string[];
   /** Port whose accepting connections means the node is ready; none = ready once spawned. */
   readyPort?: number;
+  /** More ports that must accept before the node counts as ready (a broker's gRPC endpoint starts after its port). */
+  alsoReadyPorts?: number[];
   host?: string;
   env?: Record<string, string>;
   /** Seconds to wait for readiness. */
@@ -147,7 +149,10 @@ export class Supervisor extends EventEmitter {
       if (e.child !== child || child.exitCode !== null || child.signalCode !== null) {
         throw new NodeStartError(name, `${name} exited (code ${child.exitCode}) before it was ready; see ${e.status.logFile}`);
       }
-      if (spec.readyPort === undefined || (await portAccepts(host, spec.readyPort))) break;
+      if (spec.readyPort === undefined || (await portAccepts(host, spec.readyPort))) {
+        const more = await Promise.all((spec.alsoReadyPorts ?? []).map((p) => portAccepts(host, p)));
+        if (more.every(Boolean)) break;
+      }
       if (Date.now() > deadline) {
         await this.stop(name);
         throw new NodeStartError(name, `${name} did not listen on ${host}:${spec.readyPort} within ${spec.readyTimeoutSec ?? 30} s; see ${e.status.logFile}`);

@@ -129,7 +129,10 @@ export function materialize(t: Topology): NodeSpec[] {
     writeFileSync(b.confFile, brokerConf(t, b), { mode: 0o600 });
     // The broker's own config model reads the file now: a bad key or value fails here, named, not in a child.
     loadBrokerConfig({ file: b.confFile });
-    specs.push({ name: b.name, role: 'broker', args: ['broker', '-c', b.confFile], readyPort: b.listenPort, host: t.host });
+    specs.push({
+      name: b.name, role: 'broker', args: ['broker', '-c', b.confFile], readyPort: b.listenPort, host: t.host,
+      ...(b.grpcListenPort !== undefined ? { alsoReadyPorts: [b.grpcListenPort] } : {}),
+    });
   }
   if (t.consolePort !== undefined) {
     specs.push({
