@@ -187,6 +187,10 @@ export async function groupDetail(ctx: RequestContext, group: string, now = Date
   if (assignment.clientErrors.length === 0) shape.holdings = holdingsOf(assignment.queues);
   if (maxQueueLag) shape.maxQueueLag = maxQueueLag;
 
+  // POP figures: 5.x stats items (receive/ack) and the group's retry and dead-letter topics
+  const popTopics = [...new Set([...progress.queues.map((q) => q.topic), ...subscribed])];
+  const popStats = await admin.popGroupStats(group, popTopics).then((r) => ({ r, err: undefined }), (err: unknown) => ({ r: null, err }));
+
   const recent = recentLag(db, cluster.name, group, progress.diffTotal, now);
   const tps = s?.tps ?? progress.consumeTps;
   const out: GroupDetailResponse = {
@@ -202,7 +206,9 @@ export async function groupDetail(ctx: RequestContext, group: string, now = Date
     rebalanceHistory: listRebalances(db, cluster.name, group),
     flags: groupFlags(shape),
     lagHistory: seriesPoints(db, collector, cluster.name, 'group', group, 'lag', now - 3600_000, now, now),
+    popStats: popStats.r,
   };
+  if (popStats.err !== undefined) out.popStatsError = describeError(popStats.err);
   if (connection.err !== undefined) out.connectionError = describeError(connection.err);
   return out;
 }
