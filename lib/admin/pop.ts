@@ -10,6 +10,7 @@ import {
 } from '../protocol/bodies/pop.ts';
 import { validateGroup, validateTopic } from '../protocol/constants.ts';
 import { AdminError, type BrokerFailure } from './errors.ts';
+import { ResponseCodeError } from '../remoting/errors.ts';
 import type { AdminCore, BrokerTarget } from './core.ts';
 import { resolveTargets, writeToBrokers, type BrokerSelector, type WriteResult } from './broker.ts';
 
@@ -121,8 +122,11 @@ export async function popGroupStats(core: AdminCore, group: string, topics: read
   const { targets } = await readTargets(core);
   const statsItem = async (t: BrokerTarget, statsName: string, statsKey: string): Promise<{ sum: number; tps: number }> => {
     const res = await core.call(t.brokerAddr, RequestCode.VIEW_BROKER_STATS_DATA, { statsName, statsKey }, { okCodes: [ResponseCode.SYSTEM_ERROR] });
-    // an item nothing counted yet: "The stats <name> <key> not exist" (as 5.x answers)
-    if (res.code !== ResponseCode.SUCCESS) return { sum: 0, tps: 0 };
+    // an item nothing counted yet (or a name a 4.x broker does not count): "The stats <name> <key> not exist"
+    if (res.code !== ResponseCode.SUCCESS) {
+      if (/not exist/.test(res.remark ?? '')) return { sum: 0, tps: 0 };
+      throw new ResponseCodeError(t.brokerAddr, res.code, res.remark, RequestCode.VIEW_BROKER_STATS_DATA);
+    }
     const m = decodeBrokerStatsData(res.body).statsMinute;
     return { sum: m.sum, tps: m.tps };
   };

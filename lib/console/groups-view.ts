@@ -160,6 +160,9 @@ export async function groupDetail(ctx: RequestContext, group: string, now = Date
     const all = await admin.groupList({ includeSystem: true });
     if (!all.groups.some((g) => g.group === group)) throw new HttpError(404, `group: no broker knows consumer group '${group}'`, 'group');
   }
+  // POP figures (5.x stats items for receive/ack, the group's retry and dead-letter topics), read beside the rest
+  const popTopics = [...new Set([...progress.queues.map((q) => q.topic), ...(connection.c?.subscriptions ?? []).map((x) => x.topic)])];
+  const popStatsRead = admin.popGroupStats(group, popTopics).then((r) => ({ r, err: undefined }), (err: unknown) => ({ r: null, err }));
   const lagged = [...new Set(progress.queues.filter((q) => q.diff > 0).map((q) => q.topic))];
   const [newest, positions] = await Promise.all([newestTimes(admin, lagged), positionTimes(admin, progress.queues)]);
   const lagSeconds = lagSecondsOf(progress.queues, newest, positions);
@@ -187,10 +190,8 @@ export async function groupDetail(ctx: RequestContext, group: string, now = Date
   if (assignment.clientErrors.length === 0) shape.holdings = holdingsOf(assignment.queues);
   if (maxQueueLag) shape.maxQueueLag = maxQueueLag;
 
-  // POP figures: 5.x stats items (receive/ack) and the group's retry and dead-letter topics
-  const popTopics = [...new Set([...progress.queues.map((q) => q.topic), ...subscribed])];
-  const popStats = await admin.popGroupStats(group, popTopics).then((r) => ({ r, err: undefined }), (err: unknown) => ({ r: null, err }));
 
+  const popStats = await popStatsRead;
   const recent = recentLag(db, cluster.name, group, progress.diffTotal, now);
   const tps = s?.tps ?? progress.consumeTps;
   const out: GroupDetailResponse = {
