@@ -105,6 +105,22 @@ function Members({ d }: { d: GroupDetailResponse }) {
   );
 }
 
+/** POP consumption of the group: receive and ack rates over the last minute, in flight, retry and dead-letter counts. */
+function PopStats({ ps, inflight }: { ps: NonNullable<GroupDetailResponse['popStats']>; inflight: number }) {
+  return (
+    <Card title="POP consumption" testId="pop-stats">
+      <div className="grid gap-4 sm:grid-cols-3 lg:grid-cols-5">
+        <Stat label="Receive TPS" value={fmtRate(ps.receiveTps)} hint="popped, last minute" testId="stat-pop-receive-tps" />
+        <Stat label="Ack TPS" value={fmtRate(ps.ackTps)} hint="acked, last minute" testId="stat-pop-ack-tps" />
+        <Stat label="In flight" value={fmtNum(inflight)} hint="popped, not acked yet" />
+        <Stat label="Retry messages" value={fmtNum(ps.retryMessages)} tone={ps.retryMessages > 0 ? 'amber' : 'zinc'} hint={ps.retryTopics.join(', ') || 'no retry topic'} testId="stat-pop-retry" />
+        <Stat label="DLQ messages" value={fmtNum(ps.dlqMessages)} tone={ps.dlqMessages > 0 ? 'red' : 'zinc'} hint={`%DLQ%${ps.group}`} testId="stat-pop-dlq" />
+      </div>
+      {ps.errors.length > 0 && <BrokerErrors errors={ps.errors} />}
+    </Card>
+  );
+}
+
 export function GroupDetail({ group }: { group: string }) {
   const q = useGroup(group);
   const router = useRouter();
@@ -125,6 +141,9 @@ export function GroupDetail({ group }: { group: string }) {
   // POP groups on RocketDeck brokers report messages popped and not acked per queue.
   const pop = p.queues.some((x) => x.popInflight !== undefined);
   const inflight = p.queues.reduce((n, x) => n + (x.popInflight ?? 0), 0);
+  // ... and receive/ack figures (5.x stats items), so a POP group with nothing in flight is still told apart.
+  const ps = d.popStats;
+  const popSeen = pop || !!ps?.topics.some((t) => t.received > 0 || t.acked > 0);
   const now = q.dataUpdatedAt || Date.now();
   return (
     <>
@@ -185,6 +204,8 @@ export function GroupDetail({ group }: { group: string }) {
             hint={p.diffTotal === 0 ? undefined : d.drainEstimateSeconds === null ? 'lag is not shrinking' : 'at the recent consume and produce rates'}
           />
         </div>
+        {popSeen && ps && <PopStats ps={ps} inflight={inflight} />}
+        {popSeen && d.popStatsError && <ErrorBox error={new Error(d.popStatsError)} title="Could not read the POP figures" />}
         <LagHistory group={group} now={{ ts: q.dataUpdatedAt, lag: d.lagMessages }} />
         <GroupDiagnosis group={group} />
         <Card title="Queue assignments" bodyClassName="" testId="group-queues">

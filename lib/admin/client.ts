@@ -150,6 +150,8 @@ export class AdminClient {
   messageRequestModes(sel: broker.BrokerSelector): Promise<pop.MessageRequestModesResult> { return pop.messageRequestModes(this.core, sel); }
   /** Timer messages waiting per topic (GET_TIMER_METRICS; 5.x and RocketDeck brokers). */
   timerMetrics(): Promise<pop.TimerMetricsResult> { return pop.timerMetrics(this.core); }
+  /** A POP group's receive/ack TPS per topic and the messages in its retry and dead-letter topics. */
+  popGroupStats(group: string, topics: readonly string[]): Promise<pop.PopGroupStatsResult> { return pop.popGroupStats(this.core, group, topics); }
 
   // offsets
   resetOffsetByTime(opts: { group: string; topic: string; point: ResetPoint; force?: boolean }): Promise<offsets.ResetOffsetResult> {

@@ -25,6 +25,7 @@ export type { ResetQueue, ResetOffsetResult, QueueOffsetReset, ResetQueuesResult
 export type { MessageView, QueryResult } from './messages.ts';
 export type { WritePermResult } from './write-perm.ts';
 export type { SendTestMessageInput, SendTestMessageResult } from './send.ts';
+export type { PopGroupStatsResult, PopTopicStats } from './pop.ts';
 export { parseResetPoint, parseRocketDate, formatTime, type ResetPoint } from './time.ts';
 export { classifyTopic } from './topics.ts';
 export { isSystemGroup, type Asked } from './groups.ts';

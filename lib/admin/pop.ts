@@ -4,11 +4,13 @@
 import { RequestCode, ResponseCode } from '../protocol/codes.ts';
 import { Fields, parseBody } from '../protocol/bodies/read.ts';
 import { readTargets } from './route.ts';
+import { decodeBrokerStatsData, decodeTopicStatsTable } from '../protocol/bodies/index.ts';
 import {
   decodeMessageRequestModeSerializeWrapper, encodeSetMessageRequestModeRequestBody, type MessageRequestMode,
 } from '../protocol/bodies/pop.ts';
 import { validateGroup, validateTopic } from '../protocol/constants.ts';
 import { AdminError, type BrokerFailure } from './errors.ts';
+import { ResponseCodeError } from '../remoting/errors.ts';
 import type { AdminCore, BrokerTarget } from './core.ts';
 import { resolveTargets, writeToBrokers, type BrokerSelector, type WriteResult } from './broker.ts';
 
@@ -76,4 +78,96 @@ export async function timerMetrics(core: AdminCore): Promise<TimerMetricsResult>
     for (const [topic, n] of r.value) if (!topic.startsWith('rmq_sys_')) pending[topic] = (pending[topic] ?? 0) + n;
   }
   return { pending, supported, errors: fan.errors };
+}
+
+/** Receive and ack figures of a POP group on one topic (minute window of the brokers' stats items, summed). */
+export interface PopTopicStats {
+  topic: string;
+  /** Messages popped over the last minute (GROUP_GET_NUMS@topic@group) and their rate per second. */
+  received: number;
+  receiveTps: number;
+  /** Messages acked over the last minute (GROUP_ACK_NUMS@topic@group) and their rate per second. */
+  acked: number;
+  ackTps: number;
+}
+
+export interface PopGroupStatsResult {
+  group: string;
+  topics: PopTopicStats[];
+  receiveTps: number;
+  ackTps: number;
+  /** Messages stored in the group's retry topics (5.x `%RETRY%group_topic`, `%RETRY%group+topic`; 4.x `%RETRY%group`). */
+  retryMessages: number;
+  /** The retry topics that exist on some broker. */
+  retryTopics: string[];
+  /** Messages stored in `%DLQ%group`. */
+  dlqMessages: number;
+  errors: BrokerFailure[];
+}
+
+/** The retry topic names a group can have for a topic: 5.x POP (v1 and v2 naming), then the 4.x group-wide one. */
+export function retryTopicNames(group: string, topics: readonly string[]): string[] {
+  return [...new Set([...topics.flatMap((t) => [`%RETRY%${group}_${t}`, `%RETRY%${group}+${t}`]), `%RETRY%${group}`])];
+}
+
+/**
+ * A POP group's receive/ack TPS per topic (VIEW_BROKER_STATS_DATA of 5.x's GROUP_GET_NUMS and GROUP_ACK_NUMS, so
+ * Apache 5.x brokers answer it too) and the messages in its retry and dead-letter topics (GET_TOPIC_STATS_INFO),
+ * from every broker group's master.
+ */
+export async function popGroupStats(core: AdminCore, group: string, topics: readonly string[]): Promise<PopGroupStatsResult> {
+  const badGroup = validateGroup(group);
+  if (badGroup) throw new AdminError(badGroup);
+  const normal = [...new Set(topics.filter((t) => !t.startsWith('%RETRY%') && !t.startsWith('%DLQ%')))].sort();
+  const { targets } = await readTargets(core);
+  const statsItem = async (t: BrokerTarget, statsName: string, statsKey: string): Promise<{ sum: number; tps: number }> => {
+    const res = await core.call(t.brokerAddr, RequestCode.VIEW_BROKER_STATS_DATA, { statsName, statsKey }, { okCodes: [ResponseCode.SYSTEM_ERROR] });
+    // an item nothing counted yet (or a name a 4.x broker does not count): "The stats <name> <key> not exist"
+    if (res.code !== ResponseCode.SUCCESS) {
+      if (/not exist/.test(res.remark ?? '')) return { sum: 0, tps: 0 };
+      throw new ResponseCodeError(t.brokerAddr, res.code, res.remark, RequestCode.VIEW_BROKER_STATS_DATA);
+    }
+    const m = decodeBrokerStatsData(res.body).statsMinute;
+    return { sum: m.sum, tps: m.tps };
+  };
+  const storedIn = async (t: BrokerTarget, topic: string): Promise<number | undefined> => {
+    const res = await core.call(t.brokerAddr, RequestCode.GET_TOPIC_STATS_INFO, { topic }, { okCodes: [ResponseCode.TOPIC_NOT_EXIST] });
+    if (res.code !== ResponseCode.SUCCESS) return undefined;
+    return decodeTopicStatsTable(res.body).offsetTable.reduce((n, [, o]) => n + Math.max(0, o.maxOffset - o.minOffset), 0);
+  };
+  const retryNames = retryTopicNames(group, normal);
+  const fan = await core.fanout(targets, async (t) => {
+    const perTopic = await Promise.all(normal.map(async (topic) => {
+      const [get, ack] = await Promise.all([statsItem(t, 'GROUP_GET_NUMS', `${topic}@${group}`), statsItem(t, 'GROUP_ACK_NUMS', `${topic}@${group}`)]);
+      return { topic, received: get.sum, receiveTps: get.tps, acked: ack.sum, ackTps: ack.tps };
+    }));
+    const retry = await Promise.all(retryNames.map((r) => storedIn(t, r)));
+    const dlq = await storedIn(t, `%DLQ%${group}`);
+    return { perTopic, retry, dlq };
+  });
+  const out: PopGroupStatsResult = { group, topics: [], receiveTps: 0, ackTps: 0, retryMessages: 0, retryTopics: [], dlqMessages: 0, errors: fan.errors };
+  const byTopic = new Map(normal.map((topic) => [topic, { topic, received: 0, receiveTps: 0, acked: 0, ackTps: 0 }]));
+  const retrySeen = new Set<string>();
+  for (const { value } of fan.results) {
+    for (const s of value.perTopic) {
+      const acc = byTopic.get(s.topic)!;
+      acc.received += s.received;
+      acc.receiveTps += s.receiveTps;
+      acc.acked += s.acked;
+      acc.ackTps += s.ackTps;
+    }
+    value.retry.forEach((n, i) => {
+      if (n === undefined) return;
+      retrySeen.add(retryNames[i]!);
+      out.retryMessages += n;
+    });
+    out.dlqMessages += value.dlq ?? 0;
+  }
+  out.topics = [...byTopic.values()];
+  for (const s of out.topics) {
+    out.receiveTps += s.receiveTps;
+    out.ackTps += s.ackTps;
+  }
+  out.retryTopics = retryNames.filter((r) => retrySeen.has(r));
+  return out;
 }

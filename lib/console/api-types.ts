@@ -3,7 +3,7 @@
 
 import type {
   BrokerFailure, ClusterListResult, ConsumerConnectionResult, GroupProgressResult, GroupSummary, MessageView,
-  NamesrvFailure, ProducerConnectionResult, TopicProducerConnection, QueueAssignmentResult, ResetOffsetResult, ResetQueuesResult, TopicEntry, TopicPlacement, TopicRoute,
+  NamesrvFailure, PopGroupStatsResult, ProducerConnectionResult, TopicProducerConnection, QueueAssignmentResult, ResetOffsetResult, ResetQueuesResult, TopicEntry, TopicPlacement, TopicRoute,
   TopicStatusResult,
 } from '../admin/index.ts';
 import type { AuditEntry } from './audit.ts';
@@ -221,6 +221,9 @@ export interface GroupDetailResponse {
   flags: GroupFlag[];
   /** Lag over the last hour. */
   lagHistory: Point[];
+  /** Receive/ack TPS and retry/DLQ counts (POP groups); null when the brokers could not be asked. */
+  popStats: PopGroupStatsResult | null;
+  popStatsError?: string;
 }
 
 export interface HistoryResponse {

@@ -160,6 +160,9 @@ export async function groupDetail(ctx: RequestContext, group: string, now = Date
     const all = await admin.groupList({ includeSystem: true });
     if (!all.groups.some((g) => g.group === group)) throw new HttpError(404, `group: no broker knows consumer group '${group}'`, 'group');
   }
+  // POP figures (5.x stats items for receive/ack, the group's retry and dead-letter topics), read beside the rest
+  const popTopics = [...new Set([...progress.queues.map((q) => q.topic), ...(connection.c?.subscriptions ?? []).map((x) => x.topic)])];
+  const popStatsRead = admin.popGroupStats(group, popTopics).then((r) => ({ r, err: undefined }), (err: unknown) => ({ r: null, err }));
   const lagged = [...new Set(progress.queues.filter((q) => q.diff > 0).map((q) => q.topic))];
   const [newest, positions] = await Promise.all([newestTimes(admin, lagged), positionTimes(admin, progress.queues)]);
   const lagSeconds = lagSecondsOf(progress.queues, newest, positions);
@@ -187,6 +190,8 @@ export async function groupDetail(ctx: RequestContext, group: string, now = Date
   if (assignment.clientErrors.length === 0) shape.holdings = holdingsOf(assignment.queues);
   if (maxQueueLag) shape.maxQueueLag = maxQueueLag;
 
+
+  const popStats = await popStatsRead;
   const recent = recentLag(db, cluster.name, group, progress.diffTotal, now);
   const tps = s?.tps ?? progress.consumeTps;
   const out: GroupDetailResponse = {
@@ -202,7 +207,9 @@ export async function groupDetail(ctx: RequestContext, group: string, now = Date
     rebalanceHistory: listRebalances(db, cluster.name, group),
     flags: groupFlags(shape),
     lagHistory: seriesPoints(db, collector, cluster.name, 'group', group, 'lag', now - 3600_000, now, now),
+    popStats: popStats.r,
   };
+  if (popStats.err !== undefined) out.popStatsError = describeError(popStats.err);
   if (connection.err !== undefined) out.connectionError = describeError(connection.err);
   return out;
 }

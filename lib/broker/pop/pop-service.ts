@@ -104,6 +104,7 @@ export class PopService {
       let unlocked = false;
       for (const o of offsets) unlocked = this.state.orderAck(topic, group, queueId, o) || unlocked;
       this.counter(group, normalTopic).acked += offsets.length;
+      this.ctx.stats.incGroupAck(group, normalTopic, offsets.length);
       if (unlocked) this.polling.notify(normalTopic);
       return;
     }
@@ -111,6 +112,7 @@ export class PopService {
     if (!ck) return; // already revived or acked: 5.x answers SUCCESS too
     const n = await this.state.ack(ck, offsets);
     this.counter(group, normalTopic).acked += n;
+    if (n > 0) this.ctx.stats.incGroupAck(group, normalTopic, n);
   }
 
   handleChangeInvisibleTime = async (_ctx: BrokerContext, req: RemotingCommand): Promise<RemotingCommand> => {

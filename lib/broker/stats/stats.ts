@@ -95,6 +95,11 @@ export class BrokerStats {
     this.items.add(StatsName.SNDBCK_PUT_NUMS, `${topic}@${group}`, 1);
   }
 
+  /** A POP group acked messages of a topic (GROUP_ACK_NUMS@topic@group, as 5.x's AckMessageProcessor counts). */
+  incGroupAck(group: string, topic: string, nums: number): void {
+    this.items.add(StatsName.GROUP_ACK_NUMS, `${topic}@${group}`, nums);
+  }
+
   incGetMiss(): void {
     this.getMissTimes++;
   }

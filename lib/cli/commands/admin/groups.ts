@@ -30,6 +30,14 @@ export const consumerProgressCommand: CommandSpec = {
       }
       const withClients = boolArg(ctx.values, 'showClientIP') ?? false;
       const r = await admin.consumerProgress(group.trim(), { topic: (ctx.values.topicName as string | undefined)?.trim(), withClients });
+      // POP groups: receive/ack TPS (5.x stats items) and the retry/DLQ counts; a group that never popped prints none
+      const topics = r.topic ? [r.topic] : [...new Set(r.queues.map((q) => q.topic))];
+      const ps = topics.length ? await admin.popGroupStats(group.trim(), topics).catch((err: unknown) => {
+        ctx.err(`warning: POP figures: ${describeError(err)}`);
+        return undefined;
+      }) : undefined;
+      const popSeen = r.queues.some((q) => q.popInflight !== undefined) || !!ps?.topics.some((t) => t.received > 0 || t.acked > 0);
+      if (ps && popSeen) Object.assign(r, { pop: ps });
       return finish(ctx, r, () => {
         // POP groups on RocketDeck brokers: messages popped and not acked yet, as 5.x mqadmin's #Inflight column.
         const pop = r.queues.some((q) => q.popInflight !== undefined);
@@ -41,6 +49,13 @@ export const consumerProgressCommand: CommandSpec = {
         ctx.out(`Consume TPS: ${r.consumeTps.toFixed(2)}`);
         ctx.out(`Consume Diff Total: ${r.diffTotal}`);
         if (pop) ctx.out(`Consume Inflight Total: ${r.queues.reduce((n, q) => n + (q.popInflight ?? 0), 0)}`);
+        if (ps && popSeen) {
+          ctx.out(`Pop Receive TPS: ${ps.receiveTps.toFixed(2)}`);
+          ctx.out(`Pop Ack TPS: ${ps.ackTps.toFixed(2)}`);
+          ctx.out(`Retry Messages: ${ps.retryMessages}${ps.retryTopics.length ? ` (${ps.retryTopics.join(', ')})` : ''}`);
+          ctx.out(`DLQ Messages: ${ps.dlqMessages}`);
+          for (const e of ps.errors) ctx.err(`warning: POP figures from ${e.brokerName} ${e.brokerAddr}: ${e.error}`);
+        }
         for (const c of r.clientErrors ?? []) ctx.err(`warning: client ${c.clientId}: ${c.error}`);
       }, 'read', r.queues.length === 0 && r.errors.length > 0);
     }),
