@@ -22,6 +22,7 @@ export type { ClientConnection, Subscription, ConsumerConnectionResult, Producer
 export type { SubGroupInput, DeleteSubGroupResult } from './group-config.ts';
 export type { TopicProducerConnection, TopicProducersResult } from './producers.ts';
 export type { ResetQueue, ResetOffsetResult, QueueOffsetReset, ResetQueuesResult } from './offsets.ts';
+export type { CloneOffsetResult, SkipBacklogResult } from './offset-ops.ts';
 export type { MessageView, QueryResult } from './messages.ts';
 export type { WritePermResult } from './write-perm.ts';
 export type { SendTestMessageInput, SendTestMessageResult } from './send.ts';
