@@ -4,6 +4,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { CLI_BIN } from '../../cluster/supervisor.ts';
 import { setLogSink } from '../../common/log.ts';
 import { AdminClient } from '../../admin/index.ts';
 import { spawnBroker, spawnNamesrv, TestClient, removeDir, tempDir, waitFor, type BrokerProcess, type NamesrvProcess } from '../../broker/it/harness.ts';
@@ -11,6 +13,23 @@ import { startConsole, type ConsoleProcess } from '../../cluster/console-process
 import { ensureFreshBuild, freePort } from './console-build.ts';
 
 setLogSink(() => {});
+
+/** One `rocketdeck admin ... --json` process: exit status and its JSON answer. */
+function cli(args: string[]): Promise<{ status: number | null; json: any; stderr: string }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI_BIN, 'admin', ...args, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.once('error', reject);
+    child.once('exit', (status) => {
+      clearTimeout(timer);
+      resolve({ status, json: stdout.trim() ? JSON.parse(stdout.trim().split('\n')[0]!) : undefined, stderr });
+    });
+  });
+}
 
 const TOPIC = 'OffsetOpsTopic';
 const BROKER = 'broker-it';
@@ -144,5 +163,17 @@ describe('offset operations from the console', { timeout: 300_000 }, () => {
     assert.equal(a.params.skipped, 10);
     const again = await call('POST', path, { body: {}, cookie: op });
     assert.equal(again.status, 409, 'nothing left to skip');
+  });
+
+  test('the CLI: cloneGroupOffset copies a group\'s offsets on the broker, skipAccumulatedMessage moves the copy to the max offsets', async () => {
+    const cloned = await cli(['cloneGroupOffset', '-n', ns.address, '-s', 'DestGroup', '-d', 'CliGroup', '-t', TOPIC]);
+    assert.equal(cloned.status, 0, cloned.stderr);
+    assert.deepEqual(cloned.json.done.map((d: { brokerName: string }) => d.brokerName), [BROKER]);
+    assert.deepEqual(await stored('CliGroup'), { 0: 3, 1: 9 });
+    const skipped = await cli(['skipAccumulatedMessage', '-n', ns.address, '-g', 'CliGroup', '-t', TOPIC]);
+    assert.equal(skipped.status, 0, skipped.stderr);
+    assert.equal(skipped.json.topics.length, 1);
+    assert.deepEqual(await stored('CliGroup'), { 0: 10, 1: 10 });
+    assert.notEqual((await cli(['cloneGroupOffset', '-n', ns.address, '-s', 'CliGroup', '-t', TOPIC])).status, 0, 'a missing -d is refused');
   });
 });
