@@ -259,6 +259,8 @@ export interface ResetApplyResponse {
   result: ResetOffsetResult | ResetQueuesResult;
 }
 
+export type { TopicEditPlan, TopicEditBroker, TopicEditResult } from './topic-edit.ts';
+
 /** One queue of an offset operation's preview or outcome. */
 export interface OffsetChange {
   topic: string;
