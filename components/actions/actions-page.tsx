@@ -10,8 +10,9 @@ import { DeleteTopicForm } from './delete-topic';
 import { DeleteGroupForm, GroupForm } from './group-form';
 import { ResetOffsetForm } from './reset-offset';
 import { DrainBrokerForm } from './drain-broker';
+import { CloneOffsetForm, SkipBacklogForm } from './offset-ops';
 
-type Tab = 'topic' | 'delete-topic' | 'group' | 'delete-group' | 'reset' | 'drain';
+type Tab = 'topic' | 'delete-topic' | 'group' | 'delete-group' | 'reset' | 'clone' | 'skip' | 'drain';
 
 const TABS: Array<{ id: Tab; label: string; help: string }> = [
   { id: 'topic', label: 'Create / update topic', help: 'Creates the topic on the chosen brokers, or changes its queue counts, permission and order when it exists.' },
@@ -19,6 +20,8 @@ const TABS: Array<{ id: Tab; label: string; help: string }> = [
   { id: 'group', label: 'Create / update group', help: 'Writes a subscription group config to the chosen brokers.' },
   { id: 'delete-group', label: 'Delete group', help: 'Removes a subscription group from the cluster’s masters.' },
   { id: 'reset', label: 'Reset offsets', help: 'Moves where a consumer group reads a topic from; preview the change per queue before applying.' },
+  { id: 'clone', label: 'Clone offsets', help: 'Copies where one consumer group stands on a topic to another group (CLONE_GROUP_OFFSET); preview the destination’s old and new offsets first.' },
+  { id: 'skip', label: 'Skip backlog', help: 'Moves a consumer group past everything it has not consumed yet: each queue with a backlog to its max offset.' },
   { id: 'drain', label: 'Drain broker', help: 'Takes a broker group out of service: producers move away, consumers catch up on what is left; then gives its write permission back.' },
 ];
 
@@ -42,6 +45,8 @@ export function ActionsPage() {
           {tab === 'group' && <GroupForm key="group" />}
           {tab === 'delete-group' && <DeleteGroupForm key="delete-group" />}
           {tab === 'drain' && <DrainBrokerForm key="drain" />}
+          {tab === 'clone' && <CloneOffsetForm key={`clone-${s.group}`} group={s.group || undefined} />}
+          {tab === 'skip' && <SkipBacklogForm key={`skip-${s.group}`} group={s.group || undefined} />}
           {tab === 'reset' && <ResetOffsetForm key={`reset-${s.group}-${s.topic}`} group={s.group || undefined} topic={s.topic || undefined} />}
         </div>
       </Card>

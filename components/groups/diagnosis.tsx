@@ -43,7 +43,11 @@ export function GroupDiagnosis({ group }: { group: string }) {
                   <td colSpan={6} className="px-3 py-1.5">
                     <span className="font-mono">{c.clientId}</span>
                     {c.info?.status.map((s) => <span key={s.topic} className="ml-3">{s.topic}: {fmtRate(s.consumeOKTPS)} ok/s, {fmtRate(s.consumeFailedTPS)} failed/s, {fmtRate(s.consumeRT)} ms</span>)}
-                    {c.info?.properties.eventLoopDelayMs !== undefined && <span className="ml-3">event-loop delay {c.info.properties.eventLoopDelayMs} ms</span>}
+                    {c.eventLoopDelay && (
+                      <span className="ml-3" data-testid="event-loop-delay" title={`over the last ${Math.round(c.eventLoopDelay.windowMs / 1000)} s`}>
+                        event-loop delay {c.eventLoopDelay.meanMs} ms mean, {c.eventLoopDelay.p99Ms} ms p99, {c.eventLoopDelay.maxMs} ms max
+                      </span>
+                    )}
                     {c.error && <span className="ml-3 text-red-600">{c.error}</span>}
                     <ConsumeDirectly group={group} clientId={c.clientId} />
                   </td>

@@ -15,6 +15,7 @@ import { BrokerErrors, ErrorBox, PageSkeleton } from '@/components/ui/states';
 import { FullRow, Table, Td, Th, THead, Tr } from '@/components/ui/table';
 import { Tabs } from '@/components/ui/tabs';
 import { ResetOffsetForm } from '@/components/actions/reset-offset';
+import { CloneOffsetForm, SkipBacklogForm } from '@/components/actions/offset-ops';
 import { DeleteGroupForm, GroupForm } from '@/components/actions/group-form';
 import { ConsumeModeForm } from '@/components/actions/consume-mode';
 import { DialogButton } from './group-actions';
@@ -154,6 +155,12 @@ export function GroupDetail({ group }: { group: string }) {
           <>
             <DialogButton label="Reset offsets" title={`Reset offsets of ${group}`} testId="open-reset" wide variant="primary">
               <ResetOffsetForm group={group} />
+            </DialogButton>
+            <DialogButton label="Skip backlog" title={`Skip the backlog of ${group}`} testId="open-skip-backlog" wide>
+              <SkipBacklogForm group={group} />
+            </DialogButton>
+            <DialogButton label="Clone offsets" title={`Clone the offsets of ${group} to another group`} testId="open-clone-offset" wide>
+              <CloneOffsetForm group={group} />
             </DialogButton>
             <DialogButton label="Consume mode" title={`POP or PULL for ${group}`} testId="open-consume-mode">
               <ConsumeModeForm group={group} topics={[...new Set(p.queues.map((x) => x.topic).filter((t) => !t.startsWith('%RETRY%')))]} />

@@ -17,6 +17,7 @@ import { FullRow, Table, Td, Th, THead, Tr } from '@/components/ui/table';
 import { TopicForm } from '@/components/actions/topic-form';
 import { DeleteTopicForm } from '@/components/actions/delete-topic';
 import { SendMessageForm } from './send-message';
+import { QueueEditForm } from './queue-edit';
 
 /** Producer groups the brokers saw sending to the topic, one row per connection. */
 function ProducerConnections({ groups, now }: { groups: NonNullable<TopicDetailResponse['producerGroups']>; now: number }) {
@@ -64,7 +65,7 @@ function ProducerGroupBox({ value, onChange, fetching }: { value: string; onChan
   );
 }
 
-type Open = 'update' | 'delete' | 'send' | null;
+type Open = 'update' | 'queues' | 'delete' | 'send' | null;
 
 /** Put TPS of the topic over the last 15 minutes, from the console's history. */
 function useTopicTps(topic: string) {
@@ -104,6 +105,7 @@ export function TopicDetail({ topic }: { topic: string }) {
           <>
             <Button onClick={() => setOpen('send')} data-testid="open-send">Send test message</Button>
             <Button onClick={() => setOpen('update')} data-testid="open-update">Edit</Button>
+            <Button onClick={() => setOpen('queues')} data-testid="open-queues">Change queues</Button>
             <Button variant="danger" onClick={() => setOpen('delete')} data-testid="open-delete">Delete</Button>
           </>
         }
@@ -239,6 +241,9 @@ export function TopicDetail({ topic }: { topic: string }) {
       </Dialog>
       <Dialog open={open === 'update'} onClose={() => setOpen(null)} title={`Edit topic ${topic}`}>
         <TopicForm init={{ topic, readQueueNums: firstQueue?.readQueueNums, writeQueueNums: firstQueue?.writeQueueNums, perm: firstQueue?.perm, order: !!d.route.orderTopicConf }} />
+      </Dialog>
+      <Dialog open={open === 'queues'} onClose={() => setOpen(null)} title={`Change the queues of ${topic}`} wide>
+        <QueueEditForm topic={topic} init={firstQueue} />
       </Dialog>
       <Dialog open={open === 'delete'} onClose={() => setOpen(null)} title={`Delete topic ${topic}`}>
         <DeleteTopicForm topic={topic} onDone={() => router.push('/topics')} />

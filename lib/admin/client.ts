@@ -11,6 +11,7 @@ import * as groupConfig from './group-config.ts';
 import * as groups from './groups.ts';
 import * as messages from './messages.ts';
 import * as offsets from './offsets.ts';
+import * as offsetOps from './offset-ops.ts';
 import * as pop from './pop.ts';
 import * as producers from './producers.ts';
 import * as route from './route.ts';
@@ -160,6 +161,12 @@ export class AdminClient {
   resetQueueOffsets(opts: { group: string; topic: string; queues: offsets.QueueOffsetReset[]; point?: ResetPoint }): Promise<offsets.ResetQueuesResult> {
     return offsets.resetQueueOffsets(this.core, opts);
   }
+  /** cloneGroupOffset: destGroup's offsets on the topic become srcGroup's (CLONE_GROUP_OFFSET on each master). */
+  cloneGroupOffset(opts: { srcGroup: string; destGroup: string; topic: string; offline?: boolean }): Promise<offsetOps.CloneOffsetResult> {
+    return offsetOps.cloneGroupOffset(this.core, opts);
+  }
+  /** skipAccumulatedMessage: the group's queues with a backlog move to their max offset (one topic or all). */
+  skipBacklog(opts: { group: string; topic?: string }): Promise<offsetOps.SkipBacklogResult> { return offsetOps.skipBacklog(this.core, opts); }
 
   // messages
   viewMessage(msgId: string, opts?: { topic?: string }): Promise<messages.MessageView[]> { return messages.viewMessage(this.core, msgId, opts); }

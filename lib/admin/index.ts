@@ -10,6 +10,8 @@ export { RemotingError, RemotingConnectError, RemotingTimeoutError, ResponseCode
 /** Naming rules and permission bits the pages check input against (RocketMQ's own). */
 export { validateGroup, validateTopic, PermName } from '../protocol/constants.ts';
 export type { ConsumeStats } from '../protocol/bodies/index.ts';
+/** Running-info property names of a RocketDeck consumer's event-loop delay. */
+export { PROP_EVENT_LOOP_DELAY } from '../protocol/bodies/running-info.ts';
 export type { BrokerGroups } from './groups.ts';
 export type { QueueOffsets, GroupMembers, BrokerLiveInfo, NamesrvProbeResult } from './broker-stats.ts';
 export type { BrokerGroup, ClusterView, QueueData, TopicRoute } from './route.ts';
@@ -22,6 +24,7 @@ export type { ClientConnection, Subscription, ConsumerConnectionResult, Producer
 export type { SubGroupInput, DeleteSubGroupResult } from './group-config.ts';
 export type { TopicProducerConnection, TopicProducersResult } from './producers.ts';
 export type { ResetQueue, ResetOffsetResult, QueueOffsetReset, ResetQueuesResult } from './offsets.ts';
+export type { CloneOffsetResult, SkipBacklogResult } from './offset-ops.ts';
 export type { MessageView, QueryResult } from './messages.ts';
 export type { WritePermResult } from './write-perm.ts';
 export type { SendTestMessageInput, SendTestMessageResult } from './send.ts';

@@ -2,7 +2,7 @@
 // RESET_CONSUMER_CLIENT_OFFSET (220) and CONSUME_MESSAGE_DIRECTLY (309).
 
 import { mqVersionName, MQVersion, RequestCode, ResponseCode } from '../protocol/codes.ts';
-import { encodeConsumerRunningInfo, type ConsumerRunningInfo, type ProcessQueueInfo } from '../protocol/bodies/running-info.ts';
+import { encodeConsumerRunningInfo, PROP_EVENT_LOOP_DELAY, type ConsumerRunningInfo, type ProcessQueueInfo } from '../protocol/bodies/running-info.ts';
 import { decodeResetOffsetBody } from '../protocol/bodies/offsets.ts';
 import { encodeWith, mqKey, type MessageQueue, type MessageQueueEntries } from '../protocol/bodies/read.ts';
 import { decodeHeader, ResetOffsetRequestHeader, ConsumeMessageDirectlyResultRequestHeader } from '../protocol/headers.ts';
@@ -17,6 +17,8 @@ import { toConsumedMessage } from './pull-api.ts';
 import type { ResolvedPushOptions } from './push-consumer-options.ts';
 import type { RebalanceImpl } from './rebalance.ts';
 import type { ConsumerStats } from './stats.ts';
+import { eventLoopDelay } from './event-loop.ts';
+
 
 /** What the handlers read from a push consumer. */
 export interface ConsumerInternals {
@@ -98,6 +100,13 @@ export async function consumerRunningInfo(c: ConsumerInternals): Promise<Consume
     ['PROP_CONSUME_TYPE', c.consumer.consumeType],
     ['PROP_CLIENT_VERSION', mqVersionName(MQVersion.CURRENT_VERSION)],
   ]);
+  const delay = eventLoopDelay();
+  if (delay) {
+    properties.set(PROP_EVENT_LOOP_DELAY.mean, String(delay.meanMs));
+    properties.set(PROP_EVENT_LOOP_DELAY.p99, String(delay.p99Ms));
+    properties.set(PROP_EVENT_LOOP_DELAY.max, String(delay.maxMs));
+    properties.set(PROP_EVENT_LOOP_DELAY.window, String(delay.windowMs));
+  }
   const mqTable: MessageQueueEntries<ProcessQueueInfo> = [];
   for (const { mq, pq } of c.rebalance.processQueueTable.values()) {
     mqTable.push([mq, pq.info(await c.offsetStore.readOffset(mq, 'MEMORY_FIRST_THEN_STORE'))]);

@@ -1,6 +1,7 @@
 // PushConsumer (DefaultMQPushConsumer): long-polling pulls per assigned queue, flow control, and a listener fed
 // concurrently or orderly; rebalancing, offsets and broker requests are delegated to the modules beside it.
 
+import { acquireEventLoopMonitor, releaseEventLoopMonitor } from './event-loop.ts';
 import { getRetryTopic, MixAll, ResponseCode } from '../protocol/codes.ts';
 import type { ConsumeFromWhere, ConsumeType, MessageModel, SubscriptionData } from '../protocol/bodies/consumer.ts';
 import type { MessageQueue } from '../protocol/bodies/read.ts';
@@ -182,6 +183,7 @@ export class PushConsumer implements ConsumerInner, ConsumeHost {
     inst.start();
     this.state = 'RUNNING';
     this.startTimestamp = Date.now();
+    acquireEventLoopMonitor();
     await this.afterSubscriptionChange();
   }
 
@@ -203,6 +205,7 @@ export class PushConsumer implements ConsumerInner, ConsumeHost {
     if (this.state !== 'RUNNING') return;
     this.state = 'SHUTDOWN_ALREADY';
     this.timers.clear();
+    releaseEventLoopMonitor();
     await this.consumeService!.shutdown(this.opts.awaitTerminationMillisWhenShutdown);
     await this.persistConsumerOffset(true);
     // Orderly queues are unlocked only once their offsets are committed, so the next owner starts after them.

@@ -2,8 +2,9 @@
 // Types only; /work/notes/CONSOLE_API.md points here for the exact fields.
 
 import type {
-  BrokerFailure, ClusterListResult, ConsumerConnectionResult, GroupProgressResult, GroupSummary, MessageView,
-  NamesrvFailure, PopGroupStatsResult, ProducerConnectionResult, TopicProducerConnection, QueueAssignmentResult, ResetOffsetResult, ResetQueuesResult, TopicEntry, TopicPlacement, TopicRoute,
+  BrokerFailure, CloneOffsetResult, SkipBacklogResult, ClusterListResult, ConsumerConnectionResult, GroupProgressResult,
+  GroupSummary, MessageView, NamesrvFailure, PopGroupStatsResult, ProducerConnectionResult, TopicProducerConnection,
+  QueueAssignmentResult, ResetOffsetResult, ResetQueuesResult, TopicEntry, TopicPlacement, TopicRoute,
   TopicStatusResult,
 } from '../admin/index.ts';
 import type { AuditEntry } from './audit.ts';
@@ -260,6 +261,54 @@ export interface ResetApplyResponse {
   group: string;
   topic: string;
   result: ResetOffsetResult | ResetQueuesResult;
+}
+
+export type { TopicEditPlan, TopicEditBroker, TopicEditResult } from './topic-edit.ts';
+
+/** One queue of an offset operation's preview or outcome. */
+export interface OffsetChange {
+  topic: string;
+  brokerName: string;
+  queueId: number;
+  /** The group's committed offset before (-1 when it has none). */
+  oldOffset: number;
+  newOffset: number;
+  maxOffset: number;
+}
+
+export interface CloneOffsetPreview {
+  preview: true;
+  srcGroup: string;
+  destGroup: string;
+  topic: string;
+  queues: OffsetChange[];
+  errors: BrokerFailure[];
+}
+
+export interface CloneOffsetApplyResponse {
+  preview: false;
+  srcGroup: string;
+  destGroup: string;
+  topic: string;
+  result: CloneOffsetResult;
+  /** The destination group's offsets afterwards, with the old ones from just before. */
+  queues: OffsetChange[];
+}
+
+export interface SkipBacklogPreview {
+  preview: true;
+  group: string;
+  topic?: string;
+  queues: OffsetChange[];
+  /** Messages the group would not consume. */
+  skipped: number;
+  errors: BrokerFailure[];
+}
+
+export interface SkipBacklogApplyResponse {
+  preview: false;
+  group: string;
+  result: SkipBacklogResult;
 }
 
 export interface MessagesResponse {

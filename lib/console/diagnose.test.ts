@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ConsumerRunningInfoResult, QueueProgress } from '../admin/index.ts';
-import { findings, type DiagnoseInput } from './diagnose.ts';
+import { eventLoopDelayOf, findings, type DiagnoseInput } from './diagnose.ts';
 
 const q = (queueId: number, diff: number, topic = 'T'): QueueProgress => ({ topic, brokerName: 'b', queueId, brokerOffset: diff, consumerOffset: 0, diff, lastTimestamp: 0 });
 const running = (clientId: string, queues: Array<Partial<ConsumerRunningInfoResult['queues'][number]>>, failed = 0): { clientId: string; info: ConsumerRunningInfoResult } => ({
@@ -47,4 +47,16 @@ test('a full process queue, a consumer stuck on its messages and consume failure
 test('a broker that did not answer and a client without running info are named', () => {
   const f = findings(base({ brokerErrors: [{ brokerName: 'b2', brokerAddr: '10.0.0.2:10911', error: 'timeout' }], running: [{ clientId: 'c9', error: 'timeout' }] }));
   assert.deepEqual(f.map((x) => x.kind), ['broker_down', 'no_running_info']);
+});
+
+test('a Node client\'s event-loop delay is read from its properties; a late loop (p99 >= 100 ms) is a warning', () => {
+  const props = { PROP_EVENT_LOOP_DELAY_MEAN_MS: '12.5', PROP_EVENT_LOOP_DELAY_P99_MS: '180', PROP_EVENT_LOOP_DELAY_MAX_MS: '300.25', PROP_EVENT_LOOP_DELAY_WINDOW_MS: '60000' };
+  const delay = eventLoopDelayOf(props)!;
+  assert.deepEqual(delay, { meanMs: 12.5, p99Ms: 180, maxMs: 300.25, windowMs: 60000 });
+  assert.equal(eventLoopDelayOf({}), undefined, 'a Java client has none');
+  assert.equal(eventLoopDelayOf({ ...props, PROP_EVENT_LOOP_DELAY_P99_MS: 'x' }), undefined);
+  const late = findings(base({ running: [{ ...running('c1', []), eventLoopDelay: delay }] }));
+  assert.deepEqual(late.map((x) => x.kind), ['event_loop_delay']);
+  assert.equal(late[0]!.figures.p99Ms, 180);
+  assert.deepEqual(kinds(base({ running: [{ ...running('c1', []), eventLoopDelay: { ...delay, p99Ms: 20 } }] })), []);
 });

@@ -3,10 +3,10 @@
 // behind the others, a client whose process queue is full (flow control), a consumer stuck on its messages or
 // failing them (retries), a broker of the group not answering.
 
-import { mapBounded, type AdminClient, type BrokerFailure, type ConsumerRunningInfoResult, type QueueProgress } from '../admin/index.ts';
+import { PROP_EVENT_LOOP_DELAY, mapBounded, type AdminClient, type BrokerFailure, type ConsumerRunningInfoResult, type QueueProgress } from '../admin/index.ts';
 import { describe as describeError } from './errors.ts';
 
-export type FindingKind = 'no_members' | 'idle_members' | 'few_members' | 'skewed_queue' | 'flow_control' | 'stuck' | 'consume_failures' | 'broker_down' | 'no_running_info';
+export type FindingKind = 'no_members' | 'idle_members' | 'few_members' | 'skewed_queue' | 'flow_control' | 'stuck' | 'consume_failures' | 'broker_down' | 'no_running_info' | 'event_loop_delay';
 
 export interface Finding {
   kind: FindingKind;
@@ -15,10 +15,24 @@ export interface Finding {
   figures: Record<string, number | string>;
 }
 
+export interface EventLoopDelay { meanMs: number; p99Ms: number; maxMs: number; windowMs: number }
+
 export interface ClientRunning {
   clientId: string;
   info?: ConsumerRunningInfoResult;
+  /** RocketDeck (Node) consumers: how late their event loop runs, from the running info's properties. */
+  eventLoopDelay?: EventLoopDelay;
   error?: string;
+}
+
+/** A Node consumer's event loop late by this much (p99) cannot keep up with its listener calls. */
+export const EVENT_LOOP_P99_MS = 100;
+
+/** The event-loop delay properties of a running info; undefined for clients that do not report them (Java). */
+export function eventLoopDelayOf(props: Record<string, string>): EventLoopDelay | undefined {
+  const n = (k: string) => (props[k] === undefined ? NaN : Number(props[k]));
+  const d = { meanMs: n(PROP_EVENT_LOOP_DELAY.mean), p99Ms: n(PROP_EVENT_LOOP_DELAY.p99), maxMs: n(PROP_EVENT_LOOP_DELAY.max), windowMs: n(PROP_EVENT_LOOP_DELAY.window) };
+  return Object.values(d).every(Number.isFinite) ? d : undefined;
 }
 
 export interface DiagnoseInput {
@@ -77,6 +91,10 @@ export function findings(d: DiagnoseInput): Finding[] {
       out.push({ kind: 'no_running_info', severity: 'info', title: `client ${c.clientId} did not tell its running info`, figures: { clientId: c.clientId, error: c.error ?? 'no answer' } });
       continue;
     }
+    if (c.eventLoopDelay && c.eventLoopDelay.p99Ms >= EVENT_LOOP_P99_MS) {
+      const e = c.eventLoopDelay;
+      out.push({ kind: 'event_loop_delay', severity: 'warning', title: `client ${c.clientId}'s event loop runs ${e.p99Ms} ms late (p99): its listener blocks the process`, figures: { clientId: c.clientId, meanMs: e.meanMs, p99Ms: e.p99Ms, maxMs: e.maxMs, windowMs: e.windowMs } });
+    }
     for (const q of c.info.queues) {
       if (q.cachedMsgCount >= FLOW_CONTROL_MESSAGES) {
         out.push({ kind: 'flow_control', severity: 'warning', title: `client ${c.clientId} holds ${q.cachedMsgCount} messages of ${q.brokerName}:${q.queueId}: its process queue is full and it stopped pulling`, figures: { clientId: c.clientId, topic: q.topic, brokerName: q.brokerName, queueId: q.queueId, cachedMsgCount: q.cachedMsgCount } });
@@ -113,7 +131,11 @@ export async function diagnoseGroup(admin: AdminClient, group: string, opts: { n
   const members = (conn?.connections ?? []).map((c) => c.clientId).sort();
   const asked = members.slice(0, opts.maxClients ?? 20);
   const settled = await mapBounded(asked, (clientId) => admin.consumerRunningInfo(group, clientId), { limit: 4 });
-  const clients: ClientRunning[] = settled.map((s, i) => (s.ok ? { clientId: asked[i]!, info: s.value } : { clientId: asked[i]!, error: describeError(s.error) }));
+  const clients: ClientRunning[] = settled.map((s, i) => {
+    if (!s.ok) return { clientId: asked[i]!, error: describeError(s.error) };
+    const delay = eventLoopDelayOf(s.value.properties);
+    return delay ? { clientId: asked[i]!, info: s.value, eventLoopDelay: delay } : { clientId: asked[i]!, info: s.value };
+  });
   const holder = new Map<string, string>();
   for (const c of clients) for (const q of c.info?.queues ?? []) holder.set(`${q.topic} ${q.brokerName} ${q.queueId}`, c.clientId);
   const queues = progress.queues.map((q) => {

@@ -15,6 +15,21 @@ describe('consumer offsets', () => {
     assert.equal(m.queryOffset('g2', 'T', 0), -1);
   }));
 
+  test('cloneOffset copies one topic\'s offsets to another group, replacing its own; an unknown source clones nothing', () => withTempDir((dir) => {
+    const m = new ConsumerOffsetManager(path.join(dir, 'consumerOffset.json'), silentLog);
+    m.commitOffset('a', 'src', 'T', 0, 4);
+    m.commitOffset('a', 'src', 'T', 1, 6);
+    m.commitOffset('a', 'src', 'U', 0, 9);
+    m.commitOffset('a', 'dst', 'T', 2, 1);
+    assert.equal(m.cloneOffset('src', 'dst', 'T'), true);
+    assert.deepEqual([...m.queryOffsets('dst', 'T')!].sort(), [[0, 4], [1, 6]]);
+    assert.equal(m.queryOffset('dst', 'U', 0), -1, 'only the named topic');
+    m.commitOffset('a', 'src', 'T', 0, 5);
+    assert.equal(m.queryOffset('dst', 'T', 0), 4, 'a copy, not a shared table');
+    assert.equal(m.cloneOffset('nobody', 'dst', 'T'), false);
+    assert.equal(m.queryOffset('dst', 'T', 1), 6);
+  }));
+
   test('persists in RocketMQ\'s consumerOffset.json layout and loads it back', async () => withTempDir(async (dir) => {
     const file = path.join(dir, 'consumerOffset.json');
     const m = new ConsumerOffsetManager(file, silentLog);

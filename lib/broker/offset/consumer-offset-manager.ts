@@ -59,6 +59,15 @@ export class ConsumerOffsetManager {
     return this.table.get(offsetKey(topic, group));
   }
 
+  /** Copies srcGroup's offsets of a topic to destGroup, replacing destGroup's (ConsumerOffsetManager.cloneOffset). */
+  cloneOffset(srcGroup: string, destGroup: string, topic: string): boolean {
+    const src = this.table.get(offsetKey(topic, srcGroup));
+    if (!src) return false;
+    this.table.set(offsetKey(topic, destGroup), new Map(src));
+    this.dirty = true;
+    return true;
+  }
+
   /** Topics a group has committed offsets for. */
   whichTopicByConsumer(group: string): Set<string> {
     const out = new Set<string>();

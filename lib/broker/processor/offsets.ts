@@ -1,8 +1,9 @@
 // Offset requests: QUERY_CONSUMER_OFFSET (14), UPDATE_CONSUMER_OFFSET (15), SEARCH_OFFSET_BY_TIMESTAMP (29),
-// GET_MAX_OFFSET (30), GET_MIN_OFFSET (31), GET_EARLIEST_MSG_STORETIME (32).
+// GET_MAX_OFFSET (30), GET_MIN_OFFSET (31), GET_EARLIEST_MSG_STORETIME (32), CLONE_GROUP_OFFSET (314).
 
 import { ResponseCode } from '../../protocol/codes.ts';
 import {
+  CloneGroupOffsetRequestHeader,
   GetEarliestMsgStoretimeRequestHeader,
   GetMaxOffsetRequestHeader,
   GetMinOffsetRequestHeader,
@@ -54,4 +55,28 @@ export async function handleSearchOffsetByTimestamp(ctx: BrokerContext, req: Rem
   const h = decodeHeader(SearchOffsetRequestHeader, req.extFields);
   const boundary: BoundaryType = h.boundaryType === 'UPPER' ? 'UPPER' : 'LOWER';
   return okWithHeader(req, { offset: await ctx.store.getOffsetInQueueByTime(h.topic, h.queueId, h.timestamp, boundary) });
+}
+
+/**
+ * CLONE_GROUP_OFFSET (AdminBrokerProcessor.cloneGroupOffset): copies srcGroup's offsets to destGroup for the topic, or
+ * for every topic srcGroup has offsets for when none is named. Unless `offline`, a topic the online srcGroup no
+ * longer subscribes to is skipped. (RocketMQ's loop passes the header's topic instead of the loop's, so without a
+ * topic it clones nothing; here each topic of the loop is cloned.)
+ */
+export function handleCloneGroupOffset(ctx: BrokerContext, req: RemotingCommand): RemotingCommand {
+  const h = decodeHeader(CloneGroupOffsetRequestHeader, req.extFields);
+  const topics = h.topic ? [h.topic] : [...ctx.offsets.whichTopicByConsumer(h.srcGroup)];
+  const online = !h.offline && (ctx.consumers.getConsumerGroupInfo(h.srcGroup)?.subscriptionTable.size ?? 0) > 0;
+  for (const topic of topics) {
+    if (!ctx.topics.selectTopicConfig(topic)) {
+      ctx.log.warn('clone_offset_topic_missing', { topic, srcGroup: h.srcGroup, destGroup: h.destGroup });
+      continue;
+    }
+    if (online && !ctx.consumers.findSubscriptionData(h.srcGroup, topic)) {
+      ctx.log.warn('clone_offset_not_subscribed', { topic, srcGroup: h.srcGroup, destGroup: h.destGroup });
+      continue;
+    }
+    ctx.offsets.cloneOffset(h.srcGroup, h.destGroup, topic);
+  }
+  return okWithHeader(req, {});
 }

@@ -14,6 +14,7 @@ import {
 } from './clients.ts';
 import { bind, type BrokerContext } from '../context.ts';
 import {
+  handleCloneGroupOffset,
   handleGetEarliestMsgStoretime,
   handleGetMaxOffset,
   handleGetMinOffset,
@@ -43,6 +44,7 @@ export function registerBrokerProcessors(server: RemotingServer, ctx: BrokerCont
   on(C.GET_MAX_OFFSET, handleGetMaxOffset);
   on(C.GET_MIN_OFFSET, handleGetMinOffset);
   on(C.GET_EARLIEST_MSG_STORETIME, handleGetEarliestMsgStoretime);
+  on(C.CLONE_GROUP_OFFSET, handleCloneGroupOffset);
   on(C.HEART_BEAT, handleHeartbeat);
   on(C.UNREGISTER_CLIENT, handleUnregisterClient);
   on(C.GET_CONSUMER_LIST_BY_GROUP, handleGetConsumerListByGroup);

@@ -9,7 +9,7 @@ import {
   updateSubGroupCommand,
   setConsumeModeCommand,
 } from './admin/groups.ts';
-import { resetOffsetByTimeCommand } from './admin/offsets.ts';
+import { cloneGroupOffsetCommand, resetOffsetByTimeCommand, skipAccumulatedMessageCommand } from './admin/offsets.ts';
 import { printMsgCommand, queryMsgByIdCommand, queryMsgByKeyCommand, sendMessageCommand } from './admin/messages.ts';
 
 export const adminCommand: CommandSpec = {
@@ -38,6 +38,8 @@ export const adminCommand: CommandSpec = {
     consumerStatusCommand,
     producerConnectionCommand,
     resetOffsetByTimeCommand,
+    cloneGroupOffsetCommand,
+    skipAccumulatedMessageCommand,
     queryMsgByIdCommand,
     queryMsgByKeyCommand,
     printMsgCommand,

@@ -68,6 +68,10 @@ describe('broker-initiated requests to a push consumer', () => {
       const ri = decodeConsumerRunningInfo(info.body!);
       assert.equal(ri.mqTable.filter(([mq]) => mq.topic === 'DirectTopic').length, 2);
       assert.equal(ri.properties.get('PROP_CONSUMEORDERLY'), 'false');
+      for (const k of ['PROP_EVENT_LOOP_DELAY_MEAN_MS', 'PROP_EVENT_LOOP_DELAY_P99_MS', 'PROP_EVENT_LOOP_DELAY_MAX_MS', 'PROP_EVENT_LOOP_DELAY_WINDOW_MS']) {
+        const v = ri.properties.get(k);
+        assert.ok(v !== undefined && v !== '' && Number.isFinite(Number(v)), `${k} = ${v}`);
+      }
 
       const other = await conn.invoke(createRequest(RequestCode.GET_CONSUMER_RUNNING_INFO, { consumerGroup: 'nobody', clientId, jstackEnable: false }), 5000);
       assert.equal(other.code, ResponseCode.SYSTEM_ERROR);

@@ -5,6 +5,7 @@ import { createLogger } from '../../common/log.ts';
 import type { ConsoleDb } from '../db.ts';
 import type { AlertEvent } from './engine.ts';
 import type { AlertChannel } from './rules.ts';
+import { recipientsOf, sendAlertMail, smtpConfigFromEnv, type AlertMail, type SmtpConfig } from './email.ts';
 import { activeSilences, insertNotification, listChannels, recordDelivery, silenceFor, type Delivery, type NotificationRow, type Silence } from './store.ts';
 
 const log = createLogger('console.alerts');
@@ -51,10 +52,26 @@ export function payloadFor(format: AlertChannel['format'], b: NotificationBody):
       return { msg_type: 'text', content: { text } };
     case 'json':
       return { source: 'rocketdeck', ...b };
+    case 'email':
+      return mailOf(b);
   }
 }
 
+/** An email's subject and plain-text body: the headline, then every field of the notification. */
+export function mailOf(b: NotificationBody): AlertMail {
+  const at = (t: number | null) => (t === null ? '-' : new Date(t).toISOString());
+  const lines = [
+    headline(b), '',
+    `event:    ${b.event}`, `rule:     ${b.rule}`, `severity: ${b.severity}`, `cluster:  ${b.cluster}`, `subject:  ${b.subject}`,
+    `value:    ${b.value ?? '-'}`, `started:  ${at(b.startedAt)}`, `resolved: ${at(b.resolvedAt)}`,
+    ...Object.entries(b.labels).map(([k, v]) => `${k}: ${v}`), '', '-- RocketDeck alerts',
+  ];
+  return { subject: headline(b), text: lines.join('\n') };
+}
+
 export interface NotifierOptions {
+  /** The SMTP server of email channels; default from ROCKETDECK_SMTP_URL / ROCKETDECK_SMTP_FROM; null: none. */
+  smtp?: SmtpConfig | null;
   now?: () => number;
   /** Waits between attempts (tests may shorten nothing: backoff is the channel's). */
   sleep?: (ms: number) => Promise<void>;
@@ -66,9 +83,11 @@ export class Notifier {
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly smtp: SmtpConfig | undefined;
 
   constructor(private readonly db: ConsoleDb, opts: NotifierOptions = {}) {
     this.now = opts.now ?? Date.now;
+    this.smtp = opts.smtp === undefined ? smtpConfigFromEnv() : opts.smtp ?? undefined;
     this.sleep = opts.sleep ?? defaultSleep;
   }
 
@@ -128,14 +147,20 @@ export class Notifier {
       const t0 = performance.now();
       let d: Delivery;
       try {
-        const res = await fetch(ch.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'user-agent': 'RocketDeck-alerts' },
-          body: JSON.stringify(payload),
-          signal: AbortSignal.timeout(ch.timeoutMs),
-        });
-        await res.arrayBuffer().catch(() => undefined);
-        d = { attempt, ts, ok: res.ok, statusCode: res.status, error: res.ok ? null : `HTTP ${res.status}`, durationMs: Math.round(performance.now() - t0) };
+        if (ch.format === 'email') {
+          if (!this.smtp) throw new Error('email is not configured: set ROCKETDECK_SMTP_URL');
+          await sendAlertMail(this.smtp, recipientsOf(ch.url), payload as AlertMail, ch.timeoutMs);
+          d = { attempt, ts, ok: true, statusCode: null, error: null, durationMs: Math.round(performance.now() - t0) };
+        } else {
+          const res = await fetch(ch.url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'user-agent': 'RocketDeck-alerts' },
+            body: JSON.stringify(payload),
+            signal: AbortSignal.timeout(ch.timeoutMs),
+          });
+          await res.arrayBuffer().catch(() => undefined);
+          d = { attempt, ts, ok: res.ok, statusCode: res.status, error: res.ok ? null : `HTTP ${res.status}`, durationMs: Math.round(performance.now() - t0) };
+        }
       } catch (err) {
         d = { attempt, ts, ok: false, statusCode: null, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err), durationMs: Math.round(performance.now() - t0) };
       }

@@ -9,7 +9,7 @@ export const RULE_KINDS = [
 export type RuleKind = (typeof RULE_KINDS)[number];
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
-export const CHANNEL_FORMATS = ['json', 'slack', 'dingtalk', 'feishu'] as const;
+export const CHANNEL_FORMATS = ['json', 'slack', 'dingtalk', 'feishu', 'email'] as const;
 export type ChannelFormat = (typeof CHANNEL_FORMATS)[number];
 
 /** Glob patterns (`*`, `?`) a subject must match; an absent part matches everything. */
@@ -191,9 +191,14 @@ export function parseChannel(input: unknown, path = 'channel'): AlertChannel {
   try {
     url = new URL(String(input.url ?? ''));
   } catch {
-    throw new AlertConfigError('must be an http(s) URL', `${path}.url`);
+    throw new AlertConfigError(format === 'email' ? 'must be mailto:ADDRESS[,ADDRESS...]' : 'must be an http(s) URL', `${path}.url`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new AlertConfigError('must be an http(s) URL', `${path}.url`);
+  if (format === 'email') {
+    // recipients only: the SMTP server is the console's (ROCKETDECK_SMTP_URL)
+    if (url.protocol !== 'mailto:') throw new AlertConfigError('must be mailto:ADDRESS[,ADDRESS...] for an email channel', `${path}.url`);
+    const to = String(input.url).slice('mailto:'.length).split(',').map((a) => a.trim());
+    for (const a of to) if (!/^[^\s@,<>?]+@[^\s@,<>?]+$/.test(a)) throw new AlertConfigError(`'${a}' is not an email address`, `${path}.url`);
+  } else if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new AlertConfigError('must be an http(s) URL', `${path}.url`);
   const retries = input.retries === undefined ? 3 : Math.floor(posNumber(input.retries, `${path}.retries`));
   if (retries > 10) throw new AlertConfigError('must be at most 10', `${path}.retries`);
   return {

@@ -126,6 +126,12 @@ describe('draining a broker group from the console', { timeout: 300_000 }, () =>
       const c = d.clients[0];
       assert.equal(c.clientId, d.members[0]);
       assert.deepEqual(c.info.queues.filter((q: { topic: string }) => q.topic === TOPIC).map((q: { queueId: number }) => q.queueId).sort(), [0, 1]);
+      // our SDK reports its event-loop delay as properties, which the diagnosis parses into figures
+      for (const k of ['PROP_EVENT_LOOP_DELAY_MEAN_MS', 'PROP_EVENT_LOOP_DELAY_P99_MS', 'PROP_EVENT_LOOP_DELAY_MAX_MS', 'PROP_EVENT_LOOP_DELAY_WINDOW_MS']) {
+        assert.ok(Number.isFinite(Number(c.info.properties[k])) && c.info.properties[k] !== '', `${k} = ${c.info.properties[k]}`);
+      }
+      assert.equal(typeof c.eventLoopDelay.p99Ms, 'number');
+      assert.ok(c.eventLoopDelay.maxMs >= c.eventLoopDelay.meanMs && c.eventLoopDelay.meanMs > 0, JSON.stringify(c.eventLoopDelay));
       const f = d.findings.find((x: { kind: string }) => x.kind === 'consume_failures');
       assert.equal(f.figures.clientId, c.clientId);
       assert.equal(f.figures.topic, TOPIC);

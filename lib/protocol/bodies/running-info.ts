@@ -115,3 +115,8 @@ export function writeConsumerRunningInfo(r: ConsumerRunningInfo): Record<string,
 export const decodeConsumerRunningInfo = (body: BodyInput | undefined): ConsumerRunningInfo =>
   decodeWith(body, 'ConsumerRunningInfo', readConsumerRunningInfo);
 export const encodeConsumerRunningInfo = (r: ConsumerRunningInfo): Buffer => encodeWith(writeConsumerRunningInfo(r));
+
+/** Properties a RocketDeck (Node) consumer adds to its running info: its event-loop delay in ms (lib/client/event-loop.ts). */
+export const PROP_EVENT_LOOP_DELAY = {
+  mean: 'PROP_EVENT_LOOP_DELAY_MEAN_MS', p99: 'PROP_EVENT_LOOP_DELAY_P99_MS', max: 'PROP_EVENT_LOOP_DELAY_MAX_MS', window: 'PROP_EVENT_LOOP_DELAY_WINDOW_MS',
+} as const;

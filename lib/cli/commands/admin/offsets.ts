@@ -54,3 +54,48 @@ export const resetOffsetByTimeCommand: CommandSpec = {
       }, 'write');
     }),
 };
+
+export const cloneGroupOffsetCommand: CommandSpec = {
+  name: 'cloneGroupOffset',
+  summary: "Copy a consumer group's offsets on a topic to another group (CLONE_GROUP_OFFSET on each master)",
+  usage: 'admin cloneGroupOffset [-n ADDR] -s SRC_GROUP -d DEST_GROUP -t TOPIC [-o BOOL]',
+  options: {
+    ...NAMESRV_OPTION,
+    srcGroup: opt('s', 'the group whose offsets are copied', 'GROUP'),
+    destGroup: opt('d', 'the group that gets them', 'GROUP'),
+    topic: opt('t', 'topic', 'TOPIC'),
+    offline: opt('o', 'also when the source group no longer subscribes to the topic (true|false, default false)', 'BOOL'),
+  },
+  run: (ctx) =>
+    withAdmin(ctx, async (admin) => {
+      const srcGroup = requireOpt(ctx.values, 'srcGroup');
+      const destGroup = requireOpt(ctx.values, 'destGroup');
+      const topic = requireOpt(ctx.values, 'topic');
+      const r = await admin.cloneGroupOffset({ srcGroup, destGroup, topic, offline: boolArg(ctx.values, 'offline') ?? false });
+      return finish(ctx, r, () => {
+        ctx.out(`clone group offset success. srcGroup[${srcGroup}], destGroup=[${destGroup}], topic[${topic}]`);
+        printTable(ctx, ['#brokerName', '#brokerAddr'], r.done.map((d) => [d.brokerName, d.brokerAddr]));
+      }, 'write');
+    }),
+};
+
+export const skipAccumulatedMessageCommand: CommandSpec = {
+  name: 'skipAccumulatedMessage',
+  summary: "Skip a consumer group's backlog: every queue with messages left moves to its max offset",
+  usage: 'admin skipAccumulatedMessage [-n ADDR] -g GROUP [-t TOPIC]',
+  options: {
+    ...NAMESRV_OPTION,
+    group: opt('g', 'consumer group', 'GROUP'),
+    topic: opt('t', 'only this topic (default: every topic with a backlog)', 'TOPIC'),
+  },
+  run: (ctx) =>
+    withAdmin(ctx, async (admin) => {
+      const group = requireOpt(ctx.values, 'group');
+      const topic = (ctx.values.topic as string | undefined)?.trim();
+      const r = await admin.skipBacklog({ group, ...(topic ? { topic } : {}) });
+      return finish(ctx, r, () => {
+        if (r.topics.length === 0) ctx.out(`group ${group} has no backlog${topic ? ` on topic ${topic}` : ''}`);
+        printTable(ctx, ['#topic', '#brokerName', '#queueId', '#resetOffset'], r.topics.flatMap((t) => t.queues.map((q) => [q.topic, q.brokerName, q.queueId, q.resetOffset])));
+      }, 'write');
+    }),
+};
