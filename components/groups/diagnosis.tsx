@@ -1,8 +1,8 @@
 'use client';
 // "Why is this group behind?": the findings with their figures, and each member's running info (process queues,
-// the slow ones highlighted, consume rates and failures).
+// the slow ones highlighted, consume rates and failures), and on request each client's thread stack (Java clients).
 
-import { Fragment } from 'react';
+import { Fragment, useState } from 'react';
 import { useApi } from '@/components/api/hooks';
 import { fmtAgo, fmtNum, fmtRate } from '@/components/format';
 import { Badge } from '@/components/ui/badge';
@@ -18,11 +18,16 @@ const SLOW_CACHED = 1000;
 const STUCK_MS = 60_000;
 
 export function GroupDiagnosis({ group }: { group: string }) {
-  const q = useApi<DiagnosisResponse>(`/api/consumer-groups/${seg(group)}/diagnosis`, { pollFactor: 3 });
+  const [threadStack, setThreadStack] = useState(false);
+  const q = useApi<DiagnosisResponse>(`/api/consumer-groups/${seg(group)}/diagnosis${threadStack ? '?threadStack=true' : ''}`, { pollFactor: 3 });
   const d = q.data;
   const now = q.dataUpdatedAt || Date.now();
   return (
     <Card title="Why is this group behind?" bodyClassName="" testId="group-diagnosis">
+      <label className="flex items-center gap-2 border-b border-zinc-200 px-4 py-2 text-xs text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">
+        <input type="checkbox" checked={threadStack} onChange={(e) => setThreadStack(e.target.checked)} data-testid="diagnosis-thread-stack" />
+        with thread stack (Java clients dump their threads when asked; this can take a moment on a busy client)
+      </label>
       {q.error && <ErrorBox error={q.error} title="Could not diagnose the group" />}
       <ul className="divide-y divide-zinc-200 text-sm dark:divide-zinc-800" data-testid="diagnosis-findings">
         {d && d.findings.length === 0 && <li className="px-4 py-3 text-zinc-500">{d.lag === 0 ? 'Nothing to explain: the group is caught up.' : 'No known cause found in the members’ running info.'}</li>}
@@ -52,6 +57,15 @@ export function GroupDiagnosis({ group }: { group: string }) {
                     <ConsumeDirectly group={group} clientId={c.clientId} />
                   </td>
                 </tr>
+                {d.threadStack && c.info && (
+                  <tr>
+                    <td colSpan={6} className="px-3 py-1.5 text-xs" data-testid="thread-stack">
+                      {c.info.jstack
+                        ? <details><summary className="cursor-pointer">thread stack ({c.info.jstack.split('\n').length} lines)</summary><pre className="mt-1 max-h-96 overflow-auto whitespace-pre font-mono text-[11px]">{c.info.jstack}</pre></details>
+                        : <span className="text-zinc-500">This client sent no thread stack (only Java clients make one).</span>}
+                    </td>
+                  </tr>
+                )}
                 {c.info?.queues.length === 0 && <FullRow colSpan={6}>holds no queue</FullRow>}
                 {c.info?.queues.map((x) => {
                   const slow = x.cachedMsgCount >= SLOW_CACHED || (x.cachedMsgCount > 0 && x.lastConsumeTimestamp > 0 && now - x.lastConsumeTimestamp > STUCK_MS);

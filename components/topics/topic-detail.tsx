@@ -28,17 +28,21 @@ function ProducerConnections({ groups, now }: { groups: NonNullable<TopicDetailR
         <Th>Group</Th>
         <Th>Client</Th>
         <Th>Address</Th>
+        <Th>Language</Th>
         <Th>Version</Th>
+        <Th className="text-right">Send TPS</Th>
         <Th>Last send</Th>
       </THead>
       <tbody>
-        {rows.length === 0 && <FullRow colSpan={5}>No producer sent to this topic in the last minutes.</FullRow>}
+        {rows.length === 0 && <FullRow colSpan={7}>No producer sent to this topic in the last minutes.</FullRow>}
         {rows.map(({ c, first, group }) => (
           <Tr key={`${c.brokerName} ${group} ${c.clientAddr}`} testId="producer-row">
             <Td className="text-xs font-medium">{first ? group : ''}</Td>
             <Td className="font-mono text-xs">{c.clientId || <span className="text-zinc-400" title="No producer heartbeat seen on this connection">—</span>}</Td>
             <Td className="font-mono text-xs" title={`via ${c.brokerName}`}>{c.clientAddr}</Td>
-            <Td className="text-xs">{c.language} {c.versionName}</Td>
+            <Td className="text-xs" data-testid="producer-language">{c.language}</Td>
+            <Td className="text-xs" data-testid="producer-version">{c.versionName}</Td>
+            <Td className="text-right text-xs tabular-nums" data-testid="producer-tps"><span title={`${fmtNum(c.sendCount)} sends since first seen; rate over the last minute`}>{fmtRate(c.sendTps)}</span></Td>
             <Td className="text-xs"><span title={fmtTime(c.lastSendTimestamp)}>{fmtAgo(c.lastSendTimestamp, now)}</span></Td>
           </Tr>
         ))}
@@ -48,7 +52,7 @@ function ProducerConnections({ groups, now }: { groups: NonNullable<TopicDetailR
 }
 
 /** Brokers that cannot list a topic's producers (Apache RocketMQ): the operator names a producer group instead. */
-function ProducerGroupBox({ value, onChange, fetching }: { value: string; onChange(v: string): void; fetching: boolean }) {
+function ProducerGroupBox({ value, onChange, fetching, byTopicKnown }: { value: string; onChange(v: string): void; fetching: boolean; byTopicKnown: boolean }) {
   const [text, setText] = useState(value);
   return (
     <form
@@ -60,7 +64,8 @@ function ProducerGroupBox({ value, onChange, fetching }: { value: string; onChan
     >
       <Input value={text} onChange={(e) => setText(e.target.value)} placeholder="Producer group" aria-label="Producer group" data-testid="producer-group-input" className="w-64" />
       <Button type="submit" size="sm" disabled={fetching && text.trim() === value}>Show connections</Button>
-      {!value && <span className="text-xs text-zinc-500">RocketMQ keeps producers by group, not by topic: name a group.</span>}
+      {!value && !byTopicKnown && <span className="text-xs text-zinc-500">RocketMQ keeps producers by group, not by topic: name a group.</span>}
+      {!value && byTopicKnown && <span className="text-xs text-zinc-500">Look up every connection of a producer group (GET_PRODUCER_CONNECTION_LIST).</span>}
     </form>
   );
 }
@@ -185,24 +190,26 @@ export function TopicDetail({ topic }: { topic: string }) {
           </Card>
           <Card title="Producers" bodyClassName="" testId="topic-producers">
             {d.producerGroups && <ProducerConnections groups={d.producerGroups} now={now} />}
-            {!d.producerGroups && <ProducerGroupBox value={producerGroup} onChange={setProducerGroup} fetching={q.isFetching} />}
+            <ProducerGroupBox value={producerGroup} onChange={setProducerGroup} fetching={q.isFetching} byTopicKnown={!!d.producerGroups} />
             {d.producersError && producerGroup && <div className="px-4 py-2 text-xs text-zinc-500" data-testid="producers-error">{d.producersError}</div>}
-            {!d.producerGroups && producers && (
+            {producerGroup && producers && (
             <Table>
               <THead>
                 <Th>Client</Th>
                 <Th>Address</Th>
                 <Th>Language</Th>
                 <Th>Version</Th>
+                <Th className="text-right">Send TPS</Th>
               </THead>
               <tbody>
-                {producers.length === 0 && <FullRow colSpan={4}>No producer connected now.</FullRow>}
+                {producers.length === 0 && <FullRow colSpan={5}>No producer connected now.</FullRow>}
                 {producers.map((c) => (
-                  <Tr key={c.clientId}>
+                  <Tr key={c.clientId} testId="producer-lookup-row">
                     <Td className="font-mono text-xs">{c.clientId}</Td>
                     <Td className="font-mono text-xs">{c.clientAddr}</Td>
                     <Td>{c.language}</Td>
                     <Td>{c.versionDesc}</Td>
+                    <Td className="text-right tabular-nums">{c.sendTps === null ? <span className="text-zinc-400" title="The brokers do not count sends per producer (Apache RocketMQ)">n/a</span> : fmtRate(c.sendTps)}</Td>
                   </Tr>
                 ))}
               </tbody>

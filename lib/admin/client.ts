@@ -131,8 +131,8 @@ export class AdminClient {
   consumeMessageDirectly(group: string, clientId: string, msgId: string, opts?: { topic?: string }): Promise<connections.ConsumeDirectlyResult> {
     return connections.consumeMessageDirectly(this.core, group, clientId, msgId, opts);
   }
-  consumerRunningInfo(group: string, clientId: string): Promise<connections.ConsumerRunningInfoResult> {
-    return connections.consumerRunningInfo(this.core, group, clientId);
+  consumerRunningInfo(group: string, clientId: string, opts?: { jstack?: boolean }): Promise<connections.ConsumerRunningInfoResult> {
+    return connections.consumerRunningInfo(this.core, group, clientId, opts);
   }
   producerConnection(group: string, topic: string): Promise<connections.ProducerConnectionResult> {
     return connections.producerConnection(this.core, group, topic);

@@ -151,20 +151,25 @@ export interface ConsumerRunningInfoResult {
   queues: RunningQueue[];
   /** topic -> rates */
   status: Array<{ topic: string; pullTPS: number; pullRT: number; consumeOKTPS: number; consumeFailedTPS: number; consumeRT: number; consumeFailedMsgs: number }>;
+  /** The client's thread dump, when asked (`jstack`) and the client makes one (Java clients; ours do not). */
+  jstack?: string;
 }
 
-/** GET_CONSUMER_RUNNING_INFO: the broker forwards the question to the client and relays its answer. */
-export async function consumerRunningInfo(core: AdminCore, group: string, clientId: string, opts: { brokerAddr?: string } = {}): Promise<ConsumerRunningInfoResult> {
+/**
+ * GET_CONSUMER_RUNNING_INFO: the broker forwards the question to the client and relays its answer. `jstack` sets the
+ * header's jstackEnable: a Java client then adds its thread dump (slow on a busy JVM, so only when asked).
+ */
+export async function consumerRunningInfo(core: AdminCore, group: string, clientId: string, opts: { brokerAddr?: string; jstack?: boolean } = {}): Promise<ConsumerRunningInfoResult> {
   const targets = opts.brokerAddr
     ? [{ clusterName: '', brokerName: '', brokerId: -1, brokerAddr: opts.brokerAddr }]
     : await groupTargets(core, group);
   const { value } = await firstAnswer(targets, `no running info from client '${clientId}' of group '${group}'`, async (t) => {
     // not under the broker deadline: the broker waits on the client here, and a slow client must not hold the broker off
     const res = await core.call(t.brokerAddr, RequestCode.GET_CONSUMER_RUNNING_INFO,
-      { consumerGroup: group, clientId, jstackEnable: false }, { spec: GetConsumerRunningInfoRequestHeader, timeoutMs: core.timeoutMs * 2 });
+      { consumerGroup: group, clientId, jstackEnable: opts.jstack === true }, { spec: GetConsumerRunningInfoRequestHeader, timeoutMs: core.timeoutMs * 2 });
     return res.body?.length ? decodeConsumerRunningInfo(res.body) : undefined;
   });
-  return {
+  const out: ConsumerRunningInfoResult = {
     group,
     clientId,
     properties: Object.fromEntries([...value.properties].sort((a, b) => cmp(a[0], b[0]))),
@@ -177,6 +182,8 @@ export async function consumerRunningInfo(core: AdminCore, group: string, client
     })).sort((a, b) => cmp(a.topic, b.topic) || cmp(a.brokerName, b.brokerName) || a.queueId - b.queueId),
     status: [...value.statusTable].map(([topic, s]) => ({ topic, ...s })),
   };
+  if (value.jstack !== undefined) out.jstack = value.jstack;
+  return out;
 }
 
 /** ConsumeMessageDirectlyResult: how the client's listener handled one message handed to it. */

@@ -140,6 +140,14 @@ export interface TopicConsumer {
   error?: string;
 }
 
+/** A producer group's connections (GET_PRODUCER_CONNECTION_LIST), each with its send TPS to the topic. */
+export interface ProducerLookup extends ProducerConnectionResult {
+  connections: Array<ProducerConnectionResult['connections'][number] & {
+    /** Sends per second to this topic over the last minute; null when the brokers cannot tell (Apache RocketMQ). */
+    sendTps: number | null;
+  }>;
+}
+
 export interface TopicProducerGroup {
   producerGroup: string;
   connections: TopicProducerConnection[];
@@ -156,7 +164,7 @@ export interface TopicDetailResponse {
    */
   producerGroups: TopicProducerGroup[] | null;
   /** Connections of the producer group named by `?producerGroup=` (absent without it; null when none is connected). */
-  producers?: ProducerConnectionResult | null;
+  producers?: ProducerLookup | null;
   producersError?: string;
   /** Timer messages waiting to be delivered to the topic (GET_TIMER_METRICS); null when the brokers cannot tell (4.x). */
   pendingTimers: number | null;

@@ -116,21 +116,26 @@ export function findings(d: DiagnoseInput): Finding[] {
 
 export interface DiagnosisResponse {
   group: string;
+  /** Whether the clients were asked for their thread stack (jstackEnable); Java clients then send `info.jstack`. */
+  threadStack: boolean;
   lag: number;
   members: string[];
   clients: ClientRunning[];
   findings: Finding[];
 }
 
-/** Asks the cluster (progress, members, each member's running info, at most `maxClients`) and explains the lag. */
-export async function diagnoseGroup(admin: AdminClient, group: string, opts: { now?: number; maxClients?: number } = {}): Promise<DiagnosisResponse> {
+/**
+ * Asks the cluster (progress, members, each member's running info, at most `maxClients`) and explains the lag;
+ * `threadStack` asks each member for its thread stack too.
+ */
+export async function diagnoseGroup(admin: AdminClient, group: string, opts: { now?: number; maxClients?: number; threadStack?: boolean } = {}): Promise<DiagnosisResponse> {
   const [progress, conn] = await Promise.all([
     admin.consumerProgress(group, { withClients: false }),
     admin.consumerConnection(group).catch(() => undefined),
   ]);
   const members = (conn?.connections ?? []).map((c) => c.clientId).sort();
   const asked = members.slice(0, opts.maxClients ?? 20);
-  const settled = await mapBounded(asked, (clientId) => admin.consumerRunningInfo(group, clientId), { limit: 4 });
+  const settled = await mapBounded(asked, (clientId) => admin.consumerRunningInfo(group, clientId, { jstack: opts.threadStack === true }), { limit: 4 });
   const clients: ClientRunning[] = settled.map((s, i) => {
     if (!s.ok) return { clientId: asked[i]!, error: describeError(s.error) };
     const delay = eventLoopDelayOf(s.value.properties);
@@ -144,6 +149,7 @@ export async function diagnoseGroup(admin: AdminClient, group: string, opts: { n
   });
   return {
     group,
+    threadStack: opts.threadStack === true,
     lag: queues.reduce((n, q) => n + Math.max(0, q.diff), 0),
     members,
     clients,

@@ -228,6 +228,15 @@ export function timeParam(url: URL, name: string, fallback: number): number {
   return raw === null || raw.trim() === '' ? fallback : parseTime(raw, name);
 }
 
+/** A yes/no query parameter: absent or empty is `fallback`; true/false/1/0 (any case); anything else is a 400. */
+export function boolParam(url: URL, name: string, fallback = false): boolean {
+  const raw = url.searchParams.get(name)?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw bad(name, `'${raw}' is not true or false`);
+}
+
 export function checkTopic(value: unknown, field = 'topic'): string {
   if (typeof value !== 'string') throw bad(field, 'is required');
   const why = validateTopic(value);

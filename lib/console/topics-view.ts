@@ -7,7 +7,7 @@ import {
 import { createLogger } from '../common/log.ts';
 import type { GroupStat } from './collect.ts';
 import { describe as describeError } from './errors.ts';
-import type { TopicConsumer, TopicDetailResponse, TopicListItem, TopicListResponse, TopicProducerGroup } from './api-types.ts';
+import type { ProducerLookup, TopicConsumer, TopicDetailResponse, TopicListItem, TopicListResponse, TopicProducerGroup } from './api-types.ts';
 import type { RequestContext } from './context.ts';
 import { lagSecondsOf, positionTimes } from './groups-view.ts';
 import { bad } from './http.ts';
@@ -130,11 +130,24 @@ export async function topicDetail(ctx: RequestContext, topic: string, producerGr
     if (!s.ok) return { group, lagMessages: 0, lagSeconds: null, tps, error: describeError(s.error) };
     return { group, lagMessages: s.value.progress.diffTotal, lagSeconds: lagSecondsOf(s.value.progress.queues, newest, s.value.positions), tps };
   });
+  const lookup = producers && { ...producers, producers: producers.producers && withSendTps(producers.producers, producerRows) };
   return {
-    topic, route, status, consumers, producerGroups: groupedProducers(producerRows), ...producers,
+    topic, route, status, consumers, producerGroups: groupedProducers(producerRows), ...lookup,
     pendingTimers: timers?.supported ? (timers.pending[topic] ?? 0) : null,
     errors: [...status.errors, ...who.errors, ...(producerRows?.errors ?? [])],
   };
+}
+
+/**
+ * A producer group's connections (GET_PRODUCER_CONNECTION_LIST) with each one's send TPS to this topic, summed over
+ * the masters that saw it send (GET_TOPIC_PRODUCERS, matched by client address); null when no broker can tell.
+ */
+function withSendTps(pc: ProducerConnectionResult, rows: TopicProducersResult | null): ProducerLookup {
+  const tps = new Map<string, number>();
+  for (const r of rows?.supported ? rows.producers : []) {
+    if (r.producerGroup === pc.group) tps.set(r.clientAddr, (tps.get(r.clientAddr) ?? 0) + r.sendTps);
+  }
+  return { ...pc, connections: pc.connections.map((c) => ({ ...c, sendTps: rows?.supported ? (tps.get(c.clientAddr) ?? 0) : null })) };
 }
 
 /** Connections per producer group (groups by name); null when no broker can tell. */

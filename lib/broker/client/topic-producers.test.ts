@@ -18,10 +18,35 @@ describe('TopicProducerTable', () => {
     t.record(b, send('pg', 'T1'), 'client-b');
     t.record(a, send('pg2', 'T2'), 'client-a');
     assert.deepEqual(t.list('T1'), [
-      { producerGroup: 'pg', topic: 'T1', clientId: 'client-a', clientAddr: '10.0.0.1:5000', language: 'GO', version: 500, lastSendTimestamp: 2000 },
-      { producerGroup: 'pg', topic: 'T1', clientId: 'client-b', clientAddr: '10.0.0.2:5000', language: 'JAVA', version: 453, lastSendTimestamp: 2000 },
+      { producerGroup: 'pg', topic: 'T1', clientId: 'client-a', clientAddr: '10.0.0.1:5000', language: 'GO', version: 500, lastSendTimestamp: 2000, sendCount: 2, sendTps: 2 },
+      { producerGroup: 'pg', topic: 'T1', clientId: 'client-b', clientAddr: '10.0.0.2:5000', language: 'JAVA', version: 453, lastSendTimestamp: 2000, sendCount: 1, sendTps: 1 },
     ]);
     assert.deepEqual(t.list().map((e) => `${e.topic} ${e.producerGroup}`), ['T1 pg', 'T1 pg', 'T2 pg2']);
+  });
+
+  test('send TPS is the count of the last minute per second; older sends fall out of the window', () => {
+    let now = 1_000_000;
+    const t = new TopicProducerTable(() => now);
+    const fast = fakeConnection('10.0.0.1:5000');
+    const slow = fakeConnection('10.0.0.2:5000');
+    // two minutes: fast sends 10 a second, slow one every two seconds
+    for (let ms = 0; ms < 120_000; ms += 100) {
+      now = 1_000_000 + ms;
+      t.record(fast, send('pg', 'T'));
+      if (ms % 2000 === 0) t.record(slow, send('pg', 'T'));
+    }
+    now = 1_120_000;
+    const [f, s] = t.list('T');
+    assert.equal(f!.sendCount, 1200);
+    assert.equal(s!.sendCount, 60);
+    assert.ok(Math.abs(f!.sendTps - 10) < 0.5, `fast ${f!.sendTps}`);
+    assert.ok(Math.abs(s!.sendTps - 0.5) < 0.05, `slow ${s!.sendTps}`);
+    now += 30_000;
+    const half = t.list('T')[0]!.sendTps;
+    assert.ok(half > 3 && half < 7, `half a minute idle halves it: ${half}`);
+    now += 61_000;
+    assert.equal(t.list('T')[0]!.sendTps, 0);
+    assert.equal(t.list('T')[0]!.sendCount, 1200);
   });
 
   test('a client id a later heartbeat told is filled in when listed', () => {

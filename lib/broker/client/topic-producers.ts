@@ -1,6 +1,8 @@
 // Which producer groups send to which topic, from whom: RocketMQ keeps producers by group only (a heartbeat names no
 // topic), so the broker notes every accepted send here. In memory and bounded: a closed connection's rows go at once,
-// a pair idle for IDLE_MS goes at the next scan, and the table never holds more than maxEntries rows.
+// a pair idle for IDLE_MS goes at the next scan, and the table never holds more than maxEntries rows. Each row also
+// counts its sends (one per accepted send request; a batch is one) in 5-second buckets, so the send TPS of a
+// connection is its count over the last minute.
 
 import { MixAll, isRetryTopic, isDLQTopic } from '../../protocol/constants.ts';
 import type { TopicProducerEntry } from '../../protocol/bodies/topic-producers.ts';
@@ -14,8 +16,33 @@ export const TOPIC_PRODUCER_MAX_ENTRIES = 10_000;
 /** Groups the clients use internally (a consumer's send-back fallback, the self test), not an application's producers. */
 const INTERNAL_PRODUCER_GROUPS: ReadonlySet<string> = new Set([MixAll.CLIENT_INNER_PRODUCER_GROUP, MixAll.SELF_TEST_PRODUCER_GROUP]);
 
+/** Send rate window: BUCKETS buckets of BUCKET_MS each (one minute). */
+const BUCKET_MS = 5_000;
+const BUCKETS = 12;
+
 interface Row extends TopicProducerEntry {
   conn: RemotingConnection;
+  firstSendTimestamp: number;
+  /** Send counts per bucket, ring indexed by bucket number % BUCKETS; `bucket` is the newest bucket number. */
+  counts: number[];
+  bucket: number;
+}
+
+/** Moves the ring forward to bucket `b`, zeroing the buckets skipped. */
+function advance(row: Row, b: number): void {
+  if (b <= row.bucket) return;
+  for (let i = row.bucket + 1; i <= Math.min(b, row.bucket + BUCKETS); i++) row.counts[i % BUCKETS] = 0;
+  row.bucket = b;
+}
+
+/** Sends per second over the last minute (over the time since the first send when younger; at least one second). */
+function tpsOf(row: Row, now: number): number {
+  advance(row, Math.floor(now / BUCKET_MS));
+  let sum = 0;
+  for (const c of row.counts) sum += c;
+  const windowStart = (row.bucket - BUCKETS + 1) * BUCKET_MS;
+  const spanMs = Math.max(1_000, now - Math.max(windowStart, row.firstSendTimestamp));
+  return Math.round((sum / (spanMs / 1000)) * 100) / 100;
 }
 
 export interface SendSeen {
@@ -47,8 +74,12 @@ export class TopicProducerTable {
     if (conn.closed) return;
     const key = `${conn.id}\u0000${seen.producerGroup}\u0000${seen.topic}`;
     const ts = this.now();
+    const b = Math.floor(ts / BUCKET_MS);
     const row = this.rows.get(key);
     if (row) {
+      advance(row, b);
+      row.counts[b % BUCKETS]!++;
+      row.sendCount++;
       row.lastSendTimestamp = ts;
       row.language = seen.language;
       row.version = seen.version;
@@ -59,7 +90,11 @@ export class TopicProducerTable {
       return;
     }
     while (this.rows.size >= this.maxEntries) this.dropKey(this.rows.keys().next().value!);
-    this.rows.set(key, { ...seen, clientId, clientAddr: conn.remoteAddr, lastSendTimestamp: ts, conn });
+    const counts = new Array<number>(BUCKETS).fill(0);
+    counts[b % BUCKETS] = 1;
+    this.rows.set(key, {
+      ...seen, clientId, clientAddr: conn.remoteAddr, lastSendTimestamp: ts, sendCount: 1, sendTps: 0, conn, firstSendTimestamp: ts, counts, bucket: b,
+    });
     let keys = this.byConn.get(conn);
     if (!keys) {
       keys = new Set();
@@ -93,11 +128,12 @@ export class TopicProducerTable {
    */
   list(topic?: string, clientIdOf?: (producerGroup: string, conn: RemotingConnection) => string | undefined): TopicProducerEntry[] {
     const out: TopicProducerEntry[] = [];
+    const now = this.now();
     for (const row of this.rows.values()) {
       if (topic !== undefined && row.topic !== topic) continue;
       if (!row.clientId && clientIdOf) row.clientId = clientIdOf(row.producerGroup, row.conn) ?? '';
-      const { conn: _conn, ...entry } = row;
-      out.push(entry);
+      const { conn: _conn, firstSendTimestamp: _first, counts: _counts, bucket: _bucket, ...entry } = row;
+      out.push({ ...entry, sendTps: tpsOf(row, now) });
     }
     return out.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.producerGroup < b.producerGroup ? -1 : a.producerGroup > b.producerGroup ? 1 : a.clientAddr < b.clientAddr ? -1 : 1));
   }

@@ -13,6 +13,10 @@ export interface TopicProducerEntry {
   version: number;
   /** Epoch ms of the last accepted send. */
   lastSendTimestamp: number;
+  /** Accepted send requests on this connection for this group and topic since the broker first saw one (a batch is one). */
+  sendCount: number;
+  /** Accepted send requests per second over the last minute. */
+  sendTps: number;
 }
 
 /** The answer, rows sorted by topic, group, client address. */

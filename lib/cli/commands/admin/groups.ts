@@ -100,8 +100,11 @@ export const producerConnectionCommand: CommandSpec = {
 export const consumerStatusCommand: CommandSpec = {
   name: 'consumerStatus',
   summary: "A consumer client's running info: the queues it holds and its rates (every client without -i)",
-  usage: 'admin consumerStatus [-n ADDR] -g GROUP [-i CLIENT_ID] [--json]',
-  options: { ...NAMESRV_OPTION, consumerGroup: opt('g', 'consumer group name', 'GROUP'), clientId: opt('i', 'the client id', 'CLIENT_ID') },
+  usage: 'admin consumerStatus [-n ADDR] -g GROUP [-i CLIENT_ID] [--jstack] [--json]',
+  options: {
+    ...NAMESRV_OPTION, consumerGroup: opt('g', 'consumer group name', 'GROUP'), clientId: opt('i', 'the client id', 'CLIENT_ID'),
+    jstack: { type: 'boolean', description: "ask Java clients for their thread stack too (mqadmin's -s jstackEnable)" },
+  },
   run: (ctx) =>
     withAdmin(ctx, async (admin) => {
       const group = requireOpt(ctx.values, 'consumerGroup');
@@ -111,7 +114,7 @@ export const consumerStatusCommand: CommandSpec = {
       const errors: BrokerFailure[] = [];
       for (const id of ids) {
         try {
-          clients.push(await admin.consumerRunningInfo(group, id));
+          clients.push(await admin.consumerRunningInfo(group, id, { jstack: ctx.values.jstack === true }));
         } catch (err) {
           errors.push({ brokerName: '', brokerAddr: id, error: describeError(err) });
         }
@@ -122,6 +125,7 @@ export const consumerStatusCommand: CommandSpec = {
           printTable(ctx, ['#Topic', '#Broker Name', '#QID', '#Commit Offset', '#Cached', '#Last Pull', '#Last Consume'],
             c.queues.map((q) => [q.topic, q.brokerName, q.queueId, q.commitOffset, q.cachedMsgCount, formatTime(q.lastPullTimestamp), formatTime(q.lastConsumeTimestamp)]));
           for (const s of c.status) ctx.out(`${s.topic}: pull TPS ${s.pullTPS.toFixed(2)}, consume OK TPS ${s.consumeOKTPS.toFixed(2)}, failed TPS ${s.consumeFailedTPS.toFixed(2)}`);
+          if (ctx.values.jstack === true) ctx.out(c.jstack ? `#Thread stack\n${c.jstack}` : '#Thread stack: none (only Java clients send one)');
           ctx.out('');
         }
       }, 'read', clients.length === 0);
