@@ -304,6 +304,8 @@ export class BrokerController {
       this.pullHold.stop();
       await this.server.close(graceMs);
       await this.replication?.shutdown();
+      // let a write in flight finish first: its rename must not land after the final one below
+      await Promise.all([this.offsets.flush(), this.topics.flush(), this.groups.flush()]);
       this.offsets.persistSync();
       this.schedule?.persistSync();
       this.topics.persistSync();

@@ -48,10 +48,15 @@ export function loadConfigFile(file: string, decode: (text: string) => void, log
   return false;
 }
 
+let tmpSeq = 0;
+/** A tmp file of its own per write: two writes of one file in flight (an async one and shutdown's sync one) must not
+ * interleave their bytes in one tmp file, which left a table with trailing characters. */
+const tmpName = (file: string): string => `${file}.${process.pid}.${++tmpSeq}.tmp`;
+
 /** Synchronous atomic write: tmp file, old file to .bak, rename. */
 export function writeConfigFileSync(file: string, text: string): void {
   mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp`;
+  const tmp = tmpName(file);
   writeFileSync(tmp, text);
   if (existsSync(file)) copyFileSync(file, `${file}.bak`);
   renameSync(tmp, file);
@@ -60,7 +65,7 @@ export function writeConfigFileSync(file: string, text: string): void {
 /** Asynchronous atomic write; concurrent calls for one file are serialised by the caller (see ConfigWriter). */
 export async function writeConfigFile(file: string, text: string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp`;
+  const tmp = tmpName(file);
   await writeFile(tmp, text);
   if (existsSync(file)) await copyFile(file, `${file}.bak`);
   await rename(tmp, file);
