@@ -144,7 +144,8 @@ export function GroupDetail({ group }: { group: string }) {
   const inflight = p.queues.reduce((n, x) => n + (x.popInflight ?? 0), 0);
   // ... and receive/ack figures (5.x stats items), so a POP group with nothing in flight is still told apart.
   const ps = d.popStats;
-  const popSeen = pop || !!ps?.topics.some((t) => t.received > 0 || t.acked > 0);
+  // GROUP_GET_NUMS counts pulled messages too (4.x and 5.x): only acks or messages in flight mark a POP group
+  const popSeen = pop || !!ps?.topics.some((t) => t.acked > 0);
   const now = q.dataUpdatedAt || Date.now();
   return (
     <>

@@ -97,3 +97,6 @@ const [url, group, clientId, topic] = process.argv.slice(1);
   }
 })().catch((e) => { console.error("RESULT console.diagnosis.java FAIL " + e.message); process.exit(1); });
 ' "$URL" "$GROUP" "$CLIENT_ID" "$TOPIC"
+
+# 3. the same running info rendered on the group page in Chromium, with the thread stack asked for
+npx tsx "$HERE/render-running-info.ts" "$URL" "$GROUP" "$CLIENT_ID" "$TOPIC" 4 "$WORK/../rocketdeck-java-running-info.png"

@@ -36,7 +36,8 @@ export const consumerProgressCommand: CommandSpec = {
         ctx.err(`warning: POP figures: ${describeError(err)}`);
         return undefined;
       }) : undefined;
-      const popSeen = r.queues.some((q) => q.popInflight !== undefined) || !!ps?.topics.some((t) => t.received > 0 || t.acked > 0);
+      // GROUP_GET_NUMS counts pulled messages too (4.x and 5.x): only acks or messages in flight mark a POP group
+      const popSeen = r.queues.some((q) => q.popInflight !== undefined) || !!ps?.topics.some((t) => t.acked > 0);
       if (ps && popSeen) Object.assign(r, { pop: ps });
       return finish(ctx, r, () => {
         // POP groups on RocketDeck brokers: messages popped and not acked yet, as 5.x mqadmin's #Inflight column.
