@@ -3,19 +3,15 @@
 // ack(view) and changeInvisibleDuration(view, ms) use the message's receipt (the POP_CK extra info).
 import { RequestCode, ResponseCode } from '../protocol/codes.ts';
 import { encodeBatchAckMessageRequestBody } from '../protocol/bodies/pop.ts';
-import { PopMessageResponseHeader } from '../protocol/headers/pop.ts';
-import { decodeHeader } from '../protocol/headers/spec.ts';
-import { decodeMessages } from '../protocol/message-codec.ts';
 import { MessageConst } from '../protocol/message-const.ts';
 import type { MessageExt } from '../protocol/message.ts';
-import {
-  buildExtraInfo, infoKey, parseExtraInfo, parseMsgOffsetInfo, parseOrderCountInfo, parseStartOffsetInfo, queueOffsetInfoKey,
-} from '../protocol/pop-extra-info.ts';
+import { buildExtraInfo, parseExtraInfo } from '../protocol/pop-extra-info.ts';
 import { createRequest } from '../remoting/command.ts';
 import { ResponseCodeError } from '../remoting/errors.ts';
 import { ClientInstance } from './client-instance.ts';
+import { decodePopAnswer } from './pop-answer.ts';
 import { pickClientOptions, resolveClientConfig, type ClientOptions } from './client-config.ts';
-import { ClientConfigError, ClientStateError, MQClientError, NoRouteError } from './errors.ts';
+import { ClientConfigError, ClientStateError, NoRouteError } from './errors.ts';
 import type { MessageQueue } from '../protocol/bodies/read.ts';
 import type { SubscriptionData } from '../protocol/bodies/consumer.ts';
 
@@ -133,36 +129,12 @@ export class SimpleConsumer {
       order: this.orderly,
     });
     const res = await this.instance.remoting.invoke(addr, req, this.awaitDuration + 5_000);
-    if (res.code === ResponseCode.POLLING_TIMEOUT || res.code === ResponseCode.PULL_NOT_FOUND || res.code === ResponseCode.POLLING_FULL) return [];
-    if (res.code !== ResponseCode.SUCCESS) throw new ResponseCodeError(addr, res.code, res.remark, RequestCode.POP_MESSAGE);
-    const h = decodeHeader(PopMessageResponseHeader, res.extFields);
-    const start = parseStartOffsetInfo(h.startOffsetInfo);
-    const offs = parseMsgOffsetInfo(h.msgOffsetInfo);
-    const counts = parseOrderCountInfo(h.orderCountInfo);
-    const msgs = res.body ? decodeMessages(res.body) : [];
-    return msgs.map((m) => {
-      let handle = m.properties[MessageConst.PROPERTY_POP_CK];
-      const key = infoKey(m.topic, m.queueId);
-      if (!handle) {
-        const so = start.get(key);
-        if (so === undefined || !offs.get(key)?.includes(m.queueOffset)) {
-          throw new MQClientError(`pop answer from ${addr} has no offset info for ${key} offset ${m.queueOffset}`);
-        }
-        handle = buildExtraInfo({
-          ckQueueOffset: so, popTime: h.popTime, invisibleTime: h.invisibleTime, reviveQid: h.reviveQid, topic: m.topic, brokerName,
-          queueId: m.queueId, queueOffset: m.queueOffset,
-        });
-      }
-      let reconsumeTimes = m.reconsumeTimes;
-      if (this.orderly) {
-        const c = counts.get(queueOffsetInfoKey(m.topic, m.queueId, m.queueOffset)) ?? counts.get(key);
-        if (c !== undefined && c > 0) reconsumeTimes = c;
-      }
+    return decodePopAnswer(res, addr, brokerName, this.orderly).map(({ ext: m, extraInfo: handle, deliveryAttempt }) => {
       const tags = m.properties[MessageConst.PROPERTY_TAGS];
       return {
         messageId: m.properties[MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX] ?? m.msgId,
         topic, body: m.body, tag: tags, keys: (m.properties[MessageConst.PROPERTY_KEYS] ?? '').split(' ').filter(Boolean),
-        properties: m.properties, deliveryAttempt: reconsumeTimes + 1, bornTimestamp: m.bornTimestamp, brokerName,
+        properties: m.properties, deliveryAttempt, bornTimestamp: m.bornTimestamp, brokerName,
         queueId: m.queueId, queueOffset: m.queueOffset, receiptHandle: handle, ext: m,
       };
     });

@@ -4,22 +4,19 @@ import { MixAll, RequestCode, ResponseCode } from '../protocol/codes.ts';
 import { decodeTopicConfig } from '../protocol/bodies/topic.ts';
 import { decodeSubscriptionGroupConfig } from '../protocol/bodies/subscription-group.ts';
 import type { TopicRouteData } from '../protocol/bodies/route.ts';
-import { PopMessageResponseHeader } from '../protocol/headers/pop.ts';
 import { SendMessageResponseHeader, sendHeaderV1ToV2, type SendMessageRequestHeader } from '../protocol/headers/message.ts';
 import { decodeHeader, encodeHeader } from '../protocol/headers/spec.ts';
-import { decodeMessages } from '../protocol/message-codec.ts';
 import { MessageConst, MessageSysFlag } from '../protocol/message-const.ts';
 import type { MessageExt } from '../protocol/message.ts';
 import { javaHashMapOrder, messageProperties2String } from '../protocol/message-properties.ts';
-import {
-  buildExtraInfo, infoKey, parseExtraInfo, parseMsgOffsetInfo, parseOrderCountInfo, parseStartOffsetInfo, queueOffsetInfoKey,
-} from '../protocol/pop-extra-info.ts';
+import { buildExtraInfo, parseExtraInfo } from '../protocol/pop-extra-info.ts';
 import { PermName } from '../protocol/constants.ts';
 import { createRequest, type RemotingCommand } from '../remoting/command.ts';
 import { RemotingConnectError, RemotingSendError, RemotingTimeoutError, ResponseCodeError } from '../remoting/errors.ts';
 import { ClientInstance } from '../client/client-instance.ts';
 import { resolveClientConfig } from '../client/client-config.ts';
-import { NoRouteError } from '../client/errors.ts';
+import { MQClientError, NoRouteError } from '../client/errors.ts';
+import { decodePopAnswer } from '../client/pop-answer.ts';
 import type { Logger } from '../common/log.ts';
 import { GrpcStatusError, type V2Code } from './errors.ts';
 import { encodeTransactionId, type RemotingDraft, type TransactionRef } from './convert.ts';
@@ -209,33 +206,12 @@ export class RemotingBackend {
       bornTime: now, initMode: 0, expType: p.expType, exp: p.exp, order: p.orderly,
     });
     const res = await this.instance.remoting.invoke(addr, req, p.pollTimeMs + this.timeoutMs);
-    if (res.code === ResponseCode.POLLING_TIMEOUT || res.code === ResponseCode.PULL_NOT_FOUND || res.code === ResponseCode.POLLING_FULL) return [];
-    if (res.code !== ResponseCode.SUCCESS) throw new ResponseCodeError(addr, res.code, res.remark, RequestCode.POP_MESSAGE);
-    const h = decodeHeader(PopMessageResponseHeader, res.extFields);
-    const start = parseStartOffsetInfo(h.startOffsetInfo);
-    const offs = parseMsgOffsetInfo(h.msgOffsetInfo);
-    const counts = parseOrderCountInfo(h.orderCountInfo);
-    const msgs = res.body ? decodeMessages(res.body) : [];
-    return msgs.map((m) => {
-      let extraInfo = m.properties[MessageConst.PROPERTY_POP_CK];
-      const key = infoKey(m.topic, m.queueId);
-      if (!extraInfo) {
-        const so = start.get(key);
-        if (so === undefined || !offs.get(key)?.includes(m.queueOffset)) {
-          throw new GrpcStatusError('INTERNAL_SERVER_ERROR', `pop answer from ${addr} has no offset info for ${key} offset ${m.queueOffset}`);
-        }
-        extraInfo = buildExtraInfo({
-          ckQueueOffset: so, popTime: h.popTime, invisibleTime: h.invisibleTime, reviveQid: h.reviveQid, topic: m.topic,
-          brokerName: p.brokerName, queueId: m.queueId, queueOffset: m.queueOffset,
-        });
-      }
-      let reconsumeTimes = m.reconsumeTimes;
-      if (p.orderly) {
-        const c = counts.get(queueOffsetInfoKey(m.topic, m.queueId, m.queueOffset)) ?? counts.get(key);
-        if (c !== undefined && c > 0) reconsumeTimes = c;
-      }
-      return { ext: m, extraInfo, deliveryAttempt: reconsumeTimes + 1, topic: p.topic };
-    });
+    try {
+      return decodePopAnswer(res, addr, p.brokerName, p.orderly).map((r) => ({ ...r, topic: p.topic }));
+    } catch (err) {
+      if (err instanceof MQClientError) throw new GrpcStatusError('INTERNAL_SERVER_ERROR', err.message);
+      throw err;
+    }
   }
 
   async ack(group: string, topic: string, extraInfo: string): Promise<void> {

@@ -40,3 +40,23 @@ export async function ensureFreshBuild(): Promise<void> {
 export { freePort } from '../../common/free-port.ts';
 
 export { waitFor } from '../../common/wait-for.ts';
+
+/** A console's API as its pages call it (same-origin writes, the session cookie), for the console's process tests. */
+export function consoleHttp(urlOf: () => string) {
+  return {
+    async call(method: string, path: string, o: { body?: unknown; cookie?: string } = {}): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+      const url = urlOf();
+      const headers: Record<string, string> = { origin: url };
+      if (o.cookie) headers.cookie = `rd_session=${o.cookie}`;
+      if (o.body !== undefined) headers['content-type'] = 'application/json';
+      const res = await fetch(url + path, { method, headers, body: o.body === undefined ? undefined : JSON.stringify(o.body), signal: AbortSignal.timeout(30_000) });
+      return { status: res.status, body: await res.json() };
+    },
+    /** Signs in; the session cookie's value. */
+    async login(username: string, password: string): Promise<string> {
+      const url = urlOf();
+      const res = await fetch(url + '/api/auth/login', { method: 'POST', headers: { origin: url, 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+      return /rd_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')![1]!;
+    },
+  };
+}

@@ -11,7 +11,7 @@ import { AdminClient } from '../../admin/index.ts';
 import { PushConsumer } from '../../client/index.ts';
 import { spawnBroker, spawnNamesrv, TestClient, removeDir, tempDir, waitFor, type BrokerProcess, type NamesrvProcess } from '../../broker/it/harness.ts';
 import { startConsole, type ConsoleProcess } from '../../cluster/console-process.ts';
-import { ensureFreshBuild, freePort } from './console-build.ts';
+import { ensureFreshBuild, freePort, consoleHttp } from './console-build.ts';
 
 setLogSink(() => {});
 
@@ -28,17 +28,7 @@ describe('draining a broker group from the console', { timeout: 300_000 }, () =>
   let op = '';
   let viewer = '';
 
-  async function call(method: string, path: string, o: { body?: unknown; cookie?: string } = {}): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-    const headers: Record<string, string> = { origin: url };
-    if (o.cookie) headers.cookie = `rd_session=${o.cookie}`;
-    if (o.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(url + path, { method, headers, body: o.body === undefined ? undefined : JSON.stringify(o.body), signal: AbortSignal.timeout(30_000) });
-    return { status: res.status, body: await res.json() };
-  }
-  async function login(username: string, password: string): Promise<string> {
-    const res = await fetch(url + '/api/auth/login', { method: 'POST', headers: { origin: url, 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-    return /rd_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')![1]!;
-  }
+  const { call, login } = consoleHttp(() => url);
   const routePerm = async () => (await admin.topicRoute(TOPIC)).queueDatas.find((q) => q.brokerName === 'broker-it')?.perm;
 
   before(async () => {
