@@ -5,13 +5,11 @@
 // the group with nobody online.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { setLogSink } from '../../common/log.ts';
 import { AdminClient } from '../../admin/index.ts';
 import { PushConsumer } from '../../client/index.ts';
-import { spawnBroker, spawnNamesrv, TestClient, removeDir, tempDir, waitFor, type BrokerProcess, type NamesrvProcess } from '../../broker/it/harness.ts';
-import { startConsole, type ConsoleProcess } from '../../cluster/console-process.ts';
-import { ensureFreshBuild, freePort, consoleHttp } from './console-build.ts';
+import { TestClient, waitFor, type BrokerProcess, type NamesrvProcess } from '../../broker/it/harness.ts';
+import { consoleHttp, startConsoleRig, type ConsoleRig } from './console-build.ts';
 
 setLogSink(() => {});
 
@@ -22,42 +20,24 @@ describe('draining a broker group from the console', { timeout: 300_000 }, () =>
   let broker: BrokerProcess;
   let client: TestClient;
   let admin: AdminClient;
-  let consoleProc: ConsoleProcess;
-  let dir = '';
   let url = '';
   let op = '';
   let viewer = '';
 
-  const { call, login } = consoleHttp(() => url);
+  const { call } = consoleHttp(() => url);
   const routePerm = async () => (await admin.topicRoute(TOPIC)).queueDatas.find((q) => q.brokerName === 'broker-it')?.perm;
 
+  let rig: ConsoleRig | undefined;
   before(async () => {
-    const build = ensureFreshBuild();
-    ns = await spawnNamesrv();
-    broker = await spawnBroker({ namesrv: ns.address });
-    client = new TestClient(broker.address);
-    await client.createTopic(TOPIC, 2);
-    admin = new AdminClient({ namesrvAddr: ns.address });
-    await waitFor('the topic on the nameserver', async () => (await routePerm()) === 6, 30_000);
-    await build;
-    dir = tempDir('console-drain-it');
-    consoleProc = await startConsole({
-      port: await freePort(), host: '127.0.0.1', namesrvAddr: ns.address,
-      env: { ROCKETDECK_CONSOLE_DB: join(dir, 'console.db'), ROCKETDECK_USERS: 'op:operator:op-pw,viewer:viewer:viewer-pw', ROCKETDECK_COLLECT_INTERVAL_MS: '1000', ROCKETDECK_LOG_LEVEL: 'error' },
+    rig = await startConsoleRig('console-drain-it', async (r) => {
+      ({ ns, broker, client, admin } = r);
+      await client.createTopic(TOPIC, 2);
+      await waitFor('the topic on the nameserver', async () => (await routePerm()) === 6, 30_000);
     });
-    url = consoleProc.url;
-    op = await login('op', 'op-pw');
-    viewer = await login('viewer', 'viewer-pw');
+    ({ url, op, viewer } = rig);
   });
 
-  after(async () => {
-    await consoleProc?.stop();
-    await admin?.close();
-    await client?.close();
-    await broker?.destroy();
-    await ns?.stop();
-    if (dir) removeDir(dir);
-  });
+  after(() => rig?.stop());
 
   test('the preview names the topics and their route permission; bad requests name the field', async () => {
     const r = await call('GET', '/api/brokers/drain?brokerName=broker-it');

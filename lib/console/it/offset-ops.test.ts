@@ -3,14 +3,12 @@
 // queue's offset, and skipping a group's backlog; each one checked on the broker's stored offsets and in the audit log.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { CLI_BIN } from '../../cluster/supervisor.ts';
 import { setLogSink } from '../../common/log.ts';
 import { AdminClient } from '../../admin/index.ts';
-import { spawnBroker, spawnNamesrv, TestClient, removeDir, tempDir, waitFor, type BrokerProcess, type NamesrvProcess } from '../../broker/it/harness.ts';
-import { startConsole, type ConsoleProcess } from '../../cluster/console-process.ts';
-import { ensureFreshBuild, freePort, consoleHttp } from './console-build.ts';
+import { TestClient, waitFor, type BrokerProcess, type NamesrvProcess } from '../../broker/it/harness.ts';
+import { consoleHttp, startConsoleRig, type ConsoleRig } from './console-build.ts';
 
 setLogSink(() => {});
 
@@ -39,13 +37,11 @@ describe('offset operations from the console', { timeout: 300_000 }, () => {
   let broker: BrokerProcess;
   let client: TestClient;
   let admin: AdminClient;
-  let consoleProc: ConsoleProcess;
-  let dir = '';
   let url = '';
   let op = '';
   let viewer = '';
 
-  const { call, login } = consoleHttp(() => url);
+  const { call } = consoleHttp(() => url);
   /** The group's stored offsets on the topic, queue id -> offset, as the broker reports them. */
   async function stored(group: string): Promise<Record<number, number>> {
     const p = await admin.consumerProgress(group, { topic: TOPIC });
@@ -58,37 +54,21 @@ describe('offset operations from the console', { timeout: 300_000 }, () => {
     return e as never;
   }
 
+  let rig: ConsoleRig | undefined;
   before(async () => {
-    const build = ensureFreshBuild();
-    ns = await spawnNamesrv();
-    broker = await spawnBroker({ namesrv: ns.address });
-    client = new TestClient(broker.address);
-    await client.createTopic(TOPIC, 2);
-    admin = new AdminClient({ namesrvAddr: ns.address });
-    await waitFor('the topic on the nameserver', async () => (await admin.topicRoute(TOPIC)).queueDatas.length > 0, 30_000);
-    for (let i = 0; i < 20; i++) await client.send(TOPIC, `m${i}`, { queueId: i % 2 }); // 10 per queue
-    // the source group consumed 3 of queue 0 and 7 of queue 1; the destination group once stood at 1 and 1
-    await admin.resetQueueOffsets({ group: 'SrcGroup', topic: TOPIC, queues: [{ brokerName: BROKER, queueId: 0, offset: 3 }, { brokerName: BROKER, queueId: 1, offset: 7 }] });
-    await admin.resetQueueOffsets({ group: 'DestGroup', topic: TOPIC, queues: [{ brokerName: BROKER, queueId: 0, offset: 1 }, { brokerName: BROKER, queueId: 1, offset: 1 }] });
-    await build;
-    dir = tempDir('console-offset-ops-it');
-    consoleProc = await startConsole({
-      port: await freePort(), host: '127.0.0.1', namesrvAddr: ns.address,
-      env: { ROCKETDECK_CONSOLE_DB: join(dir, 'console.db'), ROCKETDECK_USERS: 'op:operator:op-pw,viewer:viewer:viewer-pw', ROCKETDECK_COLLECT_INTERVAL_MS: '1000', ROCKETDECK_LOG_LEVEL: 'error' },
+    rig = await startConsoleRig('console-offset-ops-it', async (r) => {
+      ({ ns, broker, client, admin } = r);
+      await client.createTopic(TOPIC, 2);
+      await waitFor('the topic on the nameserver', async () => (await admin.topicRoute(TOPIC)).queueDatas.length > 0, 30_000);
+      for (let i = 0; i < 20; i++) await client.send(TOPIC, `m${i}`, { queueId: i % 2 }); // 10 per queue
+      // the source group consumed 3 of queue 0 and 7 of queue 1; the destination group once stood at 1 and 1
+      await admin.resetQueueOffsets({ group: 'SrcGroup', topic: TOPIC, queues: [{ brokerName: BROKER, queueId: 0, offset: 3 }, { brokerName: BROKER, queueId: 1, offset: 7 }] });
+      await admin.resetQueueOffsets({ group: 'DestGroup', topic: TOPIC, queues: [{ brokerName: BROKER, queueId: 0, offset: 1 }, { brokerName: BROKER, queueId: 1, offset: 1 }] });
     });
-    url = consoleProc.url;
-    op = await login('op', 'op-pw');
-    viewer = await login('viewer', 'viewer-pw');
+    ({ url, op, viewer } = rig);
   });
 
-  after(async () => {
-    await consoleProc?.stop();
-    await admin?.close();
-    await client?.close();
-    await broker?.destroy();
-    await ns?.stop();
-    if (dir) removeDir(dir);
-  });
+  after(() => rig?.stop());
 
   test('clone: the preview shows the destination group\'s old offsets and the source\'s; applying moves them on the broker and is audited', async () => {
     const path = '/api/consumer-groups/SrcGroup/clone-offset';

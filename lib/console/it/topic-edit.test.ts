@@ -3,12 +3,10 @@
 // warned about in the preview and refused until accepted or consumed, and each applied step is audited.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { setLogSink } from '../../common/log.ts';
 import { AdminClient } from '../../admin/index.ts';
-import { spawnBroker, spawnNamesrv, TestClient, removeDir, tempDir, waitFor, type BrokerProcess, type NamesrvProcess } from '../../broker/it/harness.ts';
-import { startConsole, type ConsoleProcess } from '../../cluster/console-process.ts';
-import { ensureFreshBuild, freePort, consoleHttp } from './console-build.ts';
+import { TestClient, waitFor, type BrokerProcess, type NamesrvProcess } from '../../broker/it/harness.ts';
+import { consoleHttp, startConsoleRig, type ConsoleRig } from './console-build.ts';
 
 setLogSink(() => {});
 
@@ -21,48 +19,30 @@ describe('editing a topic\'s queue counts from the console', { timeout: 300_000 
   let broker: BrokerProcess;
   let client: TestClient;
   let admin: AdminClient;
-  let consoleProc: ConsoleProcess;
-  let dir = '';
   let url = '';
   let op = '';
   let viewer = '';
 
-  const { call, login } = consoleHttp(() => url);
+  const { call } = consoleHttp(() => url);
   const routeCounts = async () => {
     const q = (await admin.topicRoute(TOPIC)).queueDatas.find((x) => x.brokerName === BROKER);
     return q && [q.readQueueNums, q.writeQueueNums, q.perm];
   };
 
+  let rig: ConsoleRig | undefined;
   before(async () => {
-    const build = ensureFreshBuild();
-    ns = await spawnNamesrv();
-    broker = await spawnBroker({ namesrv: ns.address });
-    client = new TestClient(broker.address);
-    await client.createTopic(TOPIC, 4);
-    admin = new AdminClient({ namesrvAddr: ns.address });
-    await waitFor('the topic on the nameserver', async () => (await routeCounts())?.[0] === 4, 30_000);
-    for (let i = 0; i < 8; i++) await client.send(TOPIC, `m${i}`, { queueId: i % 4 }); // 2 per queue
-    // the group has read nothing yet: 2 messages of lag on every queue
-    await admin.resetQueueOffsets({ group: GROUP, topic: TOPIC, queues: [0, 1, 2, 3].map((queueId) => ({ brokerName: BROKER, queueId, offset: 0 })) });
-    await build;
-    dir = tempDir('console-topic-edit-it');
-    consoleProc = await startConsole({
-      port: await freePort(), host: '127.0.0.1', namesrvAddr: ns.address,
-      env: { ROCKETDECK_CONSOLE_DB: join(dir, 'console.db'), ROCKETDECK_USERS: 'op:operator:op-pw,viewer:viewer:viewer-pw', ROCKETDECK_COLLECT_INTERVAL_MS: '1000', ROCKETDECK_LOG_LEVEL: 'error' },
+    rig = await startConsoleRig('console-topic-edit-it', async (r) => {
+      ({ ns, broker, client, admin } = r);
+      await client.createTopic(TOPIC, 4);
+      await waitFor('the topic on the nameserver', async () => (await routeCounts())?.[0] === 4, 30_000);
+      for (let i = 0; i < 8; i++) await client.send(TOPIC, `m${i}`, { queueId: i % 4 }); // 2 per queue
+      // the group has read nothing yet: 2 messages of lag on every queue
+      await admin.resetQueueOffsets({ group: GROUP, topic: TOPIC, queues: [0, 1, 2, 3].map((queueId) => ({ brokerName: BROKER, queueId, offset: 0 })) });
     });
-    url = consoleProc.url;
-    op = await login('op', 'op-pw');
-    viewer = await login('viewer', 'viewer-pw');
+    ({ url, op, viewer } = rig);
   });
 
-  after(async () => {
-    await consoleProc?.stop();
-    await admin?.close();
-    await client?.close();
-    await broker?.destroy();
-    await ns?.stop();
-    if (dir) removeDir(dir);
-  });
+  after(() => rig?.stop());
 
   test('bad requests name the field; viewers are refused', async () => {
     const path = `/api/topics/${TOPIC}/queues`;
