@@ -8,25 +8,8 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 CP="${1:?usage: acl-run.sh CLASSPATH}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/rocketdeck-java-acl.XXXXXX")"
-NS_PID=""; BR_PID=""
-cleanup() {
-  local rc=$?
-  [ -n "$BR_PID" ] && kill "$BR_PID" 2>/dev/null && wait "$BR_PID" 2>/dev/null || true
-  [ -n "$NS_PID" ] && kill "$NS_PID" 2>/dev/null && wait "$NS_PID" 2>/dev/null || true
-  if [ "$rc" -ne 0 ]; then echo "logs kept in $WORK (namesrv.log, broker.log)" >&2; else rm -rf "$WORK"; fi
-  exit "$rc"
-}
-trap cleanup EXIT INT TERM
-
-ready_addr() {
-  local log="$1" deadline=$((SECONDS + 60))
-  while [ $SECONDS -lt $deadline ]; do
-    local addr; addr="$(grep -o 'ready at [0-9.]*:[0-9]*' "$log" 2>/dev/null | head -1 | cut -d' ' -f3)"
-    [ -n "$addr" ] && { echo "$addr"; return 0; }
-    sleep 0.2
-  done
-  echo "no 'ready at' line in $log:" >&2; tail -n 20 "$log" >&2; return 1
-}
+# shellcheck source=../java-compat/rocketdeck-nodes.sh
+source "$HERE/rocketdeck-nodes.sh"
 
 mkdir -p "$WORK/classes" "$WORK/home/conf" "$WORK/ns" "$WORK/store"
 cp "$HERE/conf/logback_tools.xml" "$WORK/home/conf/"

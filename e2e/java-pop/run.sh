@@ -9,24 +9,8 @@ RMQ_HOME="${1:?usage: run.sh RMQ5_HOME}"
 CP="$(ls "$RMQ_HOME"/lib/*.jar | tr '\n' ':')$(cat "$RMQ_HOME/lib/debian-classpath.txt")"
 OPENS="--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/rocketdeck-java-pop.XXXXXX")"
-NS_PID=""; BR_PID=""
-cleanup() {
-  local rc=$?
-  [ -n "$BR_PID" ] && kill "$BR_PID" 2>/dev/null && wait "$BR_PID" 2>/dev/null || true
-  [ -n "$NS_PID" ] && kill "$NS_PID" 2>/dev/null && wait "$NS_PID" 2>/dev/null || true
-  if [ "$rc" -ne 0 ]; then echo "logs kept in $WORK (namesrv.log, broker.log, mqadmin.log)" >&2; else rm -rf "$WORK"; fi
-  exit "$rc"
-}
-trap cleanup EXIT INT TERM
-ready_addr() {
-  local log="$1" deadline=$((SECONDS + 60))
-  while [ $SECONDS -lt $deadline ]; do
-    local addr; addr="$(grep -o 'ready at [0-9.]*:[0-9]*' "$log" 2>/dev/null | head -1 | cut -d' ' -f3)"
-    [ -n "$addr" ] && { echo "$addr"; return 0; }
-    sleep 0.2
-  done
-  echo "no 'ready at' line in $log:" >&2; tail -n 20 "$log" >&2; return 1
-}
+# shellcheck source=../java-compat/rocketdeck-nodes.sh
+source "$HERE/../java-compat/rocketdeck-nodes.sh"
 mkdir -p "$WORK/classes" "$WORK/ns" "$WORK/store" "$WORK/logs"
 javac -nowarn -encoding UTF-8 -cp "$CP" -d "$WORK/classes" "$HERE"/PopCheck.java
 cd "$ROOT"
