@@ -6,7 +6,7 @@ import { isNotFoundCode, validateGroup, validateTopic } from '../admin/index.ts'
 import { codeOf, describe, isClusterFailure, isTimeout } from './errors.ts';
 import { SESSION_COOKIE, SESSION_TTL_MS, roleAtLeast, sessionFor, type Role, type Session } from './auth.ts';
 import { recordAudit } from './audit.ts';
-import type { ConsoleDb } from './db.ts';
+import { sharedConsoleDb, type ConsoleDb } from './db.ts';
 import { RocketDeckError } from '../common/errors.ts';
 
 const log = createLogger('console.api');
@@ -52,10 +52,17 @@ export function errorResponse(err: unknown): Response {
   return json(body, s.status);
 }
 
-/** Wraps a route handler: anything thrown becomes a JSON error answer. */
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Wraps a route handler: anything thrown becomes a JSON error answer. A write is first checked for an Origin of this
+ * console (CSRF), before the handler reads anything, so no write route can forget it; only sign-in and sign-out
+ * (/api/auth/) accept a request without Origin (scripts), never a foreign one.
+ */
 export function api<A extends unknown[]>(fn: (req: Request, ...rest: A) => Promise<Response> | Response) {
   return async (req: Request, ...rest: A): Promise<Response> => {
     try {
+      if (WRITE_METHODS.has(req.method)) checkOriginAudited(req, sharedConsoleDb(), !new URL(req.url).pathname.startsWith('/api/auth/'));
       return await fn(req, ...rest);
     } catch (err) {
       return errorResponse(err);

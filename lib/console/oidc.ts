@@ -130,7 +130,9 @@ export async function finishOidcFlow(db: ConsoleDb, cfg: OidcConfig, flowId: str
     }
   } catch (err) {
     if (err instanceof OidcSignInError) throw err;
-    throw new OidcSignInError(`the identity provider's answer was not accepted: ${(err as Error).message}`, { cause: err });
+    // openid-client says what failed in the cause ('unexpected "state" response parameter value')
+    const cause = (err as Error).cause instanceof Error ? `: ${((err as Error).cause as Error).message}` : '';
+    throw new OidcSignInError(`the identity provider's answer was not accepted: ${(err as Error).message}${cause}`, { cause: err });
   }
   const subject = String(claims.sub);
   const email = typeof claims.email === 'string' ? claims.email : undefined;
