@@ -42,6 +42,7 @@ test('an account whose claim maps to operator signs in through the provider and 
   await page.getByTestId('topic-name').fill(topic);
   await page.getByTestId('read-queues').fill('2');
   await page.getByTestId('write-queues').fill('2');
+  await expect(page.getByTestId('topic-name')).toHaveValue(topic);
   await page.getByTestId('topic-submit').click();
   await expect(page.getByTestId('action-result-summary')).toContainText(`Topic ${topic} created`);
   await shot(page, 'oidc-operator-topic');
