@@ -140,6 +140,16 @@ export function sessionFor(db: ConsoleDb, token: string | undefined): Session | 
   return { username: row.username, role: row.role, expiresAt: row.expires_at };
 }
 
+/** The stored form of a session token (what the sessions table keys by). */
+export function sessionTokenHash(token: string): string {
+  return tokenHash(token);
+}
+
+/** Ends a session known by its stored hash (an OIDC sign-in ends the session that started it this way). */
+export function endSessionByHash(db: ConsoleDb, hash: string): void {
+  db.prepare(`DELETE FROM sessions WHERE token_hash = ?`).run(hash);
+}
+
 export function signOut(db: ConsoleDb, token: string | undefined): void {
   if (token) db.prepare(`DELETE FROM sessions WHERE token_hash = ?`).run(tokenHash(token));
 }

@@ -172,6 +172,7 @@ const MIGRATIONS: string[] = [
      code_verifier TEXT NOT NULL,
      redirect_uri TEXT NOT NULL,
      next_path TEXT NOT NULL,
+     prev_session_hash TEXT,
      expires_at INTEGER NOT NULL
    );`,
 ];

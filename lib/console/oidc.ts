@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as client from 'openid-client';
 import { RocketDeckError } from '../common/errors.ts';
 import { createLogger } from '../common/log.ts';
-import type { Role } from './auth.ts';
+import { sessionTokenHash, type Role } from './auth.ts';
 import type { ConsoleDb } from './db.ts';
 import { roleFromClaims, usernameFromClaims, type OidcConfig } from './oidc-config.ts';
 
@@ -55,8 +55,12 @@ export function redirectUriFor(cfg: OidcConfig, requestOrigin: string): string {
   return cfg.redirectUrl?.href ?? new URL('/api/auth/oidc/callback', requestOrigin).href;
 }
 
-/** Starts a sign-in: remembers state, nonce and verifier under a new flow id; the URL to send the browser to. */
-export async function startOidcFlow(db: ConsoleDb, cfg: OidcConfig, redirectUri: string, nextPath: string): Promise<{ url: URL; flowId: string }> {
+/**
+ * Starts a sign-in: remembers state, nonce and verifier under a new flow id, and the session the browser holds now
+ * (`currentToken`: the provider's redirect back is cross-site, so the SameSite=Strict cookie will not come along to
+ * the callback, which ends that session); returns the URL to send the browser to.
+ */
+export async function startOidcFlow(db: ConsoleDb, cfg: OidcConfig, redirectUri: string, nextPath: string, currentToken?: string): Promise<{ url: URL; flowId: string }> {
   const config = await providerConfig(cfg);
   const codeVerifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
@@ -64,8 +68,8 @@ export async function startOidcFlow(db: ConsoleDb, cfg: OidcConfig, redirectUri:
   const flowId = randomBytes(32).toString('base64url');
   const now = Date.now();
   db.prepare(`DELETE FROM oidc_flows WHERE expires_at < ?`).run(now);
-  db.prepare(`INSERT INTO oidc_flows (id_hash, state, nonce, code_verifier, redirect_uri, next_path, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
-    hash(flowId), state, nonce, codeVerifier, redirectUri, nextPath, now + OIDC_FLOW_TTL_MS,
+  db.prepare(`INSERT INTO oidc_flows (id_hash, state, nonce, code_verifier, redirect_uri, next_path, prev_session_hash, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(
+    hash(flowId), state, nonce, codeVerifier, redirectUri, nextPath, currentToken ? sessionTokenHash(currentToken) : null, now + OIDC_FLOW_TTL_MS,
   );
   const url = client.buildAuthorizationUrl(config, {
     redirect_uri: redirectUri,
@@ -86,6 +90,8 @@ export interface OidcIdentity {
   issuer: string;
   /** The console page the user started from. */
   nextPath: string;
+  /** Stored hash of the session the browser held when it started (to be ended: the session id rotates). */
+  previousSessionHash?: string;
 }
 
 /**
@@ -95,8 +101,8 @@ export interface OidcIdentity {
  */
 export async function finishOidcFlow(db: ConsoleDb, cfg: OidcConfig, flowId: string | undefined, params: URLSearchParams): Promise<OidcIdentity> {
   const row = flowId
-    ? (db.prepare(`DELETE FROM oidc_flows WHERE id_hash = ? RETURNING state, nonce, code_verifier, redirect_uri, next_path, expires_at`).get(hash(flowId)) as
-        | { state: string; nonce: string; code_verifier: string; redirect_uri: string; next_path: string; expires_at: number }
+    ? (db.prepare(`DELETE FROM oidc_flows WHERE id_hash = ? RETURNING state, nonce, code_verifier, redirect_uri, next_path, prev_session_hash, expires_at`).get(hash(flowId)) as
+        | { state: string; nonce: string; code_verifier: string; redirect_uri: string; next_path: string; prev_session_hash: string | null; expires_at: number }
         | undefined)
     : undefined;
   if (!row || row.expires_at < Date.now()) {
@@ -148,5 +154,8 @@ export async function finishOidcFlow(db: ConsoleDb, cfg: OidcConfig, flowId: str
     `INSERT INTO users (username, role, password_hash, source, created_at, subject, email) VALUES (?, ?, '!', 'oidc', ?, ?, ?)
      ON CONFLICT (username) DO UPDATE SET role = excluded.role, email = excluded.email`,
   ).run(username, role, Date.now(), subject, email ?? null);
-  return { username, role, subject, ...(email ? { email } : {}), issuer: cfg.issuer.href, nextPath: row.next_path };
+  return {
+    username, role, subject, ...(email ? { email } : {}), issuer: cfg.issuer.href, nextPath: row.next_path,
+    ...(row.prev_session_hash ? { previousSessionHash: row.prev_session_hash } : {}),
+  };
 }

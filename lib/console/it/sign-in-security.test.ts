@@ -184,8 +184,8 @@ describe('console sign-in and hardening over HTTP', { timeout: 300_000 }, () => 
   });
 
   /** Starts a sign-in at the console, walks the provider's pages as `login`, and calls the console back. */
-  async function oidcSignIn(login: string, next = '/topics') {
-    const start = await raw('GET', `/api/auth/oidc/start?next=${encodeURIComponent(next)}`, { origin: null });
+  async function oidcSignIn(login: string, next = '/topics', cookie?: string) {
+    const start = await raw('GET', `/api/auth/oidc/start?next=${encodeURIComponent(next)}`, { origin: null, ...(cookie ? { cookie } : {}) });
     assert.equal(start.status, 302, start.text);
     const flow = /rd_oidc_flow=([^;]+)/.exec(start.headers.getSetCookie().join('\n'))![1]!;
     const authUrl = new URL(start.headers.get('location')!);
@@ -211,7 +211,10 @@ describe('console sign-in and hardening over HTTP', { timeout: 300_000 }, () => 
     // an operator through the provider may change things; a viewer through it may not
     const created = await raw('POST', '/api/clusters', { cookie: s.token, body: { name: 'oidc-made', namesrvAddr: rig.ns.address } });
     assert.ok(created.status < 300, JSON.stringify(created.body));
-    const v = await oidcSignIn('vic');
+    // from a browser signed in already: the new session replaces the old one
+    const earlier = await http.login('viewer', 'viewer-pw');
+    const v = await oidcSignIn('vic', '/topics', earlier);
+    assert.deepEqual((await raw('GET', '/api/auth/me', { cookie: earlier })).body, { username: null, role: null }, 'the session that started the sign-in ended');
     assert.deepEqual((await raw('GET', '/api/auth/me', { cookie: v.token })).body, { username: 'vic@example.com', role: 'viewer' });
     assert.equal((await raw('POST', '/api/clusters', { cookie: v.token, body: { name: 'oidc-viewer', namesrvAddr: rig.ns.address } })).status, 403);
     const audit = (await raw('GET', '/api/audit?limit=1000', { cookie: rig.op })).body.entries as Array<{ action: string; username: string; ok: boolean; params: Record<string, unknown> }>;

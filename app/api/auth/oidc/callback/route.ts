@@ -2,7 +2,7 @@
 // (a new session id; the one the browser held before ends), or the sign-in page shows why it did not.
 import { api, parseCookies, remoteAddress, sessionCookie, sessionToken } from '@/lib/console/http.ts';
 import { runtime } from '@/lib/console/context.ts';
-import { openSession } from '@/lib/console/auth.ts';
+import { endSessionByHash, openSession } from '@/lib/console/auth.ts';
 import { recordAudit } from '@/lib/console/audit.ts';
 import { finishOidcFlow, OIDC_FLOW_COOKIE } from '@/lib/console/oidc.ts';
 import { clearedFlowCookie, continueTo, oidcConfig } from '@/lib/console/oidc-http.ts';
@@ -18,6 +18,7 @@ export const GET = api(async (req: Request) => {
   try {
     const who = await finishOidcFlow(db, cfg, parseCookies(req.headers.get('cookie'))[OIDC_FLOW_COOKIE], new URL(req.url).searchParams);
     const s = openSession(db, who.username, who.role, sessionToken(req));
+    if (who.previousSessionHash) endSessionByHash(db, who.previousSessionHash);
     recordAudit(db, {
       username: who.username, action: 'login', target: who.username,
       params: { method: 'oidc', issuer: who.issuer, subject: who.subject, email: who.email ?? null, role: who.role, address }, ok: true, result: null,
