@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { oidcConfigFromEnv, roleFromClaims, usernameFromClaims } from './oidc-config.ts';
 import { AuthConfigError } from './auth.ts';
+import { bootConsole } from './boot.ts';
 
 const base = { ROCKETDECK_OIDC_ISSUER: 'https://id.example.com/realms/ops', ROCKETDECK_OIDC_CLIENT_ID: 'rocketdeck', ROCKETDECK_OIDC_ROLES: 'rd-admins=admin,rd-ops=operator,staff=viewer' };
 const named = (key: string) => (e: Error) => e instanceof AuthConfigError && e.message.startsWith(key);
@@ -32,6 +33,11 @@ describe('OIDC settings', () => {
     assert.throws(() => oidcConfigFromEnv({ ...base, ROCKETDECK_OIDC_DEFAULT_ROLE: 'boss' }), named('ROCKETDECK_OIDC_DEFAULT_ROLE'));
     assert.throws(() => oidcConfigFromEnv({ ...base, ROCKETDECK_OIDC_REDIRECT_URL: 'https://c.example.com/cb?x=1' }), named('ROCKETDECK_OIDC_REDIRECT_URL'));
     assert.throws(() => oidcConfigFromEnv({ ...base, ROCKETDECK_OIDC_SCOPES: 'email' }), named('ROCKETDECK_OIDC_SCOPES'));
+  });
+
+  test('the console does not start with a bad OIDC or sign-in limit setting, and says which key', () => {
+    assert.throws(() => bootConsole({ env: { ...base, ROCKETDECK_OIDC_ROLES: 'ops=superuser' }, print: () => {} }), named('ROCKETDECK_OIDC_ROLES'));
+    assert.throws(() => bootConsole({ env: { ROCKETDECK_LOGIN_WINDOW_MS: '-1' }, print: () => {} }), named('ROCKETDECK_LOGIN_WINDOW_MS'));
   });
 
   test('http:// is allowed for a provider on loopback; a default role alone is enough', () => {
