@@ -64,6 +64,7 @@ describe('console sign-in and hardening over HTTP', { timeout: 300_000 }, () => 
       idp = await startTestOidcProvider([`http://127.0.0.1:${port}/api/auth/oidc/callback`], {
         ann: { email: 'ann@example.com', groups: ['rd-ops', 'staff'] },
         vic: { email: 'vic@example.com', groups: ['rd-view'] },
+        ada: { email: 'ada@example.com', groups: ['rd-view', 'rd-admins'] },
         nobody: { email: 'nobody@example.com', groups: ['elsewhere'] },
         // the same name as a local console user
         op: { email: 'op', groups: ['rd-ops'] },
@@ -73,7 +74,7 @@ describe('console sign-in and hardening over HTTP', { timeout: 300_000 }, () => 
         ROCKETDECK_OIDC_CLIENT_ID: idp.clientId,
         ROCKETDECK_OIDC_CLIENT_SECRET: idp.clientSecret,
         ROCKETDECK_OIDC_NAME: 'Test IdP',
-        ROCKETDECK_OIDC_ROLES: 'rd-ops=operator,rd-view=viewer',
+        ROCKETDECK_OIDC_ROLES: 'rd-ops=operator,rd-view=viewer,rd-admins=admin',
       };
     }).catch(async (err: unknown) => {
       await idp?.stop();
@@ -217,6 +218,10 @@ describe('console sign-in and hardening over HTTP', { timeout: 300_000 }, () => 
     assert.deepEqual((await raw('GET', '/api/auth/me', { cookie: earlier })).body, { username: null, role: null }, 'the session that started the sign-in ended');
     assert.deepEqual((await raw('GET', '/api/auth/me', { cookie: v.token })).body, { username: 'vic@example.com', role: 'viewer' });
     assert.equal((await raw('POST', '/api/clusters', { cookie: v.token, body: { name: 'oidc-viewer', namesrvAddr: rig.ns.address } })).status, 403);
+    // the highest mapped value wins; an admin has the operator's rights too
+    const a = await oidcSignIn('ada');
+    assert.deepEqual((await raw('GET', '/api/auth/me', { cookie: a.token })).body, { username: 'ada@example.com', role: 'admin' });
+    assert.ok((await raw('DELETE', '/api/clusters/oidc-made', { cookie: a.token })).status < 300);
     const audit = (await raw('GET', '/api/audit?limit=1000', { cookie: rig.op })).body.entries as Array<{ action: string; username: string; ok: boolean; params: Record<string, unknown> }>;
     const login = audit.find((e) => e.action === 'login' && e.username === 'ann@example.com' && e.ok)!;
     assert.deepEqual({ method: login.params.method, subject: login.params.subject, email: login.params.email, role: login.params.role }, { method: 'oidc', subject: 'ann', email: 'ann@example.com', role: 'operator' });
