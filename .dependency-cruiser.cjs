@@ -3,7 +3,8 @@
 // import fails the build instead of waiting for a reviewer. Run it through .ci/deps/depcruise.mjs (it gives
 // dependency-cruiser the TypeScript 5 compiler API to parse with; the project itself compiles with TypeScript 7).
 //
-// Rooms are lib/<name>, app (with the root instrumentation.ts, Next's start-up hook of the app) and components.
+// Rooms are lib/<name>, app (with the root instrumentation.ts, proxy.ts and next.config.ts, Next's start-up hook,
+// request proxy and configuration of the app) and components.
 // Type-only imports count: a type couples two rooms as much as a value does.
 
 /** lib/foo/x.ts, app/x/page.tsx, ... -> a regular expression for the room's files. */
@@ -21,7 +22,7 @@ const ROOM = {
   grpc: '^lib/grpc/',
   cluster: '^lib/cluster/',
   cli: '^lib/cli/',
-  app: '^(app/|instrumentation\\.ts$)',
+  app: '^(app/|(instrumentation|proxy|next\\.config)\\.ts$)',
   components: '^components/',
 };
 
@@ -191,6 +192,6 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '(^|/)(node_modules|\\.next)/' },
     // only our rooms are modules of the graph; node: and npm imports are not rules' business here
-    includeOnly: '^(lib|app|components)/|^instrumentation\\.ts$',
+    includeOnly: '^(lib|app|components)/|^(instrumentation|proxy|next\\.config)\\.ts$',
   },
 };

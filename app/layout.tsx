@@ -1,5 +1,6 @@
 // Root layout of the RocketDeck console: sidebar navigation, header bar, theme and the client providers.
 import type { Metadata } from 'next';
+import { headers } from 'next/headers';
 import type { ReactNode } from 'react';
 import { Nav } from '@/components/shell/nav';
 import { Header } from '@/components/shell/header';
@@ -12,11 +13,13 @@ export const metadata: Metadata = {
   description: 'Run, watch and operate RocketMQ clusters',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // the CSP nonce proxy.ts made for this request (reading it renders every page per request, as nonces need)
+  const nonce = (await headers()).get('x-nonce') ?? undefined;
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
-        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
       </head>
       <body className="min-h-screen bg-zinc-50 text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
         <Providers>

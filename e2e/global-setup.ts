@@ -1,11 +1,19 @@
 // Starts a real local cluster with `rocketdeck up` (2 nameservers, 2 master/slave broker groups, demo traffic and the
 // console with two users) for the browser tests, exposes its addresses through process.env, and tears it down.
+// A real OpenID Connect provider (oidc-provider) starts first, so the console can offer sign-in through it.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { freeBasePort, freePort } from './free-port.ts';
+import { startTestOidcProvider } from '../lib/console/it/oidc-provider.ts';
+
+/** Accounts of the test provider (any password on its login page) and the roles their `groups` claim maps to. */
+export const OIDC_ACCOUNTS = {
+  'oidc-operator': { email: 'oidc-operator@example.com', groups: ['rd-ops'] },
+  'oidc-viewer': { email: 'oidc-viewer@example.com', groups: ['rd-view', 'staff'] },
+};
 
 const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'lib', 'cli', 'bin.mjs');
@@ -33,6 +41,7 @@ export default async function globalSetup(): Promise<(() => Promise<void>) | und
   const consolePort = await freePort();
   const operatorPw = randomBytes(9).toString('base64url');
   const viewerPw = randomBytes(9).toString('base64url');
+  const idp = await startTestOidcProvider([`http://127.0.0.1:${consolePort}/api/auth/oidc/callback`], OIDC_ACCOUNTS);
   const child = spawn(
     process.execPath,
     [CLI, 'up', '--dir', join(dir, 'cluster'), '--base-port', String(basePort), '--console-port', String(consolePort), '--json'],
@@ -44,6 +53,11 @@ export default async function globalSetup(): Promise<(() => Promise<void>) | und
         ROCKETDECK_CONSOLE_DB: join(dir, 'console.db'),
         // history, trends and rebalances show within the tests' few minutes
         ROCKETDECK_COLLECT_INTERVAL_MS: '2000',
+        ROCKETDECK_OIDC_ISSUER: idp.issuer,
+        ROCKETDECK_OIDC_CLIENT_ID: idp.clientId,
+        ROCKETDECK_OIDC_CLIENT_SECRET: idp.clientSecret,
+        ROCKETDECK_OIDC_NAME: 'Test IdP',
+        ROCKETDECK_OIDC_ROLES: 'rd-ops=operator,rd-view=viewer',
         NEXT_TELEMETRY_DISABLED: '1',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -74,6 +88,9 @@ export default async function globalSetup(): Promise<(() => Promise<void>) | und
       clearTimeout(timer);
       reject(new Error(`rocketdeck up exited with code ${code} before it was ready:\n${log.slice(-40).join('\n')}`));
     });
+  }).catch(async (err: unknown) => {
+    await idp.stop();
+    throw err;
   });
   if (!summary.consoleUrl) throw new Error('rocketdeck up started no console');
 
@@ -82,6 +99,7 @@ export default async function globalSetup(): Promise<(() => Promise<void>) | und
   process.env.ROCKETDECK_E2E_DIR = summary.dir;
   process.env.ROCKETDECK_E2E_OPERATOR_PW = operatorPw;
   process.env.ROCKETDECK_E2E_VIEWER_PW = viewerPw;
+  process.env.ROCKETDECK_E2E_OIDC_ISSUER = idp.issuer;
 
   return async () => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -90,6 +108,7 @@ export default async function globalSetup(): Promise<(() => Promise<void>) | und
       await exited;
       clearTimeout(killer);
     }
+    await idp.stop();
     rmSync(dir, { recursive: true, force: true });
   };
 }

@@ -11,6 +11,7 @@ import { DeleteGroupForm, GroupForm } from './group-form';
 import { ResetOffsetForm } from './reset-offset';
 import { DrainBrokerForm } from './drain-broker';
 import { CloneOffsetForm, SkipBacklogForm } from './offset-ops';
+import { canChange } from '@/components/auth/roles';
 
 type Tab = 'topic' | 'delete-topic' | 'group' | 'delete-group' | 'reset' | 'clone' | 'skip' | 'drain';
 
@@ -34,7 +35,7 @@ export function ActionsPage() {
     <>
       <PageHeader
         title="Actions"
-        description={me.data?.role === 'operator' ? 'Change topics, subscription groups and consumer offsets. Every change is audited.' : 'Changes need the operator role; viewers can look but will be refused.'}
+        description={canChange(me.data?.role) ? 'Change topics, subscription groups and consumer offsets. Every change is audited.' : 'Changes need the operator role; viewers can look but will be refused.'}
       />
       <Card>
         <Tabs<Tab> label="Action" tabs={TABS} value={tab} onChange={(t) => set({ tab: t })} />

@@ -3,6 +3,7 @@
 import type { ReactNode } from 'react';
 import { errorMessage } from '@/components/api/client';
 import type { BrokerFailure } from '@/components/api/types';
+import { canChange } from '@/components/auth/roles';
 
 interface Target {
   brokerName?: string;
@@ -61,7 +62,7 @@ export function ActionResult({ result, error, success, children }: { result?: Ac
 
 /** Shown above action forms to viewers and anonymous users: the console will refuse their changes. */
 export function RoleNotice({ role }: { role: string | null | undefined }) {
-  if (role === 'operator') return null;
+  if (canChange(role)) return null;
   return (
     <div data-testid="role-notice" className="rounded-md border border-zinc-200 bg-zinc-50 px-3 py-2 text-sm text-zinc-700 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-300">
       {role ? (

@@ -7,6 +7,7 @@ import type { TopicWriteResult } from '@/components/api/types';
 import { Button, Checkbox, Field, Input, Select } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { ActionResult, RoleNotice } from './result';
+import { canChange } from '@/components/auth/roles';
 import { emptyTarget, selectorOf, TargetPicker, useClusterNames, type TargetChoice } from './targets';
 
 export const PERMS = [
@@ -75,8 +76,11 @@ export function TopicForm({ init, onDone }: { init?: TopicFormInit; onDone?: (to
   );
 }
 
+/** For those who may change topics (the API refuses the rest anyway). */
 export function CreateTopicButton() {
   const [open, setOpen] = useState(false);
+  const me = useMe();
+  if (!canChange(me.data?.role)) return null;
   return (
     <>
       <Button variant="primary" onClick={() => setOpen(true)} data-testid="new-topic">+ New topic</Button>

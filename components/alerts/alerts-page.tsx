@@ -17,6 +17,7 @@ import type { AlertsResponse, AlertView } from '@/lib/console/alerts/api.ts';
 import Link from 'next/link';
 import { alertHref } from './firing-alerts';
 import { JsonEditor, NEW_CHANNEL, NEW_RULE, ruleInput, useDelete } from './rule-editor';
+import { canChange } from '@/components/auth/roles';
 
 const SEVERITY_TONE = { critical: 'red', warning: 'amber', info: 'blue' } as const;
 
@@ -104,7 +105,7 @@ export function AlertsPage() {
   const q = useApi<AlertsResponse>('/api/alerts');
   const me = useMe();
   const qc = useQueryClient();
-  const operator = me.data?.role === 'operator';
+  const operator = canChange(me.data?.role);
   const [silencing, setSilencing] = useState<AlertView | null>(null);
   const [editing, setEditing] = useState<{ kind: 'rules' | 'channels'; title: string; value: Record<string, unknown> } | null>(null);
   const delRule = useDelete('rules');

@@ -2,7 +2,7 @@
 
 export type {
   AuditEntry, AuditResponse, ClusterResponse, ClustersResponse, CollectorStatus, GroupDetailResponse, GroupFlag, GroupListItem,
-  GroupListResponse, HealthResponse, HistoryResponse, MeResponse, MessageConsumersResponse, MessagesResponse, NamesrvProbe,
+  GroupListResponse, HealthResponse, HistoryResponse, MeResponse, MessageConsumersResponse, MessagesResponse, NamesrvProbe, ProvidersResponse,
   OverviewResponse, Page, Point, RebalanceEvent, ResetApplyResponse, CloneOffsetPreview, TopicEditPlan, TopicEditResult, CloneOffsetApplyResponse, SkipBacklogPreview, SkipBacklogApplyResponse, OffsetChange, ResetPreviewQueue, ResetPreviewResponse, Role, SavedCluster,
   TopicConsumer, TopicDetailResponse, TopicListItem, TopicListResponse, Trend,
 } from '@/lib/console/api-types.ts';

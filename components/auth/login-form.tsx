@@ -1,12 +1,14 @@
 'use client';
-// Sign-in form: POST /api/auth/login sets the session cookie, then the user goes back where they came from.
+// Sign-in page body: the password form (POST /api/auth/login sets the session cookie, then the user goes back
+// where they came from) and, when the console has an OpenID Connect provider, a button that signs in there.
 
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 import { apiFetch, errorMessage } from '@/components/api/client';
 import { useMe } from '@/components/api/hooks';
-import type { MeResponse } from '@/components/api/types';
+import type { MeResponse, ProvidersResponse } from '@/components/api/types';
+import { roleTone } from '@/components/auth/roles';
 import { Button, Field, Input } from '@/components/ui/button';
 import { Badge } from '@/components/ui/badge';
 
@@ -22,7 +24,10 @@ export function LoginForm() {
   const me = useMe();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  // a failed sign-in at the provider comes back here with its reason
+  const [error, setError] = useState<string | null>(params.get('error'));
+  const providers = useQuery<ProvidersResponse, Error>({ queryKey: ['auth-providers'], queryFn: () => apiFetch<ProvidersResponse>('/api/auth/providers'), staleTime: Infinity });
+  const oidc = providers.data?.oidc;
   const [busy, setBusy] = useState(false);
   const next = safeNext(params.get('next'));
 
@@ -49,7 +54,7 @@ export function LoginForm() {
         <p className="mt-1 text-sm text-zinc-500">Viewers can browse; operators can also change topics, groups and offsets.</p>
         {me.data?.username && (
           <p className="mt-3 text-sm" data-testid="already-signed-in">
-            Signed in as <strong>{me.data.username}</strong> <Badge tone={me.data.role === 'operator' ? 'orange' : 'zinc'}>{me.data.role}</Badge>.
+            Signed in as <strong>{me.data.username}</strong> <Badge tone={roleTone(me.data.role)}>{me.data.role}</Badge>.
             Signing in again switches user.
           </p>
         )}
@@ -69,6 +74,18 @@ export function LoginForm() {
             {busy ? 'Signing in…' : 'Sign in'}
           </Button>
         </form>
+        {oidc && (
+          <div className="mt-4 border-t border-zinc-200 pt-4 dark:border-zinc-800">
+            {/* a plain navigation: the console's start route sends the browser on to the provider */}
+            <a
+              href={`${oidc.startUrl}?next=${encodeURIComponent(next)}`}
+              data-testid="oidc-sign-in"
+              className="block w-full rounded-md border border-zinc-300 px-3 py-2 text-center text-sm font-medium hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800"
+            >
+              Sign in with {oidc.name}
+            </a>
+          </div>
+        )}
       </div>
     </div>
   );

@@ -7,6 +7,7 @@ import { useApiMutation, useMe } from '@/components/api/hooks';
 import { Button, Input } from '@/components/ui/button';
 import { ActionResult } from '@/components/actions/result';
 import type { ConsumeDirectlyResult } from '@/lib/admin/index.ts';
+import { canChange } from '@/components/auth/roles';
 
 export function ConsumeDirectly({ group, clientId }: { group: string; clientId: string }) {
   const me = useMe();
@@ -15,7 +16,7 @@ export function ConsumeDirectly({ group, clientId }: { group: string; clientId: 
   const m = useApiMutation<void, ConsumeDirectlyResult>(() => ({
     method: 'POST', path: `/api/consumer-groups/${seg(group)}/consume-directly`, body: { clientId, msgId: msgId.trim(), ...(topic.trim() ? { topic: topic.trim() } : {}) },
   }));
-  if (me.data?.role !== 'operator') return null;
+  if (!canChange(me.data?.role)) return null;
   return (
     <form className="mt-1 flex flex-wrap items-center gap-2" onSubmit={(e) => { e.preventDefault(); if (msgId.trim()) m.mutate(); }} data-testid="consume-directly">
       <Input value={msgId} onChange={(e) => setMsgId(e.target.value)} placeholder="message id" className="h-7 w-64 text-xs" />

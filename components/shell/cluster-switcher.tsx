@@ -9,6 +9,7 @@ import { useCluster } from '@/components/cluster-context';
 import { Button, Field, Input } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { Badge } from '@/components/ui/badge';
+import { canChange } from '@/components/auth/roles';
 
 export function ClusterSwitcher() {
   const { cluster, choose } = useCluster();
@@ -63,7 +64,7 @@ function ManageClusters({ current, onChoose }: { current: string; onChoose(name:
     mutationFn: (n: string) => apiFetch(`/api/clusters/${seg(n)}`, { method: 'DELETE' }),
     onSettled: () => void qc.invalidateQueries({ queryKey: ['clusters'] }),
   });
-  const operator = me.data?.role === 'operator';
+  const operator = canChange(me.data?.role);
   return (
     <div className="space-y-4">
       <ul className="divide-y divide-zinc-200 rounded-md border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800">

@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { apiFetch } from '@/components/api/client';
 import { useMe } from '@/components/api/hooks';
 import { Badge } from '@/components/ui/badge';
+import { roleTone } from '@/components/auth/roles';
 
 export function UserMenu() {
   const me = useMe();
@@ -45,7 +46,7 @@ export function UserMenu() {
           {me.data.username.slice(0, 2)}
         </span>
         <span data-testid="signed-in-user" className="font-medium">{me.data.username}</span>
-        <Badge tone={me.data.role === 'operator' ? 'orange' : 'zinc'} testId="signed-in-role">{me.data.role}</Badge>
+        <Badge tone={roleTone(me.data.role)} testId="signed-in-role">{me.data.role}</Badge>
       </span>
       <button
         type="button"

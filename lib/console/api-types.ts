@@ -336,6 +336,12 @@ export interface MeResponse {
   role: Role | null;
 }
 
+/** GET /api/auth/providers: the password form always; an OpenID Connect provider when ROCKETDECK_OIDC_ISSUER is set. */
+export interface ProvidersResponse {
+  password: true;
+  oidc: { name: string; startUrl: string } | null;
+}
+
 export interface AuditResponse {
   entries: AuditEntry[];
 }

@@ -5,8 +5,14 @@ import { readFileSync } from 'node:fs';
 import type { ConsoleDb } from './db.ts';
 import { RocketDeckError } from '../common/errors.ts';
 
-export type Role = 'viewer' | 'operator';
-export const ROLES: readonly Role[] = ['viewer', 'operator'];
+/** viewer: reads; operator: also changes topics, groups, offsets and alerts; admin: also manages access (users, keys). */
+export type Role = 'viewer' | 'operator' | 'admin';
+export const ROLES: readonly Role[] = ['viewer', 'operator', 'admin'];
+
+/** Whether `role` has at least the rights of `min` (viewer < operator < admin). */
+export function roleAtLeast(role: Role, min: Role): boolean {
+  return ROLES.indexOf(role) >= ROLES.indexOf(min);
+}
 export const SESSION_COOKIE = 'rd_session';
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
@@ -46,7 +52,7 @@ export function verifyPassword(password: string, stored: string): boolean {
 
 function checkUser(u: Partial<UserSpec>, where: string): UserSpec {
   if (!u.username || !/^[A-Za-z0-9_.-]{1,64}$/.test(u.username)) throw new AuthConfigError(`${where}: username must be 1-64 letters, digits, '.', '_' or '-'`);
-  if (!ROLES.includes(u.role as Role)) throw new AuthConfigError(`${where}: role of '${u.username}' must be 'viewer' or 'operator'`);
+  if (!ROLES.includes(u.role as Role)) throw new AuthConfigError(`${where}: role of '${u.username}' must be 'viewer', 'operator' or 'admin'`);
   if (!u.password && !u.passwordHash) throw new AuthConfigError(`${where}: user '${u.username}' needs a password or passwordHash`);
   return u as UserSpec;
 }
@@ -99,15 +105,27 @@ export function ensureUsers(db: ConsoleDb, configured: UserSpec[] | undefined): 
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
-/** Checks the password and opens a session; returns the cookie token, or undefined when the credentials are wrong. */
-export function signIn(db: ConsoleDb, username: string, password: string): { token: string; session: Session } | undefined {
-  const row = db.prepare(`SELECT role, password_hash FROM users WHERE username = ?`).get(username) as { role: Role; password_hash: string } | undefined;
-  if (!row || !verifyPassword(password, row.password_hash)) return undefined;
+/**
+ * Opens a session with a new random token. The token the browser held before (`previousToken`) is ended in the same
+ * step: a signed-in browser always gets a new session id, so a token planted or seen before sign-in is worth nothing.
+ */
+export function openSession(db: ConsoleDb, username: string, role: Role, previousToken?: string): { token: string; session: Session } {
   const token = randomBytes(32).toString('base64url');
-  const session: Session = { username, role: row.role, expiresAt: Date.now() + SESSION_TTL_MS };
-  db.prepare(`DELETE FROM sessions WHERE expires_at < ?`).run(Date.now());
-  db.prepare(`INSERT INTO sessions (token_hash, username, role, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`).run(tokenHash(token), username, row.role, Date.now(), session.expiresAt);
+  const session: Session = { username, role, expiresAt: Date.now() + SESSION_TTL_MS };
+  db.transaction(() => {
+    if (previousToken) db.prepare(`DELETE FROM sessions WHERE token_hash = ?`).run(tokenHash(previousToken));
+    db.prepare(`DELETE FROM sessions WHERE expires_at < ?`).run(Date.now());
+    db.prepare(`INSERT INTO sessions (token_hash, username, role, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`).run(tokenHash(token), username, role, Date.now(), session.expiresAt);
+  })();
   return { token, session };
+}
+
+/** Checks the password and opens a session (ending `previousToken`'s); undefined when the credentials are wrong. */
+export function signIn(db: ConsoleDb, username: string, password: string, previousToken?: string): { token: string; session: Session } | undefined {
+  // users who sign in through OpenID Connect have no password here
+  const row = db.prepare(`SELECT role, password_hash FROM users WHERE username = ? AND source != 'oidc'`).get(username) as { role: Role; password_hash: string } | undefined;
+  if (!row || !verifyPassword(password, row.password_hash)) return undefined;
+  return openSession(db, username, row.role, previousToken);
 }
 
 export function sessionFor(db: ConsoleDb, token: string | undefined): Session | undefined {
@@ -122,42 +140,16 @@ export function sessionFor(db: ConsoleDb, token: string | undefined): Session | 
   return { username: row.username, role: row.role, expiresAt: row.expires_at };
 }
 
+/** The stored form of a session token (what the sessions table keys by). */
+export function sessionTokenHash(token: string): string {
+  return tokenHash(token);
+}
+
+/** Ends a session known by its stored hash (an OIDC sign-in ends the session that started it this way). */
+export function endSessionByHash(db: ConsoleDb, hash: string): void {
+  db.prepare(`DELETE FROM sessions WHERE token_hash = ?`).run(hash);
+}
+
 export function signOut(db: ConsoleDb, token: string | undefined): void {
   if (token) db.prepare(`DELETE FROM sessions WHERE token_hash = ?`).run(tokenHash(token));
-}
-
-/**
- * Failed sign-ins per username: after `max` failures within `windowMs`, further tries are refused until the oldest
- * of them has aged out, which keeps password guessing slow.
- */
-export class LoginThrottle {
-  private readonly fails = new Map<string, number[]>();
-
-  constructor(
-    readonly max = 5,
-    readonly windowMs = 5 * 60_000,
-  ) {}
-
-  /** 0 when a try is allowed now, else how long to wait. */
-  retryAfterMs(username: string, now = Date.now()): number {
-    const recent = (this.fails.get(username) ?? []).filter((t) => t > now - this.windowMs);
-    if (recent.length) this.fails.set(username, recent);
-    else this.fails.delete(username);
-    return recent.length >= this.max ? recent[0]! + this.windowMs - now : 0;
-  }
-
-  fail(username: string, now = Date.now()): void {
-    this.fails.set(username, [...(this.fails.get(username) ?? []), now].slice(-this.max));
-  }
-
-  succeed(username: string): void {
-    this.fails.delete(username);
-  }
-}
-
-const throttleKey = Symbol.for('rocketdeck.loginThrottle');
-
-export function sharedLoginThrottle(): LoginThrottle {
-  const g = globalThis as unknown as Record<symbol, LoginThrottle | undefined>;
-  return (g[throttleKey] ??= new LoginThrottle());
 }

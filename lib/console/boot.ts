@@ -5,6 +5,8 @@ import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createLogger } from '../common/log.ts';
 import { ensureUsers, usersFromEnv } from './auth.ts';
+import { oidcConfigFromEnv } from './oidc-config.ts';
+import { loginLimitsFromEnv } from './rate-limit.ts';
 import { seedDefaultCluster } from './clusters.ts';
 import { Collector, DEFAULT_INTERVAL_MS } from './collector.ts';
 import { defaultDbPath, sharedConsoleDb, type ConsoleDb } from './db.ts';
@@ -53,6 +55,9 @@ export function bootConsole(opts: { env?: Record<string, string | undefined>; pr
   const existing = g[bootKey];
   if (existing) return existing;
   const env = opts.env ?? process.env;
+  // settings checked before anything starts: a bad value stops the console with its key named
+  oidcConfigFromEnv(env);
+  loginLimitsFromEnv(env);
   const db = sharedConsoleDb();
   setUpUsers(db, env, defaultDbPath(), opts.print ?? ((line) => process.stdout.write(line + '\n')));
   seedDefaultCluster(db, env.NAMESRV_ADDR);

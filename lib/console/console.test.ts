@@ -42,13 +42,31 @@ describe('console auth', () => {
     assert.equal(sessionFor(db, s.token), undefined);
   });
 
+  test('signing in again rotates the session: a new token, and the one the browser held before no longer opens anything', () => {
+    const db = openConsoleDb(':memory:');
+    ensureUsers(db, [{ username: 'op', role: 'operator', password: 'pw1' }, { username: 'boss', role: 'admin', password: 'pw3' }]);
+    const first = signIn(db, 'op', 'pw1')!;
+    const second = signIn(db, 'boss', 'pw3', first.token)!;
+    assert.notEqual(second.token, first.token);
+    assert.equal(sessionFor(db, first.token), undefined, 'the earlier session ended');
+    assert.equal(sessionFor(db, second.token)?.role, 'admin');
+    // a wrong password leaves the current session alone
+    assert.equal(signIn(db, 'op', 'wrong', second.token), undefined);
+    assert.equal(sessionFor(db, second.token)?.username, 'boss');
+    // another browser's session is untouched by this one's sign-in
+    const other = signIn(db, 'op', 'pw1')!;
+    signIn(db, 'op', 'pw1', second.token);
+    assert.equal(sessionFor(db, other.token)?.username, 'op');
+  });
+
   test('users come from ROCKETDECK_USERS or a JSON file, and bad entries are named', () => {
     assert.equal(usersFromEnv({}), undefined);
     assert.deepEqual(usersFromEnv({ ROCKETDECK_USERS: 'a:operator:x:y,b:viewer:z' }), [
       { username: 'a', role: 'operator', password: 'x:y' },
       { username: 'b', role: 'viewer', password: 'z' },
     ]);
-    assert.throws(() => usersFromEnv({ ROCKETDECK_USERS: 'a:admin:x' }), (e: Error) => e instanceof AuthConfigError && /entry 1.*viewer' or 'operator/.test(e.message));
+    assert.throws(() => usersFromEnv({ ROCKETDECK_USERS: 'a:root:x' }), (e: Error) => e instanceof AuthConfigError && /entry 1.*'viewer', 'operator' or 'admin'/.test(e.message));
+    assert.equal(usersFromEnv({ ROCKETDECK_USERS: 'a:admin:x' })![0]!.role, 'admin');
     const dir = mkdtempSync(join(tmpdir(), 'rd-users-'));
     try {
       const f = join(dir, 'users.json');

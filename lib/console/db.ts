@@ -151,6 +151,30 @@ const MIGRATIONS: string[] = [
      last_seen INTEGER NOT NULL,
      PRIMARY KEY (cluster, broker_addr)
    );`,
+  // 4: the admin role; users signed in through OpenID Connect (source 'oidc', their subject and e-mail); sign-ins
+  // under way at the provider (state, nonce, PKCE verifier: kept here, the browser holds only the flow id)
+  `CREATE TABLE users_v4 (
+     username TEXT PRIMARY KEY,
+     role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+     password_hash TEXT NOT NULL,
+     source TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     subject TEXT,
+     email TEXT
+   );
+   INSERT INTO users_v4 (username, role, password_hash, source, created_at) SELECT username, role, password_hash, source, created_at FROM users;
+   DROP TABLE users;
+   ALTER TABLE users_v4 RENAME TO users;
+   CREATE TABLE oidc_flows (
+     id_hash TEXT PRIMARY KEY,
+     state TEXT NOT NULL,
+     nonce TEXT NOT NULL,
+     code_verifier TEXT NOT NULL,
+     redirect_uri TEXT NOT NULL,
+     next_path TEXT NOT NULL,
+     prev_session_hash TEXT,
+     expires_at INTEGER NOT NULL
+   );`,
 ];
 
 export function defaultDbPath(): string {

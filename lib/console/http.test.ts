@@ -176,19 +176,3 @@ describe('errors from another bundle', () => {
     assert.equal(statusOf(new TypeError('bug')).status, 500);
   });
 });
-
-describe('sign-in throttle', () => {
-  test('five failures within five minutes hold a username back until the oldest ages out; success clears', async () => {
-    const { LoginThrottle } = await import('./auth.ts');
-    const t = new LoginThrottle(5, 300_000);
-    for (let i = 0; i < 4; i++) t.fail('op', 1000 + i);
-    assert.equal(t.retryAfterMs('op', 2000), 0);
-    t.fail('op', 1004);
-    assert.equal(t.retryAfterMs('op', 2000), 1000 + 300_000 - 2000);
-    assert.equal(t.retryAfterMs('other', 2000), 0, 'per username');
-    assert.equal(t.retryAfterMs('op', 301_001), 0, 'the oldest failure aged out');
-    t.fail('x', 0);
-    t.succeed('x');
-    assert.equal(t.retryAfterMs('x', 1), 0);
-  });
-});

@@ -4,8 +4,9 @@
 import { createLogger } from '../common/log.ts';
 import { isNotFoundCode, validateGroup, validateTopic } from '../admin/index.ts';
 import { codeOf, describe, isClusterFailure, isTimeout } from './errors.ts';
-import { SESSION_COOKIE, SESSION_TTL_MS, sessionFor, type Session } from './auth.ts';
-import type { ConsoleDb } from './db.ts';
+import { SESSION_COOKIE, SESSION_TTL_MS, roleAtLeast, sessionFor, type Role, type Session } from './auth.ts';
+import { recordAudit } from './audit.ts';
+import { sharedConsoleDb, type ConsoleDb } from './db.ts';
 import { RocketDeckError } from '../common/errors.ts';
 
 const log = createLogger('console.api');
@@ -51,10 +52,17 @@ export function errorResponse(err: unknown): Response {
   return json(body, s.status);
 }
 
-/** Wraps a route handler: anything thrown becomes a JSON error answer. */
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Wraps a route handler: anything thrown becomes a JSON error answer. A write is first checked for an Origin of this
+ * console (CSRF), before the handler reads anything, so no write route can forget it; only sign-in and sign-out
+ * (/api/auth/) accept a request without Origin (scripts), never a foreign one.
+ */
 export function api<A extends unknown[]>(fn: (req: Request, ...rest: A) => Promise<Response> | Response) {
   return async (req: Request, ...rest: A): Promise<Response> => {
     try {
+      if (WRITE_METHODS.has(req.method)) checkOriginAudited(req, sharedConsoleDb(), !new URL(req.url).pathname.startsWith('/api/auth/'));
       return await fn(req, ...rest);
     } catch (err) {
       return errorResponse(err);
@@ -130,12 +138,62 @@ export function requireUser(req: Request, db: ConsoleDb): Session {
   return s;
 }
 
-/** A change: Origin of this console, then a signed-in operator (401 anonymous, 403 viewer). */
-export function requireOperator(req: Request, db: ConsoleDb): Session {
-  checkOrigin(req, true);
-  const s = requireUser(req, db);
-  if (s.role !== 'operator') throw new HttpError(403, `user '${s.username}' is a ${s.role}: changes need the operator role`);
+/**
+ * The client's address as Next.js passes it: `next start` puts the socket's address in X-Forwarded-For unless the
+ * request already carries one, so behind a reverse proxy that proxy must set (not append to) the header.
+ */
+export function remoteAddress(req: Request): string {
+  return req.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || 'unknown';
+}
+
+/** Writes a refused change to the audit log (who, which route, why, from where), then throws it. */
+export function refuse(req: Request, db: ConsoleDb, username: string, err: HttpError): never {
+  recordAudit(db, {
+    username,
+    action: 'refused',
+    target: `${req.method} ${new URL(req.url).pathname}`,
+    params: { status: err.status, address: remoteAddress(req) },
+    ok: false,
+    result: { error: err.message },
+  });
+  throw err;
+}
+
+/** checkOrigin, with a refusal written to the audit log. */
+export function checkOriginAudited(req: Request, db: ConsoleDb, required = true): void {
+  try {
+    checkOrigin(req, required);
+  } catch (err) {
+    if (isHttpError(err)) refuse(req, db, currentSession(req, db)?.username ?? 'anonymous', err);
+    throw err;
+  }
+}
+
+/**
+ * A change: Origin of this console (CSRF), then a signed-in user with at least role `min` (401 anonymous, 403 a
+ * lesser role). Every refusal is in the audit log.
+ */
+export function requireRole(req: Request, db: ConsoleDb, min: Role): Session {
+  const s = currentSession(req, db);
+  try {
+    checkOrigin(req, true);
+  } catch (err) {
+    if (isHttpError(err)) refuse(req, db, s?.username ?? 'anonymous', err);
+    throw err;
+  }
+  if (!s) refuse(req, db, 'anonymous', new HttpError(401, 'sign in first'));
+  if (!roleAtLeast(s.role, min)) refuse(req, db, s.username, new HttpError(403, `user '${s.username}' is a ${s.role}: this change needs the ${min} role`));
   return s;
+}
+
+/** A change to the cluster or the console's settings: operator or admin. */
+export function requireOperator(req: Request, db: ConsoleDb): Session {
+  return requireRole(req, db, 'operator');
+}
+
+/** A change to who may do what (users, credentials): admin only. */
+export function requireAdmin(req: Request, db: ConsoleDb): Session {
+  return requireRole(req, db, 'admin');
 }
 
 // --- input -----------------------------------------------------------------------------------------------------

@@ -86,6 +86,8 @@ export interface ConsoleRig {
 export async function startConsoleRig(
   name: string,
   prepare: (r: { ns: NamesrvProcess; broker: BrokerProcess; client: TestClient; admin: AdminClient }) => Promise<void>,
+  /** More console environment (may use the console's port, chosen before it starts). */
+  consoleEnv?: (port: number) => Record<string, string> | Promise<Record<string, string>>,
 ): Promise<ConsoleRig> {
   const build = ensureFreshBuild();
   let ns: NamesrvProcess | undefined;
@@ -110,9 +112,11 @@ export async function startConsoleRig(
     await prepare({ ns, broker, client, admin });
     await build;
     dir = tempDir(name);
+    const port = await freePort();
+    const extraEnv = await consoleEnv?.(port);
     console = await startConsole({
-      port: await freePort(), host: '127.0.0.1', namesrvAddr: ns.address,
-      env: { ROCKETDECK_CONSOLE_DB: join(dir, 'console.db'), ROCKETDECK_USERS: 'op:operator:op-pw,viewer:viewer:viewer-pw', ROCKETDECK_COLLECT_INTERVAL_MS: '1000', ROCKETDECK_LOG_LEVEL: 'error' },
+      port, host: '127.0.0.1', namesrvAddr: ns.address,
+      env: { ROCKETDECK_CONSOLE_DB: join(dir, 'console.db'), ROCKETDECK_USERS: 'op:operator:op-pw,viewer:viewer:viewer-pw', ROCKETDECK_COLLECT_INTERVAL_MS: '1000', ROCKETDECK_LOG_LEVEL: 'error', ...extraEnv },
     });
     const { login } = consoleHttp(() => console!.url);
     const [op, viewer] = [await login('op', 'op-pw'), await login('viewer', 'viewer-pw')];

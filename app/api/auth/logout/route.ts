@@ -1,5 +1,5 @@
 // POST /api/auth/logout: ends the session and clears the cookie.
-import { api, checkOrigin, clearedSessionCookie, currentSession, json, sessionToken } from '@/lib/console/http.ts';
+import { api, checkOriginAudited, clearedSessionCookie, currentSession, json, sessionToken } from '@/lib/console/http.ts';
 import { runtime } from '@/lib/console/context.ts';
 import { signOut } from '@/lib/console/auth.ts';
 import { recordAudit } from '@/lib/console/audit.ts';
@@ -7,8 +7,8 @@ import { recordAudit } from '@/lib/console/audit.ts';
 export const dynamic = 'force-dynamic';
 
 export const POST = api((req: Request) => {
-  checkOrigin(req, false);
   const { db } = runtime();
+  checkOriginAudited(req, db, false);
   const s = currentSession(req, db);
   signOut(db, sessionToken(req));
   if (s) recordAudit(db, { username: s.username, action: 'logout', target: s.username, params: {}, ok: true, result: null });
