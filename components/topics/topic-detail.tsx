@@ -9,6 +9,7 @@ import { TimeChart } from '@/components/charts/time-chart';
 import type { TopicDetailResponse } from '@/components/api/types';
 import { fmtAgo, fmtDuration, fmtNum, fmtRate, fmtTime, permText } from '@/components/format';
 import { Badge } from '@/components/ui/badge';
+import { ProtocolBadge } from '@/components/clients/protocol-badge';
 import { Button, Input } from '@/components/ui/button';
 import { Card, PageHeader, Stat } from '@/components/ui/card';
 import { Dialog } from '@/components/ui/dialog';
@@ -199,16 +200,18 @@ export function TopicDetail({ topic }: { topic: string }) {
                 <Th>Address</Th>
                 <Th>Language</Th>
                 <Th>Version</Th>
+                <Th>Protocol</Th>
                 <Th className="text-right">Send TPS</Th>
               </THead>
               <tbody>
-                {producers.length === 0 && <FullRow colSpan={5}>No producer connected now.</FullRow>}
+                {producers.length === 0 && <FullRow colSpan={6}>No producer connected now.</FullRow>}
                 {producers.map((c) => (
                   <Tr key={c.clientId} testId="producer-lookup-row">
                     <Td className="font-mono text-xs">{c.clientId}</Td>
                     <Td className="font-mono text-xs">{c.clientAddr}</Td>
                     <Td>{c.language}</Td>
-                    <Td>{c.versionDesc}</Td>
+                    <Td>{c.protocol === 'grpc' && c.clientVersion ? c.clientVersion : c.versionDesc}</Td>
+                    <Td><ProtocolBadge c={c} /></Td>
                     <Td className="text-right tabular-nums">{c.sendTps === null ? <span className="text-zinc-400" title="The brokers do not count sends per producer (Apache RocketMQ)">n/a</span> : fmtRate(c.sendTps)}</Td>
                   </Tr>
                 ))}

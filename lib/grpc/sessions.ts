@@ -5,7 +5,9 @@ import { MessageConst } from '../protocol/message-const.ts';
 import type { MessageExt } from '../protocol/message.ts';
 import { CheckTransactionStateRequestHeader } from '../protocol/headers/message.ts';
 import { decodeHeader } from '../protocol/headers/spec.ts';
-import type { RemotingCommand } from '../remoting/command.ts';
+import { LANGUAGE_CODES, type RemotingCommand } from '../remoting/command.ts';
+import { MQVersion, mqVersionOrdinal } from '../protocol/constants.ts';
+import type { RemoteClientData } from '../protocol/bodies/consumer.ts';
 import type { RemotingConnection } from '../remoting/connection.ts';
 import type { Logger } from '../common/log.ts';
 import type { RemotingBackend } from './backend.ts';
@@ -51,6 +53,44 @@ export class ClientRegistry {
   /** `expireMs`: a client without a telemetry stream and silent that long is forgotten (5.x channelExpiredTimeout, 120 s). */
   constructor(private readonly backend: RemotingBackend, private readonly log: Logger, private readonly expireMs = 120_000) {
     this.sweeper = setInterval(() => void this.sweep(), Math.min(10_000, expireMs)).unref();
+    backend.instance.remoteClients = () => this.remoteClients();
+  }
+
+  private heartbeatAgain = false;
+  private heartbeating = false;
+
+  /**
+   * A client joined, left or named a new group or topic: heartbeat the brokers now (its list of clients is in it),
+   * once more after a heartbeat already under way so no change waits for the next 10 s round.
+   */
+  private requestHeartbeat(): void {
+    if (this.heartbeating) {
+      this.heartbeatAgain = true;
+      return;
+    }
+    this.heartbeating = true;
+    void this.backend.instance.sendHeartbeatToAllBrokers().catch(() => undefined).finally(() => {
+      this.heartbeating = false;
+      if (!this.heartbeatAgain) return;
+      this.heartbeatAgain = false;
+      this.requestHeartbeat();
+    });
+  }
+
+  /** The clients for the brokers' connection lists (HeartbeatData.remoteClients), each with its groups. */
+  remoteClients(): RemoteClientData[] {
+    const out: RemoteClientData[] = [];
+    for (const c of this.clients.values()) {
+      if (!c.settings) continue;
+      const group = c.settings.subscription?.group?.name;
+      const topics = new Set([...(c.settings.publishing?.topics ?? []).map((t) => t.name), ...c.sentTopics]);
+      out.push({
+        clientID: c.clientId, clientAddr: c.remoteAddr, language: languageOf(c), version: versionOrdinal(c.version),
+        clientVersion: c.settings.userAgent?.version || c.version, protocolType: 'grpc_v2',
+        consumerGroups: group ? [group] : [], producerGroups: [...topics],
+      });
+    }
+    return out;
   }
 
   close(): void {
@@ -96,6 +136,7 @@ export class ClientRegistry {
       for (const e of s.subscription?.subscriptions ?? []) if (e.topic?.name) subs.set(e.topic.name, e.expression?.expression || '*');
       this.registerConsumerGroup(group, subs);
     }
+    this.requestHeartbeat();
   }
 
   /** A send from `c` to `topic`: it may be asked about the topic's transactions. */
@@ -103,6 +144,7 @@ export class ClientRegistry {
     if (c.sentTopics.has(topic)) return;
     c.sentTopics.add(topic);
     this.registerProducerTopic(topic);
+    this.requestHeartbeat();
   }
 
   private registerProducerTopic(topic: string): void {
@@ -115,7 +157,6 @@ export class ClientRegistry {
       updateTopicPublishInfo: () => undefined,
       checkTransactionState: (msg, req, conn) => this.recoverOrphanedTransaction(topic, msg, req, conn),
     });
-    void this.backend.instance.sendHeartbeatToAllBrokers().catch(() => undefined);
   }
 
   private registerConsumerGroup(group: string, subs: Map<string, string>): void {
@@ -137,13 +178,13 @@ export class ClientRegistry {
       handleBrokerRequest: async () => undefined,
     });
     for (const t of subs.keys()) void this.backend.route(t).catch(() => undefined);
-    void this.backend.instance.sendHeartbeatToAllBrokers().catch(() => undefined);
   }
 
   /** NotifyClientTermination or a closed telemetry stream: forget the client; the last one of a group unregisters it. */
   async remove(clientId: string, group?: string): Promise<void> {
     const c = this.clients.get(clientId);
     this.clients.delete(clientId);
+    if (c?.settings) this.requestHeartbeat();
     const g = group ?? c?.settings?.subscription?.group?.name;
     if (!g || !this.consumerGroups.has(g)) return;
     const others = [...this.clients.values()].some((o) => o.settings?.subscription?.group?.name === g);
@@ -183,4 +224,24 @@ export class ClientRegistry {
     });
     this.log.info('grpc_transaction_check_sent', { topic, clientId: target.clientId, msgId: uniqKey });
   }
+}
+
+/**
+ * The client's LanguageCode name: its user agent's language (NODE_JS for rocketmq-client-nodejs, which sends
+ * x-mq-language HTTP because 4.x brokers lack NODE_JS), else the x-mq-language header, else OTHER.
+ */
+function languageOf(c: GrpcClient): string {
+  const ua = c.settings?.userAgent?.language;
+  if (ua && ua in LANGUAGE_CODES) return ua;
+  return c.language in LANGUAGE_CODES ? c.language : 'OTHER';
+}
+
+/**
+ * The MQVersion ordinal as the 5.x proxy derives it (ClientActivity.parseClientVersion): the client's version when it
+ * names a Version constant ("V5_0_0"), else the proxy's own (here 5.3.3, the version this endpoint answers as).
+ */
+function versionOrdinal(version: string): number {
+  const m = /^V(\d+)_(\d+)_(\d+)(_SNAPSHOT)?$/.exec(version.toUpperCase());
+  if (m && Number(m[1]) >= 4) return mqVersionOrdinal(Number(m[1]), Number(m[2]), Number(m[3]), m[4] !== undefined);
+  return MQVersion.V5_3_3;
 }
