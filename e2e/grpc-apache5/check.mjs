@@ -44,7 +44,9 @@ const fifo = consumer('grpc_a5_fifo', 'GrpcA5Fifo');
 const delay = consumer('grpc_a5_delay', 'GrpcA5Delay');
 // Consumers first: a new POP group starts at the queue's end (5.x ConsumeInitMode.MAX).
 for (const c of [normal, fifo, delay]) await c.startup();
-const producer = new Producer({ endpoints, namespace: '', logger: quiet, topics: ['GrpcA5Normal', 'GrpcA5Fifo', 'GrpcA5Delay'] });
+// No topics at start-up: rocketmq-client-nodejs 1.0.8 with several waits forever when its settings answer beats its
+// route queries (the answer arrives before it starts waiting; seen with this endpoint, README).
+const producer = new Producer({ endpoints, namespace: '', logger: quiet });
 await producer.startup();
 
 const N = 50;

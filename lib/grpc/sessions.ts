@@ -231,7 +231,9 @@ export class ClientRegistry {
  * x-mq-language HTTP because 4.x brokers lack NODE_JS), else the x-mq-language header, else OTHER.
  */
 function languageOf(c: GrpcClient): string {
-  const ua = c.settings?.userAgent?.language;
+  const raw = c.settings?.userAgent?.language;
+  // apache.rocketmq.v2.Language spells two of them differently from RocketMQ's LanguageCode.
+  const ua = raw === 'DOT_NET' ? 'DOTNET' : raw === 'GOLANG' ? 'GO' : raw;
   if (ua && ua in LANGUAGE_CODES) return ua;
   return c.language in LANGUAGE_CODES ? c.language : 'OTHER';
 }
