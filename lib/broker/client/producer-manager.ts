@@ -99,6 +99,12 @@ export class ProducerManager {
     return undefined;
   }
 
+  /** The protocol of the clients `conn` serves in `group` when it is a proxy for them (a gRPC endpoint), else undefined. */
+  remoteProtocolOn(group: string, conn: RemotingConnection): string | undefined {
+    for (const info of this.table.get(group)?.values() ?? []) if (info.conn === conn && info.remote) return info.remote.protocolType;
+    return undefined;
+  }
+
   groups(): string[] {
     return [...this.table.keys()];
   }

@@ -88,6 +88,10 @@ for (const mode of ['local', 'proxy'] as const) {
       assert.equal(conns[0]!.language, 'NODE_JS');
       assert.equal(conns[0]!.protocol, 'grpc');
       assert.equal(conns[0]!.clientVersion, CLIENT_VERSION);
+      // The topic's senders (GET_TOPIC_PRODUCERS) show the endpoint's connection, marked as sending for gRPC clients.
+      await producer.send({ topic: 'ConnTopic', body: Buffer.from('x') });
+      const rows = (await admin.topicProducers({ topic: 'ConnTopic' })).producers;
+      assert.deepEqual(rows.map((r) => [r.producerGroup, r.protocolType]), [['ConnTopic', 'grpc_v2']]);
     });
 
     test('rocketdeck admin consumerConnection prints each gRPC member with its protocol', async () => {
