@@ -114,6 +114,7 @@ export class ClientRegistry {
       this.log.info('grpc_client_seen', { clientId, language: meta.language, version: meta.version, remoteAddr: meta.remoteAddr });
     }
     c.lastSeen = Date.now();
+    c.remoteAddr = meta.remoteAddr; // a client that reconnected is listed at its new address
     return c;
   }
 
