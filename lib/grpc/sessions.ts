@@ -5,7 +5,9 @@ import { MessageConst } from '../protocol/message-const.ts';
 import type { MessageExt } from '../protocol/message.ts';
 import { CheckTransactionStateRequestHeader } from '../protocol/headers/message.ts';
 import { decodeHeader } from '../protocol/headers/spec.ts';
-import { LANGUAGE_CODES, type RemotingCommand } from '../remoting/command.ts';
+import { createResponse, LANGUAGE_CODES, type RemotingCommand } from '../remoting/command.ts';
+import { RequestCode, ResponseCode } from '../protocol/codes.ts';
+import { encodeConsumerRunningInfo } from '../protocol/bodies/running-info.ts';
 import { MQVersion, mqVersionOrdinal } from '../protocol/constants.ts';
 import type { RemoteClientData } from '../protocol/bodies/consumer.ts';
 import type { RemotingConnection } from '../remoting/connection.ts';
@@ -39,6 +41,7 @@ export interface GrpcClient {
   settings?: V2Settings;
   telemetry?: TelemetryStream;
   lastSeen: number;
+  firstSeen: number;
   /** Topics the client sent to (its settings list only those known at start-up); check-backs for them may go to it. */
   sentTopics: Set<string>;
 }
@@ -109,7 +112,7 @@ export class ClientRegistry {
   touch(clientId: string, meta: { language: string; version: string; remoteAddr: string }): GrpcClient {
     let c = this.clients.get(clientId);
     if (!c) {
-      c = { clientId, ...meta, lastSeen: Date.now(), sentTopics: new Set() };
+      c = { clientId, ...meta, lastSeen: Date.now(), firstSeen: Date.now(), sentTopics: new Set() };
       this.clients.set(clientId, c);
       this.log.info('grpc_client_seen', { clientId, language: meta.language, version: meta.version, remoteAddr: meta.remoteAddr });
     }
@@ -176,9 +179,41 @@ export class ClientRegistry {
       updateTopicSubscribeInfo: () => undefined,
       doRebalance: async () => {},
       persistConsumerOffset: async () => {},
-      handleBrokerRequest: async () => undefined,
+      handleBrokerRequest: async (req) => this.answerBrokerRequest(group, req),
     });
     for (const t of subs.keys()) void this.backend.route(t).catch(() => undefined);
+  }
+
+  /**
+   * A broker's question about one of the group's gRPC members (the broker lists them one by one, so it asks them so).
+   * GET_CONSUMER_RUNNING_INFO is answered here from the client's settings (a POP client holds no queues; Apache's
+   * proxy relays only thread-stack requests and leaves the rest unanswered, which held a console's page for its
+   * timeout); CONSUME_MESSAGE_DIRECTLY is refused at once (Apache's VerifyMessageCommand is not relayed here).
+   */
+  private answerBrokerRequest(group: string, req: RemotingCommand): RemotingCommand | undefined {
+    const clientId = req.extFields?.clientId ?? '';
+    const c = this.clients.get(clientId);
+    if (req.code === RequestCode.GET_CONSUMER_RUNNING_INFO) {
+      if (!c || c.settings?.subscription?.group?.name !== group) {
+        return createResponse(req, ResponseCode.SYSTEM_ERROR, `The Consumer <${group}> <${clientId}> not online at this gRPC endpoint`);
+      }
+      const s = c.settings.subscription;
+      const properties = new Map<string, string>([
+        ['consumerGroup', group], ['messageModel', 'CLUSTERING'], ['PROP_CONSUME_TYPE', 'CONSUME_POP'],
+        ['PROP_CONSUMEORDERLY', String(s.fifo === true)], ['PROP_CLIENT_VERSION', c.settings.userAgent?.version || c.version],
+        ['PROP_CONSUMER_START_TIMESTAMP', String(c.firstSeen)], ['clientType', c.clientType ?? ''], ['language', languageOf(c)],
+        ['protocolType', 'grpc_v2'], ['clientAddr', c.remoteAddr],
+      ]);
+      const subscriptionSet = (s.subscriptions ?? []).filter((e) => e.topic?.name).map((e) => ({
+        topic: e.topic!.name, subString: e.expression?.expression || '*', tagsSet: [], codeSet: [], subVersion: c.firstSeen,
+        expressionType: e.expression?.type === 'SQL' ? 'SQL92' : 'TAG', classFilterMode: false,
+      }));
+      return createResponse(req, ResponseCode.SUCCESS, undefined, undefined, encodeConsumerRunningInfo({ properties, subscriptionSet, mqTable: [], statusTable: new Map() }));
+    }
+    if (req.code === RequestCode.CONSUME_MESSAGE_DIRECTLY) {
+      return createResponse(req, ResponseCode.SYSTEM_ERROR, `consuming a message directly is not supported for gRPC client <${clientId}>`);
+    }
+    return undefined;
   }
 
   /** NotifyClientTermination or a closed telemetry stream: forget the client; the last one of a group unregisters it. */

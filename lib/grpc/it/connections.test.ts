@@ -99,6 +99,18 @@ for (const mode of ['local', 'proxy'] as const) {
       for (const id of consumerIds()) assert.match(out, new RegExp(`${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s.*NODE_JS\\s+V5_3_3\\s+grpc_v2 \\(${CLIENT_VERSION.replaceAll('.', '\\.')}\\)`));
     });
 
+    test("a member's running info is answered by the endpoint at once: POP, its language and subscriptions, no queues", async () => {
+      const id = consumerIds()[0]!;
+      const t0 = Date.now();
+      const info = await admin.consumerRunningInfo('conn-group', id);
+      assert.ok(Date.now() - t0 < 3_000, `answered in ${Date.now() - t0} ms`);
+      assert.equal(info.properties.PROP_CONSUME_TYPE, 'CONSUME_POP');
+      assert.equal(info.properties.language, 'NODE_JS');
+      assert.equal(info.properties.protocolType, 'grpc_v2');
+      assert.deepEqual(info.subscriptions.map((x) => x.topic), ['ConnTopic']);
+      assert.deepEqual(info.queues, []);
+    });
+
     test('a consumer that shuts down leaves the list; the other stays', async () => {
       const gone = consumers.shift()!;
       await gone.shutdown();
