@@ -2,7 +2,7 @@
 // LOCK_BATCH_MQ (41), UNLOCK_BATCH_MQ (42), CHECK_CLIENT_CONFIG (46); and the broker's
 // NOTIFY_CONSUMER_IDS_CHANGED (40) to group members.
 
-import { ResponseCode, RequestCode } from '../../protocol/codes.ts';
+import { MixAll, ResponseCode, RequestCode } from '../../protocol/codes.ts';
 import { PermName, TopicSysFlag, getRetryTopic } from '../../protocol/constants.ts';
 import {
   decodeHeartbeatData,
@@ -48,7 +48,11 @@ export function handleHeartbeat(ctx: BrokerContext, req: RemotingCommand, conn: 
   const keep = new Set<string>();
   const membersOf = (group: string, kind: 'consumerGroups' | 'producerGroups'): ClientChannelInfo[] => {
     const behind = (remote ?? []).filter((c) => c[kind].includes(group));
-    if (behind.length === 0) return [channelInfo(req, conn, data.clientID)];
+    if (behind.length === 0) {
+      // An endpoint is no member of the groups it keeps for its clients: none left, none listed (but its inner producer).
+      if (remote && group !== MixAll.CLIENT_INNER_PRODUCER_GROUP) return [];
+      return [channelInfo(req, conn, data.clientID)];
+    }
     for (const c of behind) keep.add(`${group}\u0000${c.clientID}`);
     return behind.map((c) => remoteChannelInfo(conn, c));
   };

@@ -43,7 +43,7 @@ for (const mode of ['local', 'proxy'] as const) {
     });
 
     after(async () => {
-      await producer?.shutdown();
+      await producer?.shutdown().catch(() => undefined);
       for (const s of consumers) await s.shutdown().catch(() => undefined);
       await admin?.close();
       await c?.stop();
@@ -116,6 +116,14 @@ for (const mode of ['local', 'proxy'] as const) {
       await gone.shutdown();
       const conns = await members(1);
       assert.deepEqual(conns.map((x) => x.clientId), consumerIds());
+    });
+
+    test('when the last producer of a topic shuts down, nobody is listed as its producer (not the endpoint either)', async () => {
+      await producer.shutdown();
+      await waitFor('no producer of ConnTopic', async () => {
+        const r = await admin.producerConnection('ConnTopic', 'ConnTopic').then((x) => x.connections.length, () => 0);
+        return r === 0;
+      }, 20_000);
     });
   });
 }
