@@ -1,5 +1,6 @@
 // The gRPC clients the endpoint knows (by x-mq-client-id): their settings, telemetry stream, and the groups and
 // topics registered on the brokers on their behalf (consumer groups as CONSUME_POP, producers by topic as 5.x does).
+import { randomUUID } from 'node:crypto';
 import type * as grpc from '@grpc/grpc-js';
 import { MessageConst } from '../protocol/message-const.ts';
 import type { MessageExt } from '../protocol/message.ts';
@@ -190,7 +191,7 @@ export class ClientRegistry {
    * proxy relays only thread-stack requests and leaves the rest unanswered, which held a console's page for its
    * timeout); CONSUME_MESSAGE_DIRECTLY is refused at once (Apache's VerifyMessageCommand is not relayed here).
    */
-  private answerBrokerRequest(group: string, req: RemotingCommand): RemotingCommand | undefined {
+  private async answerBrokerRequest(group: string, req: RemotingCommand): Promise<RemotingCommand | undefined> {
     const clientId = req.extFields?.clientId ?? '';
     const c = this.clients.get(clientId);
     if (req.code === RequestCode.GET_CONSUMER_RUNNING_INFO) {
@@ -208,12 +209,46 @@ export class ClientRegistry {
         topic: e.topic!.name, subString: e.expression?.expression || '*', tagsSet: [], codeSet: [], subVersion: c.firstSeen,
         expressionType: e.expression?.type === 'SQL' ? 'SQL92' : 'TAG', classFilterMode: false,
       }));
-      return createResponse(req, ResponseCode.SUCCESS, undefined, undefined, encodeConsumerRunningInfo({ properties, subscriptionSet, mqTable: [], statusTable: new Map() }));
+      // A thread stack, when asked, comes from the client as 5.x's proxy gets it (PrintThreadStackTraceCommand).
+      const jstack = req.extFields?.jstackEnable === 'true' ? await this.askThreadStack(c) : undefined;
+      return createResponse(req, ResponseCode.SUCCESS, undefined, undefined, encodeConsumerRunningInfo({
+        properties, subscriptionSet, mqTable: [], statusTable: new Map(), ...(jstack !== undefined ? { jstack } : {}),
+      }));
     }
     if (req.code === RequestCode.CONSUME_MESSAGE_DIRECTLY) {
       return createResponse(req, ResponseCode.SYSTEM_ERROR, `consuming a message directly is not supported for gRPC client <${clientId}>`);
     }
     return undefined;
+  }
+
+  private readonly stackWaiters = new Map<string, (text: string) => void>();
+
+  /** PrintThreadStackTraceCommand on the client's telemetry stream; its ThreadStackTrace, or undefined after `timeoutMs`. */
+  askThreadStack(c: GrpcClient, timeoutMs = 3_000): Promise<string | undefined> {
+    const stream = c.telemetry;
+    if (!stream || stream.cancelled || !stream.writable) return Promise.resolve(undefined);
+    const nonce = randomUUID();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.stackWaiters.delete(nonce);
+        this.log.info('grpc_thread_stack_timeout', { clientId: c.clientId, nonce });
+        resolve(undefined);
+      }, timeoutMs);
+      this.stackWaiters.set(nonce, (text) => {
+        clearTimeout(timer);
+        resolve(text);
+      });
+      stream.write({ printThreadStackTraceCommand: { nonce } });
+    });
+  }
+
+  /** A ThreadStackTrace from a client's telemetry stream: the answer to askThreadStack's command with that nonce. */
+  threadStackArrived(nonce: string, text: string): boolean {
+    const done = this.stackWaiters.get(nonce);
+    if (!done) return false;
+    this.stackWaiters.delete(nonce);
+    done(text);
+    return true;
   }
 
   /** NotifyClientTermination or a closed telemetry stream: forget the client; the last one of a group unregisters it. */

@@ -109,6 +109,9 @@ for (const mode of ['local', 'proxy'] as const) {
       assert.equal(info.properties.protocolType, 'grpc_v2');
       assert.deepEqual(info.subscriptions.map((x) => x.topic), ['ConnTopic']);
       assert.deepEqual(info.queues, []);
+      // With a thread stack asked, the endpoint relays PrintThreadStackTraceCommand; this client answers a fixed text.
+      const withStack = await admin.consumerRunningInfo('conn-group', id, { jstack: true });
+      assert.equal(withStack.jstack, 'mock stack');
     });
 
     test('a consumer that shuts down leaves the list; the other stays', async () => {
