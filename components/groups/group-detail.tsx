@@ -10,6 +10,7 @@ import type { GroupDetailResponse, RebalanceEvent } from '@/components/api/types
 import { fmtAgo, fmtDuration, fmtNum, fmtRate, fmtTime } from '@/components/format';
 import { TimeChart } from '@/components/charts/time-chart';
 import { Badge } from '@/components/ui/badge';
+import { ProtocolBadge } from '@/components/clients/protocol-badge';
 import { Card, PageHeader, Stat } from '@/components/ui/card';
 import { BrokerErrors, ErrorBox, PageSkeleton } from '@/components/ui/states';
 import { FullRow, Table, Td, Th, THead, Tr } from '@/components/ui/table';
@@ -71,15 +72,17 @@ function Members({ d }: { d: GroupDetailResponse }) {
           <Th>Client id</Th>
           <Th>Address</Th>
           <Th>Client</Th>
+          <Th>Protocol</Th>
           <Th className="text-right">Queues</Th>
         </THead>
         <tbody>
-          {conns.length === 0 && <FullRow colSpan={4}>No member online: the group is offline.</FullRow>}
+          {conns.length === 0 && <FullRow colSpan={5}>No member online: the group is offline.</FullRow>}
           {conns.map((c) => (
             <Tr key={c.clientId} testId="member-row">
               <Td className="font-mono text-xs">{c.clientId}</Td>
               <Td className="font-mono text-xs">{c.clientAddr}</Td>
-              <Td className="whitespace-nowrap text-xs">{c.language} · {c.versionDesc}</Td>
+              <Td className="whitespace-nowrap text-xs">{c.language} · {c.protocol === 'grpc' && c.clientVersion ? c.clientVersion : c.versionDesc}</Td>
+              <Td><ProtocolBadge c={c} /></Td>
               <Td className="text-right tabular-nums">{held.get(c.clientId) ?? 0}</Td>
             </Tr>
           ))}

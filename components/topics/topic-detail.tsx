@@ -9,6 +9,7 @@ import { TimeChart } from '@/components/charts/time-chart';
 import type { TopicDetailResponse } from '@/components/api/types';
 import { fmtAgo, fmtDuration, fmtNum, fmtRate, fmtTime, permText } from '@/components/format';
 import { Badge } from '@/components/ui/badge';
+import { ProtocolBadge } from '@/components/clients/protocol-badge';
 import { Button, Input } from '@/components/ui/button';
 import { Card, PageHeader, Stat } from '@/components/ui/card';
 import { Dialog } from '@/components/ui/dialog';
@@ -30,11 +31,12 @@ function ProducerConnections({ groups, now }: { groups: NonNullable<TopicDetailR
         <Th>Address</Th>
         <Th>Language</Th>
         <Th>Version</Th>
+        <Th>Protocol</Th>
         <Th className="text-right">Send TPS</Th>
         <Th>Last send</Th>
       </THead>
       <tbody>
-        {rows.length === 0 && <FullRow colSpan={7}>No producer sent to this topic in the last minutes.</FullRow>}
+        {rows.length === 0 && <FullRow colSpan={8}>No producer sent to this topic in the last minutes.</FullRow>}
         {rows.map(({ c, first, group }) => (
           <Tr key={`${c.brokerName} ${group} ${c.clientAddr}`} testId="producer-row">
             <Td className="text-xs font-medium">{first ? group : ''}</Td>
@@ -42,6 +44,9 @@ function ProducerConnections({ groups, now }: { groups: NonNullable<TopicDetailR
             <Td className="font-mono text-xs" title={`via ${c.brokerName}`}>{c.clientAddr}</Td>
             <Td className="text-xs" data-testid="producer-language">{c.language}</Td>
             <Td className="text-xs" data-testid="producer-version">{c.versionName}</Td>
+            <Td>{c.protocolType
+              ? <Badge tone="violet" title="A gRPC endpoint sending for its gRPC clients (each is listed by the producer group lookup below)" testId="producer-protocol">gRPC endpoint</Badge>
+              : <Badge tone="zinc" title="RocketMQ remoting protocol (TCP)" testId="producer-protocol">remoting</Badge>}</Td>
             <Td className="text-right text-xs tabular-nums" data-testid="producer-tps"><span title={`${fmtNum(c.sendCount)} sends since first seen; rate over the last minute`}>{fmtRate(c.sendTps)}</span></Td>
             <Td className="text-xs"><span title={fmtTime(c.lastSendTimestamp)}>{fmtAgo(c.lastSendTimestamp, now)}</span></Td>
           </Tr>
@@ -199,16 +204,18 @@ export function TopicDetail({ topic }: { topic: string }) {
                 <Th>Address</Th>
                 <Th>Language</Th>
                 <Th>Version</Th>
+                <Th>Protocol</Th>
                 <Th className="text-right">Send TPS</Th>
               </THead>
               <tbody>
-                {producers.length === 0 && <FullRow colSpan={5}>No producer connected now.</FullRow>}
+                {producers.length === 0 && <FullRow colSpan={6}>No producer connected now.</FullRow>}
                 {producers.map((c) => (
                   <Tr key={c.clientId} testId="producer-lookup-row">
                     <Td className="font-mono text-xs">{c.clientId}</Td>
                     <Td className="font-mono text-xs">{c.clientAddr}</Td>
                     <Td>{c.language}</Td>
-                    <Td>{c.versionDesc}</Td>
+                    <Td>{c.protocol === 'grpc' && c.clientVersion ? c.clientVersion : c.versionDesc}</Td>
+                    <Td><ProtocolBadge c={c} /></Td>
                     <Td className="text-right tabular-nums">{c.sendTps === null ? <span className="text-zinc-400" title="The brokers do not count sends per producer (Apache RocketMQ)">n/a</span> : fmtRate(c.sendTps)}</Td>
                   </Tr>
                 ))}

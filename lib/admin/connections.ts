@@ -21,6 +21,14 @@ export interface ClientConnection {
   version: number;
   /** e.g. "V4_9_8" */
   versionDesc: string;
+  /**
+   * How the client talks to the cluster: `grpc` for a 5.x SDK client behind a RocketDeck gRPC endpoint (the broker
+   * says so), else `remoting` (Apache brokers do not tell: their local proxy's gRPC clients show as remoting).
+   */
+  protocol: 'grpc' | 'remoting';
+  /** gRPC clients: Apache's ChannelProtocolType name ("grpc_v2") and the client's own version ("1.0.8"). */
+  protocolType?: string;
+  clientVersion?: string;
 }
 
 export interface Subscription {
@@ -49,7 +57,9 @@ export interface ProducerConnectionResult {
   connections: ClientConnection[];
 }
 
-const connectionOf = (c: Connection): ClientConnection => ({ ...c, versionDesc: mqVersionName(c.version) });
+const connectionOf = (c: Connection): ClientConnection => ({
+  ...c, versionDesc: mqVersionName(c.version), protocol: c.protocolType?.startsWith('grpc') ? 'grpc' : 'remoting',
+});
 
 export const subscriptionOf = (s: SubscriptionData): Subscription => ({
   topic: s.topic, subString: s.subString, expressionType: s.expressionType, tags: s.tagsSet, subVersion: s.subVersion,

@@ -41,7 +41,7 @@ function rowsOf(body: Buffer | undefined, brokerName: string, brokerAddr: string
     brokerName, brokerAddr,
     producerGroup: str(p.producerGroup), topic: str(p.topic), clientId: str(p.clientId), clientAddr: str(p.clientAddr),
     language: str(p.language), version: num(p.version), versionName: mqVersionName(num(p.version)), lastSendTimestamp: num(p.lastSendTimestamp),
-    sendCount: num(p.sendCount), sendTps: num(p.sendTps),
+    sendCount: num(p.sendCount), sendTps: num(p.sendTps), ...(str(p.protocolType) ? { protocolType: str(p.protocolType) } : {}),
   }));
 }
 

@@ -4,7 +4,7 @@
 import { MixAll, RequestCode, ResponseCode } from '../protocol/codes.ts';
 import { MessageConst } from '../protocol/message-const.ts';
 import { decodeMessage, type MessageExt } from '../protocol/message.ts';
-import type { HeartbeatData, SubscriptionData, ConsumeType, MessageModel, ConsumeFromWhere } from '../protocol/bodies/consumer.ts';
+import type { HeartbeatData, RemoteClientData, SubscriptionData, ConsumeType, MessageModel, ConsumeFromWhere } from '../protocol/bodies/consumer.ts';
 import type { MessageQueue } from '../protocol/bodies/read.ts';
 import { RemotingClient } from '../remoting/client.ts';
 import type { RemotingConnection } from '../remoting/connection.ts';
@@ -255,6 +255,12 @@ export class ClientInstance {
     );
   }
 
+  /**
+   * Set by a gRPC endpoint: the clients it serves, sent in every heartbeat so a RocketDeck broker lists them one by
+   * one (HeartbeatData.remoteClients; other brokers ignore the field).
+   */
+  remoteClients?: () => RemoteClientData[];
+
   prepareHeartbeatData(): HeartbeatData {
     return {
       clientID: this.clientId,
@@ -271,6 +277,7 @@ export class ClientInstance {
         { groupName: MixAll.CLIENT_INNER_PRODUCER_GROUP },
         ...[...this.producers.keys()].filter((g) => g !== MixAll.CLIENT_INNER_PRODUCER_GROUP).map((groupName) => ({ groupName })),
       ],
+      ...(this.remoteClients ? { remoteClients: this.remoteClients() } : {}),
     };
   }
 

@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import type { NodeSpec } from './supervisor.ts';
 import type { Topology } from './topology.ts';
 
-export function demoTrafficSpec(t: Topology): NodeSpec {
-  return { name: 'traffic', role: 'traffic', args: ['demo-traffic', '-n', t.namesrvAddr, '--offset-dir', join(t.dir, 'data', 'traffic-offsets')] };
+/** `grpc`: the official Node.js client's traffic through broker-a's gRPC endpoint too (not with access control: the endpoint does not sign). */
+export function demoTrafficSpec(t: Topology, opts: { grpc?: boolean } = {}): NodeSpec {
+  return {
+    name: 'traffic', role: 'traffic',
+    args: ['demo-traffic', '-n', t.namesrvAddr, '--offset-dir', join(t.dir, 'data', 'traffic-offsets'), ...(opts.grpc === false ? [] : ['--grpc', t.grpcAddr])],
+  };
 }

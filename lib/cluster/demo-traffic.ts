@@ -4,6 +4,7 @@
 import { AdminClient } from '../admin/index.ts';
 import { Producer, PushConsumer } from '../client/index.ts';
 import { createLogger, type Logger } from '../common/log.ts';
+import { DEMO_GRPC_GROUP, startDemoGrpcTraffic, type DemoGrpcTraffic } from './demo-grpc.ts';
 
 export const DEMO_CLUSTER = 'DefaultCluster';
 
@@ -41,6 +42,8 @@ export interface DemoTrafficOptions {
   rate: number;
   offsetStoreDir?: string;
   logger?: Logger;
+  /** host:port of a gRPC endpoint: the official Node.js client's producer and POP consumers run there too. */
+  grpcEndpoint?: string;
 }
 
 export interface DemoTraffic {
@@ -76,8 +79,16 @@ const pause = (ms: number, signal: AbortSignal) =>
 export async function startDemoTraffic(opts: DemoTrafficOptions): Promise<DemoTraffic> {
   const log = opts.logger ?? createLogger('demo-traffic');
   const admin = new AdminClient({ namesrvAddr: opts.namesrvAddr });
+  let grpc: DemoGrpcTraffic | undefined;
   try {
     await ensureTopicsAndGroups(admin, log);
+    if (opts.grpcEndpoint) {
+      grpc = await startDemoGrpcTraffic({ endpoint: opts.grpcEndpoint, admin, clusterName: DEMO_CLUSTER, rate: opts.rate, log })
+        .catch((err: unknown) => {
+          log.warn('demo_grpc_failed', { endpoint: opts.grpcEndpoint, error: err });
+          return undefined;
+        });
+    }
   } finally {
     await admin.close();
   }
@@ -141,9 +152,12 @@ export async function startDemoTraffic(opts: DemoTrafficOptions): Promise<DemoTr
   log.info('demo_traffic_started', { topics: DEMO_TOPICS.map((t) => t.topic), groups: DEMO_GROUPS.map((g) => g.group), rate: opts.rate });
 
   return {
-    stats: () => ({ sent, sendErrors, consumed: { ...consumed } }),
+    stats: () => ({
+      sent: sent + (grpc?.sent() ?? 0), sendErrors, consumed: { ...consumed, ...(grpc ? { [DEMO_GRPC_GROUP]: grpc.consumed() } : {}) },
+    }),
     async stop() {
       stopper.abort();
+      await grpc?.stop();
       await Promise.all(loops);
       await Promise.all(producers.map(([, p]) => p.shutdown()));
       await Promise.all(consumers.map((c) => c.shutdown()));

@@ -1,7 +1,10 @@
 // The gRPC endpoint for Apache RocketMQ 5.x clients: an HTTP/2 server with MessagingService over a remoting
 // backend. Local mode runs it inside the broker (enableGrpcEndpoint); cluster mode is `rocketdeck proxy`.
+import type { EventEmitter } from 'node:events';
 import fs from 'node:fs';
+import type http2 from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
+import { formatAddr } from '../remoting/connection.ts';
 import type { Logger } from '../common/log.ts';
 import { RemotingBackend } from './backend.ts';
 import { messagingServiceDefinition } from './proto.ts';
@@ -36,24 +39,58 @@ export interface GrpcEndpoint {
 /** Largest gRPC message read off the wire (5.x proxy: grpcMaxInboundMessageSize 130 MiB), so an oversized body gets MESSAGE_BODY_TOO_LARGE. */
 const MAX_INBOUND_BYTES = 130 * 1024 * 1024;
 
-/** The service definition whose request decoders log a malformed protobuf (grpc-js then fails that call only). */
-function loggingDeserializers(def: grpc.ServiceDefinition, log: Logger): grpc.ServiceDefinition {
-  const out: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
-  for (const [name, m] of Object.entries(def)) {
-    const decode = m.requestDeserialize;
-    out[name] = {
-      ...m,
-      requestDeserialize: (buf: Buffer) => {
-        try {
-          return decode(buf);
-        } catch (err) {
-          log.warn('grpc_malformed_request', { rpc: m.path, bytes: buf.length, error: err });
-          throw err;
-        }
-      },
-    };
+/** HTTP/2 RST_STREAM / GOAWAY error code names (RFC 9113 section 7). */
+const H2_ERRORS = ['NO_ERROR', 'PROTOCOL_ERROR', 'INTERNAL_ERROR', 'FLOW_CONTROL_ERROR', 'SETTINGS_TIMEOUT', 'STREAM_CLOSED', 'FRAME_SIZE_ERROR',
+  'REFUSED_STREAM', 'CANCEL', 'COMPRESSION_ERROR', 'CONNECT_ERROR', 'ENHANCE_YOUR_CALM', 'INADEQUATE_SECURITY', 'HTTP_1_1_REQUIRED'];
+const h2Error = (code: number): string => H2_ERRORS[code] ?? `0x${code.toString(16)}`;
+const NGHTTP2_CANCEL = 8;
+/** grpc-status values that are a client's own doing and no sign of abuse: OK, CANCELLED, DEADLINE_EXCEEDED. */
+const ORDINARY_GRPC_STATUS = new Set(['0', '1', '4']);
+
+/**
+ * One log line per HTTP/2 session or stream the endpoint closes abnormally, with the reason and the peer: garbage
+ * or protocol errors on a connection (grpc_session_closed), a stream reset by either side or failed by grpc-js
+ * itself, e.g. a malformed protobuf, an oversized message, an unknown method (grpc_stream_closed). The service
+ * answers its own failures inside the response status, so a non-OK grpc-status trailer is always grpc-js's.
+ * grpc-js keeps its http2 servers private: they are reached through its (pinned) `http2Servers` map.
+ */
+function logAbnormalCloses(server: grpc.Server, log: Logger): void {
+  const http2Servers = (server as unknown as { http2Servers?: Map<EventEmitter, unknown> }).http2Servers;
+  if (!http2Servers) {
+    log.warn('grpc_session_log_unavailable', { reason: 'grpc-js has no http2Servers map' });
+    return;
   }
-  return out as grpc.ServiceDefinition;
+  const peers = new WeakMap<http2.Http2Session, string>();
+  for (const h2 of http2Servers.keys()) {
+    h2.on('session', (session: http2.ServerHttp2Session) => {
+      const remoteAddr = formatAddr(session.socket?.remoteAddress, session.socket?.remotePort);
+      peers.set(session, remoteAddr);
+      let reason: string | undefined;
+      session.on('error', (err: NodeJS.ErrnoException) => { reason ??= `${err.code ?? 'error'}: ${err.message}`; });
+      session.on('frameError', (type: number, code: number, id: number) => { reason ??= `frame error ${h2Error(code)} (frame type ${type}, stream ${id})`; });
+      session.on('goaway', (code: number) => { if (code !== 0) reason ??= `peer sent GOAWAY ${h2Error(code)}`; });
+      session.socket?.on('error', (err: NodeJS.ErrnoException) => { reason ??= `socket ${err.code ?? 'error'}: ${err.message}`; });
+      session.once('close', () => {
+        if (reason) log.warn('grpc_session_closed', { remoteAddr, reason });
+      });
+    });
+    h2.on('stream', (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => {
+      const remoteAddr = peers.get(stream.session as http2.Http2Session) ?? 'unknown';
+      stream.once('close', () => {
+        // A trailers-only answer (grpc-js's own errors, e.g. UNIMPLEMENTED) carries its status in the headers.
+        const trailers = (stream.sentTrailers ?? stream.sentHeaders) as Record<string, string | undefined> | undefined;
+        const grpcStatus = trailers?.['grpc-status'];
+        const rst = stream.rstCode ?? 0;
+        let reason: string | undefined;
+        if (grpcStatus !== undefined && !ORDINARY_GRPC_STATUS.has(grpcStatus)) {
+          reason = `grpc-status ${grpcStatus}: ${decodeURIComponent(trailers?.['grpc-message'] ?? '')}`;
+        } else if (rst !== 0 && rst !== NGHTTP2_CANCEL) {
+          reason = `stream reset ${h2Error(rst)}`;
+        }
+        if (reason) log.warn('grpc_stream_closed', { remoteAddr, path: headers[':path'], reason });
+      });
+    });
+  }
 }
 
 export async function startGrpcEndpoint(opts: GrpcEndpointOptions): Promise<GrpcEndpoint> {
@@ -75,7 +112,8 @@ export async function startGrpcEndpoint(opts: GrpcEndpointOptions): Promise<Grpc
     server.bindAsync(`${host}:${opts.port ?? 8081}`, creds, (err, p) => (err ? reject(err) : resolve(p)));
   });
   const advertisedHost = opts.advertisedHost ?? (host === '0.0.0.0' ? '127.0.0.1' : host);
-  server.addService(loggingDeserializers(messagingServiceDefinition(), log), createMessagingService(backend, registry, {
+  logAbnormalCloses(server, log);
+  server.addService(messagingServiceDefinition(), createMessagingService(backend, registry, {
     maxBodySize: opts.maxBodySize ?? 4 * 1024 * 1024,
     minInvisibleMs: opts.minInvisibleMs ?? 10_000,
     maxInvisibleMs: 12 * 3600 * 1000,

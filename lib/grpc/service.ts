@@ -346,6 +346,8 @@ export function createMessagingService(backend: RemotingBackend, registry: Clien
         registry.applySettings(client, s);
         settingsReply(client, s).then((reply) => { if (!call.cancelled && call.writable) call.write(reply); },
           (err: unknown) => log.warn('grpc_settings_reply_failed', { clientId: client.clientId, error: err }));
+      } else if (cmd.threadStackTrace && registry.threadStackArrived(cmd.threadStackTrace.nonce, cmd.threadStackTrace.threadStackTrace ?? '')) {
+        // the answer to a broker's running-info request with a thread stack
       } else if (cmd.threadStackTrace || cmd.verifyMessageResult) {
         log.info('grpc_telemetry_result', { clientId: client.clientId, nonce: (cmd.threadStackTrace ?? cmd.verifyMessageResult).nonce });
       }

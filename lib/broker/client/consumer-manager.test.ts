@@ -75,4 +75,36 @@ describe('consumer groups', () => {
     assert.equal(m.getConsumerGroupInfo('g'), undefined);
     assert.deepEqual(changes.at(-1), { group: 'g', members: [] });
   });
+
+  test('clients behind one gRPC endpoint are members each; a heartbeat without one drops it, an expired one does not close the endpoint', () => {
+    const { m, changes, tick } = setup();
+    const proxy = fakeConnection('proxy:1');
+    const remote = (clientId: string, addr: string): ClientChannelInfo => ({
+      ...info(proxy, clientId), language: 'NODE_JS', remote: { clientAddr: addr, protocolType: 'grpc_v2', clientVersion: '1.0.8' },
+    });
+    m.registerConsumer('g', remote('X', 'x:1'), 'CONSUME_POP', 'CLUSTERING', 'CONSUME_FROM_LAST_OFFSET', [sub('T')], true);
+    m.registerConsumer('g', remote('Y', 'y:1'), 'CONSUME_POP', 'CLUSTERING', 'CONSUME_FROM_LAST_OFFSET', [sub('T')], true);
+    const g = m.getConsumerGroupInfo('g')!;
+    assert.deepEqual(g.allClientIds(), ['X', 'Y']);
+    assert.deepEqual(g.allConnections(), [proxy], 'one connection reaches both');
+    assert.deepEqual(changes.at(-1), { group: 'g', members: ['proxy:1'] });
+    m.retainRemote(proxy, new Set(['g\u0000Y']));
+    assert.deepEqual(g.allClientIds(), ['Y']);
+    tick(200_000);
+    m.scanNotActiveChannel(120_000);
+    assert.equal(m.getConsumerGroupInfo('g'), undefined);
+    assert.equal(proxy.closed, false, 'the endpoint keeps serving its other clients');
+  });
+
+  test('the endpoint\'s connection closing takes all its clients out', () => {
+    const { m } = setup();
+    const proxy = fakeConnection('proxy:1');
+    const a = fakeConnection('a:1');
+    const remote = (clientId: string): ClientChannelInfo => ({ ...info(proxy, clientId), remote: { clientAddr: `${clientId}:1`, protocolType: 'grpc_v2', clientVersion: '' } });
+    m.registerConsumer('g', remote('X'), 'CONSUME_POP', 'CLUSTERING', 'CONSUME_FROM_LAST_OFFSET', [sub('T')], false);
+    m.registerConsumer('g', remote('Y'), 'CONSUME_POP', 'CLUSTERING', 'CONSUME_FROM_LAST_OFFSET', [sub('T')], false);
+    m.registerConsumer('g', info(a, 'A'), 'CONSUME_POP', 'CLUSTERING', 'CONSUME_FROM_LAST_OFFSET', [sub('T')], false);
+    m.doChannelCloseEvent(proxy);
+    assert.deepEqual(m.getConsumerGroupInfo('g')!.allClientIds(), ['A']);
+  });
 });

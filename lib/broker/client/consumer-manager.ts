@@ -6,6 +6,18 @@ import type { Logger } from '../../common/log.ts';
 import type { ConsumeFromWhere, ConsumeType, MessageModel, SubscriptionData } from '../../protocol/bodies/consumer.ts';
 import type { RemotingConnection } from '../../remoting/connection.ts';
 
+/**
+ * A client a proxy serves, known through the proxy's connection (Apache 5.x's GrpcClientChannel / RemoteChannel):
+ * its own address and protocol; requests for it go over the proxy's connection.
+ */
+export interface RemoteChannel {
+  clientAddr: string;
+  /** Apache's ChannelProtocolType name ("grpc_v2"). */
+  protocolType: string;
+  /** The client's own version string (e.g. "1.0.8"). */
+  clientVersion: string;
+}
+
 /** One client connection as a group member (RocketMQ's ClientChannelInfo). */
 export interface ClientChannelInfo {
   conn: RemotingConnection;
@@ -13,10 +25,20 @@ export interface ClientChannelInfo {
   language: string;
   version: number;
   lastUpdateTimestamp: number;
+  /** Set for a client behind a proxy: many such members share the proxy's `conn`. */
+  remote?: RemoteChannel;
 }
 
+/** A member's key: its connection, or for a client behind a proxy the proxy's connection and the client id. */
+export type ChannelKey = RemotingConnection | string;
+
+export const channelKey = (info: ClientChannelInfo): ChannelKey => (info.remote ? `${info.conn.id}\u0000${info.clientId}` : info.conn);
+
+/** The address a member is listed with: its own behind a proxy, else its connection's. */
+export const clientAddrOf = (info: ClientChannelInfo): string => info.remote?.clientAddr ?? info.conn.remoteAddr;
+
 export class ConsumerGroupInfo {
-  readonly channels = new Map<RemotingConnection, ClientChannelInfo>();
+  readonly channels = new Map<ChannelKey, ClientChannelInfo>();
   readonly subscriptionTable = new Map<string, SubscriptionData>();
   lastUpdateTimestamp = Date.now();
 
@@ -33,13 +55,14 @@ export class ConsumerGroupInfo {
     this.messageModel = messageModel;
     this.consumeFromWhere = consumeFromWhere;
     let added = false;
-    let current = this.channels.get(info.conn);
+    const key = channelKey(info);
+    let current = this.channels.get(key);
     if (!current) {
-      this.channels.set(info.conn, info);
+      this.channels.set(key, info);
       current = info;
       added = true;
-    } else if (current.clientId !== info.clientId) {
-      this.channels.set(info.conn, info);
+    } else if (current.clientId !== info.clientId || current.remote?.clientAddr !== info.remote?.clientAddr) {
+      this.channels.set(key, info);
       current = info;
     }
     this.lastUpdateTimestamp = now;
@@ -79,8 +102,20 @@ export class ConsumerGroupInfo {
     return undefined;
   }
 
+  /** The connections to reach every member (a proxy's once, however many of its clients are members). */
   allConnections(): RemotingConnection[] {
-    return [...this.channels.keys()];
+    return [...new Set([...this.channels.values()].map((i) => i.conn))];
+  }
+
+  /** Removes the members that came over `conn` (the client, or every client of a proxy); returns them. */
+  removeConnection(conn: RemotingConnection): ClientChannelInfo[] {
+    const out: ClientChannelInfo[] = [];
+    for (const [key, info] of [...this.channels]) {
+      if (info.conn !== conn) continue;
+      this.channels.delete(key);
+      out.push(info);
+    }
+    return out;
   }
 
   allClientIds(): string[] {
@@ -140,28 +175,44 @@ export class ConsumerManager {
     const now = this.now();
     const newMember = g.updateChannel(info, consumeType, messageModel, consumeFromWhere, now);
     const newSubs = g.updateSubscription(subs, now);
-    if (newMember) this.log.info('consumer_registered', { group, clientId: info.clientId, remoteAddr: info.conn.remoteAddr, messageModel });
+    if (newMember) this.log.info('consumer_registered', { group, clientId: info.clientId, remoteAddr: clientAddrOf(info), messageModel, ...(info.remote ? { via: info.conn.remoteAddr, protocolType: info.remote.protocolType } : {}) });
     if ((newMember || newSubs) && notify) this.onChange(group, g.allConnections());
     return newMember || newSubs;
   }
 
+  /** UNREGISTER_CLIENT: the connection's member leaves the group (a proxy's: every client of it). */
   unregisterConsumer(group: string, conn: RemotingConnection, notify: boolean): void {
     const g = this.table.get(group);
     if (!g) return;
-    const old = g.channels.get(conn);
-    g.channels.delete(conn);
-    if (old) this.log.info('consumer_unregistered', { group, clientId: old.clientId, remoteAddr: conn.remoteAddr });
+    for (const old of g.removeConnection(conn)) this.log.info('consumer_unregistered', { group, clientId: old.clientId, remoteAddr: clientAddrOf(old) });
     if (g.channels.size === 0) this.table.delete(group);
     if (notify) this.onChange(group, g.allConnections());
   }
 
-  /** A connection closed: it leaves every group it was in. */
+  /**
+   * A proxy's heartbeat names all its clients: members behind `conn` that `keep` (group NUL clientId) no longer
+   * names leave their groups.
+   */
+  retainRemote(conn: RemotingConnection, keep: ReadonlySet<string>): void {
+    for (const [group, g] of [...this.table]) {
+      let removed = false;
+      for (const [key, info] of [...g.channels]) {
+        if (info.conn !== conn || !info.remote || keep.has(`${group}\u0000${info.clientId}`)) continue;
+        g.channels.delete(key);
+        removed = true;
+        this.log.info('consumer_unregistered', { group, clientId: info.clientId, remoteAddr: info.remote.clientAddr, via: conn.remoteAddr });
+      }
+      if (g.channels.size === 0) this.table.delete(group);
+      if (removed) this.onChange(group, g.allConnections());
+    }
+  }
+
+  /** A connection closed: it leaves every group it was in (a proxy's clients with it). */
   doChannelCloseEvent(conn: RemotingConnection): void {
     for (const [group, g] of [...this.table]) {
-      const info = g.channels.get(conn);
-      if (!info) continue;
-      g.channels.delete(conn);
-      this.log.info('consumer_connection_closed', { group, clientId: info.clientId, remoteAddr: conn.remoteAddr });
+      const gone = g.removeConnection(conn);
+      if (gone.length === 0) continue;
+      for (const info of gone) this.log.info('consumer_connection_closed', { group, clientId: info.clientId, remoteAddr: clientAddrOf(info) });
       if (g.channels.size === 0) this.table.delete(group);
       this.onChange(group, g.allConnections());
     }
@@ -172,11 +223,12 @@ export class ConsumerManager {
     const now = this.now();
     for (const [group, g] of [...this.table]) {
       let removed = false;
-      for (const [conn, info] of [...g.channels]) {
+      for (const [key, info] of [...g.channels]) {
         if (now - info.lastUpdateTimestamp <= expiredMs) continue;
-        this.log.warn('consumer_expired', { group, clientId: info.clientId, remoteAddr: conn.remoteAddr, silentMs: now - info.lastUpdateTimestamp });
-        g.channels.delete(conn);
-        conn.close('client heartbeat expired');
+        this.log.warn('consumer_expired', { group, clientId: info.clientId, remoteAddr: clientAddrOf(info), silentMs: now - info.lastUpdateTimestamp });
+        g.channels.delete(key);
+        // A client behind a proxy only leaves; the proxy's connection serves others.
+        if (!info.remote) info.conn.close('client heartbeat expired');
         removed = true;
       }
       if (g.channels.size === 0) this.table.delete(group);

@@ -5,10 +5,10 @@
 import type { Logger } from '../../common/log.ts';
 import type { RemotingConnection } from '../../remoting/connection.ts';
 import type { ProducerInfo } from '../../protocol/bodies/producer-table.ts';
-import type { ClientChannelInfo } from './consumer-manager.ts';
+import { channelKey, clientAddrOf, type ChannelKey, type ClientChannelInfo } from './consumer-manager.ts';
 
 export class ProducerManager {
-  private readonly table = new Map<string, Map<RemotingConnection, ClientChannelInfo>>();
+  private readonly table = new Map<string, Map<ChannelKey, ClientChannelInfo>>();
 
   constructor(
     private readonly log: Logger,
@@ -21,28 +21,46 @@ export class ProducerManager {
       m = new Map();
       this.table.set(group, m);
     }
-    const existing = m.get(info.conn);
-    if (existing && existing.clientId === info.clientId) {
+    const key = channelKey(info);
+    const existing = m.get(key);
+    if (existing && existing.clientId === info.clientId && existing.remote?.clientAddr === info.remote?.clientAddr) {
       existing.lastUpdateTimestamp = this.now();
       return;
     }
     info.lastUpdateTimestamp = this.now();
-    m.set(info.conn, info);
-    this.log.info('producer_registered', { group, clientId: info.clientId, remoteAddr: info.conn.remoteAddr });
+    m.set(key, info);
+    this.log.info('producer_registered', {
+      group, clientId: info.clientId, remoteAddr: clientAddrOf(info), ...(info.remote ? { via: info.conn.remoteAddr, protocolType: info.remote.protocolType } : {}),
+    });
   }
 
+  /** UNREGISTER_CLIENT: the connection's producer leaves the group (a proxy's: every client of it). */
   unregisterProducer(group: string, conn: RemotingConnection): void {
     const m = this.table.get(group);
     if (!m) return;
-    const old = m.get(conn);
-    m.delete(conn);
-    if (old) this.log.info('producer_unregistered', { group, clientId: old.clientId, remoteAddr: conn.remoteAddr });
+    for (const [key, old] of [...m]) {
+      if (old.conn !== conn) continue;
+      m.delete(key);
+      this.log.info('producer_unregistered', { group, clientId: old.clientId, remoteAddr: clientAddrOf(old) });
+    }
     if (m.size === 0) this.table.delete(group);
+  }
+
+  /** A proxy's heartbeat names all its clients: producers behind `conn` that `keep` (group NUL clientId) no longer names leave. */
+  retainRemote(conn: RemotingConnection, keep: ReadonlySet<string>): void {
+    for (const [group, m] of [...this.table]) {
+      for (const [key, info] of [...m]) {
+        if (info.conn !== conn || !info.remote || keep.has(`${group}\u0000${info.clientId}`)) continue;
+        m.delete(key);
+        this.log.info('producer_unregistered', { group, clientId: info.clientId, remoteAddr: info.remote.clientAddr, via: conn.remoteAddr });
+      }
+      if (m.size === 0) this.table.delete(group);
+    }
   }
 
   doChannelCloseEvent(conn: RemotingConnection): void {
     for (const [group, m] of [...this.table]) {
-      if (!m.delete(conn)) continue;
+      for (const [key, info] of [...m]) if (info.conn === conn) m.delete(key);
       if (m.size === 0) this.table.delete(group);
     }
   }
@@ -50,11 +68,11 @@ export class ProducerManager {
   scanNotActiveChannel(expiredMs: number): void {
     const now = this.now();
     for (const [group, m] of [...this.table]) {
-      for (const [conn, info] of [...m]) {
+      for (const [key, info] of [...m]) {
         if (now - info.lastUpdateTimestamp <= expiredMs) continue;
-        this.log.warn('producer_expired', { group, clientId: info.clientId, remoteAddr: conn.remoteAddr, silentMs: now - info.lastUpdateTimestamp });
-        m.delete(conn);
-        conn.close('client heartbeat expired');
+        this.log.warn('producer_expired', { group, clientId: info.clientId, remoteAddr: clientAddrOf(info), silentMs: now - info.lastUpdateTimestamp });
+        m.delete(key);
+        if (!info.remote) info.conn.close('client heartbeat expired');
       }
       if (m.size === 0) this.table.delete(group);
     }
@@ -81,6 +99,12 @@ export class ProducerManager {
     return undefined;
   }
 
+  /** The protocol of the clients `conn` serves in `group` when it is a proxy for them (a gRPC endpoint), else undefined. */
+  remoteProtocolOn(group: string, conn: RemotingConnection): string | undefined {
+    for (const info of this.table.get(group)?.values() ?? []) if (info.conn === conn && info.remote) return info.remote.protocolType;
+    return undefined;
+  }
+
   groups(): string[] {
     return [...this.table.keys()];
   }
@@ -92,7 +116,7 @@ export class ProducerManager {
       out.set(group, [...m.values()].map((info) => ({
         clientId: info.clientId,
         // Java writes the channel's InetSocketAddress.toString(): "/ip:port"
-        remoteIP: `/${info.conn.remoteAddr}`,
+        remoteIP: `/${clientAddrOf(info)}`,
         language: info.language,
         version: info.version,
         lastUpdateTimestamp: info.lastUpdateTimestamp,

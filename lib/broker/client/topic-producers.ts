@@ -126,14 +126,20 @@ export class TopicProducerTable {
   /**
    * Rows of one topic (or all), oldest group/topic first; `clientIdOf` fills in a client id a later heartbeat told.
    */
-  list(topic?: string, clientIdOf?: (producerGroup: string, conn: RemotingConnection) => string | undefined): TopicProducerEntry[] {
+  /** `protocolOf`: "grpc_v2" for a connection that sends for the gRPC clients behind it (a gRPC endpoint). */
+  list(
+    topic?: string,
+    clientIdOf?: (producerGroup: string, conn: RemotingConnection) => string | undefined,
+    protocolOf?: (producerGroup: string, conn: RemotingConnection) => string | undefined,
+  ): TopicProducerEntry[] {
     const out: TopicProducerEntry[] = [];
     const now = this.now();
     for (const row of this.rows.values()) {
       if (topic !== undefined && row.topic !== topic) continue;
       if (!row.clientId && clientIdOf) row.clientId = clientIdOf(row.producerGroup, row.conn) ?? '';
       const { conn: _conn, firstSendTimestamp: _first, counts: _counts, bucket: _bucket, ...entry } = row;
-      out.push({ ...entry, sendTps: tpsOf(row, now) });
+      const protocolType = protocolOf?.(row.producerGroup, row.conn);
+      out.push({ ...entry, sendTps: tpsOf(row, now), ...(protocolType ? { protocolType } : {}) });
     }
     return out.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.producerGroup < b.producerGroup ? -1 : a.producerGroup > b.producerGroup ? 1 : a.clientAddr < b.clientAddr ? -1 : 1));
   }

@@ -44,7 +44,9 @@ export async function handleResetOffset(ctx: BrokerContext, req: RemotingCommand
   const group = ctx.consumers.getConsumerGroupInfo(h.group);
   if (group && group.channels.size > 0) {
     const notice = createRequest(RequestCode.RESET_CONSUMER_CLIENT_OFFSET, { topic: h.topic, group: h.group, timestamp: h.timestamp, isForce: h.isForce }, { body });
-    for (const info of group.channels.values()) {
+    // Clients behind one gRPC endpoint share its connection: one notice per connection.
+    const once = new Map([...group.channels.values()].map((i) => [i.conn, i]));
+    for (const info of once.values()) {
       info.conn.invokeOneway(notice).catch((err: unknown) => {
         ctx.log.warn('reset_offset_notify_failed', { group: h.group, clientId: info.clientId, error: err });
       });

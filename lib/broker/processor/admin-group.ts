@@ -18,7 +18,7 @@ import { decodeHeader } from '../../protocol/headers/spec.ts';
 import { createResponse, type RemotingCommand } from '../../remoting/command.ts';
 import type { RemotingConnection } from '../../remoting/connection.ts';
 import { slaveRefusal } from './admin-topic.ts';
-import type { ClientChannelInfo } from '../client/consumer-manager.ts';
+import { clientAddrOf, type ClientChannelInfo } from '../client/consumer-manager.ts';
 import { ok, type BrokerContext } from '../context.ts';
 
 export function handleUpdateAndCreateSubscriptionGroup(ctx: BrokerContext, req: RemotingCommand, conn: RemotingConnection): RemotingCommand {
@@ -49,9 +49,10 @@ export function handleDeleteSubscriptionGroup(ctx: BrokerContext, req: RemotingC
 
 const connectionOf = (info: ClientChannelInfo): Connection => ({
   clientId: info.clientId,
-  clientAddr: info.conn.remoteAddr,
+  clientAddr: clientAddrOf(info),
   language: info.language,
   version: info.version,
+  ...(info.remote ? { protocolType: info.remote.protocolType, clientVersion: info.remote.clientVersion } : {}),
 });
 
 export function handleGetConsumerConnectionList(ctx: BrokerContext, req: RemotingCommand): RemotingCommand {

@@ -13,7 +13,7 @@ export function handleGetTopicProducers(ctx: BrokerContext, req: RemotingCommand
   const body: TopicProducersBody = {
     brokerName: ctx.config().brokerName,
     brokerAddr: ctx.brokerAddr(),
-    producers: ctx.topicProducers.list(topic, (group, conn) => ctx.producers.clientIdOf(group, conn)),
+    producers: ctx.topicProducers.list(topic, (group, conn) => ctx.producers.clientIdOf(group, conn), (group, conn) => ctx.producers.remoteProtocolOn(group, conn)),
   };
   return ok(req, Buffer.from(JSON.stringify(body), 'utf8'));
 }

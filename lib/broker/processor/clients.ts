@@ -2,7 +2,7 @@
 // LOCK_BATCH_MQ (41), UNLOCK_BATCH_MQ (42), CHECK_CLIENT_CONFIG (46); and the broker's
 // NOTIFY_CONSUMER_IDS_CHANGED (40) to group members.
 
-import { ResponseCode, RequestCode } from '../../protocol/codes.ts';
+import { MixAll, ResponseCode, RequestCode } from '../../protocol/codes.ts';
 import { PermName, TopicSysFlag, getRetryTopic } from '../../protocol/constants.ts';
 import {
   decodeHeartbeatData,
@@ -13,6 +13,7 @@ import {
   type ConsumeFromWhere,
   type ConsumeType,
   type MessageModel,
+  type RemoteClientData,
 } from '../../protocol/bodies/consumer.ts';
 import { Fields, parseBody } from '../../protocol/bodies/read.ts';
 import { readSubscriptionData } from '../../protocol/bodies/consumer.ts';
@@ -29,8 +30,32 @@ function channelInfo(req: RemotingCommand, conn: RemotingConnection, clientId: s
   return { conn, clientId, language: req.language, version: req.version, lastUpdateTimestamp: Date.now() };
 }
 
+function remoteChannelInfo(conn: RemotingConnection, c: RemoteClientData): ClientChannelInfo {
+  return {
+    conn, clientId: c.clientID, language: c.language, version: c.version, lastUpdateTimestamp: Date.now(),
+    remote: { clientAddr: c.clientAddr, protocolType: c.protocolType, clientVersion: c.clientVersion },
+  };
+}
+
+/**
+ * HEART_BEAT. From a gRPC endpoint (RocketDeck's; `remoteClients` set) a group or producer group with clients behind
+ * it registers those clients, one member each, as Apache 5.x's broker registers its local proxy's gRPC channels; the
+ * endpoint's own id stays for groups none of them names (its inner producer).
+ */
 export function handleHeartbeat(ctx: BrokerContext, req: RemotingCommand, conn: RemotingConnection): RemotingCommand {
   const data = decodeHeartbeatData(req.body);
+  const remote = data.remoteClients;
+  const keep = new Set<string>();
+  const membersOf = (group: string, kind: 'consumerGroups' | 'producerGroups'): ClientChannelInfo[] => {
+    const behind = (remote ?? []).filter((c) => c[kind].includes(group));
+    if (behind.length === 0) {
+      // An endpoint is no member of the groups it keeps for its clients: none left, none listed (but its inner producer).
+      if (remote && group !== MixAll.CLIENT_INNER_PRODUCER_GROUP) return [];
+      return [channelInfo(req, conn, data.clientID)];
+    }
+    for (const c of behind) keep.add(`${group}\u0000${c.clientID}`);
+    return behind.map((c) => remoteChannelInfo(conn, c));
+  };
   for (const cd of data.consumerDataSet) {
     const sg = ctx.groups.findSubscriptionGroupConfig(cd.groupName);
     let notify = true;
@@ -44,17 +69,23 @@ export function handleHeartbeat(ctx: BrokerContext, req: RemotingCommand, conn: 
       );
       if (retry.created) ctx.registerIncrementBrokerData(retry.topicConfig);
     }
-    ctx.consumers.registerConsumer(
-      cd.groupName,
-      channelInfo(req, conn, data.clientID),
-      cd.consumeType as ConsumeType,
-      cd.messageModel as MessageModel,
-      cd.consumeFromWhere as ConsumeFromWhere,
-      cd.subscriptionDataSet,
-      notify,
-    );
+    for (const info of membersOf(cd.groupName, 'consumerGroups')) {
+      ctx.consumers.registerConsumer(
+        cd.groupName,
+        info,
+        cd.consumeType as ConsumeType,
+        cd.messageModel as MessageModel,
+        cd.consumeFromWhere as ConsumeFromWhere,
+        cd.subscriptionDataSet,
+        notify,
+      );
+    }
   }
-  for (const pd of data.producerDataSet) ctx.producers.registerProducer(pd.groupName, channelInfo(req, conn, data.clientID));
+  for (const pd of data.producerDataSet) for (const info of membersOf(pd.groupName, 'producerGroups')) ctx.producers.registerProducer(pd.groupName, info);
+  if (remote) {
+    ctx.consumers.retainRemote(conn, keep);
+    ctx.producers.retainRemote(conn, keep);
+  }
   return ok(req);
 }
 

@@ -62,7 +62,7 @@ export const upCommand: CommandSpec = {
     const acl = ctx.values.acl === true ? demoAclCredentials(dir) : undefined;
     if (acl) topology.brokerProps = demoAclBrokerProps(acl);
     const specs = materialize(topology);
-    if (withTraffic) specs.push(demoTrafficSpec(topology));
+    if (withTraffic) specs.push(demoTrafficSpec(topology, { grpc: !acl }));
     if (acl) {
       // The console and the demo traffic sign their requests with the admin key (read from the environment).
       for (const s of specs) {

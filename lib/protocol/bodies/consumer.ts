@@ -73,6 +73,43 @@ export interface HeartbeatData {
   heartbeatFingerprint?: number;
   /** 5.x only (Java field isWithoutSub, written as "withoutSub") */
   withoutSub?: boolean;
+  /**
+   * RocketDeck's gRPC endpoint only (Apache brokers ignore the field): the clients it serves, each listed with the
+   * groups it belongs to, so a RocketDeck broker shows them one by one as Apache 5.x's broker shows the gRPC client
+   * channels of its local proxy. The list is the whole set: members it no longer names leave their groups.
+   */
+  remoteClients?: RemoteClientData[];
+}
+
+/** A client reached through a proxy (Apache 5.x: a ClientChannelInfo on a GrpcClientChannel / RemoteChannel). */
+export interface RemoteClientData {
+  clientID: string;
+  /** The client's own address as the proxy sees it ("ip:port"). */
+  clientAddr: string;
+  /** LanguageCode name ("NODE_JS", "JAVA", ...). */
+  language: string;
+  /** MQVersion ordinal, as the 5.x proxy derives it from x-mq-client-version (the proxy's own when that names none). */
+  version: number;
+  /** The client's version string as it sent it (x-mq-client-version / its user agent), e.g. "1.0.8". */
+  clientVersion: string;
+  /** Apache's ChannelProtocolType name: "grpc_v2". */
+  protocolType: string;
+  consumerGroups: string[];
+  producerGroups: string[];
+}
+
+function readRemoteClientData(v: FJValue, path: string): RemoteClientData {
+  const f = Fields.of(v, path);
+  return {
+    clientID: f.strOr('clientID', ''),
+    clientAddr: f.strOr('clientAddr', ''),
+    language: f.strOr('language', 'OTHER'),
+    version: f.num('version'),
+    clientVersion: f.strOr('clientVersion', ''),
+    protocolType: f.strOr('protocolType', ''),
+    consumerGroups: f.list('consumerGroups', readString),
+    producerGroups: f.list('producerGroups', readString),
+  };
 }
 
 export function readConsumerData(v: FJValue, path: string): ConsumerData {
@@ -103,6 +140,7 @@ export function readHeartbeatData(v: FJValue, path: string): HeartbeatData {
   if (fp !== undefined) out.heartbeatFingerprint = fp;
   const ws = f.optBool('withoutSub');
   if (ws !== undefined) out.withoutSub = ws;
+  if (f.has('remoteClients')) out.remoteClients = f.list('remoteClients', readRemoteClientData);
   return out;
 }
 
@@ -122,6 +160,13 @@ export interface Connection {
   clientAddr: string;
   language: string;
   version: number;
+  /**
+   * RocketDeck brokers only, for a client served by a gRPC endpoint: "grpc_v2" (Apache's ChannelProtocolType name);
+   * absent for a remoting client (and from Apache brokers, whose answers have no such field).
+   */
+  protocolType?: string;
+  /** With protocolType: the client's own version string (e.g. "1.0.8" of rocketmq-client-nodejs). */
+  clientVersion?: string;
 }
 
 export function readConnection(v: FJValue, path: string): Connection {
@@ -131,6 +176,8 @@ export function readConnection(v: FJValue, path: string): Connection {
     clientAddr: f.strOr('clientAddr', ''),
     language: f.strOr('language', ''),
     version: f.num('version'),
+    ...(f.has('protocolType') ? { protocolType: f.strOr('protocolType', '') } : {}),
+    ...(f.has('clientVersion') ? { clientVersion: f.strOr('clientVersion', '') } : {}),
   };
 }
 

@@ -17,6 +17,11 @@ export interface TopicProducerEntry {
   sendCount: number;
   /** Accepted send requests per second over the last minute. */
   sendTps: number;
+  /**
+   * "grpc_v2" when the connection is a gRPC endpoint sending for its clients (each listed on its own by
+   * GET_PRODUCER_CONNECTION_LIST); absent for a remoting producer.
+   */
+  protocolType?: string;
 }
 
 /** The answer, rows sorted by topic, group, client address. */

@@ -2,7 +2,7 @@
 
 import type { CommandSpec } from '../../framework.ts';
 import { intOpt } from '../../framework.ts';
-import { describeError, formatTime, type BrokerFailure, type ConsumerRunningInfoResult } from '../../../admin/index.ts';
+import { describeError, formatTime, type BrokerFailure, type ClientConnection, type ConsumerRunningInfoResult } from '../../../admin/index.ts';
 import { NAMESRV_OPTION, boolArg, brokerOrCluster, finish, opt, printTable, requireOpt, withAdmin } from './common.ts';
 
 export const consumerProgressCommand: CommandSpec = {
@@ -62,6 +62,10 @@ export const consumerProgressCommand: CommandSpec = {
     }),
 };
 
+/** "remoting", or "grpc_v2 (1.0.8)" for a 5.x SDK client behind a gRPC endpoint (its own version string). */
+const protocolCell = (c: ClientConnection): string =>
+  c.protocol === 'grpc' ? `${c.protocolType ?? 'grpc'}${c.clientVersion ? ` (${c.clientVersion})` : ''}` : 'remoting';
+
 export const consumerConnectionCommand: CommandSpec = {
   name: 'consumerConnection',
   summary: "A consumer group's clients (id, address, language, version), subscriptions and consume mode",
@@ -71,7 +75,7 @@ export const consumerConnectionCommand: CommandSpec = {
     withAdmin(ctx, async (admin) => {
       const r = await admin.consumerConnection(requireOpt(ctx.values, 'consumerGroup'), { brokerAddr: (ctx.values.brokerAddr as string | undefined)?.trim() });
       return finish(ctx, r, () => {
-        printTable(ctx, ['#ClientId', '#ClientAddr', '#Language', '#Version'], r.connections.map((c) => [c.clientId, c.clientAddr, c.language, c.versionDesc]));
+        printTable(ctx, ['#ClientId', '#ClientAddr', '#Language', '#Version', '#Protocol'], r.connections.map((c) => [c.clientId, c.clientAddr, c.language, c.versionDesc, protocolCell(c)]));
         ctx.out('');
         ctx.out('Below is subscription:');
         printTable(ctx, ['#Topic', '#SubExpression'], r.subscriptions.map((s) => [s.topic, s.subString]));
@@ -92,8 +96,8 @@ export const producerConnectionCommand: CommandSpec = {
     withAdmin(ctx, async (admin) => {
       const r = await admin.producerConnection(requireOpt(ctx.values, 'producerGroup'), requireOpt(ctx.values, 'topic'));
       return finish(ctx, r, () => {
-        printTable(ctx, ['#', '#ClientId', '#ClientAddr', '#Language', '#Version'],
-          r.connections.map((c, i) => [String(i + 1).padStart(4, '0'), c.clientId, c.clientAddr, c.language, c.versionDesc]));
+        printTable(ctx, ['#', '#ClientId', '#ClientAddr', '#Language', '#Version', '#Protocol'],
+          r.connections.map((c, i) => [String(i + 1).padStart(4, '0'), c.clientId, c.clientAddr, c.language, c.versionDesc, protocolCell(c)]));
       }, 'read');
     }),
 };
