@@ -1,0 +1,52 @@
+// ACL 1.0 of a 4.9 broker (plain_acl.yml): UPDATE_AND_CREATE_ACL_CONFIG (50), DELETE_ACL_CONFIG (51),
+// UPDATE_GLOBAL_WHITE_ADDRS_CONFIG (53) and GET_BROKER_CLUSTER_ACL_CONFIG (54), as `mqadmin updateAclConfig /
+// deleteAccessConfig / updateGlobalWhiteAddr / getAccessConfigSubCommand` of 4.9.8 send them, one broker at a time.
+
+import { RequestCode } from '../protocol/codes.ts';
+import type { AdminCore } from './core.ts';
+
+/** One account of plain_acl.yml; perms are "PUB", "SUB", "PUB|SUB" or "DENY"; topicPerms entries "Topic=PUB|SUB". */
+export interface PlainAccountInput {
+  accessKey: string;
+  secretKey?: string;
+  whiteRemoteAddress?: string;
+  admin?: boolean;
+  defaultTopicPerm?: string;
+  defaultGroupPerm?: string;
+  topicPerms?: string[];
+  groupPerms?: string[];
+}
+
+/** GET_BROKER_CLUSTER_ACL_CONFIG's body (4.9's GetBrokerClusterAclConfigResponseBody); secret keys included as sent. */
+export interface PlainAclView {
+  globalWhiteAddrs: string[];
+  plainAccessConfigs: Array<PlainAccountInput & { secretKey?: string }>;
+}
+
+export const updatePlainAccount = async (core: AdminCore, addr: string, a: PlainAccountInput): Promise<void> => {
+  const header: Record<string, string | boolean | undefined> = {
+    accessKey: a.accessKey,
+    secretKey: a.secretKey,
+    whiteRemoteAddress: a.whiteRemoteAddress,
+    admin: a.admin,
+    defaultTopicPerm: a.defaultTopicPerm,
+    defaultGroupPerm: a.defaultGroupPerm,
+    topicPerms: a.topicPerms?.join(','),
+    groupPerms: a.groupPerms?.join(','),
+  };
+  await core.call(addr, RequestCode.UPDATE_AND_CREATE_ACL_CONFIG, header);
+};
+
+export const deletePlainAccount = async (core: AdminCore, addr: string, accessKey: string): Promise<void> => {
+  await core.call(addr, RequestCode.DELETE_ACL_CONFIG, { accessKey });
+};
+
+export const updateGlobalWhiteAddrs = async (core: AdminCore, addr: string, addrs: string[]): Promise<void> => {
+  await core.call(addr, RequestCode.UPDATE_GLOBAL_WHITE_ADDRS_CONFIG, { globalWhiteAddrs: addrs.join(',') });
+};
+
+export const getPlainAclConfig = async (core: AdminCore, addr: string): Promise<PlainAclView> => {
+  const res = await core.call(addr, RequestCode.GET_BROKER_CLUSTER_ACL_CONFIG);
+  const body = res.body?.length ? (JSON.parse(res.body.toString('utf8')) as Partial<PlainAclView>) : {};
+  return { globalWhiteAddrs: body.globalWhiteAddrs ?? [], plainAccessConfigs: body.plainAccessConfigs ?? [] };
+};
