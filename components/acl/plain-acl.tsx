@@ -14,10 +14,17 @@ import { WriteError } from './write-error';
 const list = (s: string): string[] => s.split(/[,\s]+/).filter(Boolean);
 
 export function PlainAcl({ d, writer }: { d: AclAnswer; writer: boolean }) {
-  const plain = d.plain ?? { globalWhiteAddrs: [], accounts: [] };
+  const plain = d.plain ?? { listed: false, globalWhiteAddrs: [], accounts: [], version: null };
   const del = useApiMutation<string, unknown>((ak) => ({ method: 'DELETE', path: `/api/acl/v1/accounts/${seg(ak)}` }));
   return (
     <div className="mt-4 space-y-4">
+      {!plain.listed && (
+        <p role="status" data-testid="acl-not-listed" className="rounded-lg border border-amber-200 bg-amber-50 px-4 py-2.5 text-sm text-amber-900 dark:border-amber-900/60 dark:bg-amber-950/30 dark:text-amber-200">
+          This broker does not send its accounts (Apache RocketMQ 4.9.8 answers GET_BROKER_CLUSTER_ACL_CONFIG with REQUEST_CODE_NOT_SUPPORTED):
+          accounts and white addresses can be written here, but the list lives only in its plain_acl.yml.
+          {plain.version && <> ACL file version: <span className="font-mono">{plain.version}</span>.</>}
+        </p>
+      )}
       <GlobalWhite addrs={plain.globalWhiteAddrs} writer={writer} />
       <Card title="Accounts" bodyClassName="">
         <Table testId="acl-accounts">

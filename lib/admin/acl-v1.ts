@@ -1,6 +1,8 @@
 // ACL 1.0 of a 4.9 broker (plain_acl.yml): UPDATE_AND_CREATE_ACL_CONFIG (50), DELETE_ACL_CONFIG (51),
-// UPDATE_GLOBAL_WHITE_ADDRS_CONFIG (53) and GET_BROKER_CLUSTER_ACL_CONFIG (54), as `mqadmin updateAclConfig /
-// deleteAccessConfig / updateGlobalWhiteAddr / getAccessConfigSubCommand` of 4.9.8 send them, one broker at a time.
+// GET_BROKER_CLUSTER_ACL_INFO (52), UPDATE_GLOBAL_WHITE_ADDRS_CONFIG (53), as `mqadmin updateAclConfig /
+// deleteAccessConfig / clusterAclConfigVersion / updateGlobalWhiteAddr` of 4.9.8 send them, one broker at a time; and
+// GET_BROKER_CLUSTER_ACL_CONFIG (54), which lists the accounts: RocketDeck's brokers and 4.7-4.8 answer it, 4.9.8
+// dropped it (REQUEST_CODE_NOT_SUPPORTED), so a 4.9.8 broker's accounts cannot be read over the wire.
 
 import { RequestCode } from '../protocol/codes.ts';
 import type { AdminCore } from './core.ts';
@@ -43,6 +45,22 @@ export const deletePlainAccount = async (core: AdminCore, addr: string, accessKe
 
 export const updateGlobalWhiteAddrs = async (core: AdminCore, addr: string, addrs: string[]): Promise<void> => {
   await core.call(addr, RequestCode.UPDATE_GLOBAL_WHITE_ADDRS_CONFIG, { globalWhiteAddrs: addrs.join(',') });
+};
+
+/** GET_BROKER_CLUSTER_ACL_INFO's response header: the ACL file's data version (4.9.8: also every file's). */
+export interface PlainAclVersion {
+  brokerName: string;
+  brokerAddr: string;
+  clusterName: string;
+  version: string;
+  allAclFileVersion?: string;
+}
+
+export const getPlainAclVersion = async (core: AdminCore, addr: string): Promise<PlainAclVersion> => {
+  const f = (await core.call(addr, RequestCode.GET_BROKER_CLUSTER_ACL_INFO)).extFields ?? {};
+  const out: PlainAclVersion = { brokerName: f.brokerName ?? '', brokerAddr: f.brokerAddr ?? addr, clusterName: f.clusterName ?? '', version: f.version ?? '' };
+  if (f.allAclFileVersion !== undefined) out.allAclFileVersion = f.allAclFileVersion;
+  return out;
 };
 
 export const getPlainAclConfig = async (core: AdminCore, addr: string): Promise<PlainAclView> => {

@@ -27,7 +27,7 @@ export type { ResetQueue, ResetOffsetResult, QueueOffsetReset, ResetQueuesResult
 export type { CloneOffsetResult, SkipBacklogResult } from './offset-ops.ts';
 export type { MessageView, QueryResult } from './messages.ts';
 export type { WritePermResult } from './write-perm.ts';
-export type { PlainAccountInput, PlainAclView } from './acl-v1.ts';
+export type { PlainAccountInput, PlainAclView, PlainAclVersion } from './acl-v1.ts';
 export type { UserInput, PolicyEntryInput } from './auth.ts';
 export type { UserInfo, AclInfo, PolicyEntryInfo } from '../auth/model.ts';
 export { ACTIONS as ACL_ACTIONS, parseResource as parseAclResource, isValidSourceIp } from '../auth/model.ts';

@@ -103,7 +103,11 @@ export interface AclOverview {
   readFrom: { brokerName: string; brokerAddr: string } | null;
   users: AclUserView[];
   policies: AclPolicyView[];
-  plain: { globalWhiteAddrs: string[]; accounts: PlainAccountView[] } | null;
+  /**
+   * ACL 1.0: `listed` false when the broker does not send its accounts (Apache 4.9.8 dropped
+   * GET_BROKER_CLUSTER_ACL_CONFIG): accounts can be written, not read; `version` is the ACL file's data version.
+   */
+  plain: { listed: boolean; globalWhiteAddrs: string[]; accounts: PlainAccountView[]; version: string | null } | null;
   /** Why a broker could not be read (access refused, not supported, down). */
   errors: BrokerFailure[];
 }
@@ -142,13 +146,23 @@ export async function aclOverview(admin: AdminClient): Promise<AclOverview> {
     }
     // a 4.9 broker: ACL 1.0
     try {
-      const cfg = await admin.plainAclConfig(t.brokerAddr);
+      const readFrom = { brokerName: t.brokerName, brokerAddr: t.brokerAddr };
+      const version = await admin.plainAclVersion(t.brokerAddr).then((v) => v.version || null, () => null);
+      let cfg;
+      try {
+        cfg = await admin.plainAclConfig(t.brokerAddr);
+      } catch (err) {
+        if (!notSupported(err) || version === null) throw err;
+        return { mode: 'acl1', readFrom, users: [], policies: [], plain: { listed: false, globalWhiteAddrs: [], accounts: [], version }, errors };
+      }
       return {
         mode: 'acl1',
-        readFrom: { brokerName: t.brokerName, brokerAddr: t.brokerAddr },
+        readFrom,
         users: [],
         policies: [],
         plain: {
+          listed: true,
+          version,
           globalWhiteAddrs: cfg.globalWhiteAddrs,
           accounts: cfg.plainAccessConfigs.map((a) => ({
             accessKey: a.accessKey, secretKeySet: !!a.secretKey, whiteRemoteAddress: a.whiteRemoteAddress ?? '', admin: !!a.admin,
