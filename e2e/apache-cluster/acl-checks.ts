@@ -181,7 +181,10 @@ add('cli.signed', async () => {
   check(cons.code === 0, `consume exit ${cons.code}: ${cons.out.slice(0, 300)}`);
   const status = await cli(['admin', 'brokerStatus', '-n', NAMESRV, '-b', BROKER, ...keys]);
   check(status.code === 0, `brokerStatus exit ${status.code}: ${status.out.slice(0, 200)}`);
-  return 'admin topicList and brokerStatus with the admin key; produce 3 and consume 3 with the user key (environment)';
+  // QUERY_MESSAGE carries _UNIQUE_KEY_QUERY, which 4.9.8 leaves out of the signed content
+  const byKey = await cli(['admin', 'queryMsgByKey', '-n', NAMESRV, '-t', TOPIC, '-k', 'cli-key', '--json', ...keys]);
+  check(byKey.code === 0 && (byKey.out.match(/cli-key/g) ?? []).length >= 3, `queryMsgByKey exit ${byKey.code}: ${byKey.out.slice(0, 300)}`);
+  return 'admin topicList, brokerStatus and queryMsgByKey with the admin key; produce 3 and consume 3 with the user key (environment)';
 });
 add('cli.unsigned.refused', async () => {
   const r = await cli(['admin', 'brokerStatus', '-n', NAMESRV, '-b', BROKER]);
