@@ -257,4 +257,25 @@ describe('console credentials and access control against an ACL 2.0 broker', { t
     assert.equal((await call('GET', '/api/acl/access', { cluster: 'nokey' })).status, 200);
     assert.ok(existsSync(join(dir, 'console-secret.key')));
   });
+
+  test('a hung broker (SIGSTOP) costs the access check its deadline and is not reported as a refusal', async () => {
+    process.kill(broker.child.pid!, 'SIGSTOP');
+    try {
+      const t0 = performance.now();
+      const r = await call('GET', '/api/acl/access', { cluster: 'nokey' });
+      const ms = performance.now() - t0;
+      assert.equal(r.status, 200);
+      assert.deepEqual(r.body.denied, [], 'a broker that does not answer has not refused anything');
+      assert.ok(ms < 600 + 1500, `answered in ${Math.round(ms)} ms (deadline 600 ms)`);
+      const t1 = performance.now();
+      const acl = await call('GET', '/api/acl', { cluster: 'nokey', cookie: op });
+      assert.equal(acl.status, 200);
+      assert.equal(acl.body.mode, 'unavailable');
+      assert.equal(acl.body.errors[0].brokerAddr, broker.address);
+      assert.ok(performance.now() - t1 < 3000 + 1500, 'the page waits at most the call timeout');
+    } finally {
+      process.kill(broker.child.pid!, 'SIGCONT');
+    }
+    await waitFor('the broker answers again', async () => (await call('GET', '/api/acl/access', { cluster: 'nokey' })).body.denied.length === 1, 30_000);
+  });
 });
