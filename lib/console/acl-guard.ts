@@ -1,4 +1,4 @@
-// Access-control writes from the console: the operator check with a refusal written to the audit log too, and the
+// Access-control and saved-cluster writes from the console: the operator check with a refusal written to the audit log too, and the
 // answer's status (all brokers refused or failed: 502 naming them; some: 200 with the failures listed).
 
 import { recordAudit } from './audit.ts';

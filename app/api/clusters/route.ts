@@ -1,6 +1,7 @@
 // GET /api/clusters: saved clusters (the access key, never the secret) and the one this request addresses; POST saves
 // one with its credentials (operator).
-import { api, json, readBody, requireOperator } from '@/lib/console/http.ts';
+import { api, json, readBody } from '@/lib/console/http.ts';
+import { requireOperatorAudited } from '@/lib/console/acl-guard.ts';
 import { runtime } from '@/lib/console/context.ts';
 import { CLUSTER_HEADER, checkCluster, clusterOf, getCluster, listClusters } from '@/lib/console/clusters.ts';
 import { saveClusterWithCredentials } from '@/lib/console/cluster-save.ts';
@@ -17,7 +18,7 @@ export const GET = api((req: Request) => {
 
 export const POST = api(async (req: Request) => {
   const { db } = runtime();
-  const user = requireOperator(req, db);
+  const user = requireOperatorAudited(req, db, 'saveCluster', 'cluster');
   const body = await readBody(req);
   const c = checkCluster(body.name, body.namesrvAddr);
   const saved = await saveClusterWithCredentials(db, user.username, c, body, getCluster(db, c.name));

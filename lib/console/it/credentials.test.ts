@@ -124,6 +124,9 @@ describe('console credentials and access control against an ACL 2.0 broker', { t
     const e = audit.find((x) => x.action === 'saveCluster' && x.target === 'secured');
     assert.deepEqual(e?.params, { name: 'secured', namesrvAddr: ns.address, accessKey: SUPER.accessKey, secretKey: 'set' });
     assert.equal(audit.find((x) => x.action === 'updateCluster')?.params.secretKey, 'unchanged');
+    const refused = audit.find((x) => x.action === 'saveCluster' && (x as { username?: string }).username === 'viewer');
+    assert.ok(refused && !(refused as { ok?: boolean }).ok, 'the viewer\'s refused save is audited');
+    assert.ok(!JSON.stringify(audit).includes(SUPER.secretKey));
   });
 
   test('the signed cluster reads the broker; one without credentials or with a wrong secret names each refusing broker', async () => {

@@ -1,5 +1,6 @@
 // PUT /api/clusters/{name}: changes a saved cluster's nameservers or credentials (operator); DELETE forgets it.
-import { HttpError, api, json, readBody, requireOperator } from '@/lib/console/http.ts';
+import { HttpError, api, json, readBody } from '@/lib/console/http.ts';
+import { requireOperatorAudited } from '@/lib/console/acl-guard.ts';
 import { runtime } from '@/lib/console/context.ts';
 import { checkCluster, deleteCluster, getCluster } from '@/lib/console/clusters.ts';
 import { saveClusterWithCredentials } from '@/lib/console/cluster-save.ts';
@@ -10,8 +11,8 @@ export const dynamic = 'force-dynamic';
 
 export const PUT = api(async (req: Request, { params }: { params: Promise<{ name: string }> }) => {
   const { db } = runtime();
-  const user = requireOperator(req, db);
   const { name } = await params;
+  const user = requireOperatorAudited(req, db, 'updateCluster', name);
   const existing = getCluster(db, name);
   if (!existing) throw new HttpError(404, `name: no saved cluster named '${name}'`, 'name');
   const body = await readBody(req);
@@ -21,8 +22,8 @@ export const PUT = api(async (req: Request, { params }: { params: Promise<{ name
 
 export const DELETE = api(async (req: Request, { params }: { params: Promise<{ name: string }> }) => {
   const { db } = runtime();
-  const user = requireOperator(req, db);
   const { name } = await params;
+  const user = requireOperatorAudited(req, db, 'deleteCluster', name);
   if (!getCluster(db, name)) throw new HttpError(404, `name: no saved cluster named '${name}'`, 'name');
   await audited(db, { username: user.username, action: 'deleteCluster', target: name, params: {} }, async () => {
     deleteCluster(db, name);
