@@ -47,8 +47,20 @@ export async function allBrokers(admin: AdminClient): Promise<BrokerTarget[]> {
   return out.sort((a, b) => a.brokerId - b.brokerId || a.brokerName.localeCompare(b.brokerName));
 }
 
+/** An access check answers every open page's banner: one per client this often at most. */
+const ACCESS_CHECK_FRESH_MS = 5000;
+const lastChecks = new WeakMap<AdminClient, AccessCheck>();
+
 /** Asks every broker one signed read (GET_BROKER_RUNTIME_INFO) and names each that refuses the console's key. */
 export async function checkAccess(admin: AdminClient, accessKey: string | null): Promise<AccessCheck> {
+  const last = lastChecks.get(admin);
+  if (last && Date.now() - last.checkedAt < ACCESS_CHECK_FRESH_MS) return last;
+  const fresh = await askAccess(admin, accessKey);
+  lastChecks.set(admin, fresh);
+  return fresh;
+}
+
+function askAccess(admin: AdminClient, accessKey: string | null): Promise<AccessCheck> {
   return admin.shared('console:access-check', async () => {
     const checkedAt = Date.now();
     let targets: BrokerTarget[];
