@@ -5,6 +5,7 @@ import type { ReactNode } from 'react';
 import { Nav } from '@/components/shell/nav';
 import { Header } from '@/components/shell/header';
 import { Providers } from '@/components/providers';
+import { AccessBanner } from '@/components/acl/access-banner';
 import { THEME_SCRIPT } from '@/components/theme';
 import './globals.css';
 
@@ -31,7 +32,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             </aside>
             <div className="flex min-w-0 flex-1 flex-col">
               <Header />
-              <main className="mx-auto w-full max-w-[1600px] flex-1 px-5 py-5">{children}</main>
+              <main className="mx-auto w-full max-w-[1600px] flex-1 px-5 py-5">
+                <AccessBanner />
+                {children}
+              </main>
             </div>
           </div>
         </Providers>

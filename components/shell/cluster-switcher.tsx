@@ -52,12 +52,28 @@ function ManageClusters({ current, onChoose }: { current: string; onChoose(name:
   const qc = useQueryClient();
   const [name, setName] = useState('');
   const [namesrvAddr, setAddr] = useState('');
+  const [accessKey, setAccessKey] = useState('');
+  const [secretKey, setSecretKey] = useState('');
   const add = useMutation({
-    mutationFn: () => apiFetch('/api/clusters', { method: 'POST', body: { name: name.trim(), namesrvAddr: namesrvAddr.trim() } }),
+    // the secret key is write-only: sent when typed, never read back (an empty one keeps the stored secret)
+    mutationFn: () => apiFetch('/api/clusters', {
+      method: 'POST',
+      body: { name: name.trim(), namesrvAddr: namesrvAddr.trim(), accessKey: accessKey.trim() || undefined, secretKey: secretKey || undefined },
+    }),
     onSuccess: () => {
       setName('');
       setAddr('');
+      setAccessKey('');
+      setSecretKey('');
       void qc.invalidateQueries({ queryKey: ['clusters'] });
+      void qc.invalidateQueries({ queryKey: ['api'] });
+    },
+  });
+  const clear = useMutation({
+    mutationFn: (n: string) => apiFetch(`/api/clusters/${seg(n)}`, { method: 'PUT', body: { clearCredentials: true } }),
+    onSettled: () => {
+      void qc.invalidateQueries({ queryKey: ['clusters'] });
+      void qc.invalidateQueries({ queryKey: ['api'] });
     },
   });
   const remove = useMutation({
@@ -75,9 +91,22 @@ function ManageClusters({ current, onChoose }: { current: string; onChoose(name:
                 {c.name} {c.name === current && <Badge tone="orange">current</Badge>}
               </div>
               <div className="truncate font-mono text-xs text-zinc-500">{c.namesrvAddr}</div>
+              <div className="text-xs text-zinc-500" data-testid="cluster-credentials">
+                {c.credentials ? <>access key <span className="font-mono">{c.credentials.accessKey}</span>, secret key {c.credentials.secretKeySet ? 'set' : 'not set'}</> : 'unsigned requests (no credentials)'}
+              </div>
             </div>
             <div className="flex shrink-0 gap-1">
               {c.name !== current && <Button size="sm" onClick={() => onChoose(c.name)}>Use</Button>}
+              {operator && (
+                <Button size="sm" variant="ghost" aria-label={`Edit ${c.name}`} onClick={() => { setName(c.name); setAddr(c.namesrvAddr); setAccessKey(c.credentials?.accessKey ?? ''); setSecretKey(''); }}>
+                  Edit
+                </Button>
+              )}
+              {operator && c.credentials && (
+                <Button size="sm" variant="ghost" aria-label={`Clear credentials of ${c.name}`} onClick={() => clear.mutate(c.name)} disabled={clear.isPending}>
+                  Clear key
+                </Button>
+              )}
               {operator && (
                 <Button size="sm" variant="ghost" onClick={() => remove.mutate(c.name)} disabled={remove.isPending} aria-label={`Remove ${c.name}`}>
                   Remove
@@ -88,6 +117,7 @@ function ManageClusters({ current, onChoose }: { current: string; onChoose(name:
         ))}
       </ul>
       {remove.error && <p className="text-sm text-red-600">{errorMessage(remove.error)}</p>}
+      {clear.error && <p className="text-sm text-red-600">{errorMessage(clear.error)}</p>}
       <form
         className="space-y-3 border-t border-zinc-200 pt-4 dark:border-zinc-800"
         onSubmit={(e) => {
@@ -95,7 +125,7 @@ function ManageClusters({ current, onChoose }: { current: string; onChoose(name:
           add.mutate();
         }}
       >
-        <h3 className="text-sm font-semibold">Add a cluster</h3>
+        <h3 className="text-sm font-semibold">Add or edit a cluster</h3>
         {!operator && <p className="text-xs text-zinc-500">Saving clusters needs an operator sign-in.</p>}
         <div className="grid gap-3 sm:grid-cols-2">
           <Field label="Name">
@@ -103,6 +133,12 @@ function ManageClusters({ current, onChoose }: { current: string; onChoose(name:
           </Field>
           <Field label="Nameservers" hint="host:port;host:port">
             <Input value={namesrvAddr} onChange={(e) => setAddr(e.target.value)} placeholder="10.0.0.1:9876;10.0.0.2:9876" required />
+          </Field>
+          <Field label="Access key" hint="ACL: the console signs every request">
+            <Input name="accessKey" value={accessKey} onChange={(e) => setAccessKey(e.target.value)} autoComplete="off" placeholder="optional" />
+          </Field>
+          <Field label="Secret key" hint="write-only; empty keeps the stored one">
+            <Input name="secretKey" type="password" value={secretKey} onChange={(e) => setSecretKey(e.target.value)} autoComplete="new-password" />
           </Field>
         </div>
         {add.error && <p className="text-sm text-red-600">{errorMessage(add.error)}</p>}

@@ -4,13 +4,23 @@
 # WITH_SLAVE=1 also starts a slave of broker-a (brokerId 1; prints SLAVE_ADDR=...); NAMESRV_COUNT=2 starts two
 # nameservers (NAMESRV_ADDR then lists both, ';'-separated).
 # Stop them with: e2e/apache-cluster/stop-apache.sh RUN_DIR
-# Usage: [WITH_SLAVE=1] [NAMESRV_COUNT=N] start-apache.sh BUILD_DIR [RUN_DIR]   (RUN_DIR defaults to a new temp dir)
+# ACL_FILE=path/plain_acl.yml turns ACL 1.0 on (aclEnable=true): the file is copied to RUN_DIR/home/conf/, the
+# brokers' ROCKETMQ_HOME for this run (4.9.8 reads $ROCKETMQ_HOME/conf/plain_acl.yml).
+# Usage: [WITH_SLAVE=1] [NAMESRV_COUNT=N] [ACL_FILE=F] start-apache.sh BUILD_DIR [RUN_DIR]   (RUN_DIR defaults to a new temp dir)
 set -euo pipefail
 BUILD="$(cd "${1:?usage: start-apache.sh BUILD_DIR [RUN_DIR]}" && pwd)"
 RUN="${2:-$(mktemp -d /tmp/apache-rmq.XXXXXX)}"
 mkdir -p "$RUN" && RUN="$(cd "$RUN" && pwd)"
 NAMESRV_COUNT="${NAMESRV_COUNT:-1}"
 WITH_SLAVE="${WITH_SLAVE:-0}"
+ACL_FILE="${ACL_FILE:-}"
+HOME_DIR="$BUILD/home"
+if [ -n "$ACL_FILE" ]; then
+  HOME_DIR="$RUN/home"
+  mkdir -p "$HOME_DIR/conf"
+  cp -r "$BUILD/home/conf/." "$HOME_DIR/conf/"
+  cp "$ACL_FILE" "$HOME_DIR/conf/plain_acl.yml"
+fi
 J=/usr/share/java
 CP="$BUILD/jars/rocketmq-server-4.9.8.jar:$BUILD/jars/dledger-0.2.7.jar:$BUILD/jars/rocketmq-4.9.8.jar:$BUILD/jars/fastjson.jar"
 for j in netty-buffer netty-codec netty-common netty-handler netty-resolver netty-transport netty-transport-native-epoll \
@@ -54,7 +64,7 @@ JOPTS=(-server -Xms128m -Xmx512m -XX:MaxDirectMemorySize=512m -XX:+UseG1GC
   --add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
   --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/jdk.internal.ref=ALL-UNNAMED
   --add-exports java.base/sun.nio.ch=ALL-UNNAMED
-  -Drocketmq.home.dir="$BUILD/home" -Duser.home="$RUN")
+  -Drocketmq.home.dir="$HOME_DIR" -Duser.home="$RUN")
 
 for i in "${!NS_PORTS[@]}"; do
   mkdir -p "$RUN/namesrv$i"
@@ -88,6 +98,7 @@ transactionTimeOut=2000
 transactionCheckInterval=2000
 transactionCheckMax=5
 enablePropertyFilter=true
+aclEnable=$([ -n "$ACL_FILE" ] && echo true || echo false)
 CONF
 }
 broker_conf "$RUN/broker.conf" 0 ASYNC_MASTER "$BROKER_PORT" "$RUN/store"

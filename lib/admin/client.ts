@@ -1,5 +1,6 @@
 // AdminClient: the one object the CLI and the console use to ask a cluster about itself (plain JSON-able answers).
 
+import * as aclV1 from './acl-v1.ts';
 import * as auth from './auth.ts';
 import { AdminCore, type AdminClientOptions, type BrokerTarget, type FanoutResult } from './core.ts';
 import type { BreakerState } from './breaker.ts';
@@ -63,6 +64,14 @@ export class AdminClient {
   listAcls(brokerAddr: string, subjectFilter?: string, resourceFilter?: string): ReturnType<typeof auth.listAcls> {
     return auth.listAcls(this.core, brokerAddr, subjectFilter, resourceFilter);
   }
+  // access control of a 4.9 broker (ACL 1.0, plain_acl.yml)
+  updatePlainAccount(brokerAddr: string, a: aclV1.PlainAccountInput): Promise<void> { return aclV1.updatePlainAccount(this.core, brokerAddr, a); }
+  deletePlainAccount(brokerAddr: string, accessKey: string): Promise<void> { return aclV1.deletePlainAccount(this.core, brokerAddr, accessKey); }
+  updateGlobalWhiteAddrs(brokerAddr: string, addrs: string[]): Promise<void> { return aclV1.updateGlobalWhiteAddrs(this.core, brokerAddr, addrs); }
+  /** The accounts (GET_BROKER_CLUSTER_ACL_CONFIG): RocketDeck and 4.7-4.8 brokers; 4.9.8 answers REQUEST_CODE_NOT_SUPPORTED. */
+  plainAclConfig(brokerAddr: string): Promise<aclV1.PlainAclView> { return aclV1.getPlainAclConfig(this.core, brokerAddr); }
+  /** The ACL file's data version (GET_BROKER_CLUSTER_ACL_INFO), which every 4.9 broker answers with ACL on. */
+  plainAclVersion(brokerAddr: string): Promise<aclV1.PlainAclVersion> { return aclV1.getPlainAclVersion(this.core, brokerAddr); }
 
   // cluster and brokers
   clusterInfo(): Promise<route.ClusterView> { return route.getClusterInfo(this.core); }

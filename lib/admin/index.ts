@@ -27,6 +27,10 @@ export type { ResetQueue, ResetOffsetResult, QueueOffsetReset, ResetQueuesResult
 export type { CloneOffsetResult, SkipBacklogResult } from './offset-ops.ts';
 export type { MessageView, QueryResult } from './messages.ts';
 export type { WritePermResult } from './write-perm.ts';
+export type { PlainAccountInput, PlainAclView, PlainAclVersion } from './acl-v1.ts';
+export type { UserInput, PolicyEntryInput } from './auth.ts';
+export type { UserInfo, AclInfo, PolicyEntryInfo } from '../auth/model.ts';
+export { ACTIONS as ACL_ACTIONS, parseResource as parseAclResource, isValidSourceIp } from '../auth/model.ts';
 export type { SendTestMessageInput, SendTestMessageResult } from './send.ts';
 export type { PopGroupStatsResult, PopTopicStats } from './pop.ts';
 export { parseResetPoint, parseRocketDate, formatTime, type ResetPoint } from './time.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { createRequest } from '../remoting/command.ts';
-import { calSignature, combineRequestContent, resolveCredentials, signRequest, verifySignature, SIGNATURE } from './signature.ts';
+import { calSignature, combineRequestContent, resolveCredentials, signRequest, verifySignature, SIGNATURE, UNIQUE_MSG_QUERY_FLAG, VERSION_4_9_3 } from './signature.ts';
 
 // Computed with Apache's algorithm (TreeMap of ext fields, values concatenated as UTF-8, then the body, HmacSHA1,
 // base64) by lib/auth/fixtures/SignatureVector.java (javac 17; run it to reproduce).
@@ -58,4 +58,23 @@ test('fuzz: a request is accepted only with the signature of its own content and
     }),
     { numRuns: 2000 },
   );
+});
+
+test('a query carrying _UNIQUE_KEY_QUERY is signed without it and announced as V4_9_3, so 4.9.8 and 5.x servers both accept it', () => {
+  const creds = { accessKey: 'ak', secretKey: 'sk-123456' };
+  const req = createRequest(12, { topic: 'T', key: 'k', maxNum: '32', beginTimestamp: '0', endTimestamp: '1' });
+  req.extFields![UNIQUE_MSG_QUERY_FLAG] = 'false';
+  signRequest(req, creds);
+  assert.equal(req.version, VERSION_4_9_3);
+  // Apache 4.9.8's PlainAccessValidator: the values without Signature and _UNIQUE_KEY_QUERY, sorted by name
+  const fields = Object.fromEntries(Object.entries(req.extFields!).filter(([k]) => k !== SIGNATURE && k !== UNIQUE_MSG_QUERY_FLAG));
+  assert.equal(req.extFields![SIGNATURE], calSignature(combineRequestContent(fields, undefined), creds.secretKey));
+  // 5.x (and RocketDeck's broker) skip the flag for clients up to V4_9_3
+  assert.ok(verifySignature(req, creds.secretKey));
+  // other requests keep their version and sign every field
+  const send = createRequest(310, { topic: 'T' });
+  const v = send.version;
+  signRequest(send, creds);
+  assert.equal(send.version, v);
+  assert.ok(verifySignature(send, creds.secretKey));
 });

@@ -51,13 +51,21 @@ export function calSignature(data: Buffer, secretKey: string): string {
   return createHmac('sha1', Buffer.from(secretKey, 'utf8')).update(data).digest('base64');
 }
 
-/** AclClientRPCHook.doBeforeRequest: adds AccessKey, SecurityToken (when set) and Signature to the request. */
+/**
+ * AclClientRPCHook.doBeforeRequest: adds AccessKey, SecurityToken (when set) and Signature to the request.
+ * A request carrying _UNIQUE_KEY_QUERY (QUERY_MESSAGE) is signed without it and announced as V4_9_3: Apache 4.9.8's
+ * broker (PlainAccessValidator) always leaves the flag out of the signed content, 5.x leaves it out for clients up
+ * to V4_9_3 only, so that one signature is accepted by both (signing it in, as Java 4.9.8's hook does, is refused
+ * by a 4.9.8 broker: "Check signature failed").
+ */
 export function signRequest(req: RemotingCommand, creds: SessionCredentials): void {
   const fields = (req.extFields ??= {});
   delete fields[SIGNATURE];
   fields[ACCESS_KEY] = creds.accessKey;
   if (creds.securityToken !== undefined) fields[SECURITY_TOKEN] = creds.securityToken;
-  fields[SIGNATURE] = signContent(fields, req.body, creds.secretKey);
+  const skipFlag = fields[UNIQUE_MSG_QUERY_FLAG] !== undefined;
+  if (skipFlag && req.version > VERSION_4_9_3) req.version = VERSION_4_9_3;
+  fields[SIGNATURE] = signContent(fields, req.body, creds.secretKey, skipFlag ? (n) => n === UNIQUE_MSG_QUERY_FLAG : undefined);
 }
 
 const skipFor = (req: RemotingCommand): ((name: string) => boolean) | undefined =>

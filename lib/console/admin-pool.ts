@@ -2,9 +2,12 @@
 
 import { AdminClient } from '../admin/index.ts';
 import type { SavedCluster } from './clusters.ts';
+import { consoleKey, openCredentials } from './credentials.ts';
+import type { ConsoleDb } from './db.ts';
 
 interface Pooled {
-  namesrvAddr: string;
+  /** Nameservers and credentials' fingerprint: a change of either replaces the client. */
+  key: string;
   client: AdminClient;
 }
 
@@ -33,19 +36,26 @@ export const CONSOLE_CONCURRENCY = 32;
  */
 export const CONSOLE_DEADLINE_MS = 600;
 
-/** The cluster's client; a changed address list replaces it (the old one is closed). */
-export function adminFor(cluster: SavedCluster): AdminClient {
+/**
+ * The cluster's client, signing every request with the cluster's saved credentials (none saved: the process's
+ * ROCKETMQ_ACCESS_KEY / ROCKETMQ_SECRET_KEY, if any). A changed address list or changed credentials replace it (the
+ * old one is closed). Throws CredentialKeyError when the stored secret does not open with the console's key.
+ */
+export function adminFor(cluster: SavedCluster, db: ConsoleDb): AdminClient {
   const p = pool();
+  const creds = cluster.credentials ? openCredentials(db, consoleKey(), cluster.name) : undefined;
+  const key = `${cluster.namesrvAddr}|${creds?.fingerprint ?? ''}`;
   const cur = p.get(cluster.name);
-  if (cur && cur.namesrvAddr === cluster.namesrvAddr) return cur.client;
+  if (cur && cur.key === key) return cur.client;
   if (cur) void cur.client.close();
   const client = new AdminClient({
+    ...(creds ? { accessKey: creds.accessKey, secretKey: creds.secretKey } : {}),
     namesrvAddr: cluster.namesrvAddr,
     timeoutMs: positiveEnv('ROCKETDECK_ADMIN_TIMEOUT_MS'),
     deadlineMs: positiveEnv('ROCKETDECK_ADMIN_DEADLINE_MS') ?? CONSOLE_DEADLINE_MS,
     concurrency: positiveEnv('ROCKETDECK_ADMIN_CONCURRENCY') ?? CONSOLE_CONCURRENCY,
   });
-  p.set(cluster.name, { namesrvAddr: cluster.namesrvAddr, client });
+  p.set(cluster.name, { key, client });
   return client;
 }
 

@@ -41,6 +41,8 @@ export interface CollectorStatus {
 export interface SavedCluster {
   name: string;
   namesrvAddr: string;
+  /** Present when the console signs the cluster's requests: the access key and that a secret is stored (never the secret). */
+  credentials?: { accessKey: string; secretKeySet: boolean };
 }
 
 export interface ClustersResponse {

@@ -9,6 +9,7 @@ import { oidcConfigFromEnv } from './oidc-config.ts';
 import { loginLimitsFromEnv } from './rate-limit.ts';
 import { seedDefaultCluster } from './clusters.ts';
 import { Collector, DEFAULT_INTERVAL_MS } from './collector.ts';
+import { checkStoredCredentials, consoleKey, SECRET_KEY_ENV } from './credentials.ts';
 import { defaultDbPath, sharedConsoleDb, type ConsoleDb } from './db.ts';
 import { AlertService } from './alerts/service.ts';
 
@@ -50,6 +51,22 @@ export function setUpUsers(db: ConsoleDb, env: Record<string, string | undefined
   }
 }
 
+/** Loads the console's key (the first start makes the key file) and tries it on every stored secret, naming the setting when one does not open. */
+function checkConsoleKey(db: ConsoleDb): void {
+  try {
+    const key = consoleKey();
+    const unreadable = checkStoredCredentials(db, key);
+    if (unreadable.length) {
+      log.error('credentials_unreadable', {
+        clusters: unreadable,
+        reason: `the stored secret keys do not open with the console's key (${key.source}): start with the ${SECRET_KEY_ENV} (or key file) they were saved with, or save them again`,
+      });
+    }
+  } catch (err) {
+    log.error('console_key_unreadable', { error: err });
+  }
+}
+
 export function bootConsole(opts: { env?: Record<string, string | undefined>; print?: (line: string) => void } = {}): ConsoleRuntime {
   const g = globalThis as unknown as Record<symbol, ConsoleRuntime | undefined>;
   const existing = g[bootKey];
@@ -61,6 +78,7 @@ export function bootConsole(opts: { env?: Record<string, string | undefined>; pr
   const db = sharedConsoleDb();
   setUpUsers(db, env, defaultDbPath(), opts.print ?? ((line) => process.stdout.write(line + '\n')));
   seedDefaultCluster(db, env.NAMESRV_ADDR);
+  checkConsoleKey(db);
   const alerts = new AlertService(db, env.ROCKETDECK_ALERTS_FILE ? { file: env.ROCKETDECK_ALERTS_FILE } : {});
   const collector = new Collector({ db, intervalMs: intervalFromEnv(env), afterCollect: (cluster, snap, admin) => alerts.afterCollect(cluster, snap, admin),
     afterCycle: (clusters) => alerts.retain(clusters),

@@ -2,22 +2,38 @@
 
 import { parseNamesrvAddr, validateNamesrvAddr } from '../common/namesrv-addr.ts';
 import type { ConsoleDb } from './db.ts';
-import { HttpError } from './http.ts';
+import { bad, bool, HttpError, type Body } from './http.ts';
 
 export interface SavedCluster {
   name: string;
   namesrvAddr: string;
+  /** Shown when the console signs this cluster's requests: the access key, and that a secret is stored (never the secret). */
+  credentials?: { accessKey: string; secretKeySet: boolean };
 }
+
+interface ClusterRow {
+  name: string;
+  namesrvAddr: string;
+  accessKey: string | null;
+  secretSet: number | null;
+}
+
+const SELECT = `SELECT c.name, c.namesrv_addr AS namesrvAddr, k.access_key AS accessKey, k.secret_enc <> '' AS secretSet
+  FROM clusters c LEFT JOIN cluster_credentials k ON k.cluster = c.name`;
+
+const toCluster = (r: ClusterRow): SavedCluster =>
+  r.accessKey === null ? { name: r.name, namesrvAddr: r.namesrvAddr } : { name: r.name, namesrvAddr: r.namesrvAddr, credentials: { accessKey: r.accessKey, secretKeySet: r.secretSet === 1 } };
 
 export const CLUSTER_HEADER = 'x-rocketdeck-cluster';
 const NAME_RE = /^[A-Za-z0-9_.-]{1,64}$/;
 
 export function listClusters(db: ConsoleDb): SavedCluster[] {
-  return db.prepare(`SELECT name, namesrv_addr AS namesrvAddr FROM clusters ORDER BY position, name`).all() as SavedCluster[];
+  return (db.prepare(`${SELECT} ORDER BY c.position, c.name`).all() as ClusterRow[]).map(toCluster);
 }
 
 export function getCluster(db: ConsoleDb, name: string): SavedCluster | undefined {
-  return db.prepare(`SELECT name, namesrv_addr AS namesrvAddr FROM clusters WHERE name = ?`).get(name) as SavedCluster | undefined;
+  const r = db.prepare(`${SELECT} WHERE c.name = ?`).get(name) as ClusterRow | undefined;
+  return r && toCluster(r);
 }
 
 /** Checks a cluster's name and address list; throws HttpError 400 naming the field. Returns the normalized address. */
@@ -49,7 +65,37 @@ export function saveCluster(db: ConsoleDb, c: SavedCluster): void {
 }
 
 export function deleteCluster(db: ConsoleDb, name: string): boolean {
-  return db.prepare(`DELETE FROM clusters WHERE name = ?`).run(name).changes > 0;
+  return db.transaction(() => {
+    db.prepare(`DELETE FROM cluster_credentials WHERE cluster = ?`).run(name);
+    return db.prepare(`DELETE FROM clusters WHERE name = ?`).run(name).changes > 0;
+  })();
+}
+
+/** What a save asks of a cluster's credentials: keep them, set them (a missing secret keeps the stored one), or clear them. */
+export type CredentialsChange = { kind: 'keep' } | { kind: 'clear' } | { kind: 'set'; accessKey: string; secretKey?: string };
+
+const KEY_RE = /^[\x21-\x7e]{1,256}$/;
+
+/** `accessKey`, `secretKey` and `clearCredentials` of a save; throws HttpError 400 naming the field. */
+export function credentialsChangeOf(body: Body, existing: SavedCluster | undefined): CredentialsChange {
+  if (bool(body, 'clearCredentials')) return { kind: 'clear' };
+  const accessKey = body.accessKey;
+  const secretKey = body.secretKey;
+  if ((accessKey === undefined || accessKey === null || accessKey === '') && (secretKey === undefined || secretKey === null || secretKey === '')) return { kind: 'keep' };
+  if (typeof accessKey !== 'string' || !KEY_RE.test(accessKey)) throw bad('accessKey', 'give the access key: 1-256 printable characters without spaces');
+  if (secretKey === undefined || secretKey === null || secretKey === '') {
+    if (!existing?.credentials?.secretKeySet) throw bad('secretKey', 'is required with a new access key');
+    return { kind: 'set', accessKey };
+  }
+  if (typeof secretKey !== 'string' || secretKey.length > 1024 || /[\x00-\x1f]/.test(secretKey)) throw bad('secretKey', 'must be text of at most 1024 characters without control characters');
+  return { kind: 'set', accessKey, secretKey };
+}
+
+/** How a credentials change is written to the audit log: never the secret. */
+export function describeCredentialsChange(c: CredentialsChange): Record<string, unknown> {
+  if (c.kind === 'keep') return {};
+  if (c.kind === 'clear') return { credentials: 'cleared' };
+  return { accessKey: c.accessKey, secretKey: c.secretKey === undefined ? 'unchanged' : 'set' };
 }
 
 /**

@@ -69,7 +69,7 @@ export class Collector {
     this.db = opts.db;
     this.intervalMs = opts.intervalMs ?? DEFAULT_INTERVAL_MS;
     this.now = opts.now ?? Date.now;
-    this.adminFor = opts.adminFor ?? poolAdminFor;
+    this.adminFor = opts.adminFor ?? ((c) => poolAdminFor(c, this.db));
     this.assignmentRefreshMs = opts.assignmentRefreshMs ?? ASSIGNMENT_REFRESH_MS;
     this.heartbeatMs = opts.heartbeatMs;
     this.collect = opts.collect ?? collectSnapshot;

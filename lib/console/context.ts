@@ -17,5 +17,5 @@ export function runtime(): ConsoleRuntime {
 export function requestContext(req: Request): RequestContext {
   const rt = bootConsole();
   const cluster = clusterOf(rt.db, req.headers.get(CLUSTER_HEADER));
-  return { ...rt, cluster, admin: adminFor(cluster) };
+  return { ...rt, cluster, admin: adminFor(cluster, rt.db) };
 }

@@ -175,6 +175,13 @@ const MIGRATIONS: string[] = [
      prev_session_hash TEXT,
      expires_at INTEGER NOT NULL
    );`,
+  // 5: access keys of saved clusters; the secret key sealed by lib/console/credentials.ts (never in clear)
+  `CREATE TABLE cluster_credentials (
+     cluster TEXT PRIMARY KEY,
+     access_key TEXT NOT NULL,
+     secret_enc TEXT NOT NULL,
+     updated_at INTEGER NOT NULL
+   );`,
 ];
 
 export function defaultDbPath(): string {

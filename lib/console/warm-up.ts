@@ -79,7 +79,7 @@ export async function warmUpConsole(rt: ConsoleRuntime, deadlineMs = WARM_UP_DEA
   if (!cluster) return;
   const t0 = performance.now();
   try {
-    const ctx = { ...rt, cluster, admin: adminFor(cluster) };
+    const ctx = { ...rt, cluster, admin: adminFor(cluster, rt.db) };
     const [groups, topics] = await withDeadline(Promise.all([
       groupListPage(ctx, new URL('http://localhost/api/consumer-groups?sort=-lag')),
       topicListPage(ctx, new URL('http://localhost/api/topics')),

@@ -1,8 +1,10 @@
-// GET /api/clusters: saved clusters and the one this request addresses; POST saves one (operator).
-import { api, json, readBody, requireOperator } from '@/lib/console/http.ts';
+// GET /api/clusters: saved clusters (the access key, never the secret) and the one this request addresses; POST saves
+// one with its credentials (operator).
+import { api, json, readBody } from '@/lib/console/http.ts';
+import { requireOperatorAudited } from '@/lib/console/acl-guard.ts';
 import { runtime } from '@/lib/console/context.ts';
-import { CLUSTER_HEADER, checkCluster, clusterOf, listClusters, saveCluster } from '@/lib/console/clusters.ts';
-import { audited } from '@/lib/console/audit.ts';
+import { CLUSTER_HEADER, checkCluster, clusterOf, getCluster, listClusters } from '@/lib/console/clusters.ts';
+import { saveClusterWithCredentials } from '@/lib/console/cluster-save.ts';
 import type { ClustersResponse } from '@/lib/console/api-types.ts';
 
 export const dynamic = 'force-dynamic';
@@ -16,12 +18,9 @@ export const GET = api((req: Request) => {
 
 export const POST = api(async (req: Request) => {
   const { db } = runtime();
-  const user = requireOperator(req, db);
+  const user = requireOperatorAudited(req, db, 'saveCluster', 'cluster');
   const body = await readBody(req);
   const c = checkCluster(body.name, body.namesrvAddr);
-  await audited(db, { username: user.username, action: 'saveCluster', target: c.name, params: c }, async () => {
-    saveCluster(db, c);
-    return { saved: c.name };
-  });
-  return json({ cluster: c }, 201);
+  const saved = await saveClusterWithCredentials(db, user.username, c, body, getCluster(db, c.name));
+  return json({ cluster: saved }, 201);
 });
