@@ -19,7 +19,9 @@ import { WriteError } from './write-error';
 export type AclAnswer = AclOverview & { cluster: string };
 const ACTIONS = ['All', 'Pub', 'Sub', 'Create', 'Update', 'Delete', 'Get', 'List'];
 
-export const canWrite = (role: string | null | undefined): boolean => role === 'operator' || role === 'admin';
+import { canChange as canWrite } from '@/components/auth/roles';
+
+export { canWrite };
 
 export function AclPage() {
   const me = useMe();
