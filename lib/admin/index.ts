@@ -27,6 +27,9 @@ export type { ResetQueue, ResetOffsetResult, QueueOffsetReset, ResetQueuesResult
 export type { CloneOffsetResult, SkipBacklogResult } from './offset-ops.ts';
 export type { MessageView, QueryResult } from './messages.ts';
 export type { WritePermResult } from './write-perm.ts';
+export type { DlqGroup, DlqListResult, DlqMessage, DlqPage, ResendResult, DirectResult } from './dlq.ts';
+export { DLQ_PREFIX, dlqTopicOf, MAX_BROWSE_DEPTH } from './dlq.ts';
+export type { MessageTrace, TraceProduce, TraceAttempt, TraceConsumerGroup, TraceTransaction, TraceKeyHit } from './trace.ts';
 export type { SendTestMessageInput, SendTestMessageResult } from './send.ts';
 export type { PopGroupStatsResult, PopTopicStats } from './pop.ts';
 export { parseResetPoint, parseRocketDate, formatTime, type ResetPoint } from './time.ts';
