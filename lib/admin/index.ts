@@ -29,6 +29,7 @@ export type { MessageView, QueryResult } from './messages.ts';
 export type { WritePermResult } from './write-perm.ts';
 export type { DlqGroup, DlqListResult, DlqMessage, DlqPage, ResendResult, DirectResult } from './dlq.ts';
 export { DLQ_PREFIX, dlqTopicOf, MAX_BROWSE_DEPTH } from './dlq.ts';
+export { exportLines, identityTransform, csvRow, CSV_COLUMNS, EXPORT_FORMATS, type ExportFormat, type MessageTransform } from './dlq-export.ts';
 export type { MessageTrace, TraceProduce, TraceAttempt, TraceConsumerGroup, TraceTransaction, TraceKeyHit } from './trace.ts';
 export type { SendTestMessageInput, SendTestMessageResult } from './send.ts';
 export type { PopGroupStatsResult, PopTopicStats } from './pop.ts';
