@@ -4,6 +4,11 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI_BIN } from '../../cluster/supervisor.ts';
 import { setLogSink } from '../../common/log.ts';
 import { Producer } from '../../client/producer.ts';
 import { PushConsumer } from '../../client/push-consumer.ts';
@@ -171,6 +176,42 @@ describe('dead-letter queues and traces against a broker process', { timeout: 18
     assert.equal(g.dlq!.topic, `%DLQ%${GROUP}`);
     const byKey = await admin.queryTraceByKey('bad-key-5');
     assert.deepEqual(byKey.messages.map((m) => m.msgId), [id]);
+  });
+
+  test('rocketdeck admin dlq list, show, export and resend', async () => {
+    const cli = (...args: string[]) => new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [CLI_BIN, 'admin', 'dlq', ...args, '-n', c.namesrvAddr], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      child.once('error', reject);
+      child.once('exit', (status) => resolve({ status, stdout, stderr }));
+    });
+    const list = await cli('list', '--json');
+    assert.equal(list.status, 0, list.stderr);
+    assert.equal((JSON.parse(list.stdout) as { groups: Array<{ group: string; messages: number }> }).groups.find((g) => g.group === GROUP)?.messages, 6);
+    const show = await cli('show', '-g', GROUP, '-b', '0', '--pageSize', '3', '--json');
+    assert.equal(show.status, 0, show.stderr);
+    const page = JSON.parse(show.stdout) as { total: number; messages: DlqMessage[] };
+    assert.equal(page.total, 6);
+    assert.equal(page.messages.length, 3);
+    const dir = mkdtempSync(join(tmpdir(), 'dlq-cli-'));
+    try {
+      const file = join(dir, 'out.csv');
+      const exp = await cli('export', '-g', GROUP, '-f', 'csv', '-o', file);
+      assert.equal(exp.status, 0, exp.stderr);
+      assert.match(exp.stderr, /exported 6 dead letter/);
+      assert.equal(readFileSync(file, 'utf8').trimEnd().split('\r\n').length, 7, 'a header and 6 rows');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const bad = await cli('export', '-g', GROUP, '-f', 'xml');
+    assert.equal(bad.status, 2, 'a bad format is a usage error');
+    mode = 'ok';
+    const resend = await cli('resend', '-g', GROUP, '-i', page.messages[2]!.offsetMsgId, '--json');
+    assert.equal(resend.status, 0, resend.stderr);
+    assert.equal((JSON.parse(resend.stdout) as { results: Array<{ ok: boolean; topic: string }> }).results[0]!.topic, TOPIC);
   });
 
   test('a trace of an unknown message and a missing trace topic answer empty, saying why', async () => {

@@ -10,6 +10,7 @@ import {
   setConsumeModeCommand,
 } from './admin/groups.ts';
 import { cloneGroupOffsetCommand, resetOffsetByTimeCommand, skipAccumulatedMessageCommand } from './admin/offsets.ts';
+import { dlqCommand } from './admin/dlq.ts';
 import { printMsgCommand, queryMsgByIdCommand, queryMsgByKeyCommand, sendMessageCommand } from './admin/messages.ts';
 
 export const adminCommand: CommandSpec = {
@@ -44,6 +45,7 @@ export const adminCommand: CommandSpec = {
     queryMsgByKeyCommand,
     printMsgCommand,
     sendMessageCommand,
+    dlqCommand,
     ...authCommands,
   ],
 };
