@@ -214,12 +214,23 @@ describe('dead-letter queues and traces against a broker process', { timeout: 18
     assert.equal((JSON.parse(resend.stdout) as { results: Array<{ ok: boolean; topic: string }> }).results[0]!.topic, TOPIC);
   });
 
+  test('a traced send still succeeds when its trace topic does not exist', async () => {
+    const p = new Producer({ group: 'dlq_it_lost_trace', namesrvAddr: c.namesrvAddr, enableMsgTrace: true, customizedTraceTopic: 'NoSuchTraceTopic' });
+    await p.start();
+    try {
+      const r = await p.send({ topic: TOPIC, body: 'good-untraced' });
+      assert.equal(r.sendStatus, 'SEND_OK');
+    } finally {
+      await p.shutdown();
+    }
+  });
+
   test('a trace of an unknown message and a missing trace topic answer empty, saying why', async () => {
     const t = await admin.queryTrace('0A0000000000000000000000DEADBEEF');
     assert.equal(t.produced.length, 0);
     assert.equal(t.consumers.length, 0);
-    const other = await admin.queryTrace(goodId, { traceTopic: 'NoSuchTraceTopic' });
+    const other = await admin.queryTrace(goodId, { traceTopic: 'NeverATraceTopic' });
     assert.equal(other.traceMessages, 0);
-    assert.match(other.errors.join(' '), /NoSuchTraceTopic/);
+    assert.match(other.errors.join(' '), /NeverATraceTopic does not exist/);
   });
 });
