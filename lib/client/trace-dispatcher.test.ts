@@ -4,7 +4,7 @@ import { createLogger, setLogSink } from '../common/log.ts';
 import { waitFor } from '../common/wait-for.ts';
 import type { SendResult } from './client-api.ts';
 import { decodeTraceData, type TraceContext } from './trace-data.ts';
-import { TraceDispatcher, type TraceSender } from './trace-dispatcher.ts';
+import { TraceDispatcher, type TraceSender, type TraceSenderFactory } from './trace-dispatcher.ts';
 
 setLogSink(() => {});
 
@@ -12,8 +12,8 @@ const ok = { sendStatus: 'SEND_OK', msgId: 'x', offsetMsgId: 'y', messageQueue: 
 
 function sender(behaviour: (m: { body: string; keys: string[] }) => Promise<SendResult>) {
   const sent: Array<{ topic: string; body: string; keys: string[] }> = [];
-  const opts: Array<Record<string, unknown>> = [];
-  const factory = (o: Record<string, unknown>): TraceSender => {
+  const opts: Array<Parameters<TraceSenderFactory>[0]> = [];
+  const factory: TraceSenderFactory = (o): TraceSender => {
     opts.push(o);
     return {
       start: async () => {},

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { CommandSpec } from '../../framework.ts';
 import { UsageError, intOpt } from '../../framework.ts';
-import { exportLines, formatTime, parseRocketDate, EXPORT_FORMATS, type ExportFormat } from '../../../admin/index.ts';
+import { exportLines, formatTime, parseRocketDate, EXPORT_FORMATS, type DlqMessage, type ExportFormat } from '../../../admin/index.ts';
 import { NAMESRV_OPTION, finish, opt, printTable, requireOpt, withAdmin } from './common.ts';
 
 function timeArg(values: Record<string, unknown>, name: string): number | undefined {
@@ -61,7 +61,7 @@ const showCommand: CommandSpec = {
       const group = requireOpt(ctx.values, 'group');
       const ids = idList(ctx.values, 'msgId');
       if (ids) {
-        const messages = [];
+        const messages: DlqMessage[] = [];
         for await (const m of admin.dlqStream({ group, offsetMsgIds: ids })) messages.push(m);
         return finish(ctx, { messages }, () => {
           for (const m of messages) {
