@@ -150,10 +150,12 @@ export function DlqBrowser({ group }: { group: string }) {
                 onClick={() => resend.mutate(ids, { onSuccess: (r) => { setOutcome({ kind: 'resend', results: r.results }); setSelected(new Set()); } })}>
                 Resend to original topic
               </Button>
-              <Select className="h-7 w-56 text-xs" value={clientId} onChange={(e) => setClientId(e.target.value)} aria-label="Online client" data-testid="dlq-client">
-                <option value="">{clients.length ? 'choose an online client' : 'no client online'}</option>
-                {clients.map((c) => <option key={c.clientId} value={c.clientId}>{c.clientId}</option>)}
-              </Select>
+              <div className="w-64">
+                <Select className="h-7 text-xs" value={clientId} onChange={(e) => setClientId(e.target.value)} aria-label="Online client" data-testid="dlq-client">
+                  <option value="">{clients.length ? 'choose an online client' : 'no client online'}</option>
+                  {clients.map((c) => <option key={c.clientId} value={c.clientId}>{c.clientId}</option>)}
+                </Select>
+              </div>
               <Button size="sm" disabled={!operator || selected.size === 0 || !clientId || busy} data-testid="dlq-direct"
                 onClick={() => direct.mutate({ ids, clientId }, { onSuccess: (r) => setOutcome({ kind: 'direct', results: r.results }) })}>
                 Deliver to client
