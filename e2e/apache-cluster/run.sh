@@ -2,13 +2,13 @@
 # Runs RocketDeck's SDK, admin CLI and console against a real Apache RocketMQ 4.9.8 cluster (two nameservers, broker-a
 # master and slave) started from BUILD_DIR (see build-apache-server.sh), then the master-down checks; prints one
 # `RESULT <case> OK|FAIL` line per case and exits 1 if any failed. Not part of `npm test`.
-# Usage: e2e/apache-cluster/run.sh BUILD_DIR [sdk] [cli] [failover]   (default: all three, in that order)
+# Usage: e2e/apache-cluster/run.sh BUILD_DIR [sdk] [cli] [dlq] [failover]   (default: all four, in that order)
 set -uo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-BUILD="$(cd "${1:?usage: run.sh BUILD_DIR [sdk] [cli] [failover]}" && pwd)"
+BUILD="$(cd "${1:?usage: run.sh BUILD_DIR [sdk] [cli] [dlq] [failover]}" && pwd)"
 shift
-PARTS="${*:-sdk cli failover}"
+PARTS="${*:-sdk cli dlq failover}"
 RUN="$(mktemp -d /tmp/rd-apache-run.XXXXXX)"
 cleanup() { "$HERE/stop-apache.sh" "$RUN"; }
 trap cleanup EXIT
@@ -23,6 +23,7 @@ export NAMESRV_ADDR
 status=0
 if [[ " $PARTS " == *" sdk "* ]]; then node --import tsx "$HERE/sdk-checks.ts" || status=1; fi
 if [[ " $PARTS " == *" cli "* ]]; then "$HERE/cli-checks.sh" "$RUN/cli" || status=1; fi
+if [[ " $PARTS " == *" dlq "* ]]; then node --import tsx "$HERE/dlq-trace-checks.ts" || status=1; fi
 if [[ " $PARTS " == *" failover "* ]]; then
   MASTER_PID_FILE="$RUN/broker.pid" node --import tsx "$HERE/failover-checks.ts" || status=1
 fi

@@ -14,6 +14,7 @@ import { consumeMessageDirectly, type ConsumeDirectlyResult } from './connection
 import { messageView, viewMessageByOffsetId, type MessageView } from './messages.ts';
 import { pullMessages } from './message-stream.ts';
 import { searchOffset } from './offsets.ts';
+import { storeTimeAt } from './broker-stats.ts';
 import { getTopicRoute, selectBrokerTarget } from './route.ts';
 import { topicList, topicStatus } from './topics.ts';
 import { ADMIN_PRODUCER_GROUP } from './send.ts';
@@ -78,7 +79,7 @@ interface QueueRange {
   queueId: number;
   /** First offset stored at or after `begin`. */
   from: number;
-  /** First offset stored after `end` (exclusive bound). */
+  /** One past the last offset stored at or before `end`. */
   to: number;
 }
 
@@ -92,9 +93,15 @@ async function queueRanges(core: AdminCore, topic: string, begin: number, end: n
     if (t) for (let i = 0; i < q.readQueueNums; i++) queues.push({ t, queueId: i });
   }
   const settled = await mapBounded(queues, async ({ t, queueId }) => {
-    const from = await searchOffset(core, t, topic, queueId, begin);
-    // the first offset stored after `end`: search end + 1
-    const to = await searchOffset(core, t, topic, queueId, end + 1);
+    // SEARCH_OFFSET_BY_TIMESTAMP answers, on Apache RocketMQ, the offset of the message stored *nearest* the time
+    // (either side; the last one for a time after them all), on RocketDeck the first at or after it: take each
+    // answer as a neighbour of the bound and step over it when its store time is on the wrong side
+    let from = await searchOffset(core, t, topic, queueId, begin);
+    const fromTime = await storeTimeAt(core, t, topic, queueId, from);
+    if (fromTime !== undefined && fromTime < begin) from++;
+    let to = (await searchOffset(core, t, topic, queueId, end)) + 1;
+    const lastTime = await storeTimeAt(core, t, topic, queueId, to - 1);
+    if (lastTime === undefined || lastTime > end) to--;
     return { t, queueId, from, to: Math.max(from, to) };
   }, { limit: core.concurrency });
   const ranges: QueueRange[] = [];

@@ -82,7 +82,7 @@ describe('dead-letter queues and traces against a broker process', { timeout: 18
     for (let i = 1; i < all.length; i++) assert.ok(all[i - 1]!.storeTimestamp >= all[i]!.storeTimestamp, 'newest first');
     for (const m of all) {
       assert.equal(m.originalTopic, TOPIC);
-      assert.ok(m.reconsumeTimes >= 1, `reconsumeTimes ${m.reconsumeTimes}`);
+      assert.equal(m.reconsumeTimes, 2, 'failed at reconsume 0 and 1; the DLQ copy counts one more, as Apache 4.9.8 stores it');
       assert.ok(m.originMessageId, 'ORIGIN_MESSAGE_ID set');
       assert.equal(m.properties.region, 'eu');
     }
