@@ -51,6 +51,12 @@ test('dead letters: listed, two resent and consumed, exported; a trace shows pro
     await expect(rows).toHaveCount(4);
     await expect(rows.first()).toContainText(topic);
     await shot(page, 'dlq-group');
+    // a dead letter's detail says why the client failed it (from the trace its consumer wrote)
+    await rows.first().getByRole('button').click();
+    await expect(page.getByTestId('dlq-detail')).toContainText(topic);
+    await expect(page.getByTestId('dlq-reason')).toContainText('EXCEPTION', { timeout: 30_000 });
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('dlq-detail')).toHaveCount(0);
 
     // two resent to the original topic and consumed
     failing = false;

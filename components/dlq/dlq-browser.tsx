@@ -3,10 +3,10 @@
 // chosen messages: resend to the original topic, deliver straight to an online client, export (JSON lines / CSV).
 
 import Link from 'next/link';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useApi, useApiMutation, useMe } from '@/components/api/hooks';
 import { seg, withQuery } from '@/components/api/client';
-import type { DirectResult, DlqMessage, DlqPage, GroupDetailResponse, ResendResult } from '@/components/api/types';
+import type { DirectResult, DlqMessage, DlqPage, GroupDetailResponse, MessageTrace, ResendResult } from '@/components/api/types';
 import { fmtTime, fromLocalInput, toLocalInput } from '@/components/format';
 import { useUrlState } from '@/components/url-state';
 import { Badge } from '@/components/ui/badge';
@@ -18,7 +18,35 @@ import { BrokerErrors, ErrorBox } from '@/components/ui/states';
 import { FullRow, SkeletonRows, Table, Td, Th, THead, Tr } from '@/components/ui/table';
 import { BodyView } from '@/components/messages/body-view';
 
-function DlqDetail({ m }: { m: DlqMessage }) {
+const REASONS: Record<string, string> = {
+  EXCEPTION: 'the listener threw',
+  FAILED: 'the listener asked to consume it later',
+  TIME_OUT: 'the listener ran past the consume timeout',
+  RETURNNULL: 'the listener returned nothing',
+};
+
+/** Why the client failed it, from the group's last traced delivery attempt (when its client traces). */
+function FailureReason({ m, group }: { m: DlqMessage; group: string }) {
+  const [seen, setSeen] = useState(false);
+  // traces arrive in batches every half second: keep asking until an attempt shows
+  const q = useApi<MessageTrace>('/api/trace', { query: { msgId: m.msgId, topic: m.originalTopic ?? undefined }, pollFactor: seen ? 0 : 1 });
+  const href = `/trace?msgId=${encodeURIComponent(m.msgId)}${m.originalTopic ? `&topic=${encodeURIComponent(m.originalTopic)}` : ''}`;
+  const link = <Link href={href} className="text-orange-700 hover:underline dark:text-orange-400">trace</Link>;
+  const attempts = q.data?.consumers.find((g) => g.group === group)?.attempts.filter((a) => a.status !== 'PENDING') ?? [];
+  const last = attempts[attempts.length - 1];
+  useEffect(() => {
+    if (last) setSeen(true);
+  }, [last]);
+  if (q.isPending) return <span className="text-zinc-500">reading the trace…</span>;
+  if (!last) return <span className="text-zinc-500">not recorded (the client does not trace) · {link}</span>;
+  return (
+    <span data-testid="dlq-reason">
+      <Badge tone="red">{last.status}</Badge> {REASONS[last.status] ?? ''} on {last.clientHost}, attempt {attempts.length} (retry {last.retryTimes}) · {link}
+    </span>
+  );
+}
+
+function DlqDetail({ m, group }: { m: DlqMessage; group: string }) {
   const props = Object.entries(m.properties).sort((a, b) => a[0].localeCompare(b[0]));
   return (
     <div className="space-y-5" data-testid="dlq-detail">
@@ -33,7 +61,7 @@ function DlqDetail({ m }: { m: DlqMessage }) {
           ['Keys', m.keys.join(' ') || '—'],
           ['Stored in DLQ', fmtTime(m.storeTimestamp, true)],
           ['Born', `${fmtTime(m.bornTimestamp, true)} on ${m.bornHost}`],
-          ['Why it failed', <Link key="tr" href={`/trace?msgId=${encodeURIComponent(m.msgId)}${m.originalTopic ? `&topic=${encodeURIComponent(m.originalTopic)}` : ''}`} className="text-orange-700 hover:underline dark:text-orange-400">each delivery attempt in the message trace</Link>],
+          ['Why it failed', <FailureReason key="why" m={m} group={group} />],
         ]}
       />
       <div>
@@ -204,7 +232,7 @@ export function DlqBrowser({ group }: { group: string }) {
         {outcome && <Outcomes o={outcome} />}
       </div>
       <Dialog open={open !== null} onClose={() => setOpen(null)} title="Dead letter" wide testId="dlq-dialog">
-        {open && <DlqDetail m={open} />}
+        {open && <DlqDetail m={open} group={group} />}
       </Dialog>
     </>
   );
