@@ -21,6 +21,8 @@ const MAX_MSG_SIZE = 128_000;
 const WAIT_TIME_THRESHOLD_MS = 500;
 const POLLING_MS = 100;
 const MAX_IN_FLIGHT = 20;
+/** Queue length at which a drain is not left to the next poll. */
+const DRAIN_EARLY_AT = 128;
 const SEND_TIMEOUT_MS = 5000;
 
 let counter = 0;
@@ -56,6 +58,7 @@ export class TraceDispatcher {
   private timer?: NodeJS.Timeout;
   private started?: Promise<void>;
   private stopped = false;
+  private drainScheduled = false;
 
   constructor(private readonly opts: TraceDispatcherOptions) {
     this.traceTopic = opts.traceTopic || DEFAULT_TRACE_TOPIC;
@@ -88,6 +91,14 @@ export class TraceDispatcher {
       return false;
     }
     this.queue.push(ctx);
+    // a burst fills the queue faster than the 100 ms poll drains it: drain right after this turn of the event loop
+    if (this.queue.length >= DRAIN_EARLY_AT && !this.drainScheduled && this.timer) {
+      this.drainScheduled = true;
+      setImmediate(() => {
+        this.drainScheduled = false;
+        this.drain(false);
+      });
+    }
     return true;
   }
 
