@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { CLI_BIN } from '../../cluster/supervisor.ts';
 import { setLogSink } from '../../common/log.ts';
 import { Producer } from '../../client/producer.ts';
+import { TransactionProducer } from '../../client/transaction-producer.ts';
 import { PushConsumer } from '../../client/push-consumer.ts';
 import type { ConsumedMessage } from '../../client/pull-api.ts';
 import { startCluster, waitFor, type TestCluster } from '../../client/it/harness.ts';
@@ -212,6 +213,28 @@ describe('dead-letter queues and traces against a broker process', { timeout: 18
     const resend = await cli('resend', '-g', GROUP, '-i', page.messages[2]!.offsetMsgId, '--json');
     assert.equal(resend.status, 0, resend.stderr);
     assert.equal((JSON.parse(resend.stdout) as { results: Array<{ ok: boolean; topic: string }> }).results[0]!.topic, TOPIC);
+  });
+
+  test('a traced transactional send shows its half message and its commit on the timeline', async () => {
+    const tp = new TransactionProducer({ group: 'dlq_it_tx', namesrvAddr: c.namesrvAddr, enableMsgTrace: true }, {
+      executeLocalTransaction: () => 'COMMIT_MESSAGE',
+      checkLocalTransaction: () => 'COMMIT_MESSAGE',
+    });
+    await tp.start();
+    let id = '';
+    try {
+      id = (await tp.sendMessageInTransaction({ topic: TOPIC, body: 'good-tx', keys: ['tx-key'] })).msgId;
+    } finally {
+      await tp.shutdown(); // flushes the trace records
+    }
+    const t = await waitFor('trace of the transactional message', async () => {
+      const r = await admin.queryTrace(id);
+      return r.produced.length === 1 && r.transactions.length === 1 ? r : undefined;
+    }, 30_000);
+    assert.equal(t.produced[0]!.msgType, 'Trans_Msg_Half');
+    assert.equal(t.transactions[0]!.transactionState, 'COMMIT_MESSAGE');
+    assert.equal(t.transactions[0]!.fromTransactionCheck, false);
+    assert.equal(t.transactions[0]!.group, 'dlq_it_tx');
   });
 
   test('a traced send still succeeds when its trace topic does not exist', async () => {
