@@ -92,7 +92,8 @@ async function queueRanges(core: AdminCore, topic: string, begin: number, end: n
     const t = g && selectBrokerTarget(g);
     if (t) for (let i = 0; i < q.readQueueNums; i++) queues.push({ t, queueId: i });
   }
-  const settled = await mapBounded(queues, async ({ t, queueId }) => {
+  // each queue's bounds under the per-broker deadline: a hung broker costs the page that once, then is held off
+  const settled = await mapBounded(queues, ({ t, queueId }) => core.within(t, async () => {
     // SEARCH_OFFSET_BY_TIMESTAMP answers, on Apache RocketMQ, the offset of the message stored *nearest* the time
     // (either side; the last one for a time after them all), on RocketDeck the first at or after it: take each
     // answer as a neighbour of the bound and step over it when its store time is on the wrong side
@@ -103,7 +104,7 @@ async function queueRanges(core: AdminCore, topic: string, begin: number, end: n
     const lastTime = await storeTimeAt(core, t, topic, queueId, to - 1);
     if (lastTime === undefined || lastTime > end) to--;
     return { t, queueId, from, to: Math.max(from, to) };
-  }, { limit: core.concurrency });
+  }), { limit: core.concurrency });
   const ranges: QueueRange[] = [];
   const errors: BrokerFailure[] = [];
   settled.forEach((s, i) => {
@@ -141,11 +142,11 @@ export async function dlqBrowse(core: AdminCore, opts: { group: string; begin: n
   const { ranges, errors } = await queueRanges(core, topic, opts.begin, opts.end);
   const total = ranges.reduce((n, r) => n + (r.to - r.from), 0);
   // store times grow with offsets in a queue: the newest `need` of the range are the last `need` offsets of each queue
-  const settled = await mapBounded(ranges, async (r) => {
+  const settled = await mapBounded(ranges, (r) => core.within(r.t, async () => {
     const out: MessageView[] = [];
     for await (const m of pullMessages(core, r.t, topic, r.queueId, Math.max(r.from, r.to - need), r.to)) out.push(messageView(m));
     return out;
-  }, { limit: core.concurrency });
+  }, core.timeoutMs), { limit: core.concurrency });
   const found: MessageView[] = [];
   settled.forEach((s, i) => {
     const r = ranges[i]!;
