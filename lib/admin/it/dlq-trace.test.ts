@@ -177,6 +177,18 @@ describe('dead-letter queues and traces against a broker process', { timeout: 18
     assert.equal(g.dlq!.topic, `%DLQ%${GROUP}`);
     const byKey = await admin.queryTraceByKey('bad-key-5');
     assert.deepEqual(byKey.messages.map((m) => m.msgId), [id]);
+    // the same through `rocketdeck admin queryMsgTraceById` (mqadmin's command)
+    const text = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, [CLI_BIN, 'admin', 'queryMsgTraceById', '-n', c.namesrvAddr, '-i', id], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+      child.once('error', reject);
+      child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}: ${out}`))));
+    });
+    assert.match(text, /^Pub\s+dlq_it_producer\s/m);
+    assert.match(text, /^Stored\s+DlqOrders\s/m);
+    assert.match(text, new RegExp(`^Sub\\s+${GROUP}\\s.*EXCEPTION \\(retry 1\\)`, 'm'));
+    assert.match(text, new RegExp(`^DLQ\\s+${GROUP}\\s.*%DLQ%${GROUP}`, 'm'));
   });
 
   test('rocketdeck admin dlq list, show, export and resend', async () => {

@@ -11,7 +11,7 @@ import {
 } from './admin/groups.ts';
 import { cloneGroupOffsetCommand, resetOffsetByTimeCommand, skipAccumulatedMessageCommand } from './admin/offsets.ts';
 import { dlqCommand } from './admin/dlq.ts';
-import { printMsgCommand, queryMsgByIdCommand, queryMsgByKeyCommand, sendMessageCommand } from './admin/messages.ts';
+import { printMsgCommand, queryMsgByIdCommand, queryMsgByKeyCommand, queryMsgTraceByIdCommand, sendMessageCommand } from './admin/messages.ts';
 
 export const adminCommand: CommandSpec = {
   name: 'admin',
@@ -44,6 +44,7 @@ export const adminCommand: CommandSpec = {
     queryMsgByIdCommand,
     queryMsgByKeyCommand,
     printMsgCommand,
+    queryMsgTraceByIdCommand,
     sendMessageCommand,
     dlqCommand,
     ...authCommands,
