@@ -55,6 +55,7 @@ test('dead letters: listed, two resent and consumed, exported; a trace shows pro
     await rows.first().getByRole('button').click();
     await expect(page.getByTestId('dlq-detail')).toContainText(topic);
     await expect(page.getByTestId('dlq-reason')).toContainText('EXCEPTION', { timeout: 30_000 });
+    await shot(page, 'dlq-detail');
     await page.keyboard.press('Escape');
     await expect(page.getByTestId('dlq-detail')).toHaveCount(0);
 
