@@ -142,6 +142,8 @@ export function DlqBrowser({ group }: { group: string }) {
     ? { format, ids: ids.join(',') }
     : { format, begin: query.begin ?? 0, end: query.end ?? Date.now() });
   const busy = resend.isPending || direct.isPending;
+  // a selection export names its messages in the link (at most 300: MAX_EXPORT_IDS)
+  const exportable = selected.size > 0 && selected.size <= 300;
   return (
     <>
       <PageHeader
@@ -188,8 +190,9 @@ export function DlqBrowser({ group }: { group: string }) {
                 onClick={() => direct.mutate({ ids, clientId }, { onSuccess: (r) => setOutcome({ kind: 'direct', results: r.results }) })}>
                 Deliver to client
               </Button>
-              <a className={`text-xs ${selected.size ? 'text-orange-700 hover:underline dark:text-orange-400' : 'pointer-events-none text-zinc-400'}`} href={exportHref('jsonl', true)} download data-testid="dlq-export-jsonl">Export selection (JSON lines)</a>
-              <a className={`text-xs ${selected.size ? 'text-orange-700 hover:underline dark:text-orange-400' : 'pointer-events-none text-zinc-400'}`} href={exportHref('csv', true)} download data-testid="dlq-export-csv">Export selection (CSV)</a>
+              <a className={`text-xs ${exportable ? 'text-orange-700 hover:underline dark:text-orange-400' : 'pointer-events-none text-zinc-400'}`} href={exportHref('jsonl', true)} download data-testid="dlq-export-jsonl"
+                title={selected.size > 300 ? 'at most 300 messages: export the time range instead' : undefined}>Export selection (JSON lines)</a>
+              <a className={`text-xs ${exportable ? 'text-orange-700 hover:underline dark:text-orange-400' : 'pointer-events-none text-zinc-400'}`} href={exportHref('csv', true)} download data-testid="dlq-export-csv">Export selection (CSV)</a>
             </div>
           }
           bodyClassName=""

@@ -12,6 +12,8 @@ import { pointBefore, recentSeries } from './history.ts';
 import { bad, intParam, timeParam } from './http.ts';
 
 const HOUR_MS = 3_600_000;
+/** Most offset ids an export link may name. */
+export const MAX_EXPORT_IDS = 300;
 
 export interface DlqGroupRow extends DlqGroup {
   /** Dead letters added over the last hour (from the collected history); null while there is no history that old. */
@@ -42,11 +44,11 @@ export function dlqPageQuery(url: URL, now = Date.now()): { begin: number; end: 
   return { begin, end, page: intParam(url, 'page', { min: 0, max: 10_000, default: 0 }), pageSize: intParam(url, 'pageSize', { min: 1, max: 200, default: 20 }) };
 }
 
-/** The offset ids a resend, direct delivery or export names (1-1000, each 32 hex digits). */
+/** The offset ids a resend, direct delivery or export names (1-1000; 32 hex digits, 56 for an IPv6 store host). */
 export function checkOffsetIds(v: unknown, field = 'offsetMsgIds'): string[] {
   if (!Array.isArray(v) || v.length === 0) throw bad(field, 'must be a non-empty list of offset message ids');
   if (v.length > 1000) throw bad(field, 'at most 1000 messages at once');
-  for (const id of v) if (typeof id !== 'string' || !/^[0-9A-Fa-f]{32}$|^[0-9A-Fa-f]{40}$/.test(id)) throw bad(field, `'${String(id)}' is not an offset message id`);
+  for (const id of v) if (typeof id !== 'string' || !/^[0-9A-Fa-f]{32}$|^[0-9A-Fa-f]{56}$/.test(id)) throw bad(field, `'${String(id)}' is not an offset message id`);
   return v as string[];
 }
 
@@ -73,6 +75,8 @@ export function exportResponse(admin: AdminClient, group: string, url: URL, tran
   if (!EXPORT_FORMATS.includes(format)) throw bad('format', `must be one of ${EXPORT_FORMATS.join(', ')}`);
   const idsParam = url.searchParams.get('ids');
   const ids = idsParam ? checkOffsetIds(idsParam.split(',').filter(Boolean), 'ids') : undefined;
+  // the ids travel in the URL (a download link), which Node's 16 KiB header limit bounds
+  if (ids && ids.length > MAX_EXPORT_IDS) throw bad('ids', `at most ${MAX_EXPORT_IDS} messages in a selection export; export their time range instead`);
   const now = Date.now();
   const opts = ids ? { group, offsetMsgIds: ids } : { group, begin: timeParam(url, 'begin', 0), end: timeParam(url, 'end', now) };
   const lines = exportLines(admin.dlqStream(opts), format, transform);

@@ -130,6 +130,9 @@ describe('dead letters and traces through the console API', { timeout: 300_000 }
     const text = await csv.text();
     assert.ok(text.startsWith('msgId,offsetMsgId,topic,originalTopic,'));
     assert.ok(text.includes('"failed order'), 'a body with quotes, commas and newlines is one quoted field');
+    const many = await call('GET', `/api/dlq/${GROUP}/export?format=csv&ids=${Array(301).fill(one.offsetMsgId).join(',')}`);
+    assert.equal(many.status, 400);
+    assert.equal(many.body.field, 'ids');
     const bad = await call('GET', `/api/dlq/${GROUP}/export?format=xml`);
     assert.equal(bad.status, 400);
     assert.equal(bad.body.field, 'format');
