@@ -13,6 +13,7 @@ import { setLogSink } from '../../common/log.ts';
 import { Producer } from '../../client/producer.ts';
 import { TransactionProducer } from '../../client/transaction-producer.ts';
 import { PushConsumer } from '../../client/push-consumer.ts';
+import { LitePullConsumer } from '../../client/lite-pull-consumer.ts';
 import type { ConsumedMessage } from '../../client/pull-api.ts';
 import { startCluster, waitFor, type TestCluster } from '../../client/it/harness.ts';
 import { AdminClient } from '../client.ts';
@@ -225,6 +226,24 @@ describe('dead-letter queues and traces against a broker process', { timeout: 18
     const resend = await cli('resend', '-g', GROUP, '-i', page.messages[2]!.offsetMsgId, '--json');
     assert.equal(resend.status, 0, resend.stderr);
     assert.equal((JSON.parse(resend.stdout) as { results: Array<{ ok: boolean; topic: string }> }).results[0]!.topic, TOPIC);
+  });
+
+  test('a traced lite pull consumer adds its group to the timeline', async () => {
+    const lite = new LitePullConsumer({ group: 'dlq_it_lite', namesrvAddr: c.namesrvAddr, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', enableMsgTrace: true, rebalanceInterval: 1000, pollTimeoutMillis: 500 });
+    lite.subscribe(TOPIC, '*');
+    await lite.start();
+    try {
+      await waitFor('the good message polled', async () => (await lite.poll()).some((m) => m.msgId === goodId), 30_000);
+    } finally {
+      await lite.shutdown(); // flushes the trace records
+    }
+    const t = await waitFor('the lite pull group in the trace', async () => {
+      const r = await admin.queryTrace(goodId);
+      return r.consumers.find((g) => g.group === 'dlq_it_lite') ? r : undefined;
+    }, 30_000);
+    const a = t.consumers.find((g) => g.group === 'dlq_it_lite')!.attempts[0]!;
+    assert.equal(a.status, 'SUCCESS');
+    assert.equal(a.retryTimes, 0);
   });
 
   test('a traced transactional send shows its half message and its commit on the timeline', async () => {
