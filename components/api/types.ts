@@ -12,3 +12,6 @@ export type {
   MessageView, ResetOffsetResult, ResetQueuesResult, SendTestMessageResult, TopicBrokerMapResult, TopicPlacement, TopicWriteResult,
   WriteResult,
 } from '@/lib/admin/index.ts';
+
+export type { DlqListResponse, DlqGroupRow } from '@/lib/console/dlq-view.ts';
+export type { DlqPage, DlqMessage, ResendResult, DirectResult, MessageTrace, TraceAttempt, TraceKeyHit } from '@/lib/admin/index.ts';

@@ -56,6 +56,7 @@ export function MessageDetail({ m }: { m: MessageView }) {
           ['Born', `${fmtTime(m.bornTimestamp, true)} on ${m.bornHost}`],
           ['Reconsume times', m.reconsumeTimes],
           ['Size', `${m.storeSize} bytes stored`],
+          ['Trace', <Link key="tr" href={`/trace?msgId=${encodeURIComponent(m.msgId)}&topic=${encodeURIComponent(m.topic)}`} className="text-orange-700 hover:underline dark:text-orange-400" data-testid="detail-trace-link">produced, stored and consumed: the trace</Link>],
         ]}
       />
       <div>

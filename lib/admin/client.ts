@@ -8,6 +8,7 @@ import * as broker from './broker.ts';
 import * as brokerStats from './broker-stats.ts';
 import * as cluster from './cluster.ts';
 import * as connections from './connections.ts';
+import * as dlq from './dlq.ts';
 import * as groupConfig from './group-config.ts';
 import * as groups from './groups.ts';
 import * as messages from './messages.ts';
@@ -19,6 +20,7 @@ import * as route from './route.ts';
 import * as send from './send.ts';
 import * as topicConfig from './topic-config.ts';
 import * as topics from './topics.ts';
+import * as trace from './trace.ts';
 import * as writePerm from './write-perm.ts';
 import type { ResetPoint } from './time.ts';
 
@@ -186,4 +188,25 @@ export class AdminClient {
     return messages.queryMessageByTime(this.core, opts);
   }
   sendTestMessage(input: send.SendTestMessageInput): Promise<send.SendTestMessageResult> { return send.sendTestMessage(this.core, input); }
+
+  // dead-letter queues
+  /** Every group with a %DLQ% topic: dead letters held and the newest one's store time. */
+  dlqList(): Promise<dlq.DlqListResult> { return dlq.dlqList(this.core); }
+  /** A page of a group's dead letters stored in [begin, end], newest first. */
+  dlqBrowse(opts: { group: string; begin: number; end: number; page?: number; pageSize?: number }): Promise<dlq.DlqPage> { return dlq.dlqBrowse(this.core, opts); }
+  dlqView(group: string, offsetMsgId: string): Promise<dlq.DlqMessage> { return dlq.dlqView(this.core, group, offsetMsgId); }
+  /** Every dead letter of a time range (or of the chosen offset ids), read a batch at a time (for exports). */
+  dlqStream(opts: { group: string; begin?: number; end?: number; offsetMsgIds?: readonly string[] }): AsyncGenerator<dlq.DlqMessage> { return dlq.dlqStream(this.core, opts); }
+  /** Sends the chosen dead letters again to their original topic; one result per message. */
+  dlqResend(group: string, offsetMsgIds: readonly string[]): Promise<dlq.ResendResult[]> { return dlq.dlqResend(this.core, group, offsetMsgIds); }
+  /** Hands the chosen dead letters to one online client of the group (CONSUME_MESSAGE_DIRECTLY); one result per message. */
+  dlqConsumeDirectly(group: string, clientId: string, offsetMsgIds: readonly string[]): Promise<dlq.DirectResult[]> {
+    return dlq.dlqConsumeDirectly(this.core, group, clientId, offsetMsgIds);
+  }
+
+  // message trace
+  /** A message's trace timeline from the trace topic (default RMQ_SYS_TRACE_TOPIC), keyed by its msgId. */
+  queryTrace(msgId: string, opts?: { traceTopic?: string; topic?: string }): Promise<trace.MessageTrace> { return trace.queryTrace(this.core, msgId, opts); }
+  /** Traced messages whose keys include `key`. */
+  queryTraceByKey(key: string, opts?: { traceTopic?: string }): ReturnType<typeof trace.queryTraceByKey> { return trace.queryTraceByKey(this.core, key, opts); }
 }

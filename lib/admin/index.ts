@@ -31,6 +31,10 @@ export type { PlainAccountInput, PlainAclView, PlainAclVersion } from './acl-v1.
 export type { UserInput, PolicyEntryInput } from './auth.ts';
 export type { UserInfo, AclInfo, PolicyEntryInfo } from '../auth/model.ts';
 export { ACTIONS as ACL_ACTIONS, parseResource as parseAclResource, isValidSourceIp } from '../auth/model.ts';
+export type { DlqGroup, DlqListResult, DlqMessage, DlqPage, ResendResult, DirectResult } from './dlq.ts';
+export { DLQ_PREFIX, dlqTopicOf, MAX_BROWSE_DEPTH } from './dlq.ts';
+export { exportLines, identityTransform, csvRow, CSV_COLUMNS, EXPORT_FORMATS, type ExportFormat, type MessageTransform } from './dlq-export.ts';
+export type { MessageTrace, TraceProduce, TraceAttempt, TraceConsumerGroup, TraceTransaction, TraceKeyHit } from './trace.ts';
 export type { SendTestMessageInput, SendTestMessageResult } from './send.ts';
 export type { PopGroupStatsResult, PopTopicStats } from './pop.ts';
 export { parseResetPoint, parseRocketDate, formatTime, type ResetPoint } from './time.ts';

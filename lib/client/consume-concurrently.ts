@@ -4,7 +4,7 @@
 import type { MessageQueue } from '../protocol/bodies/read.ts';
 import { TaskPool, TimerSet } from './async-util.ts';
 import {
-  callListener, resetRetryTopic, setConsumeStartTime,
+  callListener, callListenerTraced, resetRetryTopic, setConsumeStartTime,
   type ConsumeContext, type ConsumeHost, type ConsumeMessageDirectlyResult, type ConsumeMessageService, type ConsumeStatus,
 } from './consume-service.ts';
 import type { ConsumedMessage } from './pull-api.ts';
@@ -70,7 +70,7 @@ export class ConsumeMessageConcurrentlyService implements ConsumeMessageService 
     const begin = Date.now();
     let status: ConsumeStatus;
     try {
-      const s = await callListener(this.host.listener, msgs, ctx);
+      const s = await callListenerTraced(this.host, msgs, ctx);
       status = s === 'RECONSUME_LATER' || s === 'SUSPEND_CURRENT_QUEUE_A_MOMENT' ? 'RECONSUME_LATER' : 'CONSUME_SUCCESS';
     } catch (err) {
       this.host.logger.warn('consume_message_failed', {

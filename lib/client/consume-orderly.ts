@@ -6,7 +6,7 @@ import { mqKey, type MessageQueue } from '../protocol/bodies/read.ts';
 import { MessageConst } from '../protocol/message-const.ts';
 import { AsyncMutex, TaskPool, TimerSet } from './async-util.ts';
 import {
-  callListener, effectiveMaxReconsumeTimes, resetRetryTopic, setConsumeStartTime,
+  callListener, callListenerTraced, effectiveMaxReconsumeTimes, resetRetryTopic, setConsumeStartTime,
   type ConsumeContext, type ConsumeHost, type ConsumeMessageDirectlyResult, type ConsumeMessageService, type ConsumeStatus,
 } from './consume-service.ts';
 import type { ConsumedMessage } from './pull-api.ts';
@@ -144,7 +144,7 @@ export class ConsumeMessageOrderlyService implements ConsumeMessageService {
     this.active++;
     try {
       if (pq.dropped) return 'SUSPEND_CURRENT_QUEUE_A_MOMENT';
-      const s = await callListener(this.host.listener, msgs, ctx);
+      const s = await callListenerTraced(this.host, msgs, ctx);
       return s === 'RECONSUME_LATER' || s === 'SUSPEND_CURRENT_QUEUE_A_MOMENT' ? 'SUSPEND_CURRENT_QUEUE_A_MOMENT' : 'SUCCESS';
     } catch (err) {
       this.host.logger.warn('consume_message_failed', {

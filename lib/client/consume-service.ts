@@ -9,6 +9,8 @@ import type { OffsetStore } from './offset-store.ts';
 import type { ConsumedMessage } from './pull-api.ts';
 import type { ProcessQueue } from './process-queue.ts';
 import type { ConsumerStats } from './stats.ts';
+import type { TraceDispatcher } from './trace-dispatcher.ts';
+import { subAfterContext, subBeforeContext } from './trace-hooks.ts';
 
 /** Concurrently: CONSUME_SUCCESS / RECONSUME_LATER. Orderly: SUCCESS / SUSPEND_CURRENT_QUEUE_A_MOMENT. */
 export type ConsumeStatus = 'CONSUME_SUCCESS' | 'RECONSUME_LATER' | 'SUCCESS' | 'SUSPEND_CURRENT_QUEUE_A_MOMENT';
@@ -58,6 +60,8 @@ export interface ConsumeHost {
   readonly suspendCurrentQueueTimeMillis: number;
   /** Concurrency of listener calls (consumeThreadMin; Java's pool never grows past its core size). */
   readonly consumeThreadMin: number;
+  /** Set when enableMsgTrace: consume calls are traced. */
+  readonly traceDispatcher?: TraceDispatcher;
   /** maxReconsumeTimes as configured (-1 = the mode's default). */
   readonly maxReconsumeTimes: number;
   /** CONSUMER_SEND_MSG_BACK to the message's broker, falling back to re-sending it to the retry topic. */
@@ -100,6 +104,24 @@ export function setConsumeStartTime(msgs: readonly ConsumedMessage[]): void {
 export async function callListener(listener: Listener, msgs: ConsumedMessage[], ctx: ConsumeContext): Promise<ConsumeStatus | undefined> {
   const status = listener.kind === 'single' ? await listener.fn(msgs[0]!, ctx) : await listener.fn(msgs, ctx);
   return status ?? undefined;
+}
+
+/** callListener with the SubBefore/SubAfter trace records of Apache's ConsumeMessageTraceHookImpl when tracing is on. */
+export async function callListenerTraced(host: ConsumeHost, msgs: ConsumedMessage[], ctx: ConsumeContext): Promise<ConsumeStatus | undefined> {
+  const trace = host.traceDispatcher;
+  const before = trace ? subBeforeContext(host.group, msgs) : undefined;
+  if (!trace || !before) return callListener(host.listener, msgs, ctx);
+  trace.append(before);
+  let status: ConsumeStatus | undefined;
+  try {
+    status = await callListener(host.listener, msgs, ctx);
+  } catch (err) {
+    trace.append(subAfterContext(before, msgs.length, false, 'EXCEPTION'));
+    throw err;
+  }
+  const failed = status === 'RECONSUME_LATER' || status === 'SUSPEND_CURRENT_QUEUE_A_MOMENT';
+  trace.append(subAfterContext(before, msgs.length, !failed, failed ? 'FAILED' : 'SUCCESS'));
+  return status;
 }
 
 /** The DLQ threshold a consumer applies: the configured value, else 16 (concurrently) or unlimited (orderly). */

@@ -33,3 +33,8 @@ export {
 } from '../protocol/message.ts';
 export type { MessageQueue } from '../protocol/bodies/read.ts';
 export type { ConsumeFromWhere, MessageModel } from '../protocol/bodies/consumer.ts';
+/** Message trace records in Apache RocketMQ's format (what enableMsgTrace writes to the trace topic). */
+export {
+  decodeTraceData, encodeTraceContext, DEFAULT_TRACE_TOPIC, CONSUME_RETURN_TYPES, MESSAGE_TYPES,
+  type TraceContext, type TraceBean, type TraceType,
+} from './trace-data.ts';

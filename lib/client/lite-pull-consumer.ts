@@ -11,6 +11,9 @@ import { Signal, TimerSet } from './async-util.ts';
 import { pickClientOptions, resolveClientConfig, type ClientOptions } from './client-config.ts';
 import { ClientInstance, type ConsumerInner } from './client-instance.ts';
 import { ClientConfigError, ClientStateError, MQClientError } from './errors.ts';
+import { TraceDispatcher } from './trace-dispatcher.ts';
+import { subAfterContext, subBeforeContext } from './trace-hooks.ts';
+import { createTraceSender } from './producer.ts';
 import { resolveLitePullOptions, type LitePullConsumerOptions, type ResolvedLitePullOptions } from './lite-pull-options.ts';
 import { defaultLocalOffsetStoreDir, LocalFileOffsetStore, RemoteBrokerOffsetStore, type OffsetStore } from './offset-store.ts';
 import { ProcessQueue } from './process-queue.ts';
@@ -57,6 +60,8 @@ export class LitePullConsumer implements ConsumerInner {
   readonly consumeType: ConsumeType = 'CONSUME_ACTIVELY';
   readonly opts: ResolvedLitePullOptions;
   private logger: Logger;
+  /** Set when enableMsgTrace. */
+  private traceDispatcher?: TraceDispatcher;
   private readonly clientOptions: ClientOptions;
   private readonly subs = new Map<string, SubscriptionData>();
   private mode: 'NONE' | 'SUBSCRIBE' | 'ASSIGN' = 'NONE';
@@ -148,6 +153,13 @@ export class LitePullConsumer implements ConsumerInner {
       await inst.release();
       throw new ClientConfigError('group', `the consumer group ${this.group} is already registered in client ${inst.clientId}`);
     }
+    if (this.opts.enableMsgTrace) {
+      this.traceDispatcher = new TraceDispatcher({
+        group: this.group, type: 'CONSUME', traceTopic: this.opts.customizedTraceTopic, createSender: createTraceSender,
+        clientOptions: pickClientOptions(this.clientOptions), logger: this.logger.child('trace'),
+      });
+      this.traceDispatcher.start();
+    }
     inst.start();
     this.state = 'RUNNING';
     this.nextAutoCommitDeadline = Date.now() + this.opts.autoCommitIntervalMillis;
@@ -172,6 +184,7 @@ export class LitePullConsumer implements ConsumerInner {
     await this.store!.persistAll(this.assignment(), true);
     this.rebalanceImpl!.destroy();
     await this.instance!.unregisterConsumer(this.group);
+    await this.traceDispatcher?.shutdown();
     await this.instance!.release();
   }
 
@@ -371,6 +384,12 @@ export class LitePullConsumer implements ConsumerInner {
       if (result.pullStatus === 'OFFSET_ILLEGAL') this.logger.warn('lite_pull_offset_illegal', { group: this.group, topic: aq.mq.topic, queueId: aq.mq.queueId, offset, nextBeginOffset: result.nextBeginOffset });
       aq.pullOffset = result.nextBeginOffset;
       if (msgs.length > 0) {
+        // as DefaultLitePullConsumerImpl.pull: a found batch is traced as consumed at once (SubBefore, SubAfter success)
+        const before = this.traceDispatcher ? subBeforeContext(this.group, msgs) : undefined;
+        if (before) {
+          this.traceDispatcher!.append(before);
+          this.traceDispatcher!.append(subAfterContext(before, msgs.length, true, 'SUCCESS'));
+        }
         pq.putMessage(msgs);
         this.cache.push({ msgs, aq, version });
         this.cachedCount += msgs.length;

@@ -33,6 +33,10 @@ export interface LitePullConsumerOptions extends ClientOptions {
   rebalanceInterval?: number;
   /** Broadcasting offsets directory (default ~/.rocketmq_offsets). */
   offsetStoreDir?: string;
+  /** Record a trace of every pull that found messages (Java's DefaultLitePullConsumer enableMsgTrace). */
+  enableMsgTrace?: boolean;
+  /** Trace topic (customizedTraceTopic); default RMQ_SYS_TRACE_TOPIC. */
+  customizedTraceTopic?: string;
 }
 
 export interface ResolvedLitePullOptions {
@@ -53,12 +57,15 @@ export interface ResolvedLitePullOptions {
   consumerTimeoutMillisWhenSuspend: number;
   rebalanceInterval: number;
   offsetStoreDir?: string;
+  enableMsgTrace: boolean;
+  customizedTraceTopic?: string;
 }
 
 const KEYS = [
   ...CLIENT_OPTION_KEYS, 'group', 'messageModel', 'consumeFromWhere', 'consumeTimestamp', 'allocateMessageQueueStrategy', 'autoCommit',
   'autoCommitIntervalMillis', 'pullBatchSize', 'pullThresholdForAll', 'pullThresholdForQueue', 'pullThresholdSizeForQueue', 'consumeMaxSpan',
   'pollTimeoutMillis', 'brokerSuspendMaxTimeMillis', 'consumerTimeoutMillisWhenSuspend', 'rebalanceInterval', 'offsetStoreDir',
+  'enableMsgTrace', 'customizedTraceTopic',
 ];
 
 export function resolveLitePullOptions(options: LitePullConsumerOptions): ResolvedLitePullOptions {
@@ -84,6 +91,8 @@ export function resolveLitePullOptions(options: LitePullConsumerOptions): Resolv
     consumerTimeoutMillisWhenSuspend: intOption(o, 'consumerTimeoutMillisWhenSuspend', 30_000, 1),
     rebalanceInterval: intOption(o, 'rebalanceInterval', 20_000, 10),
     offsetStoreDir: stringOption(o, 'offsetStoreDir'),
+    enableMsgTrace: boolOption(o, 'enableMsgTrace', false),
+    customizedTraceTopic: stringOption(o, 'customizedTraceTopic'),
   };
   if (r.consumerTimeoutMillisWhenSuspend <= r.brokerSuspendMaxTimeMillis) {
     throw new ClientConfigError('consumerTimeoutMillisWhenSuspend', 'option "consumerTimeoutMillisWhenSuspend" must exceed brokerSuspendMaxTimeMillis');

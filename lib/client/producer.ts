@@ -12,12 +12,14 @@ import { MessageConst } from '../protocol/message-const.ts';
 import { RemotingConnectError, RemotingSendError, RemotingTimeoutError, ResponseCodeError } from '../remoting/errors.ts';
 import type { SendMessageRequestHeader } from '../protocol/headers.ts';
 import type { SendResult } from './client-api.ts';
-import { boolOption, checkOptionKeys, CLIENT_OPTION_KEYS, intOption, resolveClientConfig, stringOption, type ClientOptions } from './client-config.ts';
+import { boolOption, checkOptionKeys, CLIENT_OPTION_KEYS, intOption, pickClientOptions, resolveClientConfig, stringOption, type ClientOptions } from './client-config.ts';
 import { ClientInstance, type ProducerInner } from './client-instance.ts';
 import { ClientConfigError, ClientStateError, MQClientError, NoRouteError, SendFailedError } from './errors.ts';
 import { MQFaultStrategy } from './fault-strategy.ts';
 import { TopicPublishInfo } from './publish-info.ts';
 import { checkBatch, checkMessage, toMessage, type MessageQueueSelector, type SendableMessage } from './producer-message.ts';
+import { TraceDispatcher, type TraceSenderFactory } from './trace-dispatcher.ts';
+import { pubContext } from './trace-hooks.ts';
 
 export interface ProducerOptions extends ClientOptions {
   /** Producer group (producerGroup). */
@@ -43,12 +45,23 @@ export interface ProducerOptions extends ClientOptions {
    * which is what keeps a producer sending at full speed while a broker group is down.
    */
   sendLatencyFaultEnable?: boolean;
+  /** Record a trace of every send in the trace topic, as Java's DefaultMQProducer(group, enableMsgTrace) does. */
+  enableMsgTrace?: boolean;
+  /** Trace topic (customizedTraceTopic); default RMQ_SYS_TRACE_TOPIC. */
+  customizedTraceTopic?: string;
 }
 
 const PRODUCER_OPTION_KEYS = [
   ...CLIENT_OPTION_KEYS, 'group', 'createTopicKey', 'defaultTopicQueueNums', 'sendMsgTimeout', 'compressMsgBodyOverHowmuch',
   'compressLevel', 'retryTimesWhenSendFailed', 'retryAnotherBrokerWhenNotStoreOK', 'maxMessageSize', 'sendLatencyFaultEnable',
+  'enableMsgTrace', 'customizedTraceTopic',
 ];
+
+/** The inner producer a trace dispatcher sends with. */
+export const createTraceSender: TraceSenderFactory = (opts) => {
+  const p = new Producer(opts);
+  return { start: () => p.start(), shutdown: () => p.shutdown(), send: (m, o) => p.send(m, o) };
+};
 
 
 export interface SendOptions {
@@ -67,7 +80,9 @@ const isTransport = (e: unknown): boolean => e instanceof RemotingConnectError |
 
 export class Producer implements ProducerInner {
   readonly group: string;
-  private readonly opts: Required<Omit<ProducerOptions, keyof ClientOptions>>;
+  private readonly opts: Required<Omit<ProducerOptions, keyof ClientOptions | 'customizedTraceTopic'>> & { customizedTraceTopic?: string };
+  /** Set when enableMsgTrace: records each answered send (never delays or fails it). */
+  protected traceDispatcher?: TraceDispatcher;
   private readonly clientOptions: ClientOptions;
   protected instance?: ClientInstance;
   private state: 'CREATE_JUST' | 'RUNNING' | 'SHUTDOWN_ALREADY' = 'CREATE_JUST';
@@ -91,6 +106,8 @@ export class Producer implements ProducerInner {
       retryAnotherBrokerWhenNotStoreOK: boolOption(o, 'retryAnotherBrokerWhenNotStoreOK', false),
       maxMessageSize: intOption(o, 'maxMessageSize', 4 * 1024 * 1024),
       sendLatencyFaultEnable: boolOption(o, 'sendLatencyFaultEnable', true),
+      enableMsgTrace: boolOption(o, 'enableMsgTrace', false),
+      customizedTraceTopic: stringOption(o, 'customizedTraceTopic'),
     };
     this.clientOptions = options;
     resolveClientConfig(options);
@@ -112,12 +129,20 @@ export class Producer implements ProducerInner {
     this.publishInfo.set(this.opts.createTopicKey, new TopicPublishInfo());
     inst.start();
     this.state = 'RUNNING';
+    if (this.opts.enableMsgTrace) {
+      this.traceDispatcher = new TraceDispatcher({
+        group: this.group, type: 'PRODUCE', traceTopic: this.opts.customizedTraceTopic, createSender: createTraceSender,
+        clientOptions: pickClientOptions(this.clientOptions), logger: inst.logger.child('trace'),
+      });
+      this.traceDispatcher.start();
+    }
     await inst.sendHeartbeatToAllBrokers();
   }
 
   async shutdown(): Promise<void> {
     if (this.state !== 'RUNNING' || !this.instance) return;
     this.state = 'SHUTDOWN_ALREADY';
+    await this.traceDispatcher?.shutdown();
     await this.instance.unregisterProducer(this.group);
     await this.instance.release();
   }
@@ -324,6 +349,13 @@ export class Producer implements ProducerInner {
       await inst.api.sendMessageOneway(call);
       return undefined;
     }
-    return inst.api.sendMessage(call);
+    const begin = Date.now();
+    const result = await inst.api.sendMessage(call);
+    const trace = this.traceDispatcher;
+    if (trace && !msg.topic.startsWith(trace.traceTopic)) {
+      const ctx = pubContext(this.group, msg, addr, begin, result);
+      if (ctx) trace.append(ctx);
+    }
+    return result;
   }
 }

@@ -58,6 +58,10 @@ export interface PushConsumerOptions extends ClientOptions {
   consumerTimeoutMillisWhenSuspend?: number;
   /** Wait before pulling again after a failed pull, ms. */
   pullTimeDelayMillsWhenException?: number;
+  /** Record a trace of every consume call in the trace topic (Java's enableMsgTrace). */
+  enableMsgTrace?: boolean;
+  /** Trace topic (customizedTraceTopic); default RMQ_SYS_TRACE_TOPIC. */
+  customizedTraceTopic?: string;
   /** Broadcasting offsets directory (default ~/.rocketmq_offsets). */
   offsetStoreDir?: string;
 }
@@ -88,6 +92,8 @@ export interface ResolvedPushOptions {
   consumerTimeoutMillisWhenSuspend: number;
   pullTimeDelayMillsWhenException: number;
   offsetStoreDir?: string;
+  enableMsgTrace: boolean;
+  customizedTraceTopic?: string;
 }
 
 const PUSH_OPTION_KEYS = [
@@ -96,6 +102,7 @@ const PUSH_OPTION_KEYS = [
   'pullThresholdForTopic', 'pullThresholdSizeForTopic', 'pullInterval', 'consumeMessageBatchMaxSize', 'pullBatchSize',
   'postSubscriptionWhenPull', 'maxReconsumeTimes', 'suspendCurrentQueueTimeMillis', 'awaitTerminationMillisWhenShutdown',
   'rebalanceInterval', 'brokerSuspendMaxTimeMillis', 'consumerTimeoutMillisWhenSuspend', 'pullTimeDelayMillsWhenException', 'offsetStoreDir',
+  'enableMsgTrace', 'customizedTraceTopic',
 ];
 
 export function resolvePushOptions(options: PushConsumerOptions): ResolvedPushOptions {
@@ -131,6 +138,8 @@ export function resolvePushOptions(options: PushConsumerOptions): ResolvedPushOp
     consumerTimeoutMillisWhenSuspend: intOption(o, 'consumerTimeoutMillisWhenSuspend', 30_000, 1),
     pullTimeDelayMillsWhenException: intOption(o, 'pullTimeDelayMillsWhenException', 1000, 0),
     offsetStoreDir: stringOption(o, 'offsetStoreDir'),
+    enableMsgTrace: boolOption(o, 'enableMsgTrace', false),
+    customizedTraceTopic: stringOption(o, 'customizedTraceTopic'),
   };
   if (r.consumerTimeoutMillisWhenSuspend <= r.brokerSuspendMaxTimeMillis) {
     throw new ClientConfigError('consumerTimeoutMillisWhenSuspend', 'option "consumerTimeoutMillisWhenSuspend" must exceed brokerSuspendMaxTimeMillis');

@@ -27,6 +27,8 @@ import type { ProcessQueue } from './process-queue.ts';
 import { resolvePushOptions, type PushConsumerOptions, type ResolvedPushOptions } from './push-consumer-options.ts';
 import { RebalanceImpl, type PullRequest } from './rebalance.ts';
 import { ConsumerStats } from './stats.ts';
+import { TraceDispatcher } from './trace-dispatcher.ts';
+import { createTraceSender } from './producer.ts';
 import { buildSubscriptionData } from './subscription.ts';
 
 const PULL_DELAY_WHEN_FLOW_CONTROL = 50;
@@ -56,6 +58,8 @@ export class PushConsumer implements ConsumerInner, ConsumeHost {
   private store?: OffsetStore;
   private sendBack?: ConsumerSendBack;
   private userListener?: Listener;
+  /** Set when enableMsgTrace (read by the consume services). */
+  traceDispatcher?: TraceDispatcher;
   startTimestamp = 0;
 
   constructor(options: PushConsumerOptions) {
@@ -179,6 +183,13 @@ export class PushConsumer implements ConsumerInner, ConsumeHost {
       await inst.release();
       throw new ClientConfigError('group', `the consumer group ${this.group} is already registered in client ${inst.clientId}`);
     }
+    if (this.opts.enableMsgTrace) {
+      this.traceDispatcher = new TraceDispatcher({
+        group: this.group, type: 'CONSUME', traceTopic: this.opts.customizedTraceTopic, createSender: createTraceSender,
+        clientOptions: pickClientOptions(this.clientOptions), logger: this.logger.child('trace'),
+      });
+      this.traceDispatcher.start();
+    }
     this.consumeService.start();
     inst.start();
     this.state = 'RUNNING';
@@ -213,6 +224,7 @@ export class PushConsumer implements ConsumerInner, ConsumeHost {
     this.rebalanceImpl!.destroy();
     await this.instance!.unregisterConsumer(this.group);
     await this.sendBack!.shutdown();
+    await this.traceDispatcher?.shutdown();
     await this.instance!.release();
   }
 

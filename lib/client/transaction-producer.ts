@@ -13,6 +13,7 @@ import type { SendResult } from './client-api.ts';
 import { ClientConfigError, MQClientError } from './errors.ts';
 import { Producer, type ProducerOptions } from './producer.ts';
 import { toMessage, type SendableMessage } from './producer-message.ts';
+import { endTransactionContext } from './trace-hooks.ts';
 
 /** RocketMQ's LocalTransactionState, including its spelling of UNKNOW. */
 export type LocalTransactionState = 'COMMIT_MESSAGE' | 'ROLLBACK_MESSAGE' | 'UNKNOW';
@@ -75,7 +76,7 @@ export class TransactionProducer extends Producer {
       state = 'ROLLBACK_MESSAGE';
     }
     try {
-      await this.endTransaction(sendResult, state, localError);
+      await this.endTransaction(sendResult, state, localError, msg);
     } catch (err) {
       this.instance?.logger.warn('end_transaction_failed', { producerGroup: this.group, msgId: sendResult.msgId, state, error: err });
     }
@@ -89,7 +90,7 @@ export class TransactionProducer extends Producer {
   }
 
   /** END_TRANSACTION (oneway) to the master of the half message's broker, as DefaultMQProducerImpl.endTransaction. */
-  private async endTransaction(r: SendResult, state: LocalTransactionState, localError: unknown): Promise<void> {
+  private async endTransaction(r: SendResult, state: LocalTransactionState, localError: unknown, msg: Message): Promise<void> {
     const inst = this.instance;
     if (!inst) throw new MQClientError(`producer ${this.group} is not running`);
     const id = decodeMessageId(r.offsetMsgId || r.msgId);
@@ -108,6 +109,7 @@ export class TransactionProducer extends Producer {
     };
     const remark = localError === undefined ? undefined : `executeLocalTransactionBranch exception: ${errorText(localError)}`;
     await inst.remoting.invokeOneway(addr, createRequest(RequestCode.END_TRANSACTION, header, { remark }));
+    this.traceDispatcher?.append(endTransactionContext(this.group, msg, addr, r.msgId, r.transactionId, state, false));
   }
 
   /** CHECK_TRANSACTION_STATE from a broker: asks the listener, answers on the same connection. */
@@ -146,6 +148,7 @@ export class TransactionProducer extends Producer {
     const remark = checkError === undefined ? undefined : `checkLocalTransactionState Exception: ${errorText(checkError)}`;
     try {
       await conn.invokeOneway(createRequest(RequestCode.END_TRANSACTION, header, { remark }));
+      this.traceDispatcher?.append(endTransactionContext(this.group, msg, conn.remoteAddr, uniqKey, h.transactionId, state, true));
     } catch (err) {
       log?.warn('end_transaction_failed', { producerGroup: this.group, msgId: uniqKey, state, fromTransactionCheck: true, error: err });
     }

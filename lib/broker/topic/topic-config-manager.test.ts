@@ -24,6 +24,17 @@ describe('topic table', () => {
     assert.equal(m.isSystemTopic('Orders'), false);
   }));
 
+  test('traceTopicEnable creates the trace topic (msgTraceTopicName, one queue) as a system topic; off by default', () => withTempDir((dir) => {
+    const off = new TopicConfigManager(() => testConfig(), path.join(dir, 'off.json'), silentLog);
+    assert.equal(off.selectTopicConfig('RMQ_SYS_TRACE_TOPIC'), undefined);
+    const on = new TopicConfigManager(() => testConfig({ traceTopicEnable: true }), path.join(dir, 'on.json'), silentLog);
+    assert.deepEqual([on.selectTopicConfig('RMQ_SYS_TRACE_TOPIC')!.readQueueNums, on.selectTopicConfig('RMQ_SYS_TRACE_TOPIC')!.writeQueueNums], [1, 1]);
+    const named = new TopicConfigManager(() => testConfig({ traceTopicEnable: true, msgTraceTopicName: 'OrdersTrace' }), path.join(dir, 'named.json'), silentLog);
+    assert.ok(named.selectTopicConfig('OrdersTrace'));
+    assert.equal(named.selectTopicConfig('RMQ_SYS_TRACE_TOPIC'), undefined);
+    assert.equal(named.isSystemTopic('OrdersTrace'), true);
+  }));
+
   test('without auto-creation there is no TBW102 and sends cannot create topics', () => withTempDir((dir) => {
     const m = new TopicConfigManager(() => testConfig({ autoCreateTopicEnable: false }), path.join(dir, 'topics.json'), silentLog);
     assert.equal(m.selectTopicConfig('TBW102'), undefined);

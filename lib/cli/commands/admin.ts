@@ -10,7 +10,8 @@ import {
   setConsumeModeCommand,
 } from './admin/groups.ts';
 import { cloneGroupOffsetCommand, resetOffsetByTimeCommand, skipAccumulatedMessageCommand } from './admin/offsets.ts';
-import { printMsgCommand, queryMsgByIdCommand, queryMsgByKeyCommand, sendMessageCommand } from './admin/messages.ts';
+import { dlqCommand } from './admin/dlq.ts';
+import { printMsgCommand, queryMsgByIdCommand, queryMsgByKeyCommand, queryMsgTraceByIdCommand, sendMessageCommand } from './admin/messages.ts';
 
 export const adminCommand: CommandSpec = {
   name: 'admin',
@@ -43,7 +44,9 @@ export const adminCommand: CommandSpec = {
     queryMsgByIdCommand,
     queryMsgByKeyCommand,
     printMsgCommand,
+    queryMsgTraceByIdCommand,
     sendMessageCommand,
+    dlqCommand,
     ...authCommands,
   ],
 };

@@ -131,3 +131,26 @@ export const sendMessageCommand: CommandSpec = {
       }, 'write');
     }),
 };
+
+export const queryMsgTraceByIdCommand: CommandSpec = {
+  name: 'queryMsgTraceById',
+  summary: "A message's trace: its send, its store, each group's delivery attempts and its DLQ (trace topic keyed by msgId)",
+  usage: 'admin queryMsgTraceById [-n ADDR] -i MSG_ID [-t TRACE_TOPIC] [--json]',
+  options: { ...NAMESRV_OPTION, msgId: opt('i', "the producer's message id", 'MSG_ID'), traceTopic: opt('t', 'trace topic (default RMQ_SYS_TRACE_TOPIC)', 'TOPIC') },
+  run: (ctx) =>
+    withAdmin(ctx, async (admin) => {
+      const t = await admin.queryTrace(requireOpt(ctx.values, 'msgId').trim(), { traceTopic: (ctx.values.traceTopic as string | undefined)?.trim() });
+      const rows: Array<Array<string | number | undefined>> = [];
+      for (const p of t.produced) rows.push(['Pub', p.group ?? '', p.clientHost, formatTime(p.timestamp), `${p.costTime}ms`, p.success ? 'success' : 'failed']);
+      if (t.stored) rows.push(['Stored', t.stored.topic, t.stored.storeHost, formatTime(t.stored.storeTimestamp), '', `queue ${t.stored.queueId} offset ${t.stored.queueOffset}`]);
+      for (const x of t.transactions) rows.push(['EndTx', x.group ?? '', x.clientHost, formatTime(x.timestamp), '', x.transactionState ?? '']);
+      for (const g of t.consumers) {
+        for (const a of g.attempts) rows.push(['Sub', g.group, a.clientHost, formatTime(a.timestamp), a.costTime === null ? '' : `${a.costTime}ms`, `${a.status} (retry ${a.retryTimes})`]);
+        if (g.dlq) rows.push(['DLQ', g.group, '', formatTime(g.dlq.storeTimestamp), '', g.dlq.topic]);
+      }
+      return finish(ctx, t, () => {
+        printTable(ctx, ['#Type', '#Group', '#ClientHost', '#Time', '#CostTimes', '#Status'], rows);
+        for (const e of t.errors) ctx.err(`warning: ${e}`);
+      }, 'read');
+    }),
+};
