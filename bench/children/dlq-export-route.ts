@@ -8,7 +8,7 @@ setLogSink(() => {});
 const [namesrv, group, format] = process.argv.slice(2) as [string, string, string];
 const admin = new AdminClient({ namesrvAddr: namesrv, timeoutMs: 10_000 });
 const t0 = performance.now();
-const res = exportResponse(admin, group, new URL(`http://x/api/dlq/${group}/export?format=${format}&begin=0`));
+const res = await exportResponse(admin, group, new URL(`http://x/api/dlq/${group}/export?format=${format}&begin=0`));
 const reader = res.body!.getReader();
 let bytes = 0;
 let lines = 0;

@@ -70,7 +70,7 @@ export async function directAudited(admin: AdminClient, db: ConsoleDb, username:
  * GET .../export?format=jsonl|csv&begin=&end= or &ids=a,b: the body is written as the broker is read (the stream
  * pulls the next message only when the client has taken the previous ones). `transform` sees every message first.
  */
-export function exportResponse(admin: AdminClient, group: string, url: URL, transform: MessageTransform = identityTransform): Response {
+export async function exportResponse(admin: AdminClient, group: string, url: URL, transform: MessageTransform = identityTransform): Promise<Response> {
   const format = (url.searchParams.get('format') ?? 'jsonl') as ExportFormat;
   if (!EXPORT_FORMATS.includes(format)) throw bad('format', `must be one of ${EXPORT_FORMATS.join(', ')}`);
   const idsParam = url.searchParams.get('ids');
@@ -79,7 +79,15 @@ export function exportResponse(admin: AdminClient, group: string, url: URL, tran
   if (ids && ids.length > MAX_EXPORT_IDS) throw bad('ids', `at most ${MAX_EXPORT_IDS} messages in a selection export; export their time range instead`);
   const now = Date.now();
   const opts = ids ? { group, offsetMsgIds: ids } : { group, begin: timeParam(url, 'begin', 0), end: timeParam(url, 'end', now) };
-  const lines = exportLines(admin.dlqStream(opts), format, transform);
+  // The first message is read before the answer starts: a failure there (no such DLQ, a refusing or hung broker) is
+  // an error answer with its status, not a download cut off before its headers.
+  const messages = admin.dlqStream(opts)[Symbol.asyncIterator]();
+  const first = await messages.next();
+  const lines = exportLines((async function* () {
+    if (first.done) return;
+    yield first.value;
+    for (let n = await messages.next(); !n.done; n = await messages.next()) yield n.value;
+  })(), format, transform);
   const enc = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -102,6 +110,7 @@ export function exportResponse(admin: AdminClient, group: string, url: URL, tran
     },
     async cancel() {
       await lines.return(undefined);
+      await messages.return?.(undefined);
     },
   }, { highWaterMark: 1 });
   const name = `dlq-${group}-${new Date(now).toISOString().replace(/[:.]/g, '-')}.${format === 'csv' ? 'csv' : 'jsonl'}`;

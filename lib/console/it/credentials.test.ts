@@ -226,7 +226,9 @@ describe('console credentials and access control against an ACL 2.0 broker', { t
     for (const cluster of ['secured', 'wrongkey', 'nokey']) {
       for (const path of routes) {
         for (const cookie of [op, undefined]) {
-          const r = await call('GET', path, { cluster, cookie });
+          const r = await call('GET', path, { cluster, cookie }).catch((err: Error) => {
+            throw new Error(`GET ${path} (${cluster}, ${cookie ? 'signed in' : 'anonymous'}): ${err.message} ${String((err as { cause?: unknown }).cause ?? '')}`);
+          });
           const text = typeof r.text === 'string' ? r.text : JSON.stringify(r.body);
           for (const n of needles) assert.ok(!text.includes(n), `${path} (${cluster}) answered a secret or its ciphertext`);
           asked++;
