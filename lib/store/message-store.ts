@@ -16,6 +16,7 @@ import { IndexService } from './index-service.ts';
 import { fsyncDirSync } from './io.ts';
 import { PutService } from './put-service.ts';
 import { MessageReader } from './reads.ts';
+import { FilterBitTable, type FilterBitsCalculator } from './filter-bits.ts';
 import { recover, type RecoveryReport } from './recovery.ts';
 import { diskPartitionUsedRatio, RetentionService, type RetentionRound } from './retention.ts';
 import { acquireStoreLock, releaseStoreLock } from './store-lock.ts';
@@ -40,6 +41,11 @@ export interface MessageStoreOptions {
   diskUsageRatio?: (dir: string) => number;
   /** Clock for retention (default Date.now). */
   now?: () => number;
+  /**
+   * Filter bits of each message going to a consume queue (RocketMQ's enableCalcFilterBitMap), kept in memory for
+   * the last `maxEntriesPerQueue` entries of each queue; pulls whose filter uses them skip entries that cannot match.
+   */
+  filterBits?: { calculate: FilterBitsCalculator; maxEntriesPerQueue?: number };
 }
 
 export class MessageStore {
@@ -119,7 +125,9 @@ export class MessageStore {
           log.error('dispatch_failed', { err });
         },
       });
-      this.reader = new MessageReader(cfg, this.commitLog, this.cqStore, this.index);
+      const bitTable = opts.filterBits ? new FilterBitTable(opts.filterBits.maxEntriesPerQueue ?? 1 << 20) : null;
+      if (bitTable && opts.filterBits) this.dispatcher.filterBits = { table: bitTable, calculate: opts.filterBits.calculate };
+      this.reader = new MessageReader(cfg, this.commitLog, this.cqStore, this.index, bitTable);
       this.flushService = new FlushService(cfg, this.commitLog, this.cqStore, this.index, this.dispatcher, this.checkpoint);
       this.retention = new RetentionService({
         cfg,
@@ -200,6 +208,14 @@ export class MessageStore {
   getMessage(group: string, topic: string, queueId: number, offset: number, maxMsgNums: number, filter?: MessageFilter | null): Promise<GetMessageResult> {
     void group;
     return this.reader.getMessage(topic, queueId, offset, maxMsgNums, filter);
+  }
+
+  /**
+   * Commit log offset up to which messages have been dispatched: every entry dispatched from now on lies at or
+   * beyond it (a filter bits slot registered now trusts only those entries).
+   */
+  getDispatchedOffset(): number {
+    return this.dispatcher.reputFromOffset;
   }
 
   getMaxOffsetInQueue(topic: string, queueId: number): number {
@@ -352,6 +368,8 @@ export class MessageStore {
       getMessageTimesTotalFound: g.getMessageTimesTotalFound,
       getMessageTimesTotalMiss: g.getMessageTimesTotalMiss,
       getMessageTransferedMsgCount: g.getMessageTransferedMsgCount,
+      filterSkippedByConsumeQueue: g.filterSkippedByConsumeQueue,
+      filterRejectedByCommitLog: g.filterRejectedByCommitLog,
       commitLogMinOffset: this.commitLog.getMinOffset(),
       commitLogMaxOffset: this.commitLog.getMaxOffset(),
       commitLogFlushedOffset: this.commitLog.getFlushedOffset(),
