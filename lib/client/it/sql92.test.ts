@@ -12,6 +12,9 @@ import { MessageSelector } from '../subscription.ts';
 import { ResponseCodeError } from '../../remoting/errors.ts';
 import { startCluster, waitFor, type TestCluster } from './harness.ts';
 import { silentLogger } from './fake-cluster.ts';
+import { RequestCode, ResponseCode } from '../../protocol/codes.ts';
+import { encodeHeartbeatData } from '../../protocol/bodies/consumer.ts';
+import type { TestClient } from '../../broker/it/harness.ts';
 
 setLogSink(() => {});
 
@@ -207,6 +210,60 @@ describe('SQL92 subscriptions against a broker with enablePropertyFilter=true', 
   });
 });
 
+/** PULL_MESSAGE with a SQL92 subscription; `inRequest` false: the broker takes the group's (heartbeat) subscription. */
+function pullSql(admin: TestClient, group: string, topic: string, sql: string, inRequest: boolean, subVersion = 1) {
+  return admin.call(RequestCode.PULL_MESSAGE, {
+    consumerGroup: group, topic, queueId: 0, queueOffset: 0, maxMsgNums: 32, sysFlag: inRequest ? 4 : 0, commitOffset: 0,
+    suspendTimeoutMillis: 0, subscription: inRequest ? sql : undefined, subVersion, expressionType: 'SQL92',
+  });
+}
+
+/** HEART_BEAT of a push consumer of `group` subscribing `topic` with `sql`. */
+function heartbeatSql(admin: TestClient, group: string, topic: string, sql: string, subVersion = 1) {
+  return admin.ok(RequestCode.HEART_BEAT, undefined, encodeHeartbeatData({
+    clientID: `hb-${group}`,
+    producerDataSet: [],
+    consumerDataSet: [{
+      groupName: group, consumeType: 'CONSUME_PASSIVELY', messageModel: 'CLUSTERING', consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', unitMode: false,
+      subscriptionDataSet: [{ topic, subString: sql, tagsSet: [], codeSet: [], subVersion, expressionType: 'SQL92', classFilterMode: false }],
+    }],
+  }));
+}
+
+describe('SQL92 pulls as RocketMQ answers them (raw requests)', () => {
+  let c: TestCluster;
+  before(async () => {
+    c = await startCluster(1, { enablePropertyFilter: true });
+    await c.createTopic('SqlRaw', 1);
+    await c.admins[0]!.sendBatch('SqlRaw', 0, [{ body: Buffer.from('x'), properties: { a: '1', WAIT: 'true' } }, { body: Buffer.from('y'), properties: { a: '2', WAIT: 'true' } }]);
+  });
+  after(async () => {
+    await c?.stop();
+  });
+
+  test('a pull carrying its expression is filtered by it; a bad one is SUBSCRIPTION_PARSE_FAILED', async () => {
+    const admin = c.admins[0]!;
+    const good = await pullSql(admin, 'raw_g', 'SqlRaw', 'a = 2', true);
+    assert.equal(good.code, ResponseCode.SUCCESS, good.remark);
+    assert.equal(good.extFields?.nextBeginOffset, '2');
+    const bad = await pullSql(admin, 'raw_g', 'SqlRaw', 'a = ', true);
+    assert.equal(bad.code, ResponseCode.SUBSCRIPTION_PARSE_FAILED);
+  });
+
+  test('a pull of a group whose heartbeat expression does not compile is FILTER_DATA_NOT_EXIST; after a good heartbeat it filters', async () => {
+    const admin = c.admins[0]!;
+    await heartbeatSql(admin, 'raw_hb', 'SqlRaw', 'a >', 5);
+    const missing = await pullSql(admin, 'raw_hb', 'SqlRaw', '', false, 5);
+    assert.equal(missing.code, ResponseCode.FILTER_DATA_NOT_EXIST, missing.remark);
+    await heartbeatSql(admin, 'raw_hb', 'SqlRaw', 'a = 1', 6);
+    const stale = await pullSql(admin, 'raw_hb', 'SqlRaw', '', false, 7);
+    assert.equal(stale.code, ResponseCode.SUBSCRIPTION_NOT_LATEST, 'the group subscription is checked first');
+    const ok = await pullSql(admin, 'raw_hb', 'SqlRaw', '', false, 6);
+    assert.equal(ok.code, ResponseCode.SUCCESS, ok.remark);
+    assert.equal(ok.extFields?.nextBeginOffset, '2');
+  });
+});
+
 describe('SQL92 subscriptions against a broker with enablePropertyFilter=false (the default)', () => {
   let c: TestCluster;
   before(async () => {
@@ -228,5 +285,31 @@ describe('SQL92 subscriptions against a broker with enablePropertyFilter=false (
       assert.match(cause.message, /does not support consumer to filter message by SQL92/);
       return true;
     });
+  });
+
+  test('a pull with a SQL92 subscription is SYSTEM_ERROR; a POP is filtered all the same (as RocketMQ 5.x POP does)', async () => {
+    const topic = 'SqlOffRaw';
+    await c.createTopic(topic, 1);
+    const admin = c.admins[0]!;
+    await admin.sendBatch(topic, 0, [{ body: Buffer.from('x'), properties: { a: '1', WAIT: 'true' } }, { body: Buffer.from('y'), properties: { a: '2', WAIT: 'true' } }]);
+    const pulled = await pullSql(admin, 'sql_off_pull', topic, 'a = 2', true);
+    assert.equal(pulled.code, ResponseCode.SYSTEM_ERROR);
+    assert.match(pulled.remark ?? '', /does not support consumer to filter message by SQL92/);
+    const sc = new SimpleConsumer({
+      consumerGroup: 'sql_off_pop', namesrvAddr: c.namesrvAddr, subscriptions: { [topic]: MessageSelector.bySql('a = 2') },
+      awaitDuration: 500, initMode: 'MIN', logger: silentLogger, instanceName: 'sql-off-pop',
+    });
+    await sc.start();
+    try {
+      const got: string[] = [];
+      await waitFor('the matching message', async () => {
+        const views = await sc.receive(32, 30_000);
+        got.push(...views.map((v) => v.body.toString()));
+        return got.length > 0;
+      }, 20_000);
+      assert.deepEqual(got, ['y']);
+    } finally {
+      await sc.close();
+    }
   });
 });
