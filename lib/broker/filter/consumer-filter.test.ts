@@ -10,7 +10,7 @@ import type { MessageFilter } from '../../store/types.ts';
 import type { SubscriptionData } from '../../protocol/bodies/consumer.ts';
 import { decodeMessage } from '../../protocol/message-codec.ts';
 import { ConsumerFilterManager } from './consumer-filter.ts';
-import { sqlFilter } from './filter.ts';
+import { MATCH_ALL, retryFilter, sqlFilter } from './filter.ts';
 
 setLogSink(() => {});
 
@@ -125,6 +125,17 @@ describe('consumer filter data and filter bits', () => {
     assert.ok(mgr.get('T', 'G'));
     mgr.register('G', [{ ...sql('T', '*'), expressionType: 'TAG' }]);
     assert.equal(mgr.get('T', 'G'), undefined);
+  });
+
+  test('filterSupportRetry: a retried message is checked with its group\'s expression for its original topic', async () => {
+    mgr.register('G', [sql('T', 'a = 3')]);
+    const retry = '%RETRY%G';
+    for (const [topic, a] of [['T', '3'], ['T', '4'], ['Other', '4']]) {
+      await store.putMessage(inner(retry, `${topic}/${a}`, { properties: { RETRY_TOPIC: topic!, a: a! } }));
+    }
+    const filter = retryFilter({ ...sql(retry, '*'), expressionType: 'TAG' }, MATCH_ALL, (topic, group) => mgr.get(topic, group)?.filter);
+    const r = await store.getMessage('G', retry, 0, 0, 32, filter);
+    assert.deepEqual(r.buffers.map((b) => decodeMessage(b).body.toString()), ['T/3', 'Other/4']);
   });
 
   test('a topic gives at most 31 expressions a bit; further ones are read and checked', () => {

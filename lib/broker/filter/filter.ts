@@ -8,6 +8,8 @@ import type { MessageFilter } from '../../store/types.ts';
 import { RocketDeckError } from '../../common/errors.ts';
 import type { Sql92Filter } from '../../filter/index.ts';
 import { decodeMessage } from '../../protocol/message-codec.ts';
+import { MessageConst } from '../../protocol/message-const.ts';
+import { MixAll } from '../../protocol/constants.ts';
 
 /** Bit 31 marks an entry as calculated (so "no slot matched" differs from "never calculated"). */
 export const FILTER_BITS_RECORDED = 0x8000_0000;
@@ -105,6 +107,29 @@ export function sqlFilter(filter: Sql92Filter, slot?: FilterSlot): MessageFilter
         return false;
       }
       return filter.evaluate((name) => props[name]);
+    },
+  };
+}
+
+/**
+ * RocketMQ's ExpressionForRetryMessageFilter (filterSupportRetry=true) for a pull of `%RETRY%<group>`: a retried
+ * message is checked with the group's SQL92 expression for its original topic (property RETRY_TOPIC); a message
+ * whose topic the group does not filter by SQL92 passes.
+ */
+export function retryFilter(sub: SubscriptionData, byTags: MessageFilter, filterOf: (topic: string, group: string) => Sql92Filter | undefined): MessageFilter {
+  const group = sub.topic.slice(MixAll.RETRY_GROUP_TOPIC_PREFIX.length);
+  return {
+    isMatchedByConsumeQueue: (tagsCode) => byTags.isMatchedByConsumeQueue(tagsCode),
+    isMatchedByCommitLog: (record) => {
+      let props: Record<string, string>;
+      try {
+        props = decodeMessage(record, 0, { checkCRC: false, copyBody: false, decompressBody: false, readBody: false }).properties;
+      } catch {
+        return false;
+      }
+      const realTopic = props[MessageConst.PROPERTY_RETRY_TOPIC];
+      const filter = realTopic === undefined ? undefined : filterOf(realTopic, group);
+      return filter ? filter.evaluate((name) => props[name]) : true;
     },
   };
 }

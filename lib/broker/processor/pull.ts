@@ -13,7 +13,7 @@ import { createResponse, type RemotingCommand } from '../../remoting/command.ts'
 import type { RemotingConnection } from '../../remoting/connection.ts';
 import type { GetMessageResult } from '../../store/types.ts';
 import type { BrokerContext } from '../context.ts';
-import { SubscriptionParseError, buildSubscriptionData, isTagType, sqlFilter, tagFilter, type FilterSlot } from '../filter/filter.ts';
+import { SubscriptionParseError, buildSubscriptionData, isTagType, retryFilter, sqlFilter, tagFilter, type FilterSlot } from '../filter/filter.ts';
 import { compileExpression } from '../filter/consumer-filter.ts';
 import type { Sql92Filter } from '../../filter/index.ts';
 import type { HeldPull } from '../longpolling/long-polling.ts';
@@ -90,7 +90,10 @@ export async function processPull(ctx: BrokerContext, req: RemotingCommand, conn
   if (!isTagType(sub.expressionType) && !c.enablePropertyFilter) {
     return fail(req, ResponseCode.SYSTEM_ERROR, `The broker does not support consumer to filter message by ${sub.expressionType}`);
   }
-  const filter = sql ? sqlFilter(sql.filter, sql.slot) : tagFilter(sub);
+  let filter = sql ? sqlFilter(sql.filter, sql.slot) : tagFilter(sub);
+  if (!sql && c.filterSupportRetry && h.topic.startsWith(MixAll.RETRY_GROUP_TOPIC_PREFIX)) {
+    filter = retryFilter(sub, filter, (topic, group) => ctx.filters.get(topic, group)?.filter);
+  }
 
   // Commit the offset carried by the pull before awaiting the store: a later UPDATE_CONSUMER_OFFSET on the same
   // connection may be handled while this pull waits, and must not be overwritten by this older value.
