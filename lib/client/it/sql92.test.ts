@@ -14,6 +14,7 @@ import { startCluster, waitFor, type TestCluster } from './harness.ts';
 import { silentLogger } from './fake-cluster.ts';
 import { RequestCode, ResponseCode } from '../../protocol/codes.ts';
 import { encodeHeartbeatData } from '../../protocol/bodies/consumer.ts';
+import { decodeQueryConsumeQueueResponseBody } from '../../protocol/bodies/consume-queue-data.ts';
 import type { TestClient } from '../../broker/it/harness.ts';
 
 setLogSink(() => {});
@@ -261,6 +262,14 @@ describe('SQL92 pulls as RocketMQ answers them (raw requests)', () => {
     const ok = await pullSql(admin, 'raw_hb', 'SqlRaw', '', false, 6);
     assert.equal(ok.code, ResponseCode.SUCCESS, ok.remark);
     assert.equal(ok.extFields?.nextBeginOffset, '2');
+    // mqadmin queryCq -g shows the group's filter data
+    const cq = await admin.ok(RequestCode.QUERY_CONSUME_QUEUE, { topic: 'SqlRaw', queueId: 0, index: 0, count: 2, consumerGroup: 'raw_hb' });
+    const body = decodeQueryConsumeQueueResponseBody(cq.body);
+    assert.equal(body.subscriptionData?.expressionType, 'SQL92');
+    assert.deepEqual(
+      { ...JSON.parse(body.filterData!), bornTime: 0 },
+      { bornTime: 0, clientVersion: 6, consumerGroup: 'raw_hb', deadTime: 0, expression: 'a = 1', expressionType: 'SQL92', topic: 'SqlRaw' },
+    );
   });
 });
 
