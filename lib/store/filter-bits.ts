@@ -3,6 +3,9 @@
 // that cannot match without reading it from the commit log. In memory only and bounded: an entry with no bits
 // (older than the table, before a restart, or never calculated) is read and checked as usual.
 
+/** Entries kept per queue by default: 1 MiB of bits per queue of a topic with SQL92 subscriptions. */
+export const DEFAULT_FILTER_BITS_PER_QUEUE = 1 << 18;
+
 /** Entries per chunk (4 bytes each). */
 const CHUNK = 4096;
 
@@ -45,9 +48,9 @@ export class FilterBitTable {
     return chunk ? chunk[queueOffset - n * CHUNK]! : 0;
   }
 
-  /** A queue's chunks (e.g. the topic was deleted). */
-  dropQueue(topic: string, queueId: number): void {
-    this.queues.delete(`${topic}@${queueId}`);
+  /** A deleted topic's queues. */
+  dropTopic(topic: string): void {
+    for (const key of [...this.queues.keys()]) if (key.slice(0, key.lastIndexOf('@')) === topic) this.queues.delete(key);
   }
 
   /** Bytes held, for runtime figures. */

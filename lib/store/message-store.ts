@@ -16,7 +16,7 @@ import { IndexService } from './index-service.ts';
 import { fsyncDirSync } from './io.ts';
 import { PutService } from './put-service.ts';
 import { MessageReader } from './reads.ts';
-import { FilterBitTable, type FilterBitsCalculator } from './filter-bits.ts';
+import { DEFAULT_FILTER_BITS_PER_QUEUE, FilterBitTable, type FilterBitsCalculator } from './filter-bits.ts';
 import { recover, type RecoveryReport } from './recovery.ts';
 import { diskPartitionUsedRatio, RetentionService, type RetentionRound } from './retention.ts';
 import { acquireStoreLock, releaseStoreLock } from './store-lock.ts';
@@ -43,7 +43,8 @@ export interface MessageStoreOptions {
   now?: () => number;
   /**
    * Filter bits of each message going to a consume queue (RocketMQ's enableCalcFilterBitMap), kept in memory for
-   * the last `maxEntriesPerQueue` entries of each queue; pulls whose filter uses them skip entries that cannot match.
+   * the last `maxEntriesPerQueue` (262,144: 1 MiB) entries of each queue that has bits; pulls whose filter uses them
+   * skip entries that cannot match.
    */
   filterBits?: { calculate: FilterBitsCalculator; maxEntriesPerQueue?: number };
 }
@@ -59,6 +60,7 @@ export class MessageStore {
   private readonly checkpoint: StoreCheckpoint;
   private readonly puts: PutService;
   private readonly reader: MessageReader;
+  private readonly bitTable: FilterBitTable | null = null;
   private readonly flushService: FlushService;
   private readonly retention: RetentionService;
   private retentionTimer: NodeJS.Timeout | null = null;
@@ -125,9 +127,9 @@ export class MessageStore {
           log.error('dispatch_failed', { err });
         },
       });
-      const bitTable = opts.filterBits ? new FilterBitTable(opts.filterBits.maxEntriesPerQueue ?? 1 << 20) : null;
-      if (bitTable && opts.filterBits) this.dispatcher.filterBits = { table: bitTable, calculate: opts.filterBits.calculate };
-      this.reader = new MessageReader(cfg, this.commitLog, this.cqStore, this.index, bitTable);
+      this.bitTable = opts.filterBits ? new FilterBitTable(opts.filterBits.maxEntriesPerQueue ?? DEFAULT_FILTER_BITS_PER_QUEUE) : null;
+      if (this.bitTable && opts.filterBits) this.dispatcher.filterBits = { table: this.bitTable, calculate: opts.filterBits.calculate };
+      this.reader = new MessageReader(cfg, this.commitLog, this.cqStore, this.index, this.bitTable);
       this.flushService = new FlushService(cfg, this.commitLog, this.cqStore, this.index, this.dispatcher, this.checkpoint);
       this.retention = new RetentionService({
         cfg,
@@ -329,6 +331,7 @@ export class MessageStore {
   deleteTopics(topics: Iterable<string>): number {
     const list = [...topics];
     this.puts.removeTopics(list);
+    for (const t of list) this.bitTable?.dropTopic(t);
     return this.cqStore.deleteTopics(list).length;
   }
 
