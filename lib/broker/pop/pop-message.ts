@@ -55,7 +55,8 @@ export async function processPop(svc: PopService, ctx: BrokerContext, req: Remot
   if (!sg.consumeEnable) return fail(req, ResponseCode.NO_PERMISSION, `subscription group no permission, ${h.consumerGroup}`);
   let filter: MessageFilter;
   try {
-    const sub = buildSubscriptionData(h.topic, h.exp && h.exp.length > 0 ? h.exp : '*', h.expType ?? 'TAG');
+    // no expression: every message, whatever the type (RocketMQ builds TAG "*" then)
+    const sub = h.exp && h.exp.length > 0 ? buildSubscriptionData(h.topic, h.exp, h.expType ?? 'TAG') : buildSubscriptionData(h.topic, '*', 'TAG');
     if (isTagType(sub.expressionType)) {
       filter = tagFilter(sub);
     } else {
