@@ -187,17 +187,13 @@ export class PushConsumer implements ConsumerInner, ConsumeHost {
     this.state = 'RUNNING';
     this.startTimestamp = Date.now();
     acquireEventLoopMonitor();
-    try {
-      await this.afterSubscriptionChange(true);
-    } catch (err) {
-      await this.shutdown().catch(() => undefined);
-      throw err;
-    }
+    await this.afterSubscriptionChange(true);
   }
 
   /**
    * MQClientInstance.checkClientInBroker: each SQL92 subscription is shown to a broker of its topic before the first
-   * heartbeat; a broker without enablePropertyFilter, or one that cannot compile the expression, fails start().
+   * heartbeat; a broker without enablePropertyFilter, or one that cannot compile the expression, fails start() (and
+   * the consumer is shut down).
    */
   private async checkClientInBroker(): Promise<void> {
     const inst = this.instance!;
@@ -208,6 +204,8 @@ export class PushConsumer implements ConsumerInner, ConsumeHost {
       try {
         await inst.api.checkClientInBroker(addr, this.group, inst.clientId, sub, inst.config.mqClientApiTimeout);
       } catch (err) {
+        // unlike the Java client (which stays started), a refused subscription stops the consumer it would not feed
+        await this.shutdown().catch(() => undefined);
         throw new MQClientError(
           `Check client in broker error, maybe because you use ${sub.expressionType} to filter message, but server has not been ` +
           `upgraded to support! ${(err as Error).message}`, { cause: err });
