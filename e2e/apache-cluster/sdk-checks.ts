@@ -12,6 +12,7 @@ import {
   type ConsumedMessage, type LocalTransactionState,
 } from '../../lib/client/index.ts';
 import { compileSql92, propertiesOf } from '../../lib/filter/index.ts';
+import { SQL92_FIXTURE_MESSAGES, sql92FixtureProps } from '../../lib/filter/fixtures/sql92-messages.ts';
 
 const NAMESRV = process.env.NAMESRV_ADDR;
 if (!NAMESRV) {
@@ -465,17 +466,8 @@ add('transaction.commit+rollback+checkBack', async () => {
 
 // SQL92 (broker.conf here has enablePropertyFilter=true): Apache's broker decides which messages match; they must be
 // exactly the ones RocketDeck's own evaluator (lib/filter) picks, on property values chosen to hit the coercions.
-const SQL_N = 3000;
-function sqlProps(i: number): Record<string, string> {
-  const pick = <T>(xs: readonly T[], k: number): T => xs[(i * k + Math.floor(i / 7)) % xs.length]!;
-  const p: Record<string, string> = { n: String(i) };
-  const region = pick(['eu', 'us', 'asia', "o'hare", undefined], 7);
-  if (region !== undefined) p.region = region;
-  p.amount = pick(['n/a', '5.0', ' 7', '+12', '007', 'NaN', '1e3', '3000000000', String(i % 1000), String((i * 37) % 1000), String((i * 11) % 1000)], 3);
-  const vip = pick(['true', 'false', 'TRUE', 'yes', undefined], 5);
-  if (vip !== undefined) p.vip = vip;
-  return p;
-}
+const SQL_N = SQL92_FIXTURE_MESSAGES;
+const sqlProps = sql92FixtureProps;
 async function sendSqlMessages(topic: string): Promise<void> {
   for (let i = 0; i < SQL_N; i += 100) {
     const batch = Array.from({ length: Math.min(100, SQL_N - i) }, (_, k) => ({ topic, body: `sql-${i + k}`, properties: sqlProps(i + k) }));
