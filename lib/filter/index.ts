@@ -1,7 +1,7 @@
 // RocketMQ's SQL92 message selector (MessageSelector.bySql): compile once, evaluate per message. Shared by the
 // broker (subscriptions) and the console (live tail filters); imports no other room.
 
-import { endPosition, parseSyntax, Sql92SyntaxError, type Sql92Position, type SyntaxNode } from './grammar.ts';
+import { parseSyntax, Sql92SyntaxError, type Sql92Position, type SyntaxNode } from './grammar.ts';
 import { buildSelector, Sql92SemanticError, type PropertyLookup } from './compile.ts';
 
 export type { Sql92Position, SyntaxNode as Sql92SyntaxTree } from './grammar.ts';
@@ -48,7 +48,7 @@ export function compileSql92(text: string): Sql92Compiled {
     tree = parseSyntax(text);
   } catch (e) {
     if (e instanceof Sql92SyntaxError) return { ok: false, message: e.message, position: e.position };
-    return { ok: false, message: `invalid expression: ${(e as Error).message}`, position: endPosition(text) };
+    return { ok: false, message: `invalid expression: ${(e as Error).message}`, position: { line: 1, column: 1, offset: 0 } };
   }
   try {
     const root = buildSelector(tree);
@@ -79,7 +79,8 @@ export function compileSql92(text: string): Sql92Compiled {
       const p = e.position;
       return { ok: false, message: `${e.message} (line ${p.line}, column ${p.column})`, position: p };
     }
-    throw e;
+    // e.g. a stack overflow on thousands of nested parentheses: refused, never thrown at the caller
+    return { ok: false, message: `invalid expression: ${(e as Error).message}`, position: { line: 1, column: 1, offset: 0 } };
   }
 }
 

@@ -282,3 +282,17 @@ test('a lookup is only asked for the names the expression reads', () => {
   });
   assert.deepEqual(asked, ['region', 'price']);
 });
+
+test('an absurdly nested expression is refused or evaluated, never thrown at the caller', () => {
+  for (const depth of [50, 20_000]) {
+    const text = `${'('.repeat(depth)}a = 1${')'.repeat(depth)}`;
+    const c = compileSql92(text);
+    if (c.ok) assert.equal(c.evaluate(propertiesOf({ a: '1' })), true);
+    else assert.ok(c.message.length > 0);
+    if (depth === 50) assert.equal(c.ok, true);
+  }
+  const long = Array.from({ length: 5000 }, (_, i) => `a = ${i}`).join(' OR ');
+  const c = compileSql92(long);
+  assert.equal(c.ok, true);
+  if (c.ok) assert.equal(c.evaluate(propertiesOf({ a: '4999' })), true);
+});
