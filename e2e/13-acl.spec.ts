@@ -1,7 +1,7 @@
 // Access control in Chromium against a broker with ACL 2.0 on (a nameserver and broker this spec starts): an operator
 // saves the cluster with its access key and secret (the secret never shows again), creates a user and a policy on
 // the Access control page, sees them listed, deletes them and finds each change in the audit log; a cluster saved
-// with a wrong secret shows the access-denied banner naming the broker instead of empty tables.
+// with a wrong secret shows the access-denied banner naming the broker instead of empty tables (the topics table says it cannot read them).
 import { expect, test } from './fixtures.ts';
 import { apiCall, consoleUrl, shot, signIn, uniq } from './helpers.ts';
 import { AdminClient } from '../lib/admin/index.ts';
@@ -110,6 +110,9 @@ test('a cluster saved with a wrong secret shows the access-denied banner naming 
   await expect(banner).toContainText(broker!.address);
   await expect(banner).toContainText('access denied: NO_PERMISSION (16)');
   await expect(banner).toContainText(SUPER.accessKey);
+  // the table says the topics are unreadable, not that there are none
+  await expect(page.getByText('Not readable: every broker refused the console')).toBeVisible();
+  await expect(page.getByText('No topics yet')).toHaveCount(0);
   await shot(page, 'acl-access-denied');
 
   // back to the test cluster; the saved ACL clusters go

@@ -5,8 +5,22 @@
 import { useApi } from '@/components/api/hooks';
 import type { AccessCheck } from '@/lib/console/acl-view.ts';
 
+const useAccessCheck = () => useApi<AccessCheck & { cluster: string }>('/api/acl/access', { pollFactor: 2 });
+
+/**
+ * When every broker (or the nameserver) of the chosen cluster refused the console's key: the words an empty table
+ * shows instead of "none yet", since the cluster's contents are unknown, not empty. Null otherwise.
+ */
+export function useAccessDenied(): string | null {
+  const d = useAccessCheck().data;
+  if (!d) return null;
+  if (d.namesrvDenied) return 'Not readable: the nameserver refused the console\'s key (see above).';
+  if (d.brokers > 0 && d.denied.length >= d.brokers) return 'Not readable: every broker refused the console\'s key (see above).';
+  return null;
+}
+
 export function AccessBanner() {
-  const q = useApi<AccessCheck & { cluster: string }>('/api/acl/access', { pollFactor: 2 });
+  const q = useAccessCheck();
   const d = q.data;
   if (!d || (d.denied.length === 0 && !d.namesrvDenied)) return null;
   return (

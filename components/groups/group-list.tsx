@@ -15,6 +15,7 @@ import { BrokerErrors, ErrorBox } from '@/components/ui/states';
 import { FullRow, SkeletonRows, SortTh, Table, Td, Th, THead, Tr, type SortState } from '@/components/ui/table';
 import { TrendBadge } from './trend';
 import { CreateGroupButton } from './group-actions';
+import { useAccessDenied } from '@/components/acl/access-banner';
 
 export function GroupList() {
   const [s, set] = useUrlState({ q: '', page: '1', size: '50', sort: 'lag', dir: 'desc', system: '0' });
@@ -23,6 +24,7 @@ export function GroupList() {
   const sort: SortState = { field: s.sort, dir: s.dir === 'asc' ? 'asc' : 'desc' };
   const q = useGroups({ search: s.q, page, pageSize, sort: `${sort.dir === 'desc' ? '-' : ''}${sort.field}`, system: s.system });
   const items = q.data?.items ?? [];
+  const denied = useAccessDenied();
   const onSort = (n: SortState) => set({ sort: n.field, dir: n.dir, page: '1' });
   return (
     <>
@@ -48,7 +50,7 @@ export function GroupList() {
             <tbody>
               {q.isPending && <SkeletonRows cols={7} rows={8} />}
               {!q.isPending && !q.data && <FullRow colSpan={7}>No answer from the cluster.</FullRow>}
-              {q.data && items.length === 0 && <FullRow colSpan={7}>{s.q ? `No group matches “${s.q}”.` : 'No consumer groups yet.'}</FullRow>}
+              {q.data && items.length === 0 && <FullRow colSpan={7}>{denied ?? (s.q ? `No group matches “${s.q}”.` : 'No consumer groups yet.')}</FullRow>}
               {items.map((g) => (
                 <Tr key={g.group} testId="group-row">
                   <Td className="max-w-sm">

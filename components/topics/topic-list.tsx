@@ -14,6 +14,7 @@ import { SearchBox } from '@/components/ui/search-box';
 import { BrokerErrors, ErrorBox } from '@/components/ui/states';
 import { FullRow, SkeletonRows, SortTh, Table, Td, Th, THead, Tr, type SortState } from '@/components/ui/table';
 import { CreateTopicButton } from '@/components/actions/topic-form';
+import { useAccessDenied } from '@/components/acl/access-banner';
 
 const KIND_TONE = { NORMAL: 'zinc', RETRY: 'amber', DLQ: 'red', SYSTEM: 'violet', LMQ: 'blue' } as const;
 
@@ -29,6 +30,7 @@ export function TopicList() {
   const sort: SortState = { field: s.sort, dir: s.dir === 'desc' ? 'desc' : 'asc' };
   const q = useTopics({ search: s.q, page, pageSize, sort: `${sort.dir === 'desc' ? '-' : ''}${sort.field}`, system: s.system });
   const items = q.data?.items ?? [];
+  const denied = useAccessDenied();
   const onSort = (n: SortState) => set({ sort: n.field, dir: n.dir, page: '1' });
   return (
     <>
@@ -65,7 +67,7 @@ export function TopicList() {
               {q.isPending && <SkeletonRows cols={8} rows={8} />}
               {!q.isPending && !q.data && <FullRow colSpan={8}>No answer from the cluster.</FullRow>}
               {q.data && items.length === 0 && (
-                <FullRow colSpan={8}>{s.q ? `No topic matches “${s.q}”.` : 'No topics yet. Create one with “New topic”.'}</FullRow>
+                <FullRow colSpan={8}>{denied ?? (s.q ? `No topic matches “${s.q}”.` : 'No topics yet. Create one with “New topic”.')}</FullRow>
               )}
               {items.map((t) => (
                 <Tr key={t.topic} testId="topic-row">
