@@ -143,6 +143,9 @@ async function main(): Promise<void> {
       void run();
     } else if (line === 'stop') {
       stopped = true;
+      // The measurement is over: an error of a client shutting down (its timers, calls in flight) is not news.
+      process.on('uncaughtException', () => process.exit(0));
+      process.on('unhandledRejection', () => process.exit(0));
       const c = process.cpuUsage(cpu0);
       out({ event: 'cpu', cpuMs: (c.user + c.system) / 1000 });
       void load.close().catch(() => undefined).finally(() => process.exit(0));
