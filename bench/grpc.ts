@@ -106,6 +106,9 @@ async function phase(spec: Omit<WorkerSpec, 'count' | 'inFlight'>, count: number
   }
 }
 
+/** CPU (clients + server) per message of `a` over that of `b`, %: the throughput ratio of b to a when the machine's CPU is the limit. */
+const cpuRatio = (a: Phase, b: Phase): number => round(((a.clientMs + a.serverMs) / a.count) / ((b.clientMs + b.serverMs) / b.count) * 100);
+
 function phaseMetrics(metrics: BenchMetric[], label: string, p: Phase): void {
   metrics.push({ metric: label, value: round(p.rate), unit: 'msg/s' });
   metrics.push({ metric: '  CPU per message: clients / server', value: round((p.clientMs * 1000) / p.count), unit: `/ ${round((p.serverMs * 1000) / p.count)} us` });
@@ -135,6 +138,7 @@ export async function run(args: string[]): Promise<BenchReport> {
     phaseMetrics(metrics, `send, RocketDeck SDK over remoting (64 in flight${suffix})`, remotingSend);
     metrics.push({ metric: 'send gRPC / remoting', value: round((grpcSend.rate / remotingSend.rate) * 100), unit: '%' });
     metrics.push({ metric: 'server CPU per send, remoting / gRPC', value: round((remotingSend.serverMs / remotingSend.count) / (grpcSend.serverMs / grpcSend.count) * 100), unit: '%' });
+    metrics.push({ metric: 'all CPU per send (clients + server), remoting / gRPC', value: cpuRatio(remotingSend, grpcSend), unit: '%' });
 
     const grpcRecv = await phase({ ...base, kind: 'grpc', op: 'receive', address: c.endpoint, topic: 'BenchGrpc', group: 'bench_grpc' }, n, procs, pid);
     const remotingRecv = await phase({ ...base, kind: 'remoting', op: 'receive', address: c.ns.address, topic: 'BenchRemoting', group: 'bench_remoting' }, n, procs, pid);
@@ -142,6 +146,7 @@ export async function run(args: string[]): Promise<BenchReport> {
     phaseMetrics(metrics, `receive + ack, RocketDeck SimpleConsumer over remoting (4 x 16${suffix})`, remotingRecv);
     metrics.push({ metric: 'receive + ack gRPC / remoting', value: round((grpcRecv.rate / remotingRecv.rate) * 100), unit: '%' });
     metrics.push({ metric: 'server CPU per receive + ack, remoting / gRPC', value: round((remotingRecv.serverMs / remotingRecv.count) / (grpcRecv.serverMs / grpcRecv.count) * 100), unit: '%' });
+    metrics.push({ metric: 'all CPU per receive + ack (clients + server), remoting / gRPC', value: cpuRatio(remotingRecv, grpcRecv), unit: '%' });
 
     // Ceilings: a bare grpc-js unary client (no SDK work) against the endpoint, and against a trivial grpc-js server.
     const rawEndpoint = await phase({ ...base, kind: 'raw', op: 'send', address: c.endpoint, topic: 'BenchRaw' }, n, procs, pid);
