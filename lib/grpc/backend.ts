@@ -77,6 +77,8 @@ export class RemotingBackend {
       mqClientApiTimeout: this.timeoutMs, heartbeatBrokerInterval: 10_000,
     });
     this.instance = ClientInstance.acquire(config);
+    // Inside a broker (local mode) requests to it skip the socket; to other processes nothing changes.
+    this.instance.remoting.dispatchInProcess = true;
     this.instance.start();
   }
 

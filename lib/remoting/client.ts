@@ -18,6 +18,11 @@ export interface RemotingClientOptions {
   closeTimeoutMs?: number;
   /** RocketMQ's RPCHook.doBeforeRequest: runs on every request this client sends (signing: lib/auth). */
   beforeRequest?: (addr: string, req: RemotingCommand) => void;
+  /**
+   * Hand requests straight to a server of this same process when the address is one (no encoding, no syscalls);
+   * the gRPC endpoint inside a broker uses it. Off by default: other clients keep the wire.
+   */
+  dispatchInProcess?: boolean;
 }
 
 /** Splits "host:port" (IPv6 hosts may be bracketed: "[::1]:9876"). */
@@ -44,6 +49,8 @@ export class RemotingClient {
   private readonly connectingSockets = new Set<net.Socket>();
   private isClosed = false;
   private readonly beforeRequest?: (addr: string, req: RemotingCommand) => void;
+  /** See RemotingClientOptions.dispatchInProcess; applies to connections opened after it is set. */
+  dispatchInProcess: boolean;
 
   constructor(opts: RemotingClientOptions = {}) {
     this.connectTimeoutMs = opts.connectTimeoutMs ?? 3000;
@@ -53,6 +60,7 @@ export class RemotingClient {
     this.logger = opts.logger ?? createLogger('remoting.client');
     this.processors = new ProcessorRegistry(opts.processors);
     this.beforeRequest = opts.beforeRequest;
+    this.dispatchInProcess = opts.dispatchInProcess ?? false;
   }
 
   registerProcessor(code: number, handler: RequestHandler): void {
@@ -143,6 +151,7 @@ export class RemotingClient {
           logger: this.logger,
           maxFrameLength: this.maxFrameLength,
           closeTimeoutMs: this.closeTimeoutMs,
+          inProcess: this.dispatchInProcess ? 'dispatch' : undefined,
         });
         if (this.isClosed) {
           conn.close('remoting client closed');

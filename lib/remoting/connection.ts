@@ -48,6 +48,11 @@ export interface RemotingConnectionOptions {
   writeHighWaterMark?: number;
   /** How long a graceful close waits for queued writes and the peer's FIN before destroying the socket. */
   closeTimeoutMs?: number;
+  /**
+   * 'accept': a server-side connection other connections of this process may hand requests to directly;
+   * 'dispatch': a client-side connection that does so when its peer is such a connection (see invoke).
+   */
+  inProcess?: 'accept' | 'dispatch';
 }
 
 interface PendingInvoke {
@@ -59,6 +64,17 @@ interface PendingInvoke {
 
 const MAX_OPAQUE = 0x7fffffff;
 let connectionSeq = 0;
+
+/** Server-side connections accepted by this process, by "localAddr>remoteAddr" (the client side's reverse). */
+const acceptedInProcess = new Map<string, RemotingConnection>();
+
+/** A command as the peer would decode it: its own object and header map, the body shared. */
+function wireCopy(cmd: RemotingCommand, opaque: number, flag: number): RemotingCommand {
+  return {
+    code: cmd.code, language: cmd.language, version: cmd.version, opaque, flag, remark: cmd.remark ?? undefined,
+    extFields: cmd.extFields ? { ...cmd.extFields } : undefined, serializeType: cmd.serializeType, body: cmd.body && cmd.body.length > 0 ? cmd.body : undefined,
+  };
+}
 
 /** "ip:port", with IPv4-mapped IPv6 addresses shown as plain IPv4 (what RocketMQ peers print). */
 export function formatAddr(host: string | undefined, port: number | undefined): string {
@@ -86,6 +102,12 @@ export class RemotingConnection extends EventEmitter {
   private handlersRunning = 0;
   private idleWaiters: Array<() => void> = [];
   private readonly socketClosed: Promise<void>;
+  private readonly inProcess: 'accept' | 'dispatch' | undefined;
+  /** Client side: the server-side connection of this process at the other end of the socket, once found. */
+  private localPeer?: RemotingConnection;
+  /** Server side: the client connection whose requests were handed over directly, and their opaques awaiting an answer. */
+  private localClient?: RemotingConnection;
+  private readonly localOpaques = new Set<number>();
 
   constructor(
     private readonly socket: Socket,
@@ -100,6 +122,8 @@ export class RemotingConnection extends EventEmitter {
     this.decoder = new FrameDecoder(opts.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH);
     this.writeHighWaterMark = opts.writeHighWaterMark;
     this.closeTimeoutMs = opts.closeTimeoutMs ?? 1000;
+    this.inProcess = opts.inProcess;
+    if (this.inProcess === 'accept') acceptedInProcess.set(`${this.localAddr}>${this.remoteAddr}`, this);
 
     socket.setNoDelay(true);
     this.socketClosed = new Promise((resolve) => socket.once('close', () => resolve()));
@@ -156,6 +180,8 @@ export class RemotingConnection extends EventEmitter {
    * (the client spends part of it connecting); a timeout error names that one.
    */
   invoke(req: RemotingCommand, timeoutMs: number, budgetMs = timeoutMs): Promise<RemotingCommand> {
+    const peer = this.inProcess === 'dispatch' ? this.findLocalPeer() : undefined;
+    if (peer) return this.invokeInProcess(peer, req, timeoutMs, budgetMs);
     return new Promise<RemotingCommand>((resolve, reject) => {
       const opaque = this.takeOpaque();
       const frame = this.encodeRequest(req, opaque, req.flag & ~(FLAG_RESPONSE | FLAG_ONEWAY), reject);
@@ -176,6 +202,44 @@ export class RemotingConnection extends EventEmitter {
       });
       this.checkBackPressure();
     });
+  }
+
+  /**
+   * The server end of this socket when it was accepted by this process (a broker and the gRPC endpoint in one
+   * process): requests then go to its processors without encoding, syscalls and decoding. The connection, its
+   * address, the processors and the request pipeline a request meets are the same as over the socket, and answers
+   * given later (long polling) come back the same way; oneway requests and requests from the server keep the socket.
+   */
+  private findLocalPeer(): RemotingConnection | undefined {
+    if (this.localPeer && !this.localPeer.isClosed) return this.localPeer;
+    const peer = acceptedInProcess.get(`${this.remoteAddr}>${this.localAddr}`);
+    this.localPeer = peer && !peer.isClosed ? peer : undefined;
+    return this.localPeer;
+  }
+
+  private invokeInProcess(peer: RemotingConnection, req: RemotingCommand, timeoutMs: number, budgetMs: number): Promise<RemotingCommand> {
+    return new Promise<RemotingCommand>((resolve, reject) => {
+      if (this.isClosed) {
+        reject(new RemotingSendError(this.remoteAddr, `cannot send request ${req.code} to ${this.remoteAddr}: connection closed`));
+        return;
+      }
+      const opaque = this.takeOpaque();
+      const timer = setTimeout(() => {
+        if (this.pending.get(opaque) !== entry) return;
+        this.pending.delete(opaque);
+        reject(new RemotingTimeoutError(this.remoteAddr, budgetMs, `request ${req.code} to ${this.remoteAddr} timed out after ${budgetMs}ms (opaque ${opaque})`));
+      }, timeoutMs);
+      const entry: PendingInvoke = { resolve, reject, timer, code: req.code };
+      this.pending.set(opaque, entry);
+      peer.acceptInProcess(wireCopy(req, opaque, req.flag & ~(FLAG_RESPONSE | FLAG_ONEWAY)), this);
+    });
+  }
+
+  /** A request handed over by a client connection of this process (see findLocalPeer). */
+  private acceptInProcess(req: RemotingCommand, from: RemotingConnection): void {
+    this.localClient = from;
+    this.localOpaques.add(req.opaque);
+    this.onRequest(req);
   }
 
   invokeOneway(req: RemotingCommand): Promise<void> {
@@ -211,6 +275,11 @@ export class RemotingConnection extends EventEmitter {
    */
   send(cmd: RemotingCommand): boolean {
     if (this.isClosed) return false;
+    if (this.localClient && cmd.flag & FLAG_RESPONSE && this.localOpaques.delete(cmd.opaque)) {
+      const client = this.localClient;
+      if (!client.isClosed) client.onResponse(wireCopy(cmd, cmd.opaque, cmd.flag));
+      return true;
+    }
     let frame: Buffer;
     try {
       frame = encodeFrame(cmd);
@@ -242,6 +311,12 @@ export class RemotingConnection extends EventEmitter {
 
   private markClosed(reason: string, makeError?: (code: number) => Error): void {
     this.isClosed = true;
+    if (this.inProcess === 'accept' && acceptedInProcess.get(`${this.localAddr}>${this.remoteAddr}`) === this) {
+      acceptedInProcess.delete(`${this.localAddr}>${this.remoteAddr}`);
+    }
+    this.localOpaques.clear();
+    this.localClient = undefined;
+    this.localPeer = undefined;
     this.backlog = [];
     for (const [opaque, p] of this.pending) {
       clearTimeout(p.timer);

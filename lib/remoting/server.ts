@@ -135,6 +135,7 @@ export class RemotingServer extends EventEmitter {
       logger: this.logger,
       maxFrameLength: this.maxFrameLength,
       writeHighWaterMark: this.writeHighWaterMark,
+      inProcess: 'accept',
     });
     this.conns.add(conn);
     conn.once('close', (reason: string) => {
