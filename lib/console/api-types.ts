@@ -8,6 +8,8 @@ import type {
   TopicStatusResult,
 } from '../admin/index.ts';
 import type { AuditEntry } from './audit.ts';
+import type { GroupConsumption } from './v5-view.ts';
+export type { GroupConsumption, V5StatusResponse, ConsumeModePreview } from './v5-view.ts';
 import type { BrokerHa, HaSlaveConnection, SlaveBehind } from './ha.ts';
 import type { Role } from './auth.ts';
 import type { Point } from './history.ts';
@@ -233,6 +235,8 @@ export interface GroupDetailResponse {
   /** Receive/ack TPS and retry/DLQ counts (POP groups); null when the brokers could not be asked. */
   popStats: PopGroupStatsResult | null;
   popStatsError?: string;
+  /** Push, pull or POP, the 5.x request modes set for it, and its members behind proxies (lib/console/v5-view.ts). */
+  consumption: GroupConsumption;
 }
 
 export interface HistoryResponse {
