@@ -10,5 +10,5 @@ export type {
 export type {
   BrokerFailure, BrokerKVResult, ClientConnection, ClusterBroker, GroupSummary, ConsumerConnectionResult, DeleteSubGroupResult, DeleteTopicResult,
   MessageView, ResetOffsetResult, ResetQueuesResult, SendTestMessageResult, TopicBrokerMapResult, TopicPlacement, TopicWriteResult,
-  WriteResult, Section, BrokerV5Status, TimerStatus, ControllerStatusResult, ReplicaGroupStatus, ProxyEntry, ProxyClient, ProxyClientsResult,
+  WriteResult, Section, BrokerV5Status, TimerStatus, ControllerStatusResult, ReplicaGroupStatus, ProxyEntry, ProxyClient, ProxyClientsResult, ProxyListResult,
 } from '@/lib/admin/index.ts';

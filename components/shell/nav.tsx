@@ -13,12 +13,14 @@ const ICONS: Record<string, string> = {
   messages: 'M20 4H4a2 2 0 00-2 2v12a2 2 0 002 2h16a2 2 0 002-2V6a2 2 0 00-2-2zm0 4l-8 5-8-5V6l8 5 8-5v2z',
   actions: 'M13 2L3 14h7l-1 8 10-12h-7l1-8z',
   alerts: 'M12 22a2 2 0 002-2h-4a2 2 0 002 2zm6-6V11c0-3.1-1.6-5.6-4.5-6.3V4a1.5 1.5 0 00-3 0v.7C7.6 5.4 6 7.9 6 11v5l-2 2v1h16v-1l-2-2z',
+  v5: 'M12 2l9 5v10l-9 5-9-5V7l9-5zm0 2.3L5 8.2v7.6l7 3.9 7-3.9V8.2l-7-3.9z',
   audit: 'M14 2H6a2 2 0 00-2 2v16a2 2 0 002 2h12a2 2 0 002-2V8l-6-6zm-1 7V3.5L18.5 9H13zM8 13h8v2H8v-2zm0 4h8v2H8v-2z',
 };
 
 export const NAV_ITEMS = [
   { href: '/', label: 'Overview', icon: 'overview' },
   { href: '/cluster', label: 'Cluster', icon: 'cluster' },
+  { href: '/v5', label: 'RocketMQ 5.x', icon: 'v5' },
   { href: '/topics', label: 'Topics', icon: 'topics' },
   { href: '/topics/map', label: 'Topic map', icon: 'map' },
   { href: '/groups', label: 'Consumer groups', icon: 'groups' },
