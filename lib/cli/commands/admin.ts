@@ -10,6 +10,7 @@ import {
   setConsumeModeCommand,
 } from './admin/groups.ts';
 import { cloneGroupOffsetCommand, resetOffsetByTimeCommand, skipAccumulatedMessageCommand } from './admin/offsets.ts';
+import { brokerV5StatusCommand, controllerStatusCommand, getConsumeModeCommand, proxyClientsCommand, proxyListCommand } from './admin/v5.ts';
 import { printMsgCommand, queryMsgByIdCommand, queryMsgByKeyCommand, sendMessageCommand } from './admin/messages.ts';
 
 export const adminCommand: CommandSpec = {
@@ -32,6 +33,7 @@ export const adminCommand: CommandSpec = {
     deleteTopicCommand,
     updateSubGroupCommand,
     setConsumeModeCommand,
+    getConsumeModeCommand,
     deleteSubGroupCommand,
     consumerProgressCommand,
     consumerConnectionCommand,
@@ -44,6 +46,10 @@ export const adminCommand: CommandSpec = {
     queryMsgByKeyCommand,
     printMsgCommand,
     sendMessageCommand,
+    brokerV5StatusCommand,
+    controllerStatusCommand,
+    proxyListCommand,
+    proxyClientsCommand,
     ...authCommands,
   ],
 };
