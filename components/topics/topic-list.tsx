@@ -14,6 +14,7 @@ import { SearchBox } from '@/components/ui/search-box';
 import { BrokerErrors, ErrorBox } from '@/components/ui/states';
 import { FullRow, SkeletonRows, SortTh, Table, Td, Th, THead, Tr, type SortState } from '@/components/ui/table';
 import { CreateTopicButton } from '@/components/actions/topic-form';
+import { MessageTypeBadge } from './topic-attributes';
 
 const KIND_TONE = { NORMAL: 'zinc', RETRY: 'amber', DLQ: 'red', SYSTEM: 'violet', LMQ: 'blue' } as const;
 
@@ -78,6 +79,7 @@ export function TopicList() {
                     <div className="flex items-center gap-2">
                       <Link href={`/topics/${encodeURIComponent(t.topic)}`} className="truncate font-medium text-orange-700 hover:underline dark:text-orange-400">{t.topic}</Link>
                       <KindBadge kind={t.kind} systemKind={t.systemKind} />
+                      <MessageTypeBadge type={t.messageType} />
                     </div>
                   </Td>
                   <Td className="text-right tabular-nums">{t.readQueueNums} / {t.writeQueueNums}</Td>

@@ -66,6 +66,8 @@ export interface TopicPlacement {
   writeQueueNums: number;
   perm: number;
   order: boolean;
+  /** 5.x topic attributes (`message.type`, ...); absent from 4.x brokers. */
+  attributes?: Record<string, string>;
 }
 
 export interface TopicBrokerMapResult {
@@ -94,6 +96,7 @@ export async function topicBrokerMap(core: AdminCore): Promise<TopicBrokerMapRes
       list.push({
         clusterName: target.clusterName, brokerName: target.brokerName,
         readQueueNums: c.readQueueNums, writeQueueNums: c.writeQueueNums, perm: c.perm, order: c.order,
+        ...(c.attributes ? { attributes: Object.fromEntries(c.attributes) } : {}),
       });
       byTopic.set(name, list);
     }

@@ -90,3 +90,11 @@ describe('consumption mode and controller figures', () => {
     assert.equal(controllerMetaOf(undefined).isLeader, false);
   });
 });
+
+test('5.3.3 keeps topic attributes without their sign: the FIFO and DELAY topics made with mqadmin -a +message.type=...', async () => {
+  const { decodeTopicConfigSerializeWrapper } = await import('../protocol/bodies/index.ts');
+  const table = decodeTopicConfigSerializeWrapper(loadApache5('topic-config').response.body).topicConfigTable;
+  assert.equal(table.get('A5Fifo')!.attributes!.get('message.type'), 'FIFO');
+  assert.equal(table.get('A5Delay')!.attributes!.get('message.type'), 'DELAY');
+  assert.equal(table.get('A5Normal')!.attributes!.size, 0);
+});

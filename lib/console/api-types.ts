@@ -130,6 +130,8 @@ export interface TopicListItem extends TopicEntry {
    * Apache RocketMQ has no request naming a topic's producers (a heartbeat names only the group).
    */
   producers: number | null;
+  /** 5.x `message.type` (NORMAL, FIFO, DELAY, TRANSACTION); null on 4.x brokers (no topic attributes). */
+  messageType: string | null;
 }
 
 export type TopicListResponse = Page<TopicListItem>;
@@ -170,6 +172,9 @@ export interface TopicDetailResponse {
   producersError?: string;
   /** Timer messages waiting to be delivered to the topic (GET_TIMER_METRICS); null when the brokers cannot tell (4.x). */
   pendingTimers: number | null;
+  /** 5.x `message.type` and every attribute of the topic (first broker group with attributes); null on 4.x brokers. */
+  messageType: string | null;
+  attributes: Record<string, string> | null;
   errors: BrokerFailure[];
 }
 
