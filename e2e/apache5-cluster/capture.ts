@@ -1,6 +1,6 @@
 // Captures a real Apache RocketMQ 5.x cluster's answers as fixtures for npm-test unit tests
 // (lib/admin/fixtures/apache-5.3.3/<name>.json: the request's code and header, the answer's code, remark, header and body).
-// Usage: npx tsx e2e/apache5-cluster/capture.ts <namesrv> <master> <proxy-remoting> <pop group> [controller]
+// Usage: npx tsx e2e/apache5-cluster/capture.ts <namesrv> <master> <proxy-remoting> <pop group> [pop topic] [controller]
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -9,13 +9,14 @@ import { RemotingClient } from '../../lib/remoting/client.ts';
 import { createRequest } from '../../lib/remoting/command.ts';
 import { RequestCode, RocketDeckRequestCode } from '../../lib/protocol/codes.ts';
 
-const [namesrv, master, proxy, popGroup, controller] = process.argv.slice(2);
+const [namesrv, master, proxy, popGroup, popTopic = 'A5Normal', controller] = process.argv.slice(2);
 if (!popGroup) {
   console.error('usage: capture.ts <namesrv> <master> <proxy-remoting> <popGroup> [controller]');
   process.exit(2);
 }
 setLogSink(() => {});
-const OUT = fileURLToPath(new URL('../../lib/admin/fixtures/apache-5.3.3/', import.meta.url));
+// A5_FIXTURES_OUT: somewhere else than the committed fixtures (whose tests expect the run they were taken from)
+const OUT = process.env.A5_FIXTURES_OUT ? `${process.env.A5_FIXTURES_OUT.replace(/\/$/, '')}/` : fileURLToPath(new URL('../../lib/admin/fixtures/apache-5.3.3/', import.meta.url));
 mkdirSync(OUT, { recursive: true });
 const client = new RemotingClient({ defaultTimeoutMs: 5000 });
 
@@ -49,8 +50,8 @@ const steps: Array<[string, string, number, Record<string, string>?]> = [
   ['pop-group-connections-proxy', proxy!, RequestCode.GET_CONSUMER_CONNECTION_LIST, { consumerGroup: popGroup }],
   ['not-supported-broker', master!, RocketDeckRequestCode.GET_BROKER_LIVE_INFO],
   ['not-supported-namesrv', namesrv!, RocketDeckRequestCode.GET_BROKER_LIVE_INFO],
-  ['pop-get-nums', master!, RequestCode.VIEW_BROKER_STATS_DATA, { statsName: 'GROUP_GET_NUMS', statsKey: `A5Normal@${popGroup}` }],
-  ['pop-ack-nums', master!, RequestCode.VIEW_BROKER_STATS_DATA, { statsName: 'GROUP_ACK_NUMS', statsKey: `A5Normal@${popGroup}` }],
+  ['pop-get-nums', master!, RequestCode.VIEW_BROKER_STATS_DATA, { statsName: 'GROUP_GET_NUMS', statsKey: `${popTopic}@${popGroup}` }],
+  ['pop-ack-nums', master!, RequestCode.VIEW_BROKER_STATS_DATA, { statsName: 'GROUP_ACK_NUMS', statsKey: `${popTopic}@${popGroup}` }],
 ];
 if (controller) {
   steps.push(['controller-metadata', controller, RequestCode.CONTROLLER_GET_METADATA_INFO]);

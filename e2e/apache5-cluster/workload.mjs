@@ -12,8 +12,9 @@ if (!group) {
   console.error('usage: workload.mjs <endpoint> <topic> <fifoTopic> <delayTopic> <popGroup>');
   process.exit(2);
 }
-const quiet = { info() {}, warn() {}, error() {}, debug() {}, close() {} };
-const producer = new Producer({ endpoints: endpoint, namespace: '', topics: [topic, fifoTopic, delayTopic], requestTimeout: 10000, logger: quiet });
+const noisy = process.env.A5_VERBOSE === '1';
+const quiet = { info() {}, debug() {}, close() {}, warn: (...a) => noisy && console.error('WARN', ...a), error: (...a) => noisy && console.error('ERROR', ...a) };
+const producer = new Producer({ endpoints: endpoint, namespace: '', requestTimeout: 10000, logger: quiet });
 const consumer = new SimpleConsumer({
   endpoints: endpoint, namespace: '', consumerGroup: group, subscriptions: new Map().set(topic, FilterExpression.SUB_ALL),
   awaitDuration: 3000, requestTimeout: 10000, logger: quiet,
@@ -21,8 +22,11 @@ const consumer = new SimpleConsumer({
 
 const say = (o) => console.log(JSON.stringify(o));
 await consumer.startup();
+say({ event: 'consumer started' });
 await producer.startup();
+say({ event: 'producer started' });
 let sent = 0;
+say({ event: 'sending' });
 for (let i = 0; i < 40; i++) {
   await producer.send({ topic, tag: 'a5', keys: [`n-${i}`], body: Buffer.from(`normal ${i}`) });
   sent++;

@@ -1,7 +1,7 @@
 // Sends one test message through the client SDK's Producer (route lookup, queue choice and retries as a producer does).
 
 import { Producer } from '../client/producer.ts';
-import { selectMessageQueueByHash } from '../client/producer-message.ts';
+import { selectMessageQueueByHash, toMessage } from '../client/producer-message.ts';
 import { MessageConst } from '../protocol/message-const.ts';
 import { NoRouteError } from '../client/errors.ts';
 import { MixAll, ResponseCode } from '../protocol/codes.ts';
@@ -53,10 +53,10 @@ export async function sendTestMessage(core: AdminCore, input: SendTestMessageInp
   });
   await producer.start();
   try {
-    const properties = { ...input.properties };
-    if (input.messageGroup) properties[MessageConst.PROPERTY_SHARDING_KEY] = input.messageGroup;
-    if (input.deliverTimeMs !== undefined) properties[MessageConst.PROPERTY_TIMER_DELIVER_MS] = String(Math.trunc(input.deliverTimeMs));
-    const msg = { topic: input.topic, body: input.body, tags: input.tags, keys: input.keys, properties };
+    // user properties are checked against RocketMQ's reserved names; the group and delivery time are system ones
+    const msg = toMessage({ topic: input.topic, body: input.body, tags: input.tags, keys: input.keys, properties: input.properties });
+    if (input.messageGroup) msg.properties[MessageConst.PROPERTY_SHARDING_KEY] = input.messageGroup;
+    if (input.deliverTimeMs !== undefined) msg.properties[MessageConst.PROPERTY_TIMER_DELIVER_MS] = String(Math.trunc(input.deliverTimeMs));
     const r = input.messageGroup
       ? await producer.send(msg, { selector: selectMessageQueueByHash, arg: input.messageGroup })
       : await producer.send(msg);
