@@ -25,6 +25,14 @@ describe('5.x answers captured from a real Apache RocketMQ 5.3.3 cluster', () =>
       const s = await section(async () => { throw new ResponseCodeError('127.0.0.1:1', res.code, res.remark, 10100); }, 'V5_3_3');
       assert.deepEqual(s, { state: 'unsupported', reason: 'not available on this version (V5_3_3)' });
     }
+    // a 4.9.8 broker (captured from one) answers the 5.x reads the same way, with its version in the frame
+    for (const name of ['apache-4.9.8-timer-metrics', 'apache-4.9.8-message-request-modes', 'apache-4.9.8-ha-status']) {
+      const res = loadApache5(name).response;
+      assert.equal(res.code, ResponseCode.REQUEST_CODE_NOT_SUPPORTED, name);
+      assert.equal(mqVersionName(res.version), 'V4_9_8');
+      const s = await section(async () => { throw new ResponseCodeError('127.0.0.1:1', res.code, res.remark, 61); }, mqVersionName(res.version));
+      assert.deepEqual(s, { state: 'unsupported', reason: 'not available on this version (V4_9_8)' }, name);
+    }
     const other = await section(async () => { throw new ResponseCodeError('127.0.0.1:1', ResponseCode.SYSTEM_ERROR, 'boom', 61); });
     assert.equal(other.state, 'error');
     assert.deepEqual(await section(async () => 7), { state: 'ok', value: 7 });
