@@ -1,7 +1,7 @@
 // RocketMQ 5.x sections in the browser, against RocketDeck's own cluster where it has the feature (system topics and
 // groups with their kind, timer messages, HA, POP request modes, topic message types, the type-fitting test message)
 // and against answers captured from real Apache RocketMQ 5.3.3 / 4.9.8 clusters otherwise (proxies with their
-// clients; a 4.9.8 broker's "not available on this version"): e2e/apache5-cluster/fixtures/.
+// clients; a 4.9.8 broker's "not available on this version"; a controller group after failover): e2e/apache5-cluster/fixtures/.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './fixtures.ts';
@@ -106,4 +106,16 @@ test('5.x page with a real 5.3.3 cluster and a 4.9.8 one: proxies with their cli
   await expect(page.getByTestId('broker-version').first()).toHaveText('V4_9_8');
   await expect(page.getByTestId('not-available').first()).toContainText('not available on this version (V4_9_8)');
   await shot(page, 'a5-v5-apache-4.9.8');
+});
+
+test("controller mode after the master was killed (a real 5.3.3 controller's answers): new master, epoch, shrunk in-sync set", async ({ page }) => {
+  const after = readFileSync(join(FIXTURES, 'api-v5-controller-after-failover.json'), 'utf8');
+  await page.route('**/api/v5', (r) => r.fulfill({ status: 200, contentType: 'application/json', body: after }));
+  await page.goto(`${consoleUrl()}/v5`);
+  await expect(page.getByTestId('controller-node')).toContainText('leader');
+  const g = page.getByTestId('controller-group');
+  await expect(g).toContainText('broker-c');
+  await expect(g.getByTestId('master-epoch')).toHaveText('2');
+  await expect(g.getByTestId('flag-shrunk')).toBeVisible();
+  await shot(page, 'a5-v5-controller-failover');
 });

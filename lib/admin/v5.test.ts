@@ -106,3 +106,21 @@ test('5.3.3 keeps topic attributes without their sign: the FIFO and DELAY topics
   assert.equal(table.get('A5Delay')!.attributes!.get('message.type'), 'DELAY');
   assert.equal(table.get('A5Normal')!.attributes!.size, 0);
 });
+
+test('a 5.3.3 DLedger controller (inside the nameserver): its metadata header and a broker group of two in sync', async () => {
+  const { decodeBrokerReplicasInfo } = await import('../protocol/bodies/index.ts');
+  const meta = controllerMetaOf(loadApache5('controller-metadata').response.extFields);
+  assert.equal(meta.group, 'group1');
+  assert.equal(meta.isLeader, true);
+  assert.equal(meta.controllerLeaderId, 'n0');
+  assert.match(meta.controllerLeaderAddress, /^127\.0\.0\.1:\d+$/);
+  const captured = loadApache5('controller-sync-state');
+  const g = decodeBrokerReplicasInfo(captured.response.body).get('broker-c')!;
+  assert.equal(g.masterBrokerId, 1);
+  assert.equal(g.masterEpoch, 1);
+  assert.equal(g.inSyncReplicas.length, 2);
+  assert.equal(isShrunkToMaster({ masterBrokerId: g.masterBrokerId, inSync: g.inSyncReplicas, notInSync: g.notInSyncReplicas }), false);
+  // in controller mode the master reports its slave in sync too
+  const ha = decodeHaStatusView(loadApache5('controller-mode-ha-status').response.body);
+  assert.equal(ha.master, true);
+});
