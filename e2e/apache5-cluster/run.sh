@@ -11,7 +11,11 @@ shift || true
 PARTS="${*:-main controller}"
 if [ ! -f "$BUILD/lib/rocketmq-5.3.3-all.jar" ]; then
   echo "building Apache RocketMQ 5.3.3 into $BUILD (about 1-2 minutes)"
-  OUT="$BUILD" /work/shared/real-rocketmq5/build.sh > "$BUILD.build.log" 2>&1 || { echo "RESULT build FAIL (see $BUILD.build.log)"; exit 1; }
+  # with debug information (-g, as Maven builds it): the controller's fastjson needs constructor parameter names
+  JAVAC_G="$(mktemp /tmp/javac-g.XXXXXX)"; printf '#!/bin/sh\nexec javac -g "$@"\n' > "$JAVAC_G"; chmod +x "$JAVAC_G"
+  MIRROR="${MIRROR:-/work/.mirror}" OUT="$BUILD" JAVAC="$JAVAC_G" /work/shared/real-rocketmq5/build.sh > "$BUILD.build.log" 2>&1 \
+    || { echo "RESULT build FAIL (see $BUILD.build.log)"; exit 1; }
+  rm -f "$JAVAC_G"
 fi
 cd "$ROOT"
 node lib/cli/bin.mjs build --console --if-stale || { echo "RESULT console.build FAIL"; exit 1; }
