@@ -5,7 +5,7 @@
 
 import { RequestCode, ResponseCode } from '../protocol/codes.ts';
 import { mqVersionName } from '../protocol/constants.ts';
-import { decodeConsumerConnection, decodeSubscriptionGroupWrapper } from '../protocol/bodies/index.ts';
+import { decodeConsumerConnection, decodeSubscriptionGroupWrapper, type Connection } from '../protocol/bodies/index.ts';
 import { mapBounded } from './fanout.ts';
 import { describeError, type BrokerFailure } from './errors.ts';
 import type { AdminCore } from './core.ts';
@@ -85,6 +85,29 @@ export async function proxyClients(core: AdminCore, proxyAddr: string, groups?: 
   return out;
 }
 
+/**
+ * One entry per heartbeat-syncer member (by client id) and per given remoting address; a given address names the
+ * discovered proxy on its host when exactly one runs there.
+ */
+export function mergeProxies(members: ReadonlyArray<ReadonlyArray<Connection>>, given: readonly string[]): ProxyEntry[] {
+  const byClient = new Map<string, ProxyEntry>();
+  for (const list of members) {
+    for (const c of list) {
+      if (byClient.has(c.clientId)) continue;
+      const host = hostOf(c.clientAddr);
+      byClient.set(c.clientId, { addr: host, host, mode: 'cluster', clientId: c.clientId, version: mqVersionName(c.version), language: c.language, reachable: false });
+    }
+  }
+  const proxies = [...byClient.values()];
+  for (const addr of given) {
+    const host = hostOf(addr);
+    const onHost = proxies.filter((p) => p.host === host && p.addr === p.host);
+    if (onHost.length === 1) onHost[0]!.addr = addr;
+    else if (!proxies.some((p) => p.addr === addr)) proxies.push({ addr, host, mode: 'unknown', reachable: false });
+  }
+  return proxies;
+}
+
 export interface ProxyListResult {
   proxies: ProxyEntry[];
   errors: BrokerFailure[];
@@ -100,22 +123,7 @@ export async function proxyList(core: AdminCore, opts: { proxyAddrs?: string[]; 
     const res = await core.call(t.brokerAddr, RequestCode.GET_CONSUMER_CONNECTION_LIST, { consumerGroup: HEARTBEAT_SYNCER_GROUP }, { okCodes: [ResponseCode.CONSUMER_NOT_ONLINE] });
     return res.code === ResponseCode.SUCCESS && res.body?.length ? decodeConsumerConnection(res.body).connectionSet : [];
   });
-  const byClient = new Map<string, ProxyEntry>();
-  for (const { value } of fan.results) {
-    for (const c of value) {
-      if (byClient.has(c.clientId)) continue;
-      const host = hostOf(c.clientAddr);
-      byClient.set(c.clientId, { addr: host, host, mode: 'cluster', clientId: c.clientId, version: mqVersionName(c.version), language: c.language, reachable: false });
-    }
-  }
-  const proxies = [...byClient.values()];
-  for (const given of opts.proxyAddrs ?? []) {
-    const host = hostOf(given);
-    // a given address names the discovered proxy on its host when only one runs there
-    const onHost = proxies.filter((p) => p.host === host && p.addr === p.host);
-    if (onHost.length === 1) onHost[0]!.addr = given;
-    else if (!proxies.some((p) => p.addr === given)) proxies.push({ addr: given, host, mode: 'unknown', reachable: false });
-  }
+  const proxies = mergeProxies(fan.results.map((r) => r.value), opts.proxyAddrs ?? []);
   if (opts.withClients !== false) {
     const groups = await userGroups(core).catch(() => [] as string[]);
     await Promise.all(proxies.map(async (p) => {
@@ -123,13 +131,14 @@ export async function proxyList(core: AdminCore, opts: { proxyAddrs?: string[]; 
       try {
         const r = await proxyClients(core, addr, groups);
         p.addr = addr;
-        p.reachable = true;
+        // reachable: it answered about at least one group (with no group to ask about, nothing was asked)
+        p.reachable = r.groupsAsked > r.errors.length;
         p.version ??= r.version;
-        p.clients = new Set(r.clients.map((c) => c.clientId)).size;
-        p.groups = new Set(r.clients.map((c) => c.group)).size;
-        if (r.errors.length && r.errors.length === r.groupsAsked) {
-          p.reachable = false;
-          p.error = r.errors[0]!.error;
+        if (p.reachable) {
+          p.clients = new Set(r.clients.map((c) => c.clientId)).size;
+          p.groups = new Set(r.clients.map((c) => c.group)).size;
+        } else {
+          p.error = r.errors[0]?.error ?? 'no consumer group to ask it about';
         }
       } catch (err) {
         p.error = `${addr}: ${describeError(err)}`;
