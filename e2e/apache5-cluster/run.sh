@@ -24,7 +24,8 @@ if [[ " $PARTS " == *" main "* ]]; then
   RUN="$(mktemp -d /tmp/rd-rmq5-run.XXXXXX)"
   if "$HERE/start-rmq5.sh" "$BUILD" "$RUN" > "$RUN/cluster.env"; then
     cat "$RUN/cluster.env"
-    set -a; . "$RUN/cluster.env"; set +a
+    # values hold ';' (two nameservers): read them, do not source them
+    for k in NAMESRV_ADDR BROKER_ADDR SLAVE_ADDR PROXY_GRPC PROXY_REMOTING; do export "$k=$(sed -n "s/^$k=//p" "$RUN/cluster.env")"; done
     "$HERE/checks.sh" "$RUN/checks" || status=1
   else
     echo "RESULT cluster.start FAIL (logs in $RUN)"; status=1
