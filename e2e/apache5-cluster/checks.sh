@@ -104,7 +104,7 @@ else
   api console.editAttributes.bad 400 '.field == "messageType"' -X PUT "$B/api/topics/${TF}_c/attributes" -d '{"messageType":"BATCH"}'
   api console.send.fifo 201 '.sendStatus == "SEND_OK"' -X POST "$B/api/topics/$TF/messages" -d '{"body":"fifo from the console","messageGroup":"order-9"}'
   api console.send.delay 201 '.sendStatus == "SEND_OK"' -X POST "$B/api/topics/$TD/messages" -d "{\"body\":\"timer from the console\",\"deliverTime\":$(( ($(date +%s) + 3600) * 1000 ))}"
-  api console.topic.delay.pendingAfter 200 '.pendingTimers >= 6' "$B/api/topics/$TD"
+  api_wait console.topic.delay.pendingAfter '.pendingTimers >= 6' "$B/api/topics/$TD"
   api console.consumeMode.preview 200 ".preview == true and any(.changes[]; .brokerName == \"broker-a\" and .from == \"POP\" and .to == \"PULL\" and .changed)" \
     -X POST "$B/api/consumer-groups/${G}_switch/consume-mode" -d "{\"topic\":\"$TN\",\"mode\":\"PULL\",\"preview\":true}"
   api console.consumeMode.apply 200 '(.done | length) == 1' -X POST "$B/api/consumer-groups/${G}_switch/consume-mode" -d "{\"topic\":\"$TN\",\"mode\":\"PULL\"}"
