@@ -33,6 +33,7 @@ export function TopicForm({ init, onDone }: { init?: TopicFormInit; onDone?: (to
   const [perm, setPerm] = useState(init?.perm ?? 6);
   const [order, setOrder] = useState(init?.order ?? false);
   const [target, setTarget] = useState<TargetChoice>(emptyTarget);
+  const [messageType, setMessageType] = useState('');
   const m = useApiMutation<Record<string, unknown>, TopicWriteResult>((body) => ({ method: 'POST', path: '/api/topics', body }));
   const editing = !!init?.topic;
   return (
@@ -42,7 +43,7 @@ export function TopicForm({ init, onDone }: { init?: TopicFormInit; onDone?: (to
       onSubmit={(e) => {
         e.preventDefault();
         m.mutate(
-          { topic: topic.trim(), readQueueNums: Number(readQueueNums), writeQueueNums: Number(writeQueueNums), perm, order, ...selectorOf(target, clusters[0]) },
+          { topic: topic.trim(), readQueueNums: Number(readQueueNums), writeQueueNums: Number(writeQueueNums), perm, order, ...(messageType ? { messageType } : {}), ...selectorOf(target, clusters[0]) },
           { onSuccess: (r) => r.errors.length === 0 && onDone?.(r.topic) },
         );
       }}
@@ -66,6 +67,14 @@ export function TopicForm({ init, onDone }: { init?: TopicFormInit; onDone?: (to
         </Field>
       </div>
       <Checkbox label="Ordered topic (writes the order config to the nameservers)" checked={order} onChange={(e) => setOrder(e.target.checked)} />
+      {!editing && (
+        <Field label="Message type (5.x)" hint="The topic's message.type attribute; 4.x brokers keep no attributes.">
+          <Select value={messageType} onChange={(e) => setMessageType(e.target.value)} data-testid="topic-message-type-select">
+            <option value="">broker default (NORMAL)</option>
+            {['NORMAL', 'FIFO', 'DELAY', 'TRANSACTION'].map((t) => <option key={t} value={t}>{t}</option>)}
+          </Select>
+        </Field>
+      )}
       <ActionResult result={m.data} error={m.error} success={`Topic ${m.data?.topic ?? ''} ${editing ? 'updated' : 'created'}`} />
       <div className="flex justify-end">
         <Button type="submit" variant="primary" disabled={m.isPending} data-testid="topic-submit">

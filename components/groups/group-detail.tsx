@@ -19,6 +19,7 @@ import { ResetOffsetForm } from '@/components/actions/reset-offset';
 import { CloneOffsetForm, SkipBacklogForm } from '@/components/actions/offset-ops';
 import { DeleteGroupForm, GroupForm } from '@/components/actions/group-form';
 import { ConsumeModeForm } from '@/components/actions/consume-mode';
+import { ConsumptionCard } from './consumption';
 import { DialogButton } from './group-actions';
 import { TrendBadge } from './trend';
 
@@ -148,7 +149,7 @@ export function GroupDetail({ group }: { group: string }) {
   // ... and receive/ack figures (5.x stats items), so a POP group with nothing in flight is still told apart.
   const ps = d.popStats;
   // GROUP_GET_NUMS counts pulled messages too (4.x and 5.x): only acks or messages in flight mark a POP group
-  const popSeen = pop || !!ps?.topics.some((t) => t.acked > 0);
+  const popSeen = pop || !!ps?.topics.some((t) => t.acked > 0) || d.consumption?.mode === 'POP';
   const now = q.dataUpdatedAt || Date.now();
   return (
     <>
@@ -217,6 +218,7 @@ export function GroupDetail({ group }: { group: string }) {
         </div>
         {popSeen && ps && <PopStats ps={ps} inflight={inflight} />}
         {popSeen && d.popStatsError && <ErrorBox error={new Error(d.popStatsError)} title="Could not read the POP figures" />}
+        {d.consumption && <ConsumptionCard c={d.consumption} />}
         <LagHistory group={group} now={{ ts: q.dataUpdatedAt, lag: d.lagMessages }} />
         <GroupDiagnosis group={group} />
         <Card title="Queue assignments" bodyClassName="" testId="group-queues">

@@ -56,6 +56,7 @@ export function GroupList() {
                   <Td className="max-w-sm">
                     <div className="flex flex-wrap items-center gap-1.5">
                       <Link href={`/groups/${encodeURIComponent(g.group)}`} className="truncate font-medium text-orange-700 hover:underline dark:text-orange-400">{g.group}</Link>
+                      {g.system && <Badge tone="violet" title="System group">{g.systemKind ?? 'system'}</Badge>}
                       {g.flags.map((f, i) => <Badge key={i} tone="red" title={f.reason} testId="group-flag">⚑ {f.kind ?? 'flagged'}</Badge>)}
                     </div>
                     {g.flags.length > 0 && <div className="truncate text-xs text-red-600 dark:text-red-400" title={g.flags.map((f) => f.reason).join('; ')}>{g.flags[0]!.reason}</div>}

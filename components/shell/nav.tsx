@@ -16,12 +16,14 @@ const ICONS: Record<string, string> = {
   acl: 'M12 1L3 5v6c0 5.6 3.8 10.7 9 12 5.2-1.3 9-6.4 9-12V5l-9-4zm0 6a3 3 0 110 6 3 3 0 010-6zm0 8c2 0 6 1 6 3v.5a9.6 9.6 0 01-12 0V18c0-2 4-3 6-3z',
   dlq: 'M12 2L1 21h22L12 2zm1 15h-2v2h2v-2zm0-7h-2v5h2v-5z',
   trace: 'M3 12h4l3-8 4 16 3-8h4v2h-2.6L15 22 11 6.5 8.4 14H3v-2z',
+  v5: 'M12 2l9 5v10l-9 5-9-5V7l9-5zm0 2.3L5 8.2v7.6l7 3.9 7-3.9V8.2l-7-3.9z',
   audit: 'M14 2H6a2 2 0 00-2 2v16a2 2 0 002 2h12a2 2 0 002-2V8l-6-6zm-1 7V3.5L18.5 9H13zM8 13h8v2H8v-2zm0 4h8v2H8v-2z',
 };
 
 export const NAV_ITEMS = [
   { href: '/', label: 'Overview', icon: 'overview' },
   { href: '/cluster', label: 'Cluster', icon: 'cluster' },
+  { href: '/v5', label: 'RocketMQ 5.x', icon: 'v5' },
   { href: '/topics', label: 'Topics', icon: 'topics' },
   { href: '/topics/map', label: 'Topic map', icon: 'map' },
   { href: '/groups', label: 'Consumer groups', icon: 'groups' },

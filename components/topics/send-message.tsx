@@ -1,5 +1,6 @@
 'use client';
-// Send a test message to a topic: body, tags and keys; shows where it was stored and its ids.
+// Send a test message to a topic: body, tags and keys, plus the message group of a FIFO topic or the delivery time of
+// a DELAY topic; shows where it was stored and its ids.
 
 import Link from 'next/link';
 import { useState } from 'react';
@@ -10,19 +11,25 @@ import { ActionResult, RoleNotice } from '@/components/actions/result';
 import { Button, Field, Input, Textarea } from '@/components/ui/button';
 import { KV } from '@/components/ui/card';
 
-export function SendMessageForm({ topic }: { topic: string }) {
+export function SendMessageForm({ topic, messageType = null }: { topic: string; messageType?: string | null }) {
   const me = useMe();
   const [body, setBody] = useState('{"hello": "rocketdeck"}');
   const [tags, setTags] = useState('');
   const [keys, setKeys] = useState('');
-  const m = useApiMutation<{ body: string; tags?: string; keys?: string }, SendTestMessageResult>((b) => ({ method: 'POST', path: `/api/topics/${seg(topic)}/messages`, body: b }));
+  const [messageGroup, setMessageGroup] = useState('');
+  const [delaySeconds, setDelaySeconds] = useState('60');
+  const m = useApiMutation<{ body: string; tags?: string; keys?: string; messageGroup?: string; deliverTime?: number }, SendTestMessageResult>((b) => ({ method: 'POST', path: `/api/topics/${seg(topic)}/messages`, body: b }));
   return (
     <form
       className="space-y-3"
       data-testid="send-message-form"
       onSubmit={(e) => {
         e.preventDefault();
-        m.mutate({ body, tags: tags.trim() || undefined, keys: keys.trim() || undefined });
+        m.mutate({
+          body, tags: tags.trim() || undefined, keys: keys.trim() || undefined,
+          ...(messageType === 'FIFO' ? { messageGroup: messageGroup.trim() } : {}),
+          ...(messageType === 'DELAY' ? { deliverTime: Date.now() + Number(delaySeconds) * 1000 } : {}),
+        });
       }}
     >
       <RoleNotice role={me.data?.role} />
@@ -37,6 +44,16 @@ export function SendMessageForm({ topic }: { topic: string }) {
           <Input value={keys} onChange={(e) => setKeys(e.target.value)} placeholder="order-1001" data-testid="message-keys" />
         </Field>
       </div>
+      {messageType === 'FIFO' && (
+        <Field label="Message group" hint="FIFO topic: messages of one group are stored in one queue and consumed in order.">
+          <Input value={messageGroup} onChange={(e) => setMessageGroup(e.target.value)} required placeholder="order-1001" data-testid="message-group" />
+        </Field>
+      )}
+      {messageType === 'DELAY' && (
+        <Field label="Deliver in (seconds)" hint="DELAY topic: the message is a timer message, delivered at this time.">
+          <Input type="number" min={1} value={delaySeconds} onChange={(e) => setDelaySeconds(e.target.value)} required data-testid="deliver-in" />
+        </Field>
+      )}
       {m.error && <ActionResult error={m.error} />}
       {m.data && (
         <div data-testid="send-result" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm dark:border-emerald-900/60 dark:bg-emerald-950/30">

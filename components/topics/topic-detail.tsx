@@ -18,6 +18,7 @@ import { FullRow, Table, Td, Th, THead, Tr } from '@/components/ui/table';
 import { TopicForm } from '@/components/actions/topic-form';
 import { DeleteTopicForm } from '@/components/actions/delete-topic';
 import { SendMessageForm } from './send-message';
+import { MessageTypeBadge, TopicAttributesCard } from './topic-attributes';
 import { QueueEditForm } from './queue-edit';
 
 /** Producer groups the brokers saw sending to the topic, one row per connection. */
@@ -109,7 +110,7 @@ export function TopicDetail({ topic }: { topic: string }) {
   return (
     <>
       <PageHeader
-        title={<span data-testid="topic-title">{topic}</span>}
+        title={<span className="flex items-center gap-2"><span data-testid="topic-title">{topic}</span><MessageTypeBadge type={d.messageType} /></span>}
         description={d.route.orderTopicConf ? `Ordered topic: ${d.route.orderTopicConf}` : 'Route, queues, producers and consumers of this topic.'}
         actions={
           <>
@@ -134,6 +135,7 @@ export function TopicDetail({ topic }: { topic: string }) {
             <Stat label="Pending timer messages" value={fmtNum(d.pendingTimers)} hint="sent with a delivery time, not due yet" testId="stat-pending-timers" />
           )}
         </div>
+        <TopicAttributesCard topic={topic} messageType={d.messageType ?? null} attributes={d.attributes ?? null} />
         <Card title="Put TPS, last 15 minutes" testId="topic-tps">
           <TimeChart data={tps.rows} series={[{ key: 'tps', label: 'Put TPS', color: '#ea580c' }]} height={160} empty={tps.pending ? 'Loading…' : 'No samples yet'} />
         </Card>
@@ -251,7 +253,7 @@ export function TopicDetail({ topic }: { topic: string }) {
         </Card>
       </div>
       <Dialog open={open === 'send'} onClose={() => setOpen(null)} title={`Send a test message to ${topic}`} testId="send-dialog">
-        <SendMessageForm topic={topic} />
+        <SendMessageForm topic={topic} messageType={d.messageType ?? null} />
       </Dialog>
       <Dialog open={open === 'update'} onClose={() => setOpen(null)} title={`Edit topic ${topic}`}>
         <TopicForm init={{ topic, readQueueNums: firstQueue?.readQueueNums, writeQueueNums: firstQueue?.writeQueueNums, perm: firstQueue?.perm, order: !!d.route.orderTopicConf }} />

@@ -15,12 +15,18 @@ import { BrokerErrors, ErrorBox } from '@/components/ui/states';
 import { FullRow, SkeletonRows, SortTh, Table, Td, Th, THead, Tr, type SortState } from '@/components/ui/table';
 import { CreateTopicButton } from '@/components/actions/topic-form';
 import { useAccessDenied } from '@/components/acl/access-banner';
+import { MessageTypeBadge } from './topic-attributes';
 
 const KIND_TONE = { NORMAL: 'zinc', RETRY: 'amber', DLQ: 'red', SYSTEM: 'violet', LMQ: 'blue' } as const;
 
-export function KindBadge({ kind }: { kind: TopicListItem['kind'] }) {
+export function KindBadge({ kind, systemKind }: { kind: TopicListItem['kind']; systemKind?: TopicListItem['systemKind'] }) {
   if (kind === 'NORMAL') return null;
-  return <Badge tone={KIND_TONE[kind] ?? 'zinc'}>{kind}</Badge>;
+  return (
+    <>
+      <Badge tone={KIND_TONE[kind] ?? 'zinc'}>{kind}</Badge>
+      {systemKind && <Badge tone="violet" title="What this system topic is for">{systemKind}</Badge>}
+    </>
+  );
 }
 
 export function TopicList() {
@@ -74,7 +80,8 @@ export function TopicList() {
                   <Td className="max-w-md">
                     <div className="flex items-center gap-2">
                       <Link href={`/topics/${encodeURIComponent(t.topic)}`} className="truncate font-medium text-orange-700 hover:underline dark:text-orange-400">{t.topic}</Link>
-                      <KindBadge kind={t.kind} />
+                      <KindBadge kind={t.kind} systemKind={t.systemKind} />
+                      <MessageTypeBadge type={t.messageType} />
                     </div>
                   </Td>
                   <Td className="text-right tabular-nums">{t.readQueueNums} / {t.writeQueueNums}</Td>

@@ -85,7 +85,7 @@ export function TopicMap() {
                       <td className="sticky left-0 max-w-xs bg-inherit px-3 py-1.5">
                         <div className="flex items-center gap-2">
                           <Link href={`/topics/${encodeURIComponent(t.topic)}`} className="truncate text-orange-700 hover:underline dark:text-orange-400">{t.topic}</Link>
-                          <KindBadge kind={t.kind} />
+                          <KindBadge kind={t.kind} systemKind={t.systemKind} />
                           {single && <Badge tone="amber" title="All queues on one broker group">one broker</Badge>}
                         </div>
                       </td>

@@ -16,11 +16,13 @@ import * as offsets from './offsets.ts';
 import * as offsetOps from './offset-ops.ts';
 import * as pop from './pop.ts';
 import * as producers from './producers.ts';
+import * as proxies from './proxies.ts';
 import * as route from './route.ts';
 import * as send from './send.ts';
 import * as topicConfig from './topic-config.ts';
 import * as topics from './topics.ts';
 import * as trace from './trace.ts';
+import * as v5 from './v5.ts';
 import * as writePerm from './write-perm.ts';
 import type { ResetPoint } from './time.ts';
 
@@ -164,6 +166,12 @@ export class AdminClient {
   timerMetrics(): Promise<pop.TimerMetricsResult> { return pop.timerMetrics(this.core); }
   /** A POP group's receive/ack TPS per topic and the messages in its retry and dead-letter topics. */
   popGroupStats(group: string, topics: readonly string[]): Promise<pop.PopGroupStatsResult> { return pop.popGroupStats(this.core, group, topics); }
+  // 5.x: versions with timer, replication and request-mode sections per master; controllers; proxies and their clients
+  brokerV5Status(): ReturnType<typeof v5.brokerV5Status> { return v5.brokerV5Status(this.core); }
+  groupRequestModes(group: string): ReturnType<typeof v5.groupRequestModes> { return v5.groupRequestModes(this.core, group); }
+  controllerStatus(controllerAddrs?: string[]): Promise<v5.ControllerStatusResult> { return v5.controllerStatus(this.core, controllerAddrs); }
+  proxyList(opts?: { proxyAddrs?: string[]; withClients?: boolean }): Promise<proxies.ProxyListResult> { return proxies.proxyList(this.core, opts); }
+  proxyClients(proxyAddr: string, groups?: string[]): Promise<proxies.ProxyClientsResult> { return proxies.proxyClients(this.core, proxyAddr, groups); }
 
   // offsets
   resetOffsetByTime(opts: { group: string; topic: string; point: ResetPoint; force?: boolean }): Promise<offsets.ResetOffsetResult> {

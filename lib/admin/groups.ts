@@ -2,7 +2,8 @@
 // per-queue progress with the client holding each queue.
 
 import { RequestCode, ResponseCode } from '../protocol/codes.ts';
-import { isSysConsumerGroup, MixAll, mqVersionName } from '../protocol/constants.ts';
+import { mqVersionName } from '../protocol/constants.ts';
+import { systemGroupKind, type SystemKind } from './system-kinds.ts';
 import { GetConsumeStatsInBrokerHeader, GetConsumeStatsRequestHeader } from '../protocol/headers.ts';
 import {
   decodeConsumeStats, decodeConsumeStatsList, decodeSubscriptionGroupWrapper, mqKey, type ConsumeStats, type ConsumeStatsList,
@@ -14,14 +15,13 @@ import type { AdminCore, BrokerTarget } from './core.ts';
 import { cmp, readTargets } from './route.ts';
 import { consumerConnection, consumerRunningInfo } from './connections.ts';
 
-/** Groups brokers create for themselves or RocketMQ tools use. */
-const SYSTEM_GROUPS: ReadonlySet<string> = new Set([
-  MixAll.TOOLS_CONSUMER_GROUP, MixAll.FILTERSRV_CONSUMER_GROUP, MixAll.MONITOR_CONSUMER_GROUP, MixAll.CLIENT_INNER_PRODUCER_GROUP,
-  MixAll.SELF_TEST_PRODUCER_GROUP, MixAll.SELF_TEST_CONSUMER_GROUP, MixAll.ONS_HTTP_PROXY_GROUP, MixAll.CID_ONSAPI_PERMISSION_GROUP,
-  MixAll.CID_ONSAPI_OWNER_GROUP, MixAll.CID_ONSAPI_PULL_GROUP, MixAll.SCHEDULE_CONSUMER_GROUP, MixAll.DEFAULT_CONSUMER_GROUP,
-]);
+/** Groups brokers create for themselves, RocketMQ tools use, or 5.x proxies run (system-kinds.ts). */
+const sysKind = (group: string): { systemKind?: SystemKind } => {
+  const k = systemGroupKind(group);
+  return k ? { systemKind: k } : {};
+};
 
-export const isSystemGroup = (group: string): boolean => SYSTEM_GROUPS.has(group) || isSysConsumerGroup(group);
+export const isSystemGroup = (group: string): boolean => systemGroupKind(group) !== undefined;
 
 export interface GroupSettings {
   consumeEnable: boolean;
@@ -37,6 +37,8 @@ export interface GroupSettings {
 export interface GroupSummary {
   group: string;
   system: boolean;
+  /** What a system group is for (predefined, transaction, revive log, heartbeat sync, ...). */
+  systemKind?: SystemKind;
   /** Broker groups with a subscription config or offsets for this group. */
   brokerNames: string[];
   /** Topics with committed offsets (the retry topic included). */
@@ -147,7 +149,7 @@ export async function groupList(core: AdminCore, opts: { withConnections?: boole
     let acc = byGroup.get(group);
     if (!acc) {
       acc = {
-        summary: { group, system: isSystemGroup(group), brokerNames: [], topics: [], diffTotal: 0, consumeTps: 0, lastConsumeTimestamp: 0 },
+        summary: { group, system: isSystemGroup(group), ...sysKind(group), brokerNames: [], topics: [], diffTotal: 0, consumeTps: 0, lastConsumeTimestamp: 0 },
         brokers: new Set(),
         topics: new Set(),
       };

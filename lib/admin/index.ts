@@ -40,3 +40,6 @@ export type { PopGroupStatsResult, PopTopicStats } from './pop.ts';
 export { parseResetPoint, parseRocketDate, formatTime, type ResetPoint } from './time.ts';
 export { classifyTopic } from './topics.ts';
 export { isSystemGroup, type Asked } from './groups.ts';
+export type { SystemKind } from './system-kinds.ts';
+export { consumptionModeOf, majorOf, notOnThisVersion, type Section, type BrokerV5Status, type TimerStatus, type RequestModeEntry, type ControllerStatusResult, type ControllerMeta, type ReplicaGroupStatus, type ConsumptionMode } from './v5.ts';
+export type { ProxyEntry, ProxyClient, ProxyClientsResult, ProxyListResult } from './proxies.ts';

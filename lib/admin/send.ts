@@ -1,6 +1,8 @@
 // Sends one test message through the client SDK's Producer (route lookup, queue choice and retries as a producer does).
 
 import { Producer } from '../client/producer.ts';
+import { selectMessageQueueByHash, toMessage } from '../client/producer-message.ts';
+import { MessageConst } from '../protocol/message-const.ts';
 import { NoRouteError } from '../client/errors.ts';
 import { MixAll, ResponseCode } from '../protocol/codes.ts';
 import type { AdminCore } from './core.ts';
@@ -17,6 +19,10 @@ export interface SendTestMessageInput {
   producerGroup?: string;
   /** User properties. */
   properties?: Record<string, string>;
+  /** 5.x FIFO topics: the message group (`__SHARDINGKEY`); one group always goes to one queue (hash of the group). */
+  messageGroup?: string;
+  /** 5.x timer messages: when to deliver, epoch ms (`TIMER_DELIVER_MS`). */
+  deliverTimeMs?: number;
 }
 
 export interface SendTestMessageResult {
@@ -47,7 +53,13 @@ export async function sendTestMessage(core: AdminCore, input: SendTestMessageInp
   });
   await producer.start();
   try {
-    const r = await producer.send({ topic: input.topic, body: input.body, tags: input.tags, keys: input.keys, properties: input.properties });
+    // user properties are checked against RocketMQ's reserved names; the group and delivery time are system ones
+    const msg = toMessage({ topic: input.topic, body: input.body, tags: input.tags, keys: input.keys, properties: input.properties });
+    if (input.messageGroup) msg.properties[MessageConst.PROPERTY_SHARDING_KEY] = input.messageGroup;
+    if (input.deliverTimeMs !== undefined) msg.properties[MessageConst.PROPERTY_TIMER_DELIVER_MS] = String(Math.trunc(input.deliverTimeMs));
+    const r = input.messageGroup
+      ? await producer.send(msg, { selector: selectMessageQueueByHash, arg: input.messageGroup })
+      : await producer.send(msg);
     return {
       sendStatus: r.sendStatus,
       msgId: r.msgId,

@@ -7,7 +7,8 @@ describe('topic classification', () => {
 
   test('system topics, cluster and broker names and the reply topic are SYSTEM', () => {
     for (const t of ['TBW102', 'SCHEDULE_TOPIC_XXXX', 'RMQ_SYS_TRACE_TOPIC', 'rmq_sys_wheel_timer', 'DefaultCluster', 'broker-a', 'DefaultCluster_REPLY_TOPIC']) {
-      assert.deepEqual(classifyTopic(t, extra), { topic: t, kind: 'SYSTEM', system: true }, t);
+      assert.equal(classifyTopic(t, extra).kind, 'SYSTEM', t);
+      assert.equal(classifyTopic(t, extra).system, true, t);
     }
   });
 

@@ -1,7 +1,8 @@
 // Topic reads: topic list (system topics marked), topic-to-broker map, route, per-queue status, consumer groups.
 
 import { RequestCode } from '../protocol/codes.ts';
-import { isDLQTopic, isRetryTopic, isSystemTopic, isLmqTopic, MixAll } from '../protocol/constants.ts';
+import { isDLQTopic, isRetryTopic, isLmqTopic } from '../protocol/constants.ts';
+import { systemTopicKind, type ClusterNames, type SystemKind } from './system-kinds.ts';
 import { GetTopicStatsInfoRequestHeader, QueryTopicConsumeByWhoRequestHeader } from '../protocol/headers.ts';
 import {
   decodeGroupList, decodeTopicConfigSerializeWrapper, decodeTopicList, decodeTopicStatsTable,
@@ -15,24 +16,29 @@ export type TopicKind = 'NORMAL' | 'RETRY' | 'DLQ' | 'SYSTEM' | 'LMQ';
 export interface TopicEntry {
   topic: string;
   kind: TopicKind;
-  /** RocketMQ's system topics, plus cluster and broker names (brokers register those as topics). */
+  /**
+   * RocketMQ's system topics (5.3's TopicValidator, `rmq_sys_*`, the proxies' heartbeat syncer topic), cluster and broker
+   * names (brokers register those as topics), and the retry and dead-letter topics of system groups.
+   */
   system: boolean;
+  /** What a system topic is for (timer wheel, revive log, transaction, trace, heartbeat sync, ...). */
+  systemKind?: SystemKind;
 }
 
-export function classifyTopic(topic: string, extraSystem: Iterable<string> = []): TopicEntry {
-  if (isRetryTopic(topic)) return { topic, kind: 'RETRY', system: false };
-  if (isDLQTopic(topic)) return { topic, kind: 'DLQ', system: false };
-  if (isLmqTopic(topic)) return { topic, kind: 'LMQ', system: false };
-  const system = isSystemTopic(topic, extraSystem);
-  return { topic, kind: system ? 'SYSTEM' : 'NORMAL', system };
+export function classifyTopic(topic: string, names?: ClusterNames): TopicEntry {
+  const systemKind = systemTopicKind(topic, names);
+  const sys = systemKind ? { system: true, systemKind } : { system: false };
+  if (isRetryTopic(topic)) return { topic, kind: 'RETRY', ...sys };
+  if (isDLQTopic(topic)) return { topic, kind: 'DLQ', ...sys };
+  if (isLmqTopic(topic)) return { topic, kind: 'LMQ', ...sys };
+  return { topic, kind: systemKind ? 'SYSTEM' : 'NORMAL', ...sys };
 }
 
-/** Topics brokers create for themselves: cluster and broker names, and each cluster's reply topic. */
-export const systemNamesOf = (view: ClusterView): string[] => [
-  ...Object.keys(view.clusters),
-  ...Object.keys(view.clusters).map((c) => `${c}_${MixAll.REPLY_TOPIC_POSTFIX}`),
-  ...view.brokers.map((b) => b.brokerName),
-];
+/** Names brokers register as topics for themselves: cluster names (and so each cluster's reply topic) and broker names. */
+export const systemNamesOf = (view: ClusterView): ClusterNames => ({
+  clusters: Object.keys(view.clusters),
+  brokers: view.brokers.map((b) => b.brokerName),
+});
 
 export interface TopicListResult {
   topics: TopicEntry[];
@@ -47,7 +53,7 @@ export async function topicList(core: AdminCore): Promise<TopicListResult> {
       return undefined;
     }),
   ]);
-  const extra = view ? systemNamesOf(view) : [];
+  const extra = view ? systemNamesOf(view) : undefined;
   const topics = [...new Set(decodeTopicList(listRes.body).topicList)].sort(cmp).map((t) => classifyTopic(t, extra));
   return { topics };
 }
@@ -60,6 +66,8 @@ export interface TopicPlacement {
   writeQueueNums: number;
   perm: number;
   order: boolean;
+  /** 5.x topic attributes (`message.type`, ...); absent from 4.x brokers. */
+  attributes?: Record<string, string>;
 }
 
 export interface TopicBrokerMapResult {
@@ -88,6 +96,7 @@ export async function topicBrokerMap(core: AdminCore): Promise<TopicBrokerMapRes
       list.push({
         clusterName: target.clusterName, brokerName: target.brokerName,
         readQueueNums: c.readQueueNums, writeQueueNums: c.writeQueueNums, perm: c.perm, order: c.order,
+        ...(c.attributes ? { attributes: Object.fromEntries(c.attributes) } : {}),
       });
       byTopic.set(name, list);
     }

@@ -8,6 +8,8 @@ import type {
   TopicStatusResult,
 } from '../admin/index.ts';
 import type { AuditEntry } from './audit.ts';
+import type { GroupConsumption } from './v5-view.ts';
+export type { GroupConsumption, V5StatusResponse, ConsumeModePreview } from './v5-view.ts';
 import type { BrokerHa, HaSlaveConnection, SlaveBehind } from './ha.ts';
 import type { Role } from './auth.ts';
 import type { Point } from './history.ts';
@@ -130,6 +132,8 @@ export interface TopicListItem extends TopicEntry {
    * Apache RocketMQ has no request naming a topic's producers (a heartbeat names only the group).
    */
   producers: number | null;
+  /** 5.x `message.type` (NORMAL, FIFO, DELAY, TRANSACTION); null on 4.x brokers (no topic attributes). */
+  messageType: string | null;
 }
 
 export type TopicListResponse = Page<TopicListItem>;
@@ -170,6 +174,9 @@ export interface TopicDetailResponse {
   producersError?: string;
   /** Timer messages waiting to be delivered to the topic (GET_TIMER_METRICS); null when the brokers cannot tell (4.x). */
   pendingTimers: number | null;
+  /** 5.x `message.type` and every attribute of the topic (first broker group with attributes); null on 4.x brokers. */
+  messageType: string | null;
+  attributes: Record<string, string> | null;
   errors: BrokerFailure[];
 }
 
@@ -235,6 +242,8 @@ export interface GroupDetailResponse {
   /** Receive/ack TPS and retry/DLQ counts (POP groups); null when the brokers could not be asked. */
   popStats: PopGroupStatsResult | null;
   popStatsError?: string;
+  /** Push, pull or POP, the 5.x request modes set for it, and its members behind proxies (lib/console/v5-view.ts). */
+  consumption: GroupConsumption;
 }
 
 export interface HistoryResponse {

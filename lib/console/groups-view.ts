@@ -11,6 +11,7 @@ import { HttpError } from './http.ts';
 import { matches, pageQuery, sortAndPage } from './paging.ts';
 import { assignmentOf, listRebalances, trackAssignment } from './rebalance.ts';
 import { lagShapes, recentLag, seriesPoints } from './series.ts';
+import { groupConsumption } from './v5-view.ts';
 
 const inflight = new WeakMap<AdminClient, Promise<GroupListResult>>();
 
@@ -191,7 +192,7 @@ export async function groupDetail(ctx: RequestContext, group: string, now = Date
   if (maxQueueLag) shape.maxQueueLag = maxQueueLag;
 
 
-  const popStats = await popStatsRead;
+  const [popStats, consumption] = await Promise.all([popStatsRead, groupConsumption(ctx, group, connection.c, progress)]);
   const recent = recentLag(db, cluster.name, group, progress.diffTotal, now);
   const tps = s?.tps ?? progress.consumeTps;
   const out: GroupDetailResponse = {
@@ -208,6 +209,7 @@ export async function groupDetail(ctx: RequestContext, group: string, now = Date
     flags: groupFlags(shape),
     lagHistory: seriesPoints(db, collector, cluster.name, 'group', group, 'lag', now - 3600_000, now, now),
     popStats: popStats.r,
+    consumption,
   };
   if (popStats.err !== undefined) out.popStatsError = describeError(popStats.err);
   if (connection.err !== undefined) out.connectionError = describeError(connection.err);

@@ -12,6 +12,7 @@ import type { RequestContext } from './context.ts';
 import { lagSecondsOf, positionTimes } from './groups-view.ts';
 import { bad } from './http.ts';
 import { matches, pageQuery, sortAndPage } from './paging.ts';
+import { attributesOf, messageTypeOf } from './topic-attributes.ts';
 
 const KINDS: readonly TopicKind[] = ['NORMAL', 'RETRY', 'DLQ', 'SYSTEM', 'LMQ'];
 const inflight = new WeakMap<AdminClient, Promise<TopicBrokerMapResult>>();
@@ -77,6 +78,7 @@ export async function topicListPage(ctx: RequestContext, url: URL): Promise<Topi
         messages: s ? s.messages : null,
         consumerGroups: consuming ? (consuming.get(t.topic)?.size ?? 0) : null,
         producers: producing ? (producing.get(t.topic)?.size ?? 0) : null,
+        messageType: messageTypeOf(t.brokers),
       };
     });
   const page = sortAndPage(rows, q, (r, key) => (key === 'tps' ? r.tps : key === 'queues' ? r.writeQueueNums : r.topic), (r) => r.topic);
@@ -110,13 +112,15 @@ async function producersOf(admin: AdminClient, group: string, topic: string): Pr
 export async function topicDetail(ctx: RequestContext, topic: string, producerGroup?: string): Promise<TopicDetailResponse> {
   const { admin } = ctx;
   const route = await admin.topicRoute(topic);
-  const [status, who, producers, producerRows, timers] = await Promise.all([
+  const [status, who, producers, producerRows, timers, map] = await Promise.all([
     admin.topicStatus(topic),
     admin.topicConsumers(topic),
     producerGroup ? producersOf(admin, producerGroup, topic) : undefined,
     topicProducersOf(admin, topic),
     admin.timerMetrics().catch(() => undefined),
+    sharedTopicMap(admin).catch(() => undefined),
   ]);
+  const placements = map?.topics.find((t) => t.topic === topic)?.brokers ?? [];
   const newest = new Map(status.queues.map((q) => [`${topic} ${q.brokerName} ${q.queueId}`, q.lastUpdateTimestamp]));
   const snap = ctx.collector.latest(ctx.cluster.name);
   const settled = await mapBounded(who.groups, async (g) => {
@@ -134,6 +138,8 @@ export async function topicDetail(ctx: RequestContext, topic: string, producerGr
   return {
     topic, route, status, consumers, producerGroups: groupedProducers(producerRows), ...lookup,
     pendingTimers: timers?.supported ? (timers.pending[topic] ?? 0) : null,
+    messageType: messageTypeOf(placements),
+    attributes: attributesOf(placements),
     errors: [...status.errors, ...who.errors, ...(producerRows?.errors ?? [])],
   };
 }

@@ -7,6 +7,7 @@ import { bad, bool, checkGroup, checkTopic, int, parseTime, str, strList, type B
 import { readTarget } from './collect.ts';
 import { mapBounded } from '../admin/index.ts';
 import { describe as describeError } from './errors.ts';
+import { attributesTextOf } from './topic-attributes.ts';
 
 /** A RocketMQ cluster name given by the caller, or the only one the nameserver knows. */
 export async function rocketCluster(admin: AdminClient, given: string | null | undefined, field: string): Promise<string> {
@@ -50,6 +51,8 @@ export function topicConfigOf(body: Body): TopicConfigInput {
   if (write !== undefined) cfg.writeQueueNums = write;
   if (perm !== undefined) cfg.perm = perm;
   if (order !== undefined) cfg.order = order;
+  const attributes = attributesTextOf(body);
+  if (attributes) cfg.attributes = attributes;
   return cfg;
 }
 

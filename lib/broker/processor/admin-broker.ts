@@ -95,6 +95,8 @@ export async function handleGetBrokerRuntimeInfo(ctx: BrokerContext, req: Remoti
   put('heldPullRequests', ctx.pullHold.size);
   const cap = diskCapacity(c.store.storePathRootDir);
   if (cap) put('commitLogDirCapacity', cap);
+  // 5.x timer store figures (lib/broker/timer).
+  if (ctx.timer) for (const [k, v] of ctx.timer.runtimeFigures()) put(k, v);
   // Replication health (lib/broker/ha/runtime-info.ts lists the keys).
   if (ctx.ha) for (const [k, v] of await ctx.ha.runtimeInfo()) put(k, v);
   return ok(req, encodeKVTable({ table: t }));

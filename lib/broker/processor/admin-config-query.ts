@@ -23,7 +23,10 @@ export function handleGetSubscriptionGroupConfig(ctx: BrokerContext, req: Remoti
   return ok(req, encodeSubscriptionGroupConfig(c));
 }
 
-/** "+message.type=FIFO,+k=v" (UPDATE_AND_CREATE_TOPIC's attributes header) -> map keyed "+message.type" as 5.x stores it. */
+/**
+ * "+message.type=FIFO,+k=v" (UPDATE_AND_CREATE_TOPIC's attributes header) -> map keyed "message.type", as a 5.3.3
+ * broker stores it (AttributeUtil.alterCurrentAttributes drops the sign; lib/admin/fixtures/apache-5.3.3/topic-config.json).
+ */
 export function parseTopicAttributes(text: string | undefined): Map<string, string> | undefined {
   if (!text) return undefined;
   const out = new Map<string, string>();
@@ -33,7 +36,7 @@ export function parseTopicAttributes(text: string | undefined): Map<string, stri
     const eq = kv.indexOf('=');
     const key = eq < 0 ? kv : kv.slice(0, eq);
     if (!key.startsWith('+')) continue; // "-key" deletes; a new config has nothing to delete
-    out.set(key, eq < 0 ? '' : kv.slice(eq + 1));
+    out.set(key.slice(1), eq < 0 ? '' : kv.slice(eq + 1));
   }
   return out.size ? out : undefined;
 }

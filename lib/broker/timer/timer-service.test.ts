@@ -75,3 +75,24 @@ test('a timer with an intent record but no put is delivered after a restart', ()
       await broker.shutdown();
     }
   }));
+
+test('runtime info carries 5.x timer figures: enqueue and dequeue rates, nothing behind', () =>
+  withTempDir(async (dir) => {
+    const { broker, c } = await open(dir);
+    try {
+      const due = Date.now() + 3600_000;
+      for (let i = 0; i < 3; i++) assert.equal((await c.send(TOPIC, `later ${i}`, { queueId: 0, properties: { TIMER_DELIVER_MS: String(due), UNIQ_KEY: `l-${i}` } })).code, 0);
+      for (let i = 0; i < 2; i++) assert.equal((await c.send(TOPIC, `soon ${i}`, { queueId: 0, properties: { TIMER_DELAY_MS: '100', UNIQ_KEY: `s-${i}` } })).code, 0);
+      await waitFor('two delivered', () => broker.messageStore.getMaxOffsetInQueue(TOPIC, 0) === 2, 10_000);
+      // a second later, every event so far lies in the window's whole seconds
+      const figures = new Map(broker.timer!.runtimeFigures(Date.now() + 1000));
+      assert.equal(figures.get('timerEnqueueTps'), '0.5');
+      assert.equal(figures.get('timerDequeueTps'), '0.2');
+      assert.equal(figures.get('timerReadBehind'), '0');
+      assert.equal(figures.get('timerOffsetBehind'), '0');
+      assert.equal(broker.timer!.pending, 3);
+    } finally {
+      await c.close();
+      await broker.shutdown();
+    }
+  }));

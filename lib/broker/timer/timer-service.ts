@@ -60,6 +60,9 @@ export class TimerService {
   /** Bytes in progress.log (compaction rewrites it when it is mostly records below the base). */
   private logBytes = 0;
   private stopped = false;
+  /** Timers read into the heap (enqueued) and delivered, in 1-second buckets, for the runtime info's TPS figures. */
+  private readonly enqueueRate = new SecondBuckets();
+  private readonly dequeueRate = new SecondBuckets();
 
   constructor(private readonly ctx: BrokerContext, storePathRootDir: string) {
     this.dir = path.join(storePathRootDir, 'timer');
@@ -200,7 +203,10 @@ export class TimerService {
         break;
       }
       for (const e of r.entries) {
-        if (e.queueOffset >= this.base && !this.delivered.has(e.queueOffset)) this.heap.push(e.tagsCode, e.queueOffset);
+        if (e.queueOffset >= this.base && !this.delivered.has(e.queueOffset)) {
+          this.heap.push(e.tagsCode, e.queueOffset);
+          this.enqueueRate.add(Date.now());
+        }
         this.scanned = e.queueOffset + 1;
       }
     }
@@ -302,6 +308,7 @@ export class TimerService {
 
   private markDelivered(off: number): void {
     this.deliveredCount++;
+    this.dequeueRate.add(Date.now());
     this.delivered.add(off);
     this.advanceBase();
   }
@@ -339,6 +346,24 @@ export class TimerService {
   }
 
   /** GET_TIMER_CHECK_POINT: 5.x's TimerCheckpoint layout (7 longs). */
+  /**
+   * The runtime info keys a 5.x broker reports for its timer store (BrokerController: timerReadBehind ms behind the
+   * due times, timerOffsetBehind timer messages not read yet, timerCongestNum due but not delivered,
+   * timerEnqueueTps / timerDequeueTps over the last 10 s).
+   */
+  runtimeFigures(now = Date.now()): Array<[string, string]> {
+    const oldestDue = this.heap.peekKey();
+    const behind = oldestDue !== undefined && oldestDue < now ? now - oldestDue : 0;
+    const unread = Math.max(0, this.ctx.store.getMaxOffsetInQueue(TIMER_TOPIC, 0) - this.scanned);
+    return [
+      ['timerReadBehind', String(Math.trunc(behind))],
+      ['timerOffsetBehind', String(unread)],
+      ['timerCongestNum', String(this.inFlight)],
+      ['timerEnqueueTps', this.enqueueRate.perSecond(now).toFixed(1)],
+      ['timerDequeueTps', this.dequeueRate.perSecond(now).toFixed(1)],
+    ];
+  }
+
   handleGetTimerCheckPoint = (_ctx: BrokerContext, req: RemotingCommand): RemotingCommand => {
     const b = Buffer.alloc(56);
     const readTime = Math.min(Date.now(), this.heap.peekKey() ?? Date.now());
@@ -363,4 +388,23 @@ export class TimerService {
     res.body = encodeFastJson({ dataVersion: { counter: this.deliveredCount, stateVersion: 0, timestamp: now }, timingCount: timing });
     return res;
   };
+}
+
+/** Event counts in 1-second buckets over the last 10 seconds. */
+class SecondBuckets {
+  private readonly counts = new Map<number, number>();
+
+  add(now: number): void {
+    const sec = Math.floor(now / 1000);
+    this.counts.set(sec, (this.counts.get(sec) ?? 0) + 1);
+    if (this.counts.size > 12) for (const k of this.counts.keys()) if (k < sec - 10) this.counts.delete(k);
+  }
+
+  /** Events per second over the 10 whole seconds before `now`. */
+  perSecond(now: number): number {
+    const sec = Math.floor(now / 1000);
+    let n = 0;
+    for (const [k, c] of this.counts) if (k >= sec - 10 && k < sec) n += c;
+    return n / 10;
+  }
 }

@@ -11,6 +11,7 @@ import {
 } from './admin/groups.ts';
 import { cloneGroupOffsetCommand, resetOffsetByTimeCommand, skipAccumulatedMessageCommand } from './admin/offsets.ts';
 import { dlqCommand } from './admin/dlq.ts';
+import { brokerV5StatusCommand, controllerStatusCommand, getConsumeModeCommand, proxyClientsCommand, proxyListCommand } from './admin/v5.ts';
 import { printMsgCommand, queryMsgByIdCommand, queryMsgByKeyCommand, queryMsgTraceByIdCommand, sendMessageCommand } from './admin/messages.ts';
 
 export const adminCommand: CommandSpec = {
@@ -33,6 +34,7 @@ export const adminCommand: CommandSpec = {
     deleteTopicCommand,
     updateSubGroupCommand,
     setConsumeModeCommand,
+    getConsumeModeCommand,
     deleteSubGroupCommand,
     consumerProgressCommand,
     consumerConnectionCommand,
@@ -47,6 +49,10 @@ export const adminCommand: CommandSpec = {
     queryMsgTraceByIdCommand,
     sendMessageCommand,
     dlqCommand,
+    brokerV5StatusCommand,
+    controllerStatusCommand,
+    proxyListCommand,
+    proxyClientsCommand,
     ...authCommands,
   ],
 };

@@ -9,3 +9,4 @@ export * from './running-info.ts';
 export * from './subscription-group.ts';
 export * from './properties.ts';
 export * from './pop.ts';
+export * from './v5-status.ts';

@@ -16,7 +16,7 @@ export const topicListCommand: CommandSpec = {
       if (ctx.values.clusterModel !== true) {
         const r = await admin.topicList();
         return finish(ctx, r, () => {
-          printTable(ctx, ['#Topic', '#Kind'], r.topics.map((t) => [t.topic, t.kind]));
+          printTable(ctx, ['#Topic', '#Kind', '#System'], r.topics.map((t) => [t.topic, t.kind, t.systemKind ?? '']));
         }, 'read');
       }
       const [map, groups] = await Promise.all([admin.topicBrokerMap(), admin.groupList()]);

@@ -1,5 +1,6 @@
-// POST /api/topics/{topic}/messages: sends one test message (operator).
-import { api, bad, checkTopic, json, readBody, requireOperator, str } from '@/lib/console/http.ts';
+// POST /api/topics/{topic}/messages: sends one test message (operator); `messageGroup` for FIFO topics, `deliverTime`
+// (epoch ms or ISO time) for timer messages.
+import { api, bad, checkTopic, json, parseTime, readBody, requireOperator, str } from '@/lib/console/http.ts';
 import { requestContext, runtime } from '@/lib/console/context.ts';
 import { audited } from '@/lib/console/audit.ts';
 
@@ -14,8 +15,10 @@ export const POST = api(async (req: Request, { params }: { params: Promise<{ top
   if (typeof text !== 'string') throw bad('body', 'the message body must be a string');
   const tags = str(body, 'tags');
   const keys = str(body, 'keys');
-  const input = { topic, body: text, ...(tags ? { tags } : {}), ...(keys ? { keys } : {}) };
-  const result = await audited(ctx.db, { username: user.username, action: 'sendMessage', target: topic, params: { tags, keys, bytes: Buffer.byteLength(text) } },
+  const messageGroup = str(body, 'messageGroup');
+  const deliverTimeMs = body.deliverTime === undefined || body.deliverTime === null || body.deliverTime === '' ? undefined : parseTime(body.deliverTime, 'deliverTime');
+  const input = { topic, body: text, ...(tags ? { tags } : {}), ...(keys ? { keys } : {}), ...(messageGroup ? { messageGroup } : {}), ...(deliverTimeMs !== undefined ? { deliverTimeMs } : {}) };
+  const result = await audited(ctx.db, { username: user.username, action: 'sendMessage', target: topic, params: { tags, keys, messageGroup, deliverTimeMs, bytes: Buffer.byteLength(text) } },
     () => ctx.admin.sendTestMessage(input));
   return json(result, 201);
 });
