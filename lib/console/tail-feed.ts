@@ -1,0 +1,210 @@
+// A live tail's reader: polls every queue of a topic by offset on each broker group (the tools consumer's
+// PULL_MESSAGE, nothing committed) and hands what it reads to its subscribers. One loop per broker group, each call
+// under the per-broker deadline, so a hung broker stalls only its own loop; the others keep reading.
+
+import type { AdminClient, BrokerTarget, QueueMessage, TopicRoute } from '../admin/index.ts';
+import { createLogger } from '../common/log.ts';
+import { describe } from './errors.ts';
+
+const log = createLogger('console.tail');
+
+/** One message read, with the broker group it came from. */
+export interface FeedItem {
+  brokerName: string;
+  m: QueueMessage;
+}
+
+/** What a feed tells its subscribers. */
+export interface FeedListener {
+  onMessages(items: readonly FeedItem[]): void;
+  /** A broker group's state changed: `error` when it stopped answering, undefined when it answers again. */
+  onBroker(brokerName: string, brokerAddr: string, error: string | undefined): void;
+}
+
+export interface FeedOptions {
+  /** Start at the first message stored at or after this time (epoch ms); default: at the end of each queue (now). */
+  from?: number;
+  /** Only these queues ("brokerName:queueId"); default every readable queue. */
+  queues?: ReadonlySet<string>;
+  /** Pause between two polls of a broker group that had nothing new (default 200 ms). */
+  pollMs?: number;
+  /** Pause after a broker group failed (default 1000 ms). */
+  retryMs?: number;
+  /** How often the route is read again for new queues or broker groups (default 10 s). */
+  routeEveryMs?: number;
+}
+
+interface BrokerLoop {
+  brokerName: string;
+  target: BrokerTarget;
+  queueIds: number[];
+  /** Next offset to read per queue id; absent until the queue's start offset is known. */
+  cursors: Map<number, number>;
+  error?: string;
+  running: boolean;
+}
+
+export const queueKey = (brokerName: string, queueId: number): string => `${brokerName}:${queueId}`;
+
+/** The process to read from: the master, else the lowest-id member. */
+function targetOf(g: TopicRoute['brokerDatas'][number]): BrokerTarget | undefined {
+  const ids = Object.keys(g.brokerAddrs).map(Number).sort((a, b) => a - b);
+  const id = ids[0];
+  return id === undefined ? undefined : { clusterName: g.clusterName, brokerName: g.brokerName, brokerId: id, brokerAddr: g.brokerAddrs[String(id)]! };
+}
+
+export class TailFeed {
+  readonly listeners = new Set<FeedListener>();
+  /** Pull requests sent (tests and the streams list watch it stop when the last reader leaves). */
+  pulls = 0;
+  messagesRead = 0;
+  routeError?: string;
+  private readonly loops = new Map<string, BrokerLoop>();
+  private stopped = false;
+  private started = false;
+  private readonly wakers = new Set<() => void>();
+  private routeTimer?: NodeJS.Timeout;
+  private readonly pollMs: number;
+  private readonly retryMs: number;
+
+  constructor(
+    private readonly admin: AdminClient,
+    readonly topic: string,
+    private readonly opts: FeedOptions = {},
+  ) {
+    this.pollMs = opts.pollMs ?? 200;
+    this.retryMs = opts.retryMs ?? 1000;
+  }
+
+  get running(): boolean {
+    return this.started && !this.stopped;
+  }
+
+  /** Broker groups with their current error, for the streams' status. */
+  brokers(): Array<{ brokerName: string; brokerAddr: string; queues: number; error?: string }> {
+    return [...this.loops.values()].map((l) => ({ brokerName: l.brokerName, brokerAddr: l.target.brokerAddr, queues: l.queueIds.length, ...(l.error ? { error: l.error } : {}) }));
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    void this.refreshRoute();
+    const every = this.opts.routeEveryMs ?? 10_000;
+    this.routeTimer = setInterval(() => void this.refreshRoute(), every);
+    this.routeTimer.unref();
+  }
+
+  /** Stops every loop at its next step; nothing is pulled after the requests in flight settle. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.routeTimer);
+    for (const w of [...this.wakers]) w();
+    log.info('tail_feed_stopped', { topic: this.topic, pulls: this.pulls, messages: this.messagesRead });
+  }
+
+  private async refreshRoute(): Promise<void> {
+    if (this.stopped) return;
+    let route: TopicRoute;
+    try {
+      route = await this.admin.topicRoute(this.topic);
+      this.routeError = undefined;
+    } catch (err) {
+      this.routeError = describe(err);
+      log.warn('tail_route_failed', { topic: this.topic, error: err });
+      return;
+    }
+    if (this.stopped) return;
+    for (const g of route.brokerDatas) {
+      const target = targetOf(g);
+      const qd = route.queueDatas.find((q) => q.brokerName === g.brokerName);
+      if (!target || !qd) continue;
+      const wanted = this.opts.queues;
+      const queueIds = Array.from({ length: qd.readQueueNums }, (_, i) => i).filter((i) => !wanted || wanted.has(queueKey(g.brokerName, i)));
+      if (queueIds.length === 0) continue;
+      const cur = this.loops.get(g.brokerName);
+      if (cur) {
+        cur.queueIds = queueIds;
+        if (cur.target.brokerAddr !== target.brokerAddr) cur.target = target;
+        continue;
+      }
+      const loop: BrokerLoop = { brokerName: g.brokerName, target, queueIds, cursors: new Map(), running: true };
+      this.loops.set(g.brokerName, loop);
+      void this.run(loop);
+    }
+  }
+
+  /** Waits `ms`, or less when the feed stops. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(t);
+        this.wakers.delete(done);
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      this.wakers.add(done);
+    });
+  }
+
+  private setError(loop: BrokerLoop, error: string | undefined): void {
+    if (loop.error === error) return;
+    loop.error = error;
+    for (const l of this.listeners) l.onBroker(loop.brokerName, loop.target.brokerAddr, error);
+  }
+
+  /** Start offsets of the queues that have none yet: the end of each queue, or the first message at `from`. */
+  private async initCursors(loop: BrokerLoop): Promise<void> {
+    const missing = loop.queueIds.filter((q) => !loop.cursors.has(q));
+    if (missing.length === 0) return;
+    if (this.opts.from === undefined) {
+      const queues = await this.admin.brokerTopicQueues(loop.target, this.topic);
+      for (const q of missing) loop.cursors.set(q, queues.find((x) => x.queueId === q)?.maxOffset ?? 0);
+    } else {
+      const from = this.opts.from;
+      const offsets = await Promise.all(missing.map((q) => this.admin.searchOffset(loop.target, this.topic, q, from)));
+      missing.forEach((q, i) => loop.cursors.set(q, offsets[i]!));
+    }
+  }
+
+  private async run(loop: BrokerLoop): Promise<void> {
+    while (!this.stopped) {
+      let more = false;
+      try {
+        await this.initCursors(loop);
+        if (this.stopped) break;
+        const ids = loop.queueIds.filter((q) => loop.cursors.has(q));
+        this.pulls += ids.length;
+        const settled = await Promise.allSettled(ids.map((q) => this.admin.pullQueue(loop.target, this.topic, q, loop.cursors.get(q)!)));
+        if (this.stopped) break;
+        const items: FeedItem[] = [];
+        let failure: unknown;
+        settled.forEach((s, i) => {
+          const q = ids[i]!;
+          if (s.status === 'rejected') {
+            failure ??= s.reason;
+            return;
+          }
+          const r = s.value;
+          for (const m of r.messages) items.push({ brokerName: loop.brokerName, m });
+          if (r.nextBeginOffset !== loop.cursors.get(q)) loop.cursors.set(q, r.nextBeginOffset);
+          if (r.messages.length > 0 && r.nextBeginOffset < r.maxOffset) more = true;
+        });
+        if (items.length) {
+          items.sort((a, b) => a.m.storeTimestamp - b.m.storeTimestamp);
+          this.messagesRead += items.length;
+          for (const l of this.listeners) l.onMessages(items);
+        }
+        if (failure !== undefined) throw failure;
+        this.setError(loop, undefined);
+      } catch (err) {
+        if (this.stopped) break;
+        this.setError(loop, describe(err));
+        await this.pause(this.retryMs);
+        continue;
+      }
+      if (!more) await this.pause(this.pollMs);
+    }
+    loop.running = false;
+  }
+}
