@@ -39,7 +39,7 @@ function ConsumedBy({ m }: { m: MessageView }) {
   );
 }
 
-export function MessageDetail({ m }: { m: MessageView }) {
+export function MessageDetail({ m }: { m: MessageView & { masked?: string[] } }) {
   const props = Object.entries(m.properties).sort((a, b) => a[0].localeCompare(b[0]));
   return (
     <div className="space-y-5" data-testid="message-detail">
@@ -56,6 +56,7 @@ export function MessageDetail({ m }: { m: MessageView }) {
           ['Born', `${fmtTime(m.bornTimestamp, true)} on ${m.bornHost}`],
           ['Reconsume times', m.reconsumeTimes],
           ['Size', `${m.storeSize} bytes stored`],
+          ...(m.masked?.length ? [['Masked', <Badge key="masked" tone="amber" testId="detail-masked">{m.masked.join(', ')}</Badge>] as [string, React.ReactNode]] : []),
         ]}
       />
       <div>

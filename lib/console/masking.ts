@@ -122,3 +122,9 @@ export function maskMessage<T extends MaskableMessage>(m: T, rules: MaskRules): 
 export function maskFor<T extends MaskableMessage>(m: T, role: Role | undefined, rules: MaskRules): T & { masked?: string[] } {
   return masksFor(role) ? maskMessage(m, rules) : m;
 }
+
+/** The messages as a reader of `role` may see them, under the environment's rules (message browser, exports). */
+export function maskAllFor<T extends MaskableMessage>(messages: T[], role: Role | undefined, rules: MaskRules = maskRulesFromEnv()): Array<T & { masked?: string[] }> {
+  if (!masksFor(role) || !hasRules(rules)) return messages;
+  return messages.map((m) => maskMessage(m, rules));
+}
