@@ -86,6 +86,7 @@ export interface ConsoleRig {
 export async function startConsoleRig(
   name: string,
   prepare: (r: { ns: NamesrvProcess; broker: BrokerProcess; client: TestClient; admin: AdminClient }) => Promise<void>,
+  opts: { env?: Record<string, string> } = {},
 ): Promise<ConsoleRig> {
   const build = ensureFreshBuild();
   let ns: NamesrvProcess | undefined;
@@ -112,7 +113,7 @@ export async function startConsoleRig(
     dir = tempDir(name);
     console = await startConsole({
       port: await freePort(), host: '127.0.0.1', namesrvAddr: ns.address,
-      env: { ROCKETDECK_CONSOLE_DB: join(dir, 'console.db'), ROCKETDECK_USERS: 'op:operator:op-pw,viewer:viewer:viewer-pw', ROCKETDECK_COLLECT_INTERVAL_MS: '1000', ROCKETDECK_LOG_LEVEL: 'error' },
+      env: { ROCKETDECK_CONSOLE_DB: join(dir, 'console.db'), ROCKETDECK_USERS: 'op:operator:op-pw,viewer:viewer:viewer-pw', ROCKETDECK_COLLECT_INTERVAL_MS: '1000', ROCKETDECK_LOG_LEVEL: 'error', ...opts.env },
     });
     const { login } = consoleHttp(() => console!.url);
     const [op, viewer] = [await login('op', 'op-pw'), await login('viewer', 'viewer-pw')];
