@@ -11,6 +11,7 @@ const ROOM = {
   common: '^lib/common/',
   remoting: '^lib/remoting/',
   protocol: '^lib/protocol/',
+  filter: '^lib/filter/',
   store: '^lib/store/',
   namesrv: '^lib/namesrv/',
   broker: '^lib/broker/',
@@ -34,6 +35,9 @@ const TESTS = '(\\.test\\.tsx?$|/it/)';
 // where even tests may not go.
 const MAY_IMPORT = {
   common: [],
+  // RocketMQ's SQL92 selector language (parse, evaluate): used by the broker's subscriptions and the console's live
+  // tail; a library over the error root only
+  filter: ['common'],
   remoting: ['common'],
   // protocol sits above the transport (its headers use remoting's command model); remoting never imports protocol
   protocol: ['remoting', 'common'],
@@ -41,19 +45,19 @@ const MAY_IMPORT = {
   namesrv: ['remoting', 'protocol', 'common'],
   // access control shared by both ends: request signatures, the ACL model, refusals
   auth: ['protocol', 'remoting', 'common'],
-  broker: ['store', 'auth', 'remoting', 'protocol', 'common'],
+  broker: ['store', 'auth', 'remoting', 'protocol', 'filter', 'common'],
   client: ['auth', 'remoting', 'protocol', 'common'],
-  admin: ['client', 'auth', 'remoting', 'protocol', 'common'],
+  admin: ['client', 'auth', 'remoting', 'protocol', 'filter', 'common'],
   // the gRPC endpoint (broker-local or `rocketdeck proxy`): a remoting client of the brokers
   grpc: ['client', 'auth', 'remoting', 'protocol', 'common'],
-  console: ['admin', 'common'],
+  console: ['admin', 'filter', 'common'],
   // the launcher: starts nodes as processes (no import), uses the broker's config model, the admin client and the
   // demo traffic's clients
   cluster: ['broker', 'admin', 'client', 'auth', 'common'],
-  cli: ['cluster', 'grpc', 'admin', 'client', 'broker', 'namesrv', 'store', 'auth', 'protocol', 'remoting', 'common'],
+  cli: ['cluster', 'grpc', 'admin', 'client', 'broker', 'namesrv', 'store', 'auth', 'protocol', 'remoting', 'filter', 'common'],
   // components import types only (see components-import-only-types-from-lib)
   components: ['console', 'admin'],
-  app: ['components', 'console', 'admin', 'common'],
+  app: ['components', 'console', 'admin', 'filter', 'common'],
 };
 
 const rooms = (names) => `(${names.map((n) => ROOM[n]).join('|')})`;
