@@ -41,3 +41,16 @@ test('a SQL92 expression evaluates on the properties; a refused one carries its 
   const throwing: Sql92Compiler = () => ({ ok: true, evaluate: () => { throw new Error('type'); } });
   assert.equal(f('sql=x', throwing).matches(msg), false);
 });
+
+test('the console wires RocketMQ SQL92 (lib/filter): numeric coercion of string properties, TAGS, and a fault at its offset', async () => {
+  const { tailSql92 } = await import('./tail.ts');
+  const m = { ...msg, properties: { region: 'eu', amount: '120', TAGS: 'paid' } };
+  assert.equal(f(`sql=${encodeURIComponent("region = 'eu' AND amount > 100")}`, tailSql92).matches(m), true);
+  assert.equal(f(`sql=${encodeURIComponent("region = 'eu' AND amount BETWEEN 0 AND 100")}`, tailSql92).matches(m), false);
+  assert.equal(f(`sql=${encodeURIComponent("TAGS IN ('paid', 'shipped')")}`, tailSql92).matches(m), true);
+  assert.equal(f(`sql=${encodeURIComponent('missing > 1')}`, tailSql92).matches(m), false, 'unknown is not a match');
+  assert.throws(() => f(`sql=${encodeURIComponent("region = 'eu' AND")}`, tailSql92), (e: unknown) => {
+    const pos = (e as { position?: number }).position;
+    return e instanceof HttpError && e.field === 'sql' && typeof pos === 'number' && pos >= 14 && pos <= 17;
+  });
+});

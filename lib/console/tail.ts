@@ -6,6 +6,14 @@ import type { RequestContext } from './context.ts';
 import { compileTailFilter, parseTailFilter, type Sql92Compiler } from './tail-filter.ts';
 import { tailHub } from './tail-hub.ts';
 import { hasRules, maskRulesFromEnv, masksFor } from './masking.ts';
+import { compileSql92, propertiesOf } from '../filter/index.ts';
+
+/** RocketMQ's SQL92 selector language (lib/filter) as the tail's expression filter; a fault's position is its 0-based offset. */
+export const tailSql92: Sql92Compiler = (text) => {
+  const c = compileSql92(text);
+  if (!c.ok) return { ok: false, message: c.message, position: c.position.offset };
+  return { ok: true, evaluate: (props) => c.evaluate(propertiesOf(props)) };
+};
 
 /** Who a tail belongs to, for the per-user limit and control: the signed-in user, or all anonymous readers as one. */
 export function tailUser(req: Request, ctx: RequestContext): { user: string; role: 'viewer' | 'operator' | undefined } {
@@ -16,7 +24,7 @@ export function tailUser(req: Request, ctx: RequestContext): { user: string; rol
 const QUEUE = /^([^:\s]+):(\d+)$/;
 
 /** The SSE response of a new tail, or a 4xx naming the bad field (a SQL92 fault with its `position`). */
-export function openTail(req: Request, ctx: RequestContext, sql92?: Sql92Compiler): Response {
+export function openTail(req: Request, ctx: RequestContext, sql92: Sql92Compiler = tailSql92): Response {
   const url = new URL(req.url);
   const p = url.searchParams;
   const topic = checkTopic(p.get('topic') ?? undefined, 'topic');

@@ -103,6 +103,29 @@ describe('live tail over Server-Sent Events', { timeout: 300_000 }, () => {
     await closeAll();
   });
 
+  test('a SQL92 expression narrows the stream on the server; an invalid one is a 400 with its position', async () => {
+    const sql = encodeURIComponent("region = 'eu' AND amount > 100 AND TAGS IN ('paid', 'shipped')");
+    const c = await tail(`sql=${sql}`);
+    const want = mark('sql-yes');
+    const sent: Array<{ body: string; tags: string; properties: Record<string, string> }> = [
+      { body: mark('sql-small'), tags: 'paid', properties: { region: 'eu', amount: '50' } },
+      { body: want, tags: 'paid', properties: { region: 'eu', amount: '120' } },
+      { body: mark('sql-us'), tags: 'paid', properties: { region: 'us', amount: '500' } },
+      { body: mark('sql-tag'), tags: 'created', properties: { region: 'eu', amount: '500' } },
+      { body: mark('sql-none'), tags: 'paid', properties: { region: 'eu' } },
+    ];
+    for (const m of sent) await rig.client.send(TOPIC, m.body, { queueId: 0, tags: m.tags, properties: m.properties });
+    await c.until('the match', () => c.messages().some((m) => m.body === want), 10_000);
+    await c.until('all read', (ev) => ev.some((e) => e.event === 'stats' && e.data.scanned >= sent.length));
+    assert.deepEqual(c.messages().map((m) => m.body), [want]);
+    const bad = await tail(`sql=${encodeURIComponent("region = 'eu' AND (amount > ")}`);
+    assert.equal(bad.status, 400);
+    assert.equal(bad.error!.field, 'sql');
+    assert.equal(typeof bad.error!.position, 'number');
+    assert.match(bad.error!.error, /^sql: .*position \d+/);
+    await closeAll();
+  });
+
   test('viewers get masked properties and JSON body fields, in the tail and the message browser; operators do not', async () => {
     const v = await tail('', rig.viewer);
     const o = await tail('', rig.op);
