@@ -82,6 +82,7 @@ export function LiveTail() {
 
   const start = () => {
     stop();
+    pending.current = [];
     setFailure(null);
     setHello(null);
     setStats(null);
@@ -170,7 +171,10 @@ export function LiveTail() {
                 {paused ? 'Resume' : 'Pause'}
               </Button>
               <Button type="button" disabled={!running} onClick={stop} data-testid="tail-stop">Stop</Button>
-              <Button type="button" onClick={() => setMessages([])} data-testid="tail-clear">Clear</Button>
+              <Button type="button" onClick={() => {
+                pending.current = [];
+                setMessages([]);
+              }} data-testid="tail-clear">Clear</Button>
             </div>
           </form>
           {failure && (
