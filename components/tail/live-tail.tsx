@@ -2,7 +2,7 @@
 // Live tail page: watch a topic's new messages as they are stored (Server-Sent Events), filtered on the server;
 // pause, resume, clear; the server's counters (matched, sent, dropped over the rate limit) and broker errors.
 
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'next/navigation';
 import { apiFetch, errorMessage } from '@/components/api/client';
 import { useTopics } from '@/components/api/hooks';
@@ -17,7 +17,7 @@ import type { TailBrokerEvent, TailHello, TailMessage, TailStats } from '@/lib/c
 import { readSse, SseHttpError } from './sse';
 
 /** Messages kept on the page (newest first); older ones fall off. */
-const KEEP = 500;
+const KEEP = 300;
 /** How often arrived messages are drawn (one render per batch, not per message). */
 const FLUSH_MS = 200;
 
@@ -130,6 +130,7 @@ export function LiveTail() {
     }
   };
 
+  const toggle = useCallback((id: string) => setOpen((o) => (o === id ? null : id)), []);
   const field = (k: keyof Form) => ({ value: form[k], onChange: (e: React.ChangeEvent<HTMLInputElement>) => setForm((f) => ({ ...f, [k]: e.target.value })) });
   const paused = stats?.paused === true;
   const brokerErrors = Object.values(brokers).filter((b) => b.error);
@@ -230,7 +231,7 @@ export function LiveTail() {
               <tbody>
                 {messages.length === 0 && <FullRow colSpan={6}>Waiting for messages…</FullRow>}
                 {messages.map((m) => (
-                  <MessageRow key={`${m.brokerName}:${m.queueId}:${m.queueOffset}`} m={m} open={open === m.offsetMsgId} onToggle={() => setOpen((o) => (o === m.offsetMsgId ? null : m.offsetMsgId))} />
+                  <MessageRow key={`${m.brokerName}:${m.queueId}:${m.queueOffset}`} m={m} open={open === m.offsetMsgId} onToggle={toggle} />
                 ))}
               </tbody>
             </Table>
@@ -241,10 +242,11 @@ export function LiveTail() {
   );
 }
 
-function MessageRow({ m, open, onToggle }: { m: TailMessage; open: boolean; onToggle(): void }) {
+/** One message; drawn again only when it opens or closes (the list re-renders on every batch). */
+const MessageRow = memo(function MessageRow({ m, open, onToggle }: { m: TailMessage; open: boolean; onToggle(id: string): void }) {
   return (
     <>
-      <Tr onClick={onToggle} testId="tail-row">
+      <Tr onClick={() => onToggle(m.offsetMsgId)} testId="tail-row">
         <Td className="whitespace-nowrap tabular-nums">{fmtTime(m.storeTimestamp, true)}</Td>
         <Td className="font-mono text-xs text-orange-700 dark:text-orange-400">{m.msgId}</Td>
         <Td>{m.tags ? <Badge tone="blue">{m.tags}</Badge> : '—'}</Td>
@@ -273,4 +275,4 @@ function MessageRow({ m, open, onToggle }: { m: TailMessage; open: boolean; onTo
       )}
     </>
   );
-}
+});
