@@ -202,6 +202,9 @@ export function LiveTail() {
                 <span title="Matching messages over the rate limit, or that the page did not take in time">
                   dropped <b className="tabular-nums" data-testid="tail-dropped">{stats.dropped}</b>
                 </span>
+                {stats.brokers.some((b) => b.behind > 0) && (
+                  <span title="Messages stored that the console has not read yet">behind <b className="tabular-nums" data-testid="tail-behind">{stats.brokers.reduce((n, b) => n + b.behind, 0)}</b></span>
+                )}
                 {stats.missedWhilePaused > 0 && <span>missed while paused <b className="tabular-nums">{stats.missedWhilePaused}</b></span>}
               </>
             )}

@@ -40,9 +40,16 @@ interface BrokerLoop {
   queueIds: number[];
   /** Next offset to read per queue id; absent until the queue's start offset is known. */
   cursors: Map<number, number>;
+  /** Each queue's max offset at its last answer (how far behind the cursor is). */
+  maxOffsets: Map<number, number>;
   error?: string;
   running: boolean;
 }
+
+/** Messages per pull (a broker sends at most its maxTransferCountOnMessageInMemory, 32 by default, anyway). */
+const PULL_BATCH = 32;
+/** Pulls in flight per queue when it is far behind. */
+const PIPELINE = 8;
 
 export const queueKey = (brokerName: string, queueId: number): string => `${brokerName}:${queueId}`;
 
@@ -81,8 +88,12 @@ export class TailFeed {
   }
 
   /** Broker groups with their current error, for the streams' status. */
-  brokers(): Array<{ brokerName: string; brokerAddr: string; queues: number; error?: string }> {
-    return [...this.loops.values()].map((l) => ({ brokerName: l.brokerName, brokerAddr: l.target.brokerAddr, queues: l.queueIds.length, ...(l.error ? { error: l.error } : {}) }));
+  brokers(): Array<{ brokerName: string; brokerAddr: string; queues: number; behind: number; error?: string }> {
+    return [...this.loops.values()].map((l) => {
+      let behind = 0;
+      for (const [q, c] of l.cursors) behind += Math.max(0, (l.maxOffsets.get(q) ?? c) - c);
+      return { brokerName: l.brokerName, brokerAddr: l.target.brokerAddr, queues: l.queueIds.length, behind, ...(l.error ? { error: l.error } : {}) };
+    });
   }
 
   start(): void {
@@ -128,7 +139,7 @@ export class TailFeed {
         if (cur.target.brokerAddr !== target.brokerAddr) cur.target = target;
         continue;
       }
-      const loop: BrokerLoop = { brokerName: g.brokerName, target, queueIds, cursors: new Map(), running: true };
+      const loop: BrokerLoop = { brokerName: g.brokerName, target, queueIds, cursors: new Map(), maxOffsets: new Map(), running: true };
       this.loops.set(g.brokerName, loop);
       void this.run(loop);
     }
@@ -159,12 +170,52 @@ export class TailFeed {
     if (missing.length === 0) return;
     if (this.opts.from === undefined) {
       const queues = await this.admin.brokerTopicQueues(loop.target, this.topic);
-      for (const q of missing) loop.cursors.set(q, queues.find((x) => x.queueId === q)?.maxOffset ?? 0);
+      for (const q of missing) {
+        const max = queues.find((x) => x.queueId === q)?.maxOffset ?? 0;
+        loop.cursors.set(q, max);
+        loop.maxOffsets.set(q, max);
+      }
     } else {
       const from = this.opts.from;
       const offsets = await Promise.all(missing.map((q) => this.admin.searchOffset(loop.target, this.topic, q, from)));
       missing.forEach((q, i) => loop.cursors.set(q, offsets[i]!));
     }
+  }
+
+  /**
+   * One round over a queue: pulls from the cursor, several batches at once when the queue is that far behind (consume
+   * queue offsets are consecutive, so batch i starts at cursor + i * PULL_BATCH); batches are taken in order up to the
+   * first that is not full or not where the previous ended (the rest are read again next round).
+   */
+  private async pullRound(loop: BrokerLoop, q: number): Promise<{ items: FeedItem[]; more: boolean }> {
+    const cursor = loop.cursors.get(q)!;
+    const behind = (loop.maxOffsets.get(q) ?? cursor) - cursor;
+    const n = Math.max(1, Math.min(PIPELINE, Math.ceil(behind / PULL_BATCH)));
+    this.pulls += n;
+    const settled = await Promise.allSettled(Array.from({ length: n }, (_, i) => this.admin.pullQueue(loop.target, this.topic, q, cursor + i * PULL_BATCH, { maxNums: PULL_BATCH })));
+    const items: FeedItem[] = [];
+    let at = cursor;
+    let failure: unknown;
+    for (let i = 0; i < settled.length; i++) {
+      const s = settled[i]!;
+      if (s.status === 'rejected') {
+        if (i === 0) failure = s.reason;
+        break;
+      }
+      const r = s.value;
+      loop.maxOffsets.set(q, r.maxOffset);
+      if (r.status !== 'FOUND') {
+        if (i === 0) at = r.nextBeginOffset; // nothing new, or the offset moved
+        break;
+      }
+      if (r.messages[0]!.queueOffset < at) break; // not where the previous batch ended
+      for (const m of r.messages) items.push({ brokerName: loop.brokerName, m });
+      at = r.nextBeginOffset;
+      if (r.messages.length < PULL_BATCH) break;
+    }
+    if (failure !== undefined && items.length === 0) throw failure;
+    loop.cursors.set(q, at);
+    return { items, more: items.length > 0 && at < (loop.maxOffsets.get(q) ?? at) };
   }
 
   private async run(loop: BrokerLoop): Promise<void> {
@@ -174,22 +225,17 @@ export class TailFeed {
         await this.initCursors(loop);
         if (this.stopped) break;
         const ids = loop.queueIds.filter((q) => loop.cursors.has(q));
-        this.pulls += ids.length;
-        const settled = await Promise.allSettled(ids.map((q) => this.admin.pullQueue(loop.target, this.topic, q, loop.cursors.get(q)!)));
+        const settled = await Promise.allSettled(ids.map((q) => this.pullRound(loop, q)));
         if (this.stopped) break;
         const items: FeedItem[] = [];
         let failure: unknown;
-        settled.forEach((s, i) => {
-          const q = ids[i]!;
-          if (s.status === 'rejected') {
-            failure ??= s.reason;
-            return;
+        for (const s of settled) {
+          if (s.status === 'rejected') failure ??= s.reason;
+          else {
+            items.push(...s.value.items);
+            if (s.value.more) more = true;
           }
-          const r = s.value;
-          for (const m of r.messages) items.push({ brokerName: loop.brokerName, m });
-          if (r.nextBeginOffset !== loop.cursors.get(q)) loop.cursors.set(q, r.nextBeginOffset);
-          if (r.messages.length > 0 && r.nextBeginOffset < r.maxOffset) more = true;
-        });
+        }
         if (items.length) {
           items.sort((a, b) => a.m.storeTimestamp - b.m.storeTimestamp);
           this.messagesRead += items.length;

@@ -50,7 +50,8 @@ export interface TailStats {
   /** Matching messages that came while paused (not sent). */
   missedWhilePaused: number;
   paused: boolean;
-  brokers: Array<{ brokerName: string; brokerAddr: string; queues: number; error?: string }>;
+  /** Per broker group: queues read, messages stored but not read yet (`behind`), and its error when it does not answer. */
+  brokers: Array<{ brokerName: string; brokerAddr: string; queues: number; behind: number; error?: string }>;
   routeError?: string;
 }
 
