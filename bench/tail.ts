@@ -43,22 +43,26 @@ function tree(root: number): number[] {
   return out;
 }
 
-/** CPU seconds (user + system) and RSS bytes of the process tree. */
-function usage(root: number): { cpuSec: number; rss: number } {
+/** CPU seconds (user + system) and RSS bytes of the process tree, and the largest RSS of one of its processes. */
+function usage(root: number): { cpuSec: number; rss: number; maxRss: number } {
   let cpu = 0;
   let rss = 0;
+  let maxRss = 0;
   for (const pid of tree(root)) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       cpu += (Number(f[11]) + Number(f[12])) / TICKS;
       const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (m) rss += Number(m[1]) * 1024;
+      if (m) {
+        rss += Number(m[1]) * 1024;
+        maxRss = Math.max(maxRss, Number(m[1]) * 1024);
+      }
     } catch {
       // gone
     }
   }
-  return { cpuSec: cpu, rss };
+  return { cpuSec: cpu, rss, maxRss };
 }
 
 const round = (v: number): number => Math.round(v * 10) / 10;
@@ -160,9 +164,11 @@ export async function run(args: string[]): Promise<BenchReport> {
     const markerLag: number[] = [];
     let phase: number[] = markerLag;
     const hungLag: number[] = [];
+    let behind = 0;
     const markers = await openSse(`${url}/api/tail?topic=${TOPIC}&body=marker-&rate=1000`, {
       keepData: false,
       onEvent: (event, data) => {
+        if (event === 'stats') behind = (JSON.parse(data) as { brokers: Array<{ behind: number }> }).brokers.reduce((n, b) => n + b.behind, 0);
         if (event !== 'message') return;
         const body = /"body":"(marker-\d+)"/.exec(data)?.[1];
         const at = body && markerSent.get(body);
@@ -173,30 +179,40 @@ export async function run(args: string[]): Promise<BenchReport> {
     // warm-up, then the measured window
     await new Promise((r) => setTimeout(r, 5000));
     markerLag.length = 0;
+    type Feeds = { feeds: Array<{ messagesRead: number }>; streams: Array<{ sent: number; dropped: number }> };
+    const feedsRead = async (): Promise<number> => ((await (await fetch(`${url}/api/tail/streams`)).json()) as Feeds).feeds.reduce((n, f) => n + f.messagesRead, 0);
+    const readBefore = await feedsRead();
     const before = usage(pid);
     const sentBefore = streams.map((s) => s.counts.message ?? 0);
     const producedBefore = produced;
     const t0 = Date.now();
     let peakRss = before.rss;
+    let peakServerRss = before.maxRss;
     const rssSamples: number[] = [];
     const sampler = setInterval(() => {
       const u = usage(pid);
       rssSamples.push(u.rss);
       peakRss = Math.max(peakRss, u.rss);
+      peakServerRss = Math.max(peakServerRss, u.maxRss);
     }, 1000);
     await new Promise((r) => setTimeout(r, seconds * 1000));
     clearInterval(sampler);
     const after = usage(pid);
     const elapsed = (Date.now() - t0) / 1000;
-    const list = (await (await fetch(`${url}/api/tail/streams`)).json()) as { streams: Array<{ sent: number; dropped: number }>; feeds: Array<{ messagesRead: number }> };
+    const readAfter = await feedsRead();
+    const list = (await (await fetch(`${url}/api/tail/streams`)).json()) as Feeds;
     const cpuPct = ((after.cpuSec - before.cpuSec) / elapsed) * 100;
     const delivered = streams.reduce((n, s, i) => n + (s.counts.message ?? 0) - sentBefore[i]!, 0);
     const lag = [...markerLag].sort((a, b) => a - b);
     metrics.push(
       { metric: 'produced', value: Math.round((produced - producedBefore) / elapsed), unit: 'msg/s' },
+      { metric: 'read by the console (all feeds)', value: Math.round((readAfter - readBefore) / elapsed), unit: 'msg/s' },
+      { metric: 'stored but not read yet at the end', value: behind, unit: 'messages' },
       { metric: 'console CPU', value: round(cpuPct), unit: '% of one core' },
-      { metric: 'console RSS peak', value: round(peakRss / 2 ** 20), unit: 'MiB' },
-      { metric: 'console RSS median', value: round(percentile([...rssSamples].sort((a, b) => a - b), 50) / 2 ** 20), unit: 'MiB' },
+      { metric: 'console RSS peak (next-server process)', value: round(peakServerRss / 2 ** 20), unit: 'MiB' },
+      { metric: 'console RSS peak (process tree: next start + next-server)', value: round(peakRss / 2 ** 20), unit: 'MiB' },
+      { metric: 'console RSS median (process tree)', value: round(percentile([...rssSamples].sort((a, b) => a - b), 50) / 2 ** 20), unit: 'MiB' },
+      { metric: 'console RSS before the window (process tree)', value: round(before.rss / 2 ** 20), unit: 'MiB' },
       { metric: 'events delivered (all streams)', value: Math.round(delivered / elapsed), unit: 'msg/s' },
       { metric: 'dropped over the rate cap (all streams, since start)', value: list.streams.reduce((n, s) => n + s.dropped, 0), unit: 'messages' },
       { metric: 'marker store-to-stream p50', value: percentile(lag, 50), unit: 'ms' },

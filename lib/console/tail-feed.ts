@@ -49,7 +49,7 @@ interface BrokerLoop {
 /** Messages per pull (a broker sends at most its maxTransferCountOnMessageInMemory, 32 by default, anyway). */
 const PULL_BATCH = 32;
 /** Pulls in flight per queue when it is far behind. */
-const PIPELINE = 8;
+const PIPELINE = 16;
 
 export const queueKey = (brokerName: string, queueId: number): string => `${brokerName}:${queueId}`;
 
