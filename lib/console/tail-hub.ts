@@ -147,6 +147,7 @@ export class TailHub {
       })),
       pullsTotal: this.pullsDone + [...this.feeds.values()].reduce((n, f) => n + f.feed.pulls, 0),
       limits: { ...this.limits },
+      memory: (({ rss, heapUsed, heapTotal, external, arrayBuffers }) => ({ rss, heapUsed, heapTotal, external, arrayBuffers }))(process.memoryUsage()),
     };
   }
 }

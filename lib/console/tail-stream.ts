@@ -14,6 +14,7 @@ export const TAIL_BODY_MAX = 4096;
 export const TAIL_BUFFER_BYTES = 256 * 1024;
 
 const enc = new TextEncoder();
+const eventBytes = (event: string, data: unknown): Uint8Array => enc.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 
 export interface TailStreamOptions {
   id: string;
@@ -32,8 +33,9 @@ export interface TailStreamOptions {
 interface Prepared {
   raw?: FilterableMessage;
   masked?: { f: FilterableMessage; masked: string[] };
-  view?: TailMessage;
-  maskedView?: TailMessage;
+  /** The SSE event bytes, shared by the streams that send it. */
+  bytes?: Uint8Array;
+  maskedBytes?: Uint8Array;
 }
 const prepared = new WeakMap<FeedItem, Prepared>();
 const prep = (it: FeedItem): Prepared => {
@@ -112,11 +114,15 @@ export class TailStream implements FeedListener {
 
   /** One SSE event; false when the page is not taking what was sent (nothing written then, unless `force`). */
   send(event: string, data: unknown, force = false): boolean {
+    return this.write(eventBytes(event, data), force);
+  }
+
+  private write(bytes: Uint8Array, force = false): boolean {
     const c = this.controller;
     if (!c || this.closed) return false;
     if (!force && (c.desiredSize ?? 0) <= 0) return false;
     try {
-      c.enqueue(enc.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
+      c.enqueue(bytes);
       return true;
     } catch {
       return false; // closed underneath us
@@ -182,8 +188,8 @@ export class TailStream implements FeedListener {
         continue;
       }
       const p = prep(it);
-      const view = over ? (p.maskedView ??= viewOf(it, over)) : (p.view ??= viewOf(it));
-      if (this.send('message', view)) this.counts.sent++;
+      const bytes = over ? (p.maskedBytes ??= eventBytes('message', viewOf(it, over))) : (p.bytes ??= eventBytes('message', viewOf(it)));
+      if (this.write(bytes)) this.counts.sent++;
       else this.counts.dropped++;
     }
   }

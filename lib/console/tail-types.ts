@@ -69,4 +69,6 @@ export interface TailStreamsResponse {
   /** Pull requests sent by every feed since the console started (stops growing when no tail is open). */
   pullsTotal: number;
   limits: { perUser: number; total: number; rateLimit: number; maxRate: number };
+  /** The console process's memory (process.memoryUsage(), bytes). */
+  memory: { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number };
 }
