@@ -19,7 +19,7 @@ import { readSse, SseHttpError } from './sse';
 /** Messages kept on the page (newest first); older ones fall off. */
 const KEEP = 300;
 /** How often arrived messages are drawn (one render per batch, not per message). */
-const FLUSH_MS = 200;
+const FLUSH_MS = 100;
 
 interface Form {
   topic: string;
@@ -82,7 +82,9 @@ export function LiveTail() {
 
   const start = () => {
     stop();
+    // a new tail (another filter, another topic) starts on an empty list
     pending.current = [];
+    setMessages([]);
     setFailure(null);
     setHello(null);
     setStats(null);
