@@ -5,6 +5,7 @@
 import type { AdminClient, BrokerTarget, QueueMessage, TopicRoute } from '../admin/index.ts';
 import { createLogger } from '../common/log.ts';
 import { describe } from './errors.ts';
+import type { Prepared } from './tail-stream.ts';
 
 const log = createLogger('console.tail');
 
@@ -12,6 +13,8 @@ const log = createLogger('console.tail');
 export interface FeedItem {
   brokerName: string;
   m: QueueMessage;
+  /** What the streams derived from it (tail-stream.ts), shared among them. */
+  prepared?: Prepared;
 }
 
 /** What a feed tells its subscribers. */

@@ -11,7 +11,7 @@ import type { TailMessage, TailStats } from './tail-types.ts';
 /** Bytes of a body sent to the page; the rest is cut (bodySize says how much there was). */
 export const TAIL_BODY_MAX = 4096;
 /** Bytes the response may hold unread before messages are dropped instead of written. */
-export const TAIL_BUFFER_BYTES = 256 * 1024;
+export const TAIL_BUFFER_BYTES = 64 * 1024;
 
 const enc = new TextEncoder();
 const eventBytes = (event: string, data: unknown): Uint8Array => enc.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -29,20 +29,15 @@ export interface TailStreamOptions {
   now?: () => number;
 }
 
-/** A message's filterable and shown forms, computed once per feed item and shared by every stream that needs them. */
-interface Prepared {
-  raw?: FilterableMessage;
+/** A message's masked and encoded forms, computed once per feed item and shared by every stream that needs them. */
+export interface Prepared {
   masked?: { f: FilterableMessage; masked: string[] };
   /** The SSE event bytes, shared by the streams that send it. */
   bytes?: Uint8Array;
   maskedBytes?: Uint8Array;
 }
-const prepared = new WeakMap<FeedItem, Prepared>();
-const prep = (it: FeedItem): Prepared => {
-  let p = prepared.get(it);
-  if (!p) prepared.set(it, (p = {}));
-  return p;
-};
+// kept on the item itself (no side table): it goes with the item once every stream has seen it
+const prep = (it: FeedItem): Prepared => (it.prepared ??= {});
 
 function maskedOf(it: FeedItem, rules: MaskRules): { f: FilterableMessage; masked: string[] } {
   const p = prep(it);
@@ -169,15 +164,8 @@ export class TailStream implements FeedListener {
       this.counts.scanned++;
       let over: { f: FilterableMessage; masked: string[] } | undefined;
       if (this.mask) over = maskedOf(it, this.mask);
-      if (!filter.all) {
-        let f: FilterableMessage;
-        if (over) f = over.f;
-        else {
-          const p = prep(it);
-          f = p.raw ??= { tags: it.m.tags, keys: it.m.keys, properties: it.m.properties, body: it.m.body };
-        }
-        if (!filter.matches(f)) continue;
-      }
+      // a pulled message is filterable as it is (tags, keys, properties, body bytes)
+      if (!filter.all && !filter.matches(over ? over.f : it.m)) continue;
       this.counts.matched++;
       if (this.paused) {
         this.counts.missedWhilePaused++;
