@@ -212,6 +212,31 @@ describe('live tail over Server-Sent Events', { timeout: 300_000 }, () => {
     await closeAll();
   });
 
+  test('a page that stops reading gets messages dropped, not buffered without bound', async () => {
+    // a raw connection that sends the request and never reads the answer
+    const { connect } = await import('node:net');
+    const u = new URL(rig.url);
+    const sock = connect(Number(u.port), u.hostname);
+    sock.pause();
+    await new Promise<void>((r) => sock.once('connect', () => r()));
+    sock.write(`GET /api/tail?topic=${TOPIC}&rate=1000&body=stuck HTTP/1.1\r\nHost: ${u.host}\r\nAccept: text/event-stream\r\n\r\n`);
+    const list = async () => (await http.call('GET', '/api/tail/streams')).body;
+    await waitFor('the stream open', async () => (await list()).streams.length === 1, 10_000);
+    const big = 'stuck-' + 'x'.repeat(4000);
+    const N = 2000; // about 8 MB of events: more than the socket and the stream's buffer hold
+    for (let i = 0; i < N; i += 50) {
+      await rig.client.sendBatch(TOPIC, 1, Array.from({ length: 50 }, () => ({ body: Buffer.from(big), properties: { WAIT: 'true' } })));
+    }
+    const s = await waitFor('all read and counted', async () => {
+      const st = (await list()).streams[0];
+      return st && st.sent + st.dropped >= N && st;
+    }, 30_000);
+    assert.ok(s.dropped > 0, `sent ${s.sent}, dropped ${s.dropped}`);
+    assert.ok(s.sent * 4000 < 6 * 2 ** 20, `sent ${s.sent} events of 4 KB to a page that reads nothing`);
+    sock.destroy();
+    await waitFor('closed', async () => (await list()).streams.length === 0, 10_000);
+  });
+
   test('a user past the limit of open tails gets 429; closing one makes room', async () => {
     const three = [await tail('', rig.viewer), await tail('', rig.viewer), await tail('', rig.viewer)];
     const fourth = await tail('', rig.viewer);
