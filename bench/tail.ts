@@ -188,7 +188,7 @@ export async function run(args: string[]): Promise<BenchReport> {
     // warm-up, then the measured window
     await new Promise((r) => setTimeout(r, 5000));
     markerLag.length = 0;
-    type Feeds = { feeds: Array<{ messagesRead: number }>; streams: Array<{ sent: number; dropped: number }> };
+    type Feeds = { feeds: Array<{ messagesRead: number; skipped: number }>; streams: Array<{ sent: number; dropped: number }> };
     const feedsRead = async (): Promise<number> => ((await (await fetch(`${url}/api/tail/streams`)).json()) as Feeds).feeds.reduce((n, f) => n + f.messagesRead, 0);
     const readBefore = await feedsRead();
     const before = usage(pid);
@@ -217,6 +217,7 @@ export async function run(args: string[]): Promise<BenchReport> {
       { metric: 'produced', value: Math.round((produced - producedBefore) / elapsed), unit: 'msg/s' },
       { metric: 'read by the console (all feeds)', value: Math.round((readAfter - readBefore) / elapsed), unit: 'msg/s' },
       { metric: 'stored but not read yet at the end', value: behind, unit: 'messages' },
+      { metric: 'skipped to stay live (since start)', value: list.feeds.reduce((n, f) => n + f.skipped, 0), unit: 'messages' },
       { metric: 'console CPU', value: round(cpuPct), unit: '% of one core' },
       { metric: 'console RSS peak (next-server process)', value: round(peakServerRss / 2 ** 20), unit: 'MiB' },
       { metric: 'console RSS peak (process tree: next start + next-server)', value: round(peakRss / 2 ** 20), unit: 'MiB' },

@@ -207,6 +207,11 @@ export function LiveTail() {
                 {stats.brokers.some((b) => b.behind > 0) && (
                   <span title="Messages stored that the console has not read yet">behind <b className="tabular-nums" data-testid="tail-behind">{stats.brokers.reduce((n, b) => n + b.behind, 0)}</b></span>
                 )}
+                {stats.brokers.some((b) => b.skipped > 0) && (
+                  <span title="The console fell too far behind the topic to stay live and jumped to the newest messages">
+                    skipped <b className="tabular-nums" data-testid="tail-skipped">{stats.brokers.reduce((n, b) => n + b.skipped, 0)}</b>
+                  </span>
+                )}
                 {stats.missedWhilePaused > 0 && <span>missed while paused <b className="tabular-nums">{stats.missedWhilePaused}</b></span>}
               </>
             )}

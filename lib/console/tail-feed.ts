@@ -35,6 +35,11 @@ export interface FeedOptions {
   retryMs?: number;
   /** How often the route is read again for new queues or broker groups (default 10 s). */
   routeEveryMs?: number;
+  /**
+   * A tail from now that falls this many messages behind on a queue (the console or a broker too slow for the
+   * topic's rate) jumps ahead to the newest and counts what it skipped (default 5,000; a tail from a time never skips).
+   */
+  maxBehind?: number;
 }
 
 interface BrokerLoop {
@@ -45,6 +50,8 @@ interface BrokerLoop {
   cursors: Map<number, number>;
   /** Each queue's max offset at its last answer (how far behind the cursor is). */
   maxOffsets: Map<number, number>;
+  /** Messages jumped over because the tail fell too far behind. */
+  skipped: number;
   error?: string;
   running: boolean;
 }
@@ -53,6 +60,7 @@ interface BrokerLoop {
 const PULL_BATCH = 32;
 /** Pulls in flight per queue when it is far behind. */
 const PIPELINE = 16;
+const DEFAULT_MAX_BEHIND = 5000;
 
 export const queueKey = (brokerName: string, queueId: number): string => `${brokerName}:${queueId}`;
 
@@ -68,6 +76,8 @@ export class TailFeed {
   /** Pull requests sent (tests and the streams list watch it stop when the last reader leaves). */
   pulls = 0;
   messagesRead = 0;
+  /** Messages jumped over, all broker groups (see FeedOptions.maxBehind). */
+  skipped = 0;
   routeError?: string;
   private readonly loops = new Map<string, BrokerLoop>();
   private stopped = false;
@@ -91,11 +101,11 @@ export class TailFeed {
   }
 
   /** Broker groups with their current error, for the streams' status. */
-  brokers(): Array<{ brokerName: string; brokerAddr: string; queues: number; behind: number; error?: string }> {
+  brokers(): Array<{ brokerName: string; brokerAddr: string; queues: number; behind: number; skipped: number; error?: string }> {
     return [...this.loops.values()].map((l) => {
       let behind = 0;
       for (const [q, c] of l.cursors) behind += Math.max(0, (l.maxOffsets.get(q) ?? c) - c);
-      return { brokerName: l.brokerName, brokerAddr: l.target.brokerAddr, queues: l.queueIds.length, behind, ...(l.error ? { error: l.error } : {}) };
+      return { brokerName: l.brokerName, brokerAddr: l.target.brokerAddr, queues: l.queueIds.length, behind, skipped: l.skipped, ...(l.error ? { error: l.error } : {}) };
     });
   }
 
@@ -142,7 +152,7 @@ export class TailFeed {
         if (cur.target.brokerAddr !== target.brokerAddr) cur.target = target;
         continue;
       }
-      const loop: BrokerLoop = { brokerName: g.brokerName, target, queueIds, cursors: new Map(), maxOffsets: new Map(), running: true };
+      const loop: BrokerLoop = { brokerName: g.brokerName, target, queueIds, cursors: new Map(), maxOffsets: new Map(), skipped: 0, running: true };
       this.loops.set(g.brokerName, loop);
       void this.run(loop);
     }
@@ -191,8 +201,17 @@ export class TailFeed {
    * first that is not full or not where the previous ended (the rest are read again next round).
    */
   private async pullRound(loop: BrokerLoop, q: number): Promise<{ items: FeedItem[]; more: boolean }> {
-    const cursor = loop.cursors.get(q)!;
-    const behind = (loop.maxOffsets.get(q) ?? cursor) - cursor;
+    let cursor = loop.cursors.get(q)!;
+    let behind = (loop.maxOffsets.get(q) ?? cursor) - cursor;
+    const maxBehind = this.opts.maxBehind ?? DEFAULT_MAX_BEHIND;
+    if (this.opts.from === undefined && behind > maxBehind) {
+      // live means now: jump to the newest batch and say how much was jumped over
+      const to = loop.maxOffsets.get(q)! - PULL_BATCH;
+      loop.skipped += to - cursor;
+      this.skipped += to - cursor;
+      cursor = to;
+      behind = PULL_BATCH;
+    }
     const n = Math.max(1, Math.min(PIPELINE, Math.ceil(behind / PULL_BATCH)));
     this.pulls += n;
     const settled = await Promise.allSettled(Array.from({ length: n }, (_, i) => this.admin.pullQueue(loop.target, this.topic, q, cursor + i * PULL_BATCH, { maxNums: PULL_BATCH })));

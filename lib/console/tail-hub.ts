@@ -143,7 +143,7 @@ export class TailHub {
         paused: e.stream.paused, sent: e.stream.counts.sent, dropped: e.stream.counts.dropped,
       })),
       feeds: [...this.feeds.values()].map((f) => ({
-        cluster: f.cluster, topic: f.feed.topic, shared: f.shared, readers: f.feed.listeners.size, pulls: f.feed.pulls, messagesRead: f.feed.messagesRead,
+        cluster: f.cluster, topic: f.feed.topic, shared: f.shared, readers: f.feed.listeners.size, pulls: f.feed.pulls, messagesRead: f.feed.messagesRead, skipped: f.feed.skipped,
       })),
       pullsTotal: this.pullsDone + [...this.feeds.values()].reduce((n, f) => n + f.feed.pulls, 0),
       limits: { ...this.limits },

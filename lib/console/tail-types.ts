@@ -50,8 +50,11 @@ export interface TailStats {
   /** Matching messages that came while paused (not sent). */
   missedWhilePaused: number;
   paused: boolean;
-  /** Per broker group: queues read, messages stored but not read yet (`behind`), and its error when it does not answer. */
-  brokers: Array<{ brokerName: string; brokerAddr: string; queues: number; behind: number; error?: string }>;
+  /**
+   * Per broker group: queues read, messages stored but not read yet (`behind`), messages jumped over because the
+   * tail fell too far behind to stay live (`skipped`), and its error when it does not answer.
+   */
+  brokers: Array<{ brokerName: string; brokerAddr: string; queues: number; behind: number; skipped: number; error?: string }>;
   routeError?: string;
 }
 
@@ -65,7 +68,7 @@ export interface TailBrokerEvent {
 /** GET /api/tail/streams */
 export interface TailStreamsResponse {
   streams: Array<{ id: string; user: string; cluster: string; topic: string; startedAt: number; paused: boolean; sent: number; dropped: number }>;
-  feeds: Array<{ cluster: string; topic: string; shared: boolean; readers: number; pulls: number; messagesRead: number }>;
+  feeds: Array<{ cluster: string; topic: string; shared: boolean; readers: number; pulls: number; messagesRead: number; skipped: number }>;
   /** Pull requests sent by every feed since the console started (stops growing when no tail is open). */
   pullsTotal: number;
   limits: { perUser: number; total: number; rateLimit: number; maxRate: number };

@@ -231,6 +231,7 @@ describe('live tail over Server-Sent Events', { timeout: 300_000 }, () => {
       const st = (await list()).streams[0];
       return st && st.sent + st.dropped >= N && st;
     }, 30_000);
+    console.log(`page not reading: sent ${s.sent}, dropped ${s.dropped}`);
     assert.ok(s.dropped > 0, `sent ${s.sent}, dropped ${s.dropped}`);
     assert.ok(s.sent * 4000 < 6 * 2 ** 20, `sent ${s.sent} events of 4 KB to a page that reads nothing`);
     sock.destroy();
