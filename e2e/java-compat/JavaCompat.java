@@ -83,6 +83,7 @@ public class JavaCompat {
         Map<String, Case> cases = new LinkedHashMap<>();
         ClientCases.register(cases);
         AdminCases.register(cases);
+        SqlCases.register(cases);
 
         ExecutorService ex = Executors.newCachedThreadPool(r -> { Thread t = new Thread(r, "case"); t.setDaemon(true); return t; });
         for (Map.Entry<String, Case> e : cases.entrySet()) {

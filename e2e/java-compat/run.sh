@@ -39,6 +39,7 @@ NS_PID=$!
 NS="$(ready_addr "$WORK/namesrv.log")"
 node lib/cli/bin.mjs broker -n "$NS" --set brokerClusterName=DefaultCluster --set brokerName=broker-a \
   --set listenPort=0 --set haListenPort=0 --set bindAddress=127.0.0.1 --set brokerIP1=127.0.0.1 --set brokerIP2=127.0.0.1 \
+  --set enablePropertyFilter=true --set enableCalcFilterBitMap=true \
   --set storePathRootDir="$WORK/store" > "$WORK/broker.log" 2>&1 &
 BR_PID=$!
 BROKER="$(ready_addr "$WORK/broker.log")"

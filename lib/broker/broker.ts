@@ -37,6 +37,7 @@ import { NamesrvRegistration } from './registration/registration.ts';
 import { ScheduleMessageService } from './schedule/schedule-message-service.ts';
 import { BrokerStats } from './stats/stats.ts';
 import { StoreAdapter } from './store-adapter.ts';
+import { ConsumerFilterManager } from './filter/consumer-filter.ts';
 import { SubscriptionGroupManager } from './subscription/subscription-group-manager.ts';
 import { TopicConfigManager } from './topic/topic-config-manager.ts';
 import { TopicProducerTable } from './client/topic-producers.ts';
@@ -68,6 +69,9 @@ export class BrokerController {
   readonly topicProducers = new TopicProducerTable();
   readonly stats = new BrokerStats(Date.now, () => this.cfg.brokerClusterName);
   readonly pullHold: PullRequestHoldService;
+  /** SQL92 subscriptions from heartbeats and their filter bits slots. */
+  readonly filters: ConsumerFilterManager;
+  private rawStore?: MessageStore;
   /** Access control (ACL 2.0 users and policies, plain_acl.yml); idle unless configured. */
   readonly auth: BrokerAuth;
   private registration!: NamesrvRegistration;
@@ -91,7 +95,18 @@ export class BrokerController {
     this.topics = new TopicConfigManager(() => this.cfg, paths.topics, this.log.child('topic'));
     this.groups = new SubscriptionGroupManager(() => this.cfg, paths.subscriptionGroup, this.log.child('group'));
     this.offsets = new ConsumerOffsetManager(paths.consumerOffset, this.log.child('offset'));
-    this.consumers = new ConsumerManager({ log: this.log.child('consumer'), onChange: (group, conns) => notifyConsumerIdsChanged(this.ctx, group, conns) });
+    this.filters = new ConsumerFilterManager({
+      log: this.log.child('filter'),
+      dispatchedOffset: () => this.rawStore?.getDispatchedOffset() ?? 0,
+      bitMapEnabled: () => this.cfg.enableCalcFilterBitMap,
+    });
+    this.consumers = new ConsumerManager({
+      log: this.log.child('consumer'),
+      onChange: (group, conns) => {
+        if (!this.consumers.getConsumerGroupInfo(group)) this.filters.unregister(group);
+        notifyConsumerIdsChanged(this.ctx, group, conns);
+      },
+    });
     this.producers = new ProducerManager(this.log.child('producer'));
     this.pullHold = new PullRequestHoldService({
       wake: (held) => this.ctx.wakePull(held),
@@ -143,7 +158,9 @@ export class BrokerController {
         const tags = props[MessageConst.PROPERTY_TAGS];
         return tags ? tagsHashCode(tags) : 0;
       },
+      filterBits: { calculate: (topic, props) => this.filters.calculate(topic, props) },
     });
+    this.rawStore = raw;
     this.store = new StoreAdapter(raw, { afterPut: (r, msg) => this.replication.afterPut(r, msg) });
     schedule = new ScheduleMessageService({
       store: this.store,
@@ -257,6 +274,7 @@ export class BrokerController {
       groups: self.groups,
       offsets: self.offsets,
       consumers: self.consumers,
+      filters: self.filters,
       producers: self.producers,
       topicProducers: self.topicProducers,
       locks: self.locks,

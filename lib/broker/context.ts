@@ -12,6 +12,7 @@ import { MessageDecodeError } from '../protocol/message-errors.ts';
 import { createResponse, type HeaderInput, type RemotingCommand } from '../remoting/command.ts';
 import type { RemotingConnection, RequestHandler } from '../remoting/connection.ts';
 import type { ConsumerManager } from './client/consumer-manager.ts';
+import type { ConsumerFilterManager } from './filter/consumer-filter.ts';
 import type { ConsumerOffsetManager } from './offset/consumer-offset-manager.ts';
 import type { PullRequestHoldService } from './longpolling/long-polling.ts';
 import type { ProducerManager } from './client/producer-manager.ts';
@@ -32,6 +33,8 @@ export interface BrokerContext {
   readonly groups: SubscriptionGroupManager;
   readonly offsets: ConsumerOffsetManager;
   readonly consumers: ConsumerManager;
+  /** SQL92 subscriptions (RocketMQ's ConsumerFilterManager). */
+  readonly filters: ConsumerFilterManager;
   readonly producers: ProducerManager;
   /** (producerGroup, topic) pairs seen in accepted sends, for GET_TOPIC_PRODUCERS. */
   readonly topicProducers: TopicProducerTable;

@@ -10,8 +10,8 @@ import {
 } from '../protocol/headers.ts';
 import { decodeTopicRouteData, type TopicRouteData } from '../protocol/bodies/route.ts';
 import {
-  decodeConsumerListByGroup, decodeLockBatchResponseBody, encodeHeartbeatData, encodeLockBatchRequestBody,
-  type HeartbeatData, type LockBatchRequestBody,
+  decodeConsumerListByGroup, decodeLockBatchResponseBody, encodeCheckClientRequestBody, encodeHeartbeatData,
+  encodeLockBatchRequestBody, type HeartbeatData, type LockBatchRequestBody, type SubscriptionData,
 } from '../protocol/bodies/consumer.ts';
 import type { MessageQueue } from '../protocol/bodies/read.ts';
 import { decodeMessages, type MessageExt } from '../protocol/message.ts';
@@ -209,6 +209,15 @@ export class MQClientAPI {
     const res = await this.remoting.invoke(addr, req, timeoutMs);
     if (res.code !== ResponseCode.SUCCESS) fail(addr, req, res);
     return res.version;
+  }
+
+  /** CHECK_CLIENT_CONFIG: whether the broker takes this (non-TAG) subscription; a refusal throws ResponseCodeError. */
+  async checkClientInBroker(addr: string, group: string, clientId: string, subscriptionData: SubscriptionData, timeoutMs: number): Promise<void> {
+    const req = createRequest(RequestCode.CHECK_CLIENT_CONFIG, undefined, {
+      body: encodeCheckClientRequestBody({ clientId, group, subscriptionData }),
+    });
+    const res = await this.remoting.invoke(addr, req, timeoutMs);
+    if (res.code !== ResponseCode.SUCCESS) fail(addr, req, res);
   }
 
   async unregisterClient(addr: string, h: { clientID: string; producerGroup?: string; consumerGroup?: string }, timeoutMs: number): Promise<void> {

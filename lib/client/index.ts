@@ -11,6 +11,7 @@ export {
   type MessageInit, type SendableMessage, type MessageQueueSelector,
 } from './producer-message.ts';
 export { PushConsumer } from './push-consumer.ts';
+export { MessageSelector, type SubscriptionExpression } from './subscription.ts';
 export type { PushConsumerOptions } from './push-consumer-options.ts';
 export type {
   ConsumeContext, ConsumeStatus, MessageListener, BatchMessageListener, ConsumeMessageDirectlyResult, CMResult,

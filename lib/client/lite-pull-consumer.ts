@@ -18,7 +18,7 @@ import { topicRouteData2TopicSubscribeInfo } from './publish-info.ts';
 import { PullAPIWrapper, PullSysFlag, type ConsumedMessage } from './pull-api.ts';
 import { computePullFromWhere, maxOffset, minOffset, searchOffset } from './pull-offset.ts';
 import { RebalanceImpl } from './rebalance.ts';
-import { buildSubscriptionData } from './subscription.ts';
+import { buildSubscriptionData, type SubscriptionExpression } from './subscription.ts';
 
 const DELAY_WHEN_FLOW_CONTROL = 50;
 const DELAY_WHEN_PAUSE = 1000;
@@ -88,7 +88,8 @@ export class LitePullConsumer implements ConsumerInner {
     return this.instance?.clientId;
   }
 
-  subscribe(topic: string, subExpression = '*'): this {
+  /** `subExpression`: "*", tags joined by "||", or a MessageSelector (`bySql(...)`, sent with every pull). */
+  subscribe(topic: string, subExpression: SubscriptionExpression = '*'): this {
     if (this.mode === 'ASSIGN') throw new ClientStateError('Subscribe and assign are mutually exclusive.');
     this.mode = 'SUBSCRIBE';
     this.subs.set(topic, buildSubscriptionData(topic, subExpression));

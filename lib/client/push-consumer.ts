@@ -19,7 +19,7 @@ import {
 } from './consume-service.ts';
 import { handleConsumerRequest } from './consumer-requests.ts';
 import { ConsumerSendBack } from './consumer-send-back.ts';
-import { ClientConfigError, ClientStateError } from './errors.ts';
+import { ClientConfigError, ClientStateError, MQClientError } from './errors.ts';
 import { defaultLocalOffsetStoreDir, LocalFileOffsetStore, RemoteBrokerOffsetStore, type OffsetStore } from './offset-store.ts';
 import { computePullFromWhere } from './pull-offset.ts';
 import { PullAPIWrapper, PullSysFlag, type ConsumedMessage } from './pull-api.ts';
@@ -27,7 +27,7 @@ import type { ProcessQueue } from './process-queue.ts';
 import { resolvePushOptions, type PushConsumerOptions, type ResolvedPushOptions } from './push-consumer-options.ts';
 import { RebalanceImpl, type PullRequest } from './rebalance.ts';
 import { ConsumerStats } from './stats.ts';
-import { buildSubscriptionData } from './subscription.ts';
+import { buildSubscriptionData, EXPRESSION_TYPE_TAG, type SubscriptionExpression } from './subscription.ts';
 
 const PULL_DELAY_WHEN_FLOW_CONTROL = 50;
 const PULL_DELAY_WHEN_SUSPEND = 1000;
@@ -45,7 +45,7 @@ export class PushConsumer implements ConsumerInner, ConsumeHost {
   readonly stats = new ConsumerStats();
   logger: Logger;
   private readonly clientOptions: ClientOptions;
-  private readonly pendingSubs = new Map<string, string>();
+  private readonly pendingSubs = new Map<string, SubscriptionExpression>();
   private state: 'CREATE_JUST' | 'RUNNING' | 'SHUTDOWN_ALREADY' = 'CREATE_JUST';
   private paused = false;
   private readonly timers = new TimerSet();
@@ -99,8 +99,11 @@ export class PushConsumer implements ConsumerInner, ConsumeHost {
     return this.opts.maxReconsumeTimes;
   }
 
-  /** Subscribes to `topic`; `subExpression` is "*" or tags joined by "||". Allowed before and after start(). */
-  subscribe(topic: string, subExpression = '*'): this {
+  /**
+   * Subscribes to `topic`; `subExpression` is "*", tags joined by "||", or a MessageSelector (`bySql(...)`: the
+   * broker filters by the message's properties). Allowed before and after start().
+   */
+  subscribe(topic: string, subExpression: SubscriptionExpression = '*'): this {
     buildSubscriptionData(topic, subExpression);
     this.pendingSubs.set(topic, subExpression);
     if (this.rebalanceImpl) {
@@ -184,11 +187,34 @@ export class PushConsumer implements ConsumerInner, ConsumeHost {
     this.state = 'RUNNING';
     this.startTimestamp = Date.now();
     acquireEventLoopMonitor();
-    await this.afterSubscriptionChange();
+    await this.afterSubscriptionChange(true);
+  }
+
+  /**
+   * MQClientInstance.checkClientInBroker: each SQL92 subscription is shown to a broker of its topic before the first
+   * heartbeat; a broker without enablePropertyFilter, or one that cannot compile the expression, fails start() (and
+   * the consumer is shut down).
+   */
+  private async checkClientInBroker(): Promise<void> {
+    const inst = this.instance!;
+    for (const sub of this.rebalanceImpl!.subscriptionInner.values()) {
+      if (sub.expressionType === EXPRESSION_TYPE_TAG) continue;
+      const addr = inst.routes.findBrokerAddrByTopic(sub.topic);
+      if (!addr) continue;
+      try {
+        await inst.api.checkClientInBroker(addr, this.group, inst.clientId, sub, inst.config.mqClientApiTimeout);
+      } catch (err) {
+        // unlike the Java client (which stays started), a refused subscription stops the consumer it would not feed
+        await this.shutdown().catch(() => undefined);
+        throw new MQClientError(
+          `Check client in broker error, maybe because you use ${sub.expressionType} to filter message, but server has not been ` +
+          `upgraded to support! ${(err as Error).message}`, { cause: err });
+      }
+    }
   }
 
   /** Routes of every subscribed topic, a heartbeat carrying the subscriptions, then a rebalance. */
-  private async afterSubscriptionChange(): Promise<void> {
+  private async afterSubscriptionChange(checkInBroker = false): Promise<void> {
     const inst = this.instance!;
     await Promise.all(
       [...this.rebalanceImpl!.subscriptionInner.keys()].map((t) =>
@@ -197,6 +223,7 @@ export class PushConsumer implements ConsumerInner, ConsumeHost {
         }),
       ),
     );
+    if (checkInBroker) await this.checkClientInBroker();
     await inst.sendHeartbeatToAllBrokers();
     inst.rebalanceImmediately();
   }

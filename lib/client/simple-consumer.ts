@@ -14,11 +14,12 @@ import { pickClientOptions, resolveClientConfig, type ClientOptions } from './cl
 import { ClientConfigError, ClientStateError, NoRouteError } from './errors.ts';
 import type { MessageQueue } from '../protocol/bodies/read.ts';
 import type { SubscriptionData } from '../protocol/bodies/consumer.ts';
+import { buildSubscriptionData, type SubscriptionExpression } from './subscription.ts';
 
 export interface SimpleConsumerOptions extends ClientOptions {
   consumerGroup: string;
-  /** topic -> tag expression ("*" or "a || b"). */
-  subscriptions?: Record<string, string>;
+  /** topic -> tag expression ("*" or "a || b") or a MessageSelector (`bySql(...)`). */
+  subscriptions?: Record<string, SubscriptionExpression>;
   /** Long polling time of a receive that finds nothing, ms (awaitDuration; default 20 s). */
   awaitDuration?: number;
   /** Pop orderly: a queue's messages in order, the queue held by one consumer until they are acked. */
@@ -49,7 +50,8 @@ export interface MessageView {
 
 export class SimpleConsumer {
   readonly consumerGroup: string;
-  private readonly subs = new Map<string, string>();
+  /** topic -> its subscription (a TAG one for a plain expression) */
+  private readonly subs = new Map<string, SubscriptionData>();
   private readonly routes = new Map<string, MessageQueue[]>();
   private readonly instance: ClientInstance;
   private readonly awaitDuration: number;
@@ -61,7 +63,7 @@ export class SimpleConsumer {
   constructor(opts: SimpleConsumerOptions) {
     if (!opts.consumerGroup) throw new ClientConfigError('consumerGroup', 'option "consumerGroup" is required');
     this.consumerGroup = opts.consumerGroup;
-    for (const [t, e] of Object.entries(opts.subscriptions ?? {})) this.subs.set(t, e);
+    for (const [t, e] of Object.entries(opts.subscriptions ?? {})) this.subs.set(t, buildSubscriptionData(t, e));
     this.awaitDuration = opts.awaitDuration ?? 20_000;
     this.orderly = opts.orderly ?? false;
     this.initMode = opts.initMode === 'MAX' ? 1 : 0;
@@ -73,9 +75,7 @@ export class SimpleConsumer {
     const self = this;
     this.instance.registerConsumer({
       group: this.consumerGroup, messageModel: 'CLUSTERING', consumeType: 'CONSUME_POP', consumeFromWhere: 'CONSUME_FROM_LAST_OFFSET',
-      subscriptions: (): SubscriptionData[] => [...self.subs].map(([topic, exp]) => ({
-        topic, subString: exp, tagsSet: [], codeSet: [], subVersion: Date.now(), expressionType: 'TAG', classFilterMode: false,
-      })),
+      subscriptions: (): SubscriptionData[] => [...self.subs.values()],
       isSubscribeTopicNeedUpdate: (topic) => !self.routes.has(topic),
       updateTopicSubscribeInfo: (topic, mqs) => void self.routes.set(topic, mqs),
       doRebalance: async () => {},
@@ -88,8 +88,9 @@ export class SimpleConsumer {
     await this.instance.sendHeartbeatToAllBrokers().catch(() => undefined);
   }
 
-  async subscribe(topic: string, expression = '*'): Promise<void> {
-    this.subs.set(topic, expression);
+  /** `expression`: "*", tags joined by "||", or a MessageSelector (`bySql(...)`: the broker filters the POPs). */
+  async subscribe(topic: string, expression: SubscriptionExpression = '*'): Promise<void> {
+    this.subs.set(topic, buildSubscriptionData(topic, expression));
     if (this.state === 'running') await this.refreshRoute(topic);
   }
 
@@ -125,7 +126,8 @@ export class SimpleConsumer {
     const now = Date.now();
     const req = createRequest(RequestCode.POP_MESSAGE, {
       consumerGroup: this.consumerGroup, topic, queueId: -1, maxMsgNums: maxMessageNum, invisibleTime: invisibleDurationMs,
-      pollTime: this.awaitDuration, bornTime: now, initMode: this.initMode, expType: 'TAG', exp: this.subs.get(topic) ?? '*',
+      pollTime: this.awaitDuration, bornTime: now, initMode: this.initMode,
+      expType: this.subs.get(topic)?.expressionType ?? 'TAG', exp: this.subs.get(topic)?.subString ?? '*',
       order: this.orderly,
     });
     const res = await this.instance.remoting.invoke(addr, req, this.awaitDuration + 5_000);

@@ -1,14 +1,46 @@
-// Subscription expressions: "*" or "TagA || TagB" into SubscriptionData (FilterAPI.buildSubscriptionData) and the
-// client-side tag check applied to pulled messages.
+// Subscription expressions: "*" or "TagA || TagB", or a MessageSelector (tags or a SQL92 expression), into
+// SubscriptionData (FilterAPI.build) and the client-side tag check applied to pulled messages.
 
 import { SUB_ALL, type SubscriptionData } from '../protocol/bodies/consumer.ts';
 import { getTags, javaStringHashCode, type Message } from '../protocol/message.ts';
 import { ClientConfigError } from './errors.ts';
 
 export const EXPRESSION_TYPE_TAG = 'TAG';
+export const EXPRESSION_TYPE_SQL92 = 'SQL92';
 
-/** SubscriptionData for `topic`: "*" or empty subscribes to every tag; otherwise tags split on "||" and trimmed. */
-export function buildSubscriptionData(topic: string, subString: string | undefined, subVersion = Date.now()): SubscriptionData {
+/**
+ * Which messages of a topic a consumer wants (the Java client's MessageSelector): `bySql` selects by a SQL92
+ * expression over the message's properties (evaluated by the broker, which needs enablePropertyFilter=true for
+ * push and pull consumers), `byTag` by tags ("*" or "TagA || TagB").
+ */
+export class MessageSelector {
+  private constructor(readonly type: 'TAG' | 'SQL92', readonly expression: string) {}
+
+  /** e.g. `MessageSelector.bySql("region = 'eu' AND amount > 100")`. */
+  static bySql(sql: string): MessageSelector {
+    return new MessageSelector('SQL92', sql);
+  }
+
+  static byTag(tag: string): MessageSelector {
+    return new MessageSelector('TAG', tag);
+  }
+}
+
+/** A subscription as the subscribe methods take it: a tag expression, or a selector. */
+export type SubscriptionExpression = string | MessageSelector;
+
+/**
+ * SubscriptionData for `topic`: "*" or empty subscribes to every tag; otherwise tags split on "||" and trimmed; a
+ * SQL92 selector keeps its expression as written (it must not be empty; the broker compiles it).
+ */
+export function buildSubscriptionData(topic: string, expression: SubscriptionExpression | undefined, subVersion = Date.now()): SubscriptionData {
+  if (expression instanceof MessageSelector && expression.type === EXPRESSION_TYPE_SQL92) {
+    if (expression.expression.trim() === '') throw new ClientConfigError('subExpression', 'a SQL92 selector needs an expression');
+    return {
+      topic, subString: expression.expression, tagsSet: [], codeSet: [], subVersion, expressionType: EXPRESSION_TYPE_SQL92, classFilterMode: false,
+    };
+  }
+  const subString = expression instanceof MessageSelector ? expression.expression : expression;
   const sub: SubscriptionData = {
     topic,
     subString: SUB_ALL,

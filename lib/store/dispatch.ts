@@ -9,6 +9,7 @@ import type { MessageProperties } from '../protocol/message-properties.ts';
 import { tagsHashCode } from '../protocol/message.ts';
 import type { ConsumeQueueStore } from './consume-queue-store.ts';
 import type { ConsumeQueue } from './consume-queue.ts';
+import type { FilterBitsCalculator, FilterBitTable } from './filter-bits.ts';
 import type { IndexService } from './index-service.ts';
 
 const log = createLogger('store.dispatch');
@@ -25,6 +26,8 @@ export interface DispatchRequest {
   sysFlag: number;
   keys: string | undefined;
   uniqKey: string | undefined;
+  /** The message's properties, for the filter bits calculator (dispatch reads nothing else of them). */
+  properties?: Readonly<Record<string, string>>;
 }
 
 /** Computes the consume queue tags code of a message; the broker may replace it (e.g. for scheduled topics). */
@@ -73,6 +76,7 @@ export function dispatchRequestFromRecord(
     sysFlag: msg.sysFlag,
     keys: p[MessageConst.PROPERTY_KEYS],
     uniqKey: p[MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX],
+    properties: p,
   };
 }
 
@@ -95,6 +99,8 @@ export class Dispatcher {
   listener: MessageArrivingListener | null = null;
   /** Latest store time dispatched (checkpoint's logics/index timestamps). */
   lastStoreTimestamp = 0;
+  /** Filter bits of consume queue entries (RocketMQ's CommitLogDispatcherCalcBitMap), when the broker asks for them. */
+  filterBits: { table: FilterBitTable; calculate: FilterBitsCalculator } | null = null;
 
   constructor(cqStore: ConsumeQueueStore, index: IndexService | null) {
     this.cqStore = cqStore;
@@ -114,7 +120,10 @@ export class Dispatcher {
         if (list) list.push(req);
         else groups.set(cq, [req]);
       }
-      for (const [cq, list] of groups) cq.putMessagePositionInfos(list);
+      for (const [cq, list] of groups) {
+        cq.putMessagePositionInfos(list);
+        if (this.filterBits) for (const req of list) this.calcFilterBits(req);
+      }
       if (this.index) for (const req of requests) this.index.buildIndex(req);
       const last = requests[requests.length - 1]!;
       this.lastStoreTimestamp = last.storeTimestamp;
@@ -133,10 +142,24 @@ export class Dispatcher {
   private dispatchOne(req: DispatchRequest, notify: boolean): void {
     const toCq = goesToConsumeQueue(req.sysFlag);
     const cq = toCq ? this.cqStore.findOrCreateConsumeQueue(req.topic, req.queueId) : undefined;
-    if (cq) cq.putMessagePositionInfos([req]);
+    if (cq) {
+      cq.putMessagePositionInfos([req]);
+      if (this.filterBits) this.calcFilterBits(req);
+    }
     if (this.index) this.index.buildIndex(req);
     this.lastStoreTimestamp = req.storeTimestamp;
     if (cq && notify && this.listener) this.notifyArriving(cq, req.tagsCode, req.storeTimestamp);
+  }
+
+  private calcFilterBits(req: DispatchRequest): void {
+    if (!req.properties) return;
+    const fb = this.filterBits!;
+    try {
+      const bits = fb.calculate(req.topic, req.properties);
+      if (bits !== 0) fb.table.set(req.topic, req.queueId, req.queueOffset, bits);
+    } catch (err) {
+      log.error('filter_bits_failed', { topic: req.topic, queueId: req.queueId, err });
+    }
   }
 
   private notifyArriving(cq: ConsumeQueue, tagsCode: number | undefined, storeTimestamp: number): void {

@@ -16,6 +16,7 @@ import { IndexService } from './index-service.ts';
 import { fsyncDirSync } from './io.ts';
 import { PutService } from './put-service.ts';
 import { MessageReader } from './reads.ts';
+import { DEFAULT_FILTER_BITS_PER_QUEUE, FilterBitTable, type FilterBitsCalculator } from './filter-bits.ts';
 import { recover, type RecoveryReport } from './recovery.ts';
 import { diskPartitionUsedRatio, RetentionService, type RetentionRound } from './retention.ts';
 import { acquireStoreLock, releaseStoreLock } from './store-lock.ts';
@@ -40,6 +41,12 @@ export interface MessageStoreOptions {
   diskUsageRatio?: (dir: string) => number;
   /** Clock for retention (default Date.now). */
   now?: () => number;
+  /**
+   * Filter bits of each message going to a consume queue (RocketMQ's enableCalcFilterBitMap), kept in memory for
+   * the last `maxEntriesPerQueue` (262,144: 1 MiB) entries of each queue that has bits; pulls whose filter uses them
+   * skip entries that cannot match.
+   */
+  filterBits?: { calculate: FilterBitsCalculator; maxEntriesPerQueue?: number };
 }
 
 export class MessageStore {
@@ -53,6 +60,7 @@ export class MessageStore {
   private readonly checkpoint: StoreCheckpoint;
   private readonly puts: PutService;
   private readonly reader: MessageReader;
+  private readonly bitTable: FilterBitTable | null = null;
   private readonly flushService: FlushService;
   private readonly retention: RetentionService;
   private retentionTimer: NodeJS.Timeout | null = null;
@@ -119,7 +127,9 @@ export class MessageStore {
           log.error('dispatch_failed', { err });
         },
       });
-      this.reader = new MessageReader(cfg, this.commitLog, this.cqStore, this.index);
+      this.bitTable = opts.filterBits ? new FilterBitTable(opts.filterBits.maxEntriesPerQueue ?? DEFAULT_FILTER_BITS_PER_QUEUE) : null;
+      if (this.bitTable && opts.filterBits) this.dispatcher.filterBits = { table: this.bitTable, calculate: opts.filterBits.calculate };
+      this.reader = new MessageReader(cfg, this.commitLog, this.cqStore, this.index, this.bitTable);
       this.flushService = new FlushService(cfg, this.commitLog, this.cqStore, this.index, this.dispatcher, this.checkpoint);
       this.retention = new RetentionService({
         cfg,
@@ -200,6 +210,14 @@ export class MessageStore {
   getMessage(group: string, topic: string, queueId: number, offset: number, maxMsgNums: number, filter?: MessageFilter | null): Promise<GetMessageResult> {
     void group;
     return this.reader.getMessage(topic, queueId, offset, maxMsgNums, filter);
+  }
+
+  /**
+   * Commit log offset up to which messages have been dispatched: every entry dispatched from now on lies at or
+   * beyond it (a filter bits slot registered now trusts only those entries).
+   */
+  getDispatchedOffset(): number {
+    return this.dispatcher.reputFromOffset;
   }
 
   getMaxOffsetInQueue(topic: string, queueId: number): number {
@@ -313,6 +331,7 @@ export class MessageStore {
   deleteTopics(topics: Iterable<string>): number {
     const list = [...topics];
     this.puts.removeTopics(list);
+    for (const t of list) this.bitTable?.dropTopic(t);
     return this.cqStore.deleteTopics(list).length;
   }
 
@@ -352,6 +371,8 @@ export class MessageStore {
       getMessageTimesTotalFound: g.getMessageTimesTotalFound,
       getMessageTimesTotalMiss: g.getMessageTimesTotalMiss,
       getMessageTransferedMsgCount: g.getMessageTransferedMsgCount,
+      filterSkippedByConsumeQueue: g.filterSkippedByConsumeQueue,
+      filterRejectedByCommitLog: g.filterRejectedByCommitLog,
       commitLogMinOffset: this.commitLog.getMinOffset(),
       commitLogMaxOffset: this.commitLog.getMaxOffset(),
       commitLogFlushedOffset: this.commitLog.getFlushedOffset(),

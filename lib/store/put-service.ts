@@ -228,6 +228,7 @@ export class PutService {
       sysFlag: msg.sysFlag,
       keys: properties[MessageConst.PROPERTY_KEYS],
       uniqKey: properties[MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX],
+      properties,
     };
     r.chunk.requests.push(req);
     const waiter: PutWaiter = {
@@ -321,6 +322,7 @@ export class PutService {
         sysFlag: batch.sysFlag,
         keys: e.properties[MessageConst.PROPERTY_KEYS],
         uniqKey: e.properties[MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX],
+        properties: e.properties,
       });
     }
     this.setQueueOffset(batch.topic, batch.queueId, first + entries.length);

@@ -10,27 +10,37 @@ import type { ConsumeQueueStore } from './consume-queue-store.ts';
 import { BLANK_ENTRY_SIZE, type BoundaryType, type CqUnit } from './consume-queue.ts';
 import { readInt64 } from '../protocol/message-host.ts';
 import type { IndexService } from './index-service.ts';
+import type { FilterBitTable } from './filter-bits.ts';
 import type { ConsumeQueueEntries, GetMessageResult, GetMessageStatus, MessageFilter, QueryMessageResult } from './types.ts';
 
 export interface GetCounters {
   getMessageTimesTotalFound: number;
   getMessageTimesTotalMiss: number;
   getMessageTransferedMsgCount: number;
+  /** Entries a filter refused by the consume queue (tags code or filter bits): commit log reads saved. */
+  filterSkippedByConsumeQueue: number;
+  /** Messages read from the commit log and then refused by a filter (e.g. a SQL92 expression). */
+  filterRejectedByCommitLog: number;
 }
 
 /** Largest single read when several wanted records lie back to back in the commit log. */
 const MAX_MERGED_READ = 1024 * 1024;
 
 export class MessageReader {
-  readonly counters: GetCounters = { getMessageTimesTotalFound: 0, getMessageTimesTotalMiss: 0, getMessageTransferedMsgCount: 0 };
+  readonly counters: GetCounters = {
+    getMessageTimesTotalFound: 0, getMessageTimesTotalMiss: 0, getMessageTransferedMsgCount: 0,
+    filterSkippedByConsumeQueue: 0, filterRejectedByCommitLog: 0,
+  };
   private readonly cfg: MessageStoreConfig;
   private readonly commitLog: CommitLog;
   private readonly cqStore: ConsumeQueueStore;
   private readonly index: IndexService | null;
   private readonly memory: number;
+  private readonly filterBits: FilterBitTable | null;
 
-  constructor(cfg: MessageStoreConfig, commitLog: CommitLog, cqStore: ConsumeQueueStore, index: IndexService | null) {
+  constructor(cfg: MessageStoreConfig, commitLog: CommitLog, cqStore: ConsumeQueueStore, index: IndexService | null, filterBits: FilterBitTable | null = null) {
     this.cfg = cfg;
+    this.filterBits = filterBits;
     this.commitLog = commitLog;
     this.cqStore = cqStore;
     this.index = index;
@@ -100,7 +110,15 @@ export class MessageReader {
         if (picked.length === 0) status = 'MESSAGE_WAS_REMOVING';
         continue;
       }
-      if (filter && !filter.isMatchedByConsumeQueue(tagsCode)) continue;
+      if (filter) {
+        const ext = filter.usesFilterBits && this.filterBits
+          ? { filterBits: this.filterBits.get(topic, queueId, offset + i / CQ_STORE_UNIT_SIZE), commitLogOffset: offsetPy }
+          : undefined;
+        if (!filter.isMatchedByConsumeQueue(tagsCode, ext)) {
+          this.counters.filterSkippedByConsumeQueue++;
+          continue;
+        }
+      }
       picked.push({ phy: offsetPy, size: sizePy, queueOffset: offset + i / CQ_STORE_UNIT_SIZE });
       total += sizePy;
     }
@@ -132,7 +150,10 @@ export class MessageReader {
       for (let k = run.i; k < run.j; k++) {
         const p = picked[k]!;
         const rec = data.subarray(p.phy - base, p.phy - base + p.size);
-        if (filter?.isMatchedByCommitLog && !filter.isMatchedByCommitLog(rec)) continue;
+        if (filter?.isMatchedByCommitLog && !filter.isMatchedByCommitLog(rec)) {
+          this.counters.filterRejectedByCommitLog++;
+          continue;
+        }
         res.buffers.push(rec);
         res.queueOffsets.push(p.queueOffset);
         res.bufferTotalSize += p.size;

@@ -106,10 +106,20 @@ export interface GetMessageResult {
   suggestPullingFromSlave: boolean;
 }
 
+/** What a pull knows of an entry besides its tags code when its filter asks for it (RocketMQ's CqExtUnit). */
+export interface CqExtUnit {
+  /** The bits the broker's calculator recorded at dispatch (lib/store/filter-bits.ts), 0 when none. */
+  filterBits: number;
+  /** The entry's commit log offset (dispatch order: a filter registered later knows which entries it missed). */
+  commitLogOffset: number;
+}
+
 /** Decides which messages a pull returns (RocketMQ's MessageFilter). */
 export interface MessageFilter {
-  /** Check by the consume queue's tags code; `undefined` when the code is unknown. */
-  isMatchedByConsumeQueue(tagsCode: number | undefined): boolean;
+  /** Check by the consume queue's tags code; `undefined` when the code is unknown; `ext` when `usesFilterBits`. */
+  isMatchedByConsumeQueue(tagsCode: number | undefined, ext?: CqExtUnit): boolean;
+  /** Ask for each entry's filter bits (SQL92 filters with a bit map slot). */
+  readonly usesFilterBits?: boolean;
   /** Optional second check on the stored record itself (SQL92 filters read properties). */
   isMatchedByCommitLog?(record: Buffer): boolean;
 }
@@ -141,6 +151,10 @@ export interface StoreRuntimeStats {
   getMessageTimesTotalFound: number;
   getMessageTimesTotalMiss: number;
   getMessageTransferedMsgCount: number;
+  /** Entries a pull's filter refused by the consume queue alone (commit log reads saved). */
+  filterSkippedByConsumeQueue: number;
+  /** Messages read and then refused by a pull's filter. */
+  filterRejectedByCommitLog: number;
   commitLogMinOffset: number;
   commitLogMaxOffset: number;
   commitLogFlushedOffset: number;

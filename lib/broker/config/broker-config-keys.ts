@@ -45,7 +45,7 @@ const PASSIVE_4_9: Record<ConfigKind, string> = {
     'transactionTimeOut=6000 transactionCheckInterval=60000 channelNotActiveInterval=60000',
   bool:
     'fetchNamesrvAddrByAddressServer=false highSpeedMode=false commercialEnable=true transferMsgByHeap=true ' +
-    'disableConsumeIfConsumerReadSlowly=false brokerFastFailureEnable=true enableCalcFilterBitMap=false ' +
+    'disableConsumeIfConsumerReadSlowly=false brokerFastFailureEnable=true ' +
     'compressedRegister=false aclEnable=false storeReplyMessageEnable=true enableDetailStat=true ' +
     'autoDeleteUnusedStats=false isolateLogEnable=false enableConsumeQueueExt=false ' +
     'useReentrantLockWhenPutMessage=true flushCommitLogTimed=true messageIndexSafe=false warmMapedFileEnable=false ' +

@@ -54,6 +54,12 @@ export interface BrokerConfig {
   regionId: string;
   traceOn: boolean;
   enablePropertyFilter: boolean;
+  /**
+   * Calculate each SQL92 subscription's match of a message once at dispatch and keep it as filter bits, so pulls
+   * skip queue entries that cannot match without reading them (RocketMQ's bloom filter bit map; here exact bits,
+   * in memory, no consume queue ext files).
+   */
+  enableCalcFilterBitMap: boolean;
   filterSupportRetry: boolean;
   /** Delay levels, e.g. "1s 5s 10s 30s 1m ... 2h" (level n = n-th entry). */
   messageDelayLevel: string;
@@ -90,7 +96,7 @@ const BROKER_KEYS: Record<BrokerKey, ConfigKind> = {
   channelExpiredTimeout: 'long', flushConsumerOffsetInterval: 'int', flushDelayOffsetInterval: 'long',
   registerNameServerPeriod: 'int', registerBrokerTimeoutMills: 'int', forceRegister: 'bool',
   slaveReadEnable: 'bool', startAcceptSendRequestTimeStamp: 'long', regionId: 'string', traceOn: 'bool',
-  enablePropertyFilter: 'bool', filterSupportRetry: 'bool', messageDelayLevel: 'string', configBlackList: 'string',
+  enablePropertyFilter: 'bool', enableCalcFilterBitMap: 'bool', filterSupportRetry: 'bool', messageDelayLevel: 'string', configBlackList: 'string',
   enableGrpcEndpoint: 'bool', grpcListenPort: 'int',
 };
 
@@ -138,6 +144,7 @@ export function defaultBrokerConfig(env: Record<string, string | undefined> = pr
     regionId: 'DefaultRegion',
     traceOn: true,
     enablePropertyFilter: false,
+    enableCalcFilterBitMap: false,
     filterSupportRetry: false,
     messageDelayLevel: '1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h',
     configBlackList: 'configBlackList;brokerConfigPath',

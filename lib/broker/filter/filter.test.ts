@@ -31,9 +31,12 @@ describe('subscription expressions', () => {
     assert.throws(() => buildSubscriptionData('T', '||', 'TAG'), SubscriptionParseError);
   });
 
-  test('SQL92 expressions are kept as text (the pull handler refuses them)', () => {
-    const sub = buildSubscriptionData('T', 'a > 1', 'SQL92');
+  test('SQL92 expressions are kept as text (the filter compiles them); an empty one is a parse error', () => {
+    const sub = buildSubscriptionData('T', ' a > 1 ', 'SQL92');
     assert.equal(sub.expressionType, 'SQL92');
+    assert.equal(sub.subString, 'a > 1');
     assert.deepEqual(sub.tagsSet, []);
+    assert.throws(() => buildSubscriptionData('T', '  ', 'SQL92'), SubscriptionParseError);
+    assert.equal(buildSubscriptionData('T', '*', 'SQL92').subString, '*', '"*" is an expression like any other (it does not compile)');
   });
 });

@@ -13,7 +13,8 @@ import { createResponse, type RemotingCommand } from '../../remoting/command.ts'
 import type { RemotingConnection } from '../../remoting/connection.ts';
 import type { MessageFilter } from '../../store/types.ts';
 import type { BrokerContext } from '../context.ts';
-import { SubscriptionParseError, buildSubscriptionData, isTagType, tagFilter } from '../filter/filter.ts';
+import { SubscriptionParseError, buildSubscriptionData, isTagType, sqlFilter, tagFilter } from '../filter/filter.ts';
+import { compileExpression } from '../filter/consumer-filter.ts';
 import { popConfig } from './config.ts';
 import type { PopService } from './pop-service.ts';
 
@@ -54,9 +55,20 @@ export async function processPop(svc: PopService, ctx: BrokerContext, req: Remot
   if (!sg.consumeEnable) return fail(req, ResponseCode.NO_PERMISSION, `subscription group no permission, ${h.consumerGroup}`);
   let filter: MessageFilter;
   try {
-    const sub = buildSubscriptionData(h.topic, h.exp && h.exp.length > 0 ? h.exp : '*', h.expType ?? 'TAG');
-    if (!isTagType(sub.expressionType)) return fail(req, ResponseCode.SUBSCRIPTION_PARSE_FAILED, `The broker does not support consumer to filter message by ${sub.expressionType}`);
-    filter = tagFilter(sub);
+    // no expression: every message, whatever the type (RocketMQ builds TAG "*" then)
+    const sub = h.exp && h.exp.length > 0 ? buildSubscriptionData(h.topic, h.exp, h.expType ?? 'TAG') : buildSubscriptionData(h.topic, '*', 'TAG');
+    if (isTagType(sub.expressionType)) {
+      filter = tagFilter(sub);
+    } else {
+      // As RocketMQ 5.x's PopMessageProcessor: a SQL92 expression filters the topic and its retry topic alike, with
+      // or without enablePropertyFilter (only pulls and CHECK_CLIENT_CONFIG look at that key).
+      const compiled = compileExpression(sub.expressionType, sub.subString);
+      if (!compiled.ok) {
+        ctx.log.warn('pop_subscription_parse_failed', { group: h.consumerGroup, topic: h.topic, expression: h.exp, error: compiled.message });
+        return fail(req, ResponseCode.SUBSCRIPTION_PARSE_FAILED, "parse the consumer's subscription failed");
+      }
+      filter = sqlFilter(compiled, ctx.filters.slotFor(h.topic, sub.subString));
+    }
   } catch (err) {
     if (!(err instanceof SubscriptionParseError)) throw err;
     return fail(req, ResponseCode.SUBSCRIPTION_PARSE_FAILED, "parse the consumer's subscription failed");

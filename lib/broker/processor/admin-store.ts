@@ -11,6 +11,7 @@ import { decodeHeader } from '../../protocol/headers/spec.ts';
 import { createResponse, type RemotingCommand } from '../../remoting/command.ts';
 import type { RemotingConnection } from '../../remoting/connection.ts';
 import { ok, type BrokerContext } from '../context.ts';
+import { isTagType } from '../filter/filter.ts';
 
 /** Retention deletes expired commit log files in its next rounds whatever deleteWhen says. */
 export function handleDeleteExpiredCommitLog(ctx: BrokerContext, req: RemotingCommand, conn: RemotingConnection): RemotingCommand {
@@ -74,8 +75,12 @@ export function handleQueryConsumeQueue(ctx: BrokerContext, req: RemotingCommand
   const body: QueryConsumeQueueResponseBody = { queueData: [], maxQueueIndex: found.maxOffset, minQueueIndex: found.minOffset };
   if (h.consumerGroup !== undefined) {
     body.subscriptionData = ctx.consumers.findSubscriptionData(h.consumerGroup, topic);
-    // The broker keeps no ConsumerFilterData (no SQL92 filters), which fastjson writes as "null".
-    body.filterData = body.subscriptionData ? 'null' : `${h.consumerGroup}@${topic} is not online!`;
+    // A SQL92 group's ConsumerFilterData as JSON (fastjson writes a missing one as "null"); TAG groups have none.
+    const fd = body.subscriptionData && !isTagType(body.subscriptionData.expressionType) ? ctx.filters.get(topic, h.consumerGroup) : undefined;
+    body.filterData = !body.subscriptionData ? `${h.consumerGroup}@${topic} is not online!` : fd ? JSON.stringify({
+      bornTime: fd.bornTime, clientVersion: fd.clientVersion, consumerGroup: fd.group, deadTime: 0, expression: fd.expression,
+      expressionType: fd.expressionType, topic: fd.topic,
+    }) : 'null';
   }
   if (found.entries.length === 0) return createResponse(req, ResponseCode.SUCCESS, `Index ${h.index} of ${h.queueId}@${topic} is not exist!`);
   body.queueData = found.entries.map((e) => ({ physicOffset: e.commitLogOffset, physicSize: e.size, tagsCode: e.tagsCode, eval: false }));

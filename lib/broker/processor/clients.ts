@@ -24,6 +24,7 @@ import type { BrokerContext } from '../context.ts';
 import { ok, okWithHeader } from '../context.ts';
 import type { ClientChannelInfo } from '../client/consumer-manager.ts';
 import { isTagType } from '../filter/filter.ts';
+import { compileExpression } from '../filter/consumer-filter.ts';
 
 function channelInfo(req: RemotingCommand, conn: RemotingConnection, clientId: string): ClientChannelInfo {
   return { conn, clientId, language: req.language, version: req.version, lastUpdateTimestamp: Date.now() };
@@ -53,6 +54,8 @@ export function handleHeartbeat(ctx: BrokerContext, req: RemotingCommand, conn: 
       cd.subscriptionDataSet,
       notify,
     );
+    // RocketMQ's REGISTER event on every heartbeat: SQL92 subscriptions are compiled (a bad one is logged, not refused)
+    ctx.filters.register(cd.groupName, cd.subscriptionDataSet);
   }
   for (const pd of data.producerDataSet) ctx.producers.registerProducer(pd.groupName, channelInfo(req, conn, data.clientID));
   return ok(req);
@@ -90,13 +93,25 @@ export function handleUnlockBatchMQ(ctx: BrokerContext, req: RemotingCommand): R
   return ok(req);
 }
 
-/** CHECK_CLIENT_CONFIG: TAG subscriptions are fine; SQL92 needs property filtering, which this broker lacks. */
+/**
+ * CHECK_CLIENT_CONFIG (a Java push consumer asks it at start for a non-TAG subscription): TAG is fine; SQL92 needs
+ * enablePropertyFilter (else SYSTEM_ERROR) and an expression that compiles (else SUBSCRIPTION_PARSE_FAILED with
+ * the reason, which the client's start() throws).
+ */
 export function handleCheckClientConfig(ctx: BrokerContext, req: RemotingCommand): RemotingCommand {
   if (!req.body || req.body.length === 0) return ok(req);
   const f = Fields.of(parseBody(req.body, 'CheckClientRequestBody'), 'CheckClientRequestBody');
   const sub = f.bean('subscriptionData', readSubscriptionData);
   if (!sub || isTagType(sub.expressionType)) return ok(req);
-  return createResponse(req, ResponseCode.SYSTEM_ERROR, `The broker does not support consumer to filter message by ${sub.expressionType}`);
+  if (!ctx.config().enablePropertyFilter) {
+    return createResponse(req, ResponseCode.SYSTEM_ERROR, `The broker does not support consumer to filter message by ${sub.expressionType}`);
+  }
+  const compiled = compileExpression(sub.expressionType, sub.subString);
+  if (!compiled.ok) {
+    ctx.log.warn('check_client_config_parse_failed', { group: f.str('group'), clientId: f.str('clientId'), expression: sub.subString, error: compiled.message });
+    return createResponse(req, ResponseCode.SUBSCRIPTION_PARSE_FAILED, `Invalid MessageSelector: ${compiled.message}`);
+  }
+  return ok(req);
 }
 
 /** NOTIFY_CONSUMER_IDS_CHANGED (oneway) to each member so it rebalances now rather than at its next 20 s round. */

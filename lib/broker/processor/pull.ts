@@ -13,7 +13,9 @@ import { createResponse, type RemotingCommand } from '../../remoting/command.ts'
 import type { RemotingConnection } from '../../remoting/connection.ts';
 import type { GetMessageResult } from '../../store/types.ts';
 import type { BrokerContext } from '../context.ts';
-import { SubscriptionParseError, buildSubscriptionData, isTagType, tagFilter } from '../filter/filter.ts';
+import { SubscriptionParseError, buildSubscriptionData, isTagType, retryFilter, sqlFilter, tagFilter, type FilterSlot } from '../filter/filter.ts';
+import { compileExpression } from '../filter/consumer-filter.ts';
+import type { Sql92Filter } from '../../filter/index.ts';
 import type { HeldPull } from '../longpolling/long-polling.ts';
 import { putInternal } from '../put-message.ts';
 
@@ -55,9 +57,16 @@ export async function processPull(ctx: BrokerContext, req: RemotingCommand, conn
   }
 
   let sub: SubscriptionData | undefined;
+  // a SQL92 subscription's compiled expression and, from a group's heartbeat, its filter bits slot
+  let sql: { filter: Sql92Filter; slot?: FilterSlot } | undefined;
   if (hasSubscription) {
     try {
       sub = buildSubscriptionData(h.topic, h.subscription, h.expressionType, h.subVersion);
+      if (!isTagType(sub.expressionType)) {
+        const compiled = compileExpression(sub.expressionType, sub.subString);
+        if (!compiled.ok) throw new SubscriptionParseError(compiled.message);
+        sql = { filter: compiled, slot: ctx.filters.slotFor(h.topic, sub.subString) };
+      }
     } catch (err) {
       if (!(err instanceof SubscriptionParseError)) throw err;
       return fail(req, ResponseCode.SUBSCRIPTION_PARSE_FAILED, "parse the consumer's subscription failed");
@@ -71,11 +80,20 @@ export async function processPull(ctx: BrokerContext, req: RemotingCommand, conn
     sub = g.subscriptionTable.get(h.topic);
     if (!sub) return fail(req, ResponseCode.SUBSCRIPTION_NOT_EXIST, "the consumer's subscription not exist");
     if (sub.subVersion < h.subVersion) return fail(req, ResponseCode.SUBSCRIPTION_NOT_LATEST, "the consumer's subscription not latest");
+    if (!isTagType(sub.expressionType)) {
+      const data = ctx.filters.get(h.topic, h.consumerGroup);
+      if (!data) return fail(req, ResponseCode.FILTER_DATA_NOT_EXIST, "The broker's consumer filter data is not exist!Your expression may be wrong!");
+      if (data.clientVersion < h.subVersion) return fail(req, ResponseCode.FILTER_DATA_NOT_LATEST, "the consumer's consumer filter data not latest");
+      sql = { filter: data.filter, slot: data.slot };
+    }
   }
-  if (!isTagType(sub.expressionType)) {
+  if (!isTagType(sub.expressionType) && !c.enablePropertyFilter) {
     return fail(req, ResponseCode.SYSTEM_ERROR, `The broker does not support consumer to filter message by ${sub.expressionType}`);
   }
-  const filter = tagFilter(sub);
+  let filter = sql ? sqlFilter(sql.filter, sql.slot) : tagFilter(sub);
+  if (!sql && c.filterSupportRetry && h.topic.startsWith(MixAll.RETRY_GROUP_TOPIC_PREFIX)) {
+    filter = retryFilter(sub, filter, (topic, group) => ctx.filters.get(topic, group)?.filter);
+  }
 
   // Commit the offset carried by the pull before awaiting the store: a later UPDATE_CONSUMER_OFFSET on the same
   // connection may be handled while this pull waits, and must not be overwritten by this older value.

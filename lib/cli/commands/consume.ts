@@ -3,7 +3,7 @@
 import { setLogLevel } from '../../common/log.ts';
 import { credentialOpts } from './admin/common.ts';
 import { CREDENTIAL_OPTIONS } from './credentials.ts';
-import { getKeys, getTags, PushConsumer, type ConsumedMessage, type ConsumeFromWhere } from '../../client/index.ts';
+import { getKeys, getTags, MessageSelector, PushConsumer, type ConsumedMessage, type ConsumeFromWhere } from '../../client/index.ts';
 import { formatConsumeTimestamp } from '../../client/push-consumer-options.ts';
 import { EXIT_OK, intOpt, stringOpt, UsageError, waitForAbort, type CommandSpec } from '../framework.ts';
 
@@ -32,7 +32,7 @@ export function formatLine(m: ConsumedMessage): string {
 export const consumeCommand: CommandSpec = {
   name: 'consume',
   summary: 'Print the messages of a topic as a consumer group member (RocketMQ push consumer)',
-  usage: 'consume -n 127.0.0.1:9876 -t TOPIC -g GROUP [--broadcast] [--count N] [--from first|last|TIME] [--sub EXPR]',
+  usage: 'consume -n 127.0.0.1:9876 -t TOPIC -g GROUP [--broadcast] [--count N] [--from first|last|TIME] [--sub EXPR | --sql EXPR]',
   options: {
     namesrvAddr: { type: 'string', short: 'n', valueName: 'ADDR', description: "nameserver addresses 'host:port;host:port' (default: $NAMESRV_ADDR)" },
     ...CREDENTIAL_OPTIONS,
@@ -42,6 +42,10 @@ export const consumeCommand: CommandSpec = {
     count: { type: 'string', short: 'c', valueName: 'N', description: 'exit after N messages (default: run until Ctrl-C)' },
     from: { type: 'string', valueName: 'WHERE', description: "where a group without committed offsets starts: 'first', 'last' or a time (epoch ms, yyyyMMddHHmmss, ISO)", default: 'last' },
     sub: { type: 'string', short: 's', valueName: 'EXPR', description: "tag expression, e.g. 'TagA || TagB'", default: '*' },
+    sql: {
+      type: 'string', valueName: 'EXPR',
+      description: "SQL92 selector over message properties, e.g. \"region = 'eu' AND amount > 100\" (broker: enablePropertyFilter=true)",
+    },
   },
   details: [
     'Prints one line per message: topic, queue (brokerName:queueId), offset, msgId, keys, tags and body.',
@@ -64,7 +68,9 @@ export const consumeCommand: CommandSpec = {
         // One listener call at a time keeps the output in queue order and lets --count stop exactly.
         consumeThreadMin: 1,
       });
-      consumer.subscribe(topic, stringOpt(ctx.values, 'sub'));
+      const sql = stringOpt(ctx.values, 'sql');
+      if (sql !== undefined && stringOpt(ctx.values, 'sub') !== '*') throw new Error('give either --sub or --sql, not both');
+      consumer.subscribe(topic, sql !== undefined ? MessageSelector.bySql(sql) : stringOpt(ctx.values, 'sub'));
     } catch (err) {
       throw new UsageError((err as Error).message);
     }

@@ -44,7 +44,7 @@ describe('rocketdeck produce / consume', () => {
   let c: TestCluster;
   const produced: string[] = [];
   before(async () => {
-    c = await startCluster(1);
+    c = await startCluster(1, { enablePropertyFilter: true });
     await c.createTopic('CliTopic', 2);
   });
   after(async () => {
@@ -84,6 +84,25 @@ describe('rocketdeck produce / consume', () => {
     assert.ok(msgs.every((m) => m.topic === 'CliTopic'));
     const seen = [...lines.map((l) => /msgId=(\S+)/.exec(l)![1]!), ...msgs.map((m) => m.msgId as string)];
     assert.deepEqual([...seen].sort(), [...produced].sort(), 'the second run continues exactly where the first stopped');
+  });
+
+  test('consume --sql prints only the messages the SQL92 selector matches; a bad one fails with its position', async () => {
+    await c.createTopic('CliSql', 1);
+    for (const tag of ['TagA', 'TagB', 'TagA', 'TagB']) {
+      const p = await run(['produce', '-n', c.namesrvAddr, '-t', 'CliSql', '--tag', tag, '--body', `b-${tag}`]);
+      assert.equal(p.code, 0, p.stderr);
+    }
+    const r = await run(['consume', '-n', c.namesrvAddr, '-t', 'CliSql', '-g', 'cli_sql', '--from', 'first', '--count', '2', '--sql', "TAGS = 'TagB'"]);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines.length, 2);
+    for (const l of lines) assert.match(l, / tags=TagB body=b-TagB$/);
+
+    const bad = await run(['consume', '-n', c.namesrvAddr, '-t', 'CliSql', '-g', 'cli_sql_bad', '--sql', 'TAGS =']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /code 23.*line 1, column 7/);
+    const both = await run(['consume', '-n', c.namesrvAddr, '-t', 'CliSql', '-g', 'g', '--sub', 'TagA', '--sql', 'a = 1']);
+    assert.equal(both.code, 2);
   });
 
   test('a missing topic option is a usage error (exit 2)', async () => {

@@ -52,7 +52,8 @@ describe('README client examples', () => {
   let c: TestCluster;
   let dir: string;
   before(async () => {
-    c = await startCluster(1);
+    // enablePropertyFilter for the SQL92 example
+    c = await startCluster(1, { enablePropertyFilter: true });
     await c.createTopic('DemoOrders', 4);
     dir = mkdtempSync(join(tmpdir(), 'rd-readme-'));
   });
@@ -87,5 +88,13 @@ describe('README client examples', () => {
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, /received [1-9]\d*/);
     assert.match(r.out, /attempt 1/);
+  });
+
+  test('the SQL92 example receives only the message its expression matches', async () => {
+    const block = examples().find((code) => code.includes('MessageSelector.bySql'));
+    assert.ok(block, 'README has a MessageSelector.bySql example');
+    const r = await runExample(block, c.namesrvAddr, dir, 'sql92');
+    assert.equal(r.code, 0, r.out);
+    assert.deepEqual(r.out.trim().split('\n').filter((l) => l.startsWith('matched')), ['matched order eu 120']);
   });
 });

@@ -116,6 +116,15 @@ export const decodeHeartbeatData = (body: BodyInput | undefined): HeartbeatData 
   decodeWith(body, 'HeartbeatData', readHeartbeatData);
 export const encodeHeartbeatData = (h: HeartbeatData): Buffer => encodeWith(writeHeartbeatData(h));
 
+/** CHECK_CLIENT_CONFIG (46) body: CheckClientRequestBody {clientId, group, subscriptionData}. */
+export interface CheckClientRequestBody {
+  clientId: string;
+  group: string;
+  subscriptionData: SubscriptionData;
+}
+export const encodeCheckClientRequestBody = (b: CheckClientRequestBody): Buffer =>
+  encodeWith({ clientId: b.clientId, group: b.group, subscriptionData: writeSubscriptionData(b.subscriptionData) });
+
 /** One client channel as the broker sees it. `language` is the LanguageCode name ("JAVA", ...). */
 export interface Connection {
   clientId: string;
