@@ -9,6 +9,8 @@ import { seedDefaultCluster } from './clusters.ts';
 import { Collector, DEFAULT_INTERVAL_MS } from './collector.ts';
 import { defaultDbPath, sharedConsoleDb, type ConsoleDb } from './db.ts';
 import { AlertService } from './alerts/service.ts';
+import { maskRulesFromEnv } from './masking.ts';
+import { tailLimitsFromEnv } from './tail-hub.ts';
 
 const log = createLogger('console');
 
@@ -53,6 +55,9 @@ export function bootConsole(opts: { env?: Record<string, string | undefined>; pr
   const existing = g[bootKey];
   if (existing) return existing;
   const env = opts.env ?? process.env;
+  // a bad masking or tail setting stops the start, naming the variable
+  maskRulesFromEnv(env);
+  tailLimitsFromEnv(env);
   const db = sharedConsoleDb();
   setUpUsers(db, env, defaultDbPath(), opts.print ?? ((line) => process.stdout.write(line + '\n')));
   seedDefaultCluster(db, env.NAMESRV_ADDR);

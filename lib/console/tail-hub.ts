@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { AdminClient } from '../admin/index.ts';
 import { createLogger } from '../common/log.ts';
 import { HttpError } from './http.ts';
+import { RocketDeckError } from '../common/errors.ts';
 import { TailFeed } from './tail-feed.ts';
 import { TailStream } from './tail-stream.ts';
 import type { CompiledTailFilter } from './tail-filter.ts';
@@ -14,11 +15,19 @@ import type { TailHello, TailStreamsResponse } from './tail-types.ts';
 
 const log = createLogger('console.tail');
 
+/** A tail setting in the environment that is not a positive integer (names the variable). */
+export class TailConfigError extends RocketDeckError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TailConfigError';
+  }
+}
+
 const positiveEnv = (env: Record<string, string | undefined>, name: string, fallback: number): number => {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const v = Number(raw);
-  if (!Number.isInteger(v) || v <= 0) throw new HttpError(500, `${name}: '${raw}' is not a positive integer`);
+  if (!Number.isInteger(v) || v <= 0) throw new TailConfigError(`${name}: '${raw}' is not a positive integer`);
   return v;
 };
 
