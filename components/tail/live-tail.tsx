@@ -195,7 +195,9 @@ export function LiveTail() {
         </Card>
         {(stats || running) && (
           <div className="flex flex-wrap items-center gap-2 text-sm" data-testid="tail-stats">
-            <Badge tone={!running ? 'zinc' : paused ? 'amber' : 'green'} testId="tail-state">{!running ? 'stopped' : paused ? 'paused' : 'live'}</Badge>
+            <Badge tone={!running ? 'zinc' : !hello ? 'zinc' : paused ? 'amber' : 'green'} testId="tail-state">
+              {!running ? 'stopped' : !hello ? 'connecting' : paused ? 'paused' : 'live'}
+            </Badge>
             {stats && (
               <>
                 <span>read <b className="tabular-nums" data-testid="tail-scanned">{stats.scanned}</b></span>

@@ -23,7 +23,8 @@ class Queues {
     return {
       topicRoute: async () => route,
       brokerTopicQueues: async (t: BrokerTarget) => [0, 1].map((q) => ({ queueId: q, minOffset: 0, maxOffset: max(t, q), lastUpdateTimestamp: 0 })),
-      searchOffset: async () => 0,
+      // store times in these queues are the offsets themselves: a wall-clock time is after all of them
+      searchOffset: async (t: BrokerTarget, _topic: string, q: number, ts: number) => Math.min(ts, max(t, q)),
       pullQueue: async (t: BrokerTarget, _topic: string, q: number, offset: number, o?: { maxNums?: number }): Promise<QueuePullResult> => {
         this.pulls++;
         if (this.failing.has(t.brokerName)) throw new Error(`${t.brokerAddr} did not answer within 600ms`);

@@ -61,6 +61,8 @@ const PULL_BATCH = 32;
 /** Pulls in flight per queue when it is far behind. */
 const PIPELINE = 16;
 const DEFAULT_MAX_BEHIND = 5000;
+/** A tail from now starts its queues at the time it opened while it is this young; later at their end. */
+const FROM_OPEN_MS = 10_000;
 
 export const queueKey = (brokerName: string, queueId: number): string => `${brokerName}:${queueId}`;
 
@@ -86,6 +88,7 @@ export class TailFeed {
   private routeTimer?: NodeJS.Timeout;
   private readonly pollMs: number;
   private readonly retryMs: number;
+  private readonly createdAt = Date.now();
 
   constructor(
     private readonly admin: AdminClient,
@@ -167,6 +170,7 @@ export class TailFeed {
         resolve();
       };
       const t = setTimeout(done, ms);
+      t.unref(); // a feed never keeps the process alive by itself
       this.wakers.add(done);
     });
   }
@@ -181,7 +185,8 @@ export class TailFeed {
   private async initCursors(loop: BrokerLoop): Promise<void> {
     const missing = loop.queueIds.filter((q) => !loop.cursors.has(q));
     if (missing.length === 0) return;
-    if (this.opts.from === undefined) {
+    if (this.opts.from === undefined && Date.now() - this.createdAt > FROM_OPEN_MS) {
+      // a queue found later (a route change): from its end
       const queues = await this.admin.brokerTopicQueues(loop.target, this.topic);
       for (const q of missing) {
         const max = queues.find((x) => x.queueId === q)?.maxOffset ?? 0;
@@ -189,7 +194,9 @@ export class TailFeed {
         loop.maxOffsets.set(q, max);
       }
     } else {
-      const from = this.opts.from;
+      // from a time, or from the moment the tail opened (not from when its first read got through: nothing stored
+      // after the page asked is missed)
+      const from = this.opts.from ?? this.createdAt;
       const offsets = await Promise.all(missing.map((q) => this.admin.searchOffset(loop.target, this.topic, q, from)));
       missing.forEach((q, i) => loop.cursors.set(q, offsets[i]!));
     }
