@@ -275,12 +275,13 @@ describe('live tail over Server-Sent Events', { timeout: 300_000 }, () => {
     }
     await c.until('healthy broker messages', () => bodies.every((b) => c.messages().some((m) => m.body === b)), 10_000);
     const lags = bodies.map((b, i) => c.events.find((e) => e.event === 'message' && e.data.body === b)!.at - sentAt[i]!);
-    assert.ok(Math.max(...lags) < 2000, `messages of the healthy broker took ${lags.join(', ')} ms`);
+    // blocked would be: not before SIGCONT; the bound leaves room for a loaded machine (healthy: ~200 ms)
+    assert.ok(Math.max(...lags) < 3000, `messages of the healthy broker took ${lags.join(', ')} ms`);
     await c.until('hung broker named', (ev) => ev.some((e) => e.event === 'stats' && e.data.brokers.some((b: { brokerName: string; error?: string }) => b.brokerName === 'broker-it-b' && b.error)), 10_000);
     // a new tail opened while it is hung starts at once and reads the healthy broker too
     const t0 = Date.now();
     const c2 = await tail('');
-    assert.ok(Date.now() - t0 < 2000);
+    assert.ok(Date.now() - t0 < 3000, `opening took ${Date.now() - t0} ms`);
     const b2 = mark('second');
     await rig.client.send(TOPIC, b2, { queueId: 0 });
     await c2.until('second tail reads', () => c2.messages().some((m) => m.body === b2), 5_000);
