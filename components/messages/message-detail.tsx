@@ -39,7 +39,7 @@ function ConsumedBy({ m }: { m: MessageView }) {
   );
 }
 
-export function MessageDetail({ m }: { m: MessageView }) {
+export function MessageDetail({ m }: { m: MessageView & { masked?: string[] } }) {
   const props = Object.entries(m.properties).sort((a, b) => a[0].localeCompare(b[0]));
   return (
     <div className="space-y-5" data-testid="message-detail">
@@ -57,6 +57,7 @@ export function MessageDetail({ m }: { m: MessageView }) {
           ['Reconsume times', m.reconsumeTimes],
           ['Size', `${m.storeSize} bytes stored`],
           ['Trace', <Link key="tr" href={`/trace?msgId=${encodeURIComponent(m.msgId)}&topic=${encodeURIComponent(m.topic)}`} className="text-orange-700 hover:underline dark:text-orange-400" data-testid="detail-trace-link">produced, stored and consumed: the trace</Link>],
+          ...(m.masked?.length ? [['Masked', <Badge key="masked" tone="amber" testId="detail-masked">{m.masked.join(', ')}</Badge>] as [string, React.ReactNode]] : []),
         ]}
       />
       <div>

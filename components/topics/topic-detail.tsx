@@ -114,6 +114,7 @@ export function TopicDetail({ topic }: { topic: string }) {
         description={d.route.orderTopicConf ? `Ordered topic: ${d.route.orderTopicConf}` : 'Route, queues, producers and consumers of this topic.'}
         actions={
           <>
+            <Link href={`/tail?topic=${encodeURIComponent(topic)}`} className="inline-flex items-center rounded-md border border-zinc-300 px-3 py-1.5 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800" data-testid="open-tail">Live tail</Link>
             <Button onClick={() => setOpen('send')} data-testid="open-send">Send test message</Button>
             <Button onClick={() => setOpen('update')} data-testid="open-update">Edit</Button>
             <Button onClick={() => setOpen('queues')} data-testid="open-queues">Change queues</Button>

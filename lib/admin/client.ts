@@ -17,6 +17,7 @@ import * as offsetOps from './offset-ops.ts';
 import * as pop from './pop.ts';
 import * as producers from './producers.ts';
 import * as proxies from './proxies.ts';
+import * as pullQueue from './pull-queue.ts';
 import * as route from './route.ts';
 import * as send from './send.ts';
 import * as topicConfig from './topic-config.ts';
@@ -194,6 +195,10 @@ export class AdminClient {
   }
   queryMessageByTime(opts: { topic: string; begin: number; end: number; maxNum?: number }): Promise<messages.QueryResult> {
     return messages.queryMessageByTime(this.core, opts);
+  }
+  /** One queue read by offset as the tools consumer (nothing committed), under the per-broker deadline (the live tail). */
+  pullQueue(t: BrokerTarget, topic: string, queueId: number, offset: number, opts?: { maxNums?: number; deadlineMs?: number }): Promise<pullQueue.QueuePullResult> {
+    return pullQueue.pullQueue(this.core, t, topic, queueId, offset, opts);
   }
   sendTestMessage(input: send.SendTestMessageInput): Promise<send.SendTestMessageResult> { return send.sendTestMessage(this.core, input); }
 

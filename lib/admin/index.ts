@@ -26,6 +26,7 @@ export type { TopicProducerConnection, TopicProducersResult } from './producers.
 export type { ResetQueue, ResetOffsetResult, QueueOffsetReset, ResetQueuesResult } from './offsets.ts';
 export type { CloneOffsetResult, SkipBacklogResult } from './offset-ops.ts';
 export type { MessageView, QueryResult } from './messages.ts';
+export type { QueueMessage, QueuePullResult } from './pull-queue.ts';
 export type { WritePermResult } from './write-perm.ts';
 export type { PlainAccountInput, PlainAclView, PlainAclVersion } from './acl-v1.ts';
 export type { UserInput, PolicyEntryInput } from './auth.ts';

@@ -12,6 +12,8 @@ import { Collector, DEFAULT_INTERVAL_MS } from './collector.ts';
 import { checkStoredCredentials, consoleKey, SECRET_KEY_ENV } from './credentials.ts';
 import { defaultDbPath, sharedConsoleDb, type ConsoleDb } from './db.ts';
 import { AlertService } from './alerts/service.ts';
+import { maskRulesFromEnv } from './masking.ts';
+import { tailLimitsFromEnv } from './tail-hub.ts';
 
 const log = createLogger('console');
 
@@ -75,6 +77,8 @@ export function bootConsole(opts: { env?: Record<string, string | undefined>; pr
   // settings checked before anything starts: a bad value stops the console with its key named
   oidcConfigFromEnv(env);
   loginLimitsFromEnv(env);
+  maskRulesFromEnv(env);
+  tailLimitsFromEnv(env);
   const db = sharedConsoleDb();
   setUpUsers(db, env, defaultDbPath(), opts.print ?? ((line) => process.stdout.write(line + '\n')));
   seedDefaultCluster(db, env.NAMESRV_ADDR);
