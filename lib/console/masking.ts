@@ -5,7 +5,7 @@
 // lists). A body field without a dot matches that key at any depth of a JSON body; a dotted path matches from the
 // root (array elements are crossed: "items.sku" masks the sku of every item). Operators see values unmasked.
 
-import type { Role } from './auth.ts';
+import { roleAtLeast, type Role } from './auth.ts';
 import { RocketDeckError } from '../common/errors.ts';
 
 export const MASKED = '******';
@@ -42,8 +42,8 @@ export function maskRulesFromEnv(env: Record<string, string | undefined> = proce
 
 export const hasRules = (r: MaskRules): boolean => r.properties.length > 0 || r.bodyFields.length > 0;
 
-/** Whether a reader sees masked values: everyone but a signed-in operator. */
-export const masksFor = (role: Role | undefined): boolean => role !== 'operator';
+/** Whether a reader sees masked values: everyone but a signed-in operator or admin. */
+export const masksFor = (role: Role | undefined): boolean => role === undefined || !roleAtLeast(role, 'operator');
 
 /** Properties with the named values replaced, and which were. */
 export function maskProperties(props: Record<string, string>, rules: MaskRules): { properties: Record<string, string>; masked: string[] } {

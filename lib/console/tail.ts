@@ -3,6 +3,7 @@
 
 import { currentSession, HttpError, bad, checkTopic, intParam, json, parseTime, type Body } from './http.ts';
 import type { RequestContext } from './context.ts';
+import type { Role } from './auth.ts';
 import { compileTailFilter, parseTailFilter, type Sql92Compiler } from './tail-filter.ts';
 import { tailHub } from './tail-hub.ts';
 import { hasRules, maskRulesFromEnv, masksFor } from './masking.ts';
@@ -16,7 +17,7 @@ export const tailSql92: Sql92Compiler = (text) => {
 };
 
 /** Who a tail belongs to, for the per-user limit and control: the signed-in user, or all anonymous readers as one. */
-export function tailUser(req: Request, ctx: RequestContext): { user: string; role: 'viewer' | 'operator' | undefined } {
+export function tailUser(req: Request, ctx: RequestContext): { user: string; role: Role | undefined } {
   const s = currentSession(req, ctx.db);
   return s ? { user: s.username, role: s.role } : { user: 'anonymous', role: undefined };
 }

@@ -30,6 +30,7 @@ describe('dead letters and traces through the console API', { timeout: 300_000 }
       const m = createMessage(DLQ, Buffer.from(`failed order ${i}, "quoted", two\nlines`), { tags: 'order', keys: [`order-${i}`] });
       m.properties[MessageConst.PROPERTY_RETRY_TOPIC] = TOPIC;
       m.properties[MessageConst.PROPERTY_ORIGIN_MESSAGE_ID] = `ORIGIN${i}`;
+      m.properties.phone = `555-01${i}`;
       await producer!.send(m);
     }
   }
@@ -43,7 +44,7 @@ describe('dead letters and traces through the console API', { timeout: 300_000 }
       producer = new Producer({ group: 'console_dlq_filler', namesrvAddr: r.ns.address });
       await producer.start();
       await deadLetters(0, 3);
-    });
+    }, () => ({ ROCKETDECK_MASK_PROPERTIES: 'phone' }));
     ({ url, op, viewer } = rig);
   });
 
@@ -136,6 +137,25 @@ describe('dead letters and traces through the console API', { timeout: 300_000 }
     const bad = await call('GET', `/api/dlq/${GROUP}/export?format=xml`);
     assert.equal(bad.status, 400);
     assert.equal(bad.body.field, 'format');
+  });
+
+  test('masked properties (ROCKETDECK_MASK_PROPERTIES) are masked in pages and exports for all but operators', async () => {
+    type Row = { properties: Record<string, string>; masked?: string[] };
+    const phones = (rows: Row[]) => rows.map((r) => r.properties.phone);
+    const anon = (await call('GET', `/api/dlq/${GROUP}?begin=0&pageSize=5`)).body.messages as Row[];
+    const asViewer = (await call('GET', `/api/dlq/${GROUP}?begin=0&pageSize=5`, { cookie: viewer })).body.messages as Row[];
+    const asOp = (await call('GET', `/api/dlq/${GROUP}?begin=0&pageSize=5`, { cookie: op })).body.messages as Row[];
+    assert.ok(asOp.length > 0 && phones(asOp).every((p) => /^555-01\d+$/.test(p!)), `operators read the values: ${JSON.stringify(asOp.map((r) => [r.properties, r.masked]))}`);
+    for (const rows of [anon, asViewer]) {
+      assert.equal(rows.length, asOp.length);
+      assert.ok(phones(rows).every((p) => p !== undefined && !p.includes('555')), `masked: ${phones(rows).join(', ')}`);
+      assert.ok(rows.every((r) => r.masked?.includes('property:phone')));
+    }
+    const exported = async (cookie?: string) => (await (await fetch(`${url}/api/dlq/${GROUP}/export?format=jsonl&begin=0`, {
+      headers: cookie ? { cookie: `rd_session=${cookie}` } : {},
+    })).text()).trim().split('\n').map((l) => JSON.parse(l) as Row);
+    assert.ok(phones(await exported(viewer)).every((p) => !p!.includes('555')), 'a viewer\'s export is masked');
+    assert.ok(phones(await exported(op)).every((p) => /^555-01\d+$/.test(p!)), 'an operator\'s export is not');
   });
 
   test('trace look-ups: a missing id is a 400; a message nobody traced answers empty, naming the missing trace topic', async () => {
