@@ -2,7 +2,8 @@
 # Starts Apache RocketMQ 4.9.8 nameserver(s) and broker-a (ASYNC_MASTER) built by build-apache-server.sh on free
 # ports with their stores in RUN_DIR, waits until all booted, and prints NAMESRV_ADDR=... and BROKER_ADDR=...
 # WITH_SLAVE=1 also starts a slave of broker-a (brokerId 1; prints SLAVE_ADDR=...); NAMESRV_COUNT=2 starts two
-# nameservers (NAMESRV_ADDR then lists both, ';'-separated).
+# nameservers (NAMESRV_ADDR then lists both, ';'-separated). BROKER_ROLE (ASYNC_MASTER), FLUSH_DISK_TYPE (ASYNC_FLUSH),
+# COMMITLOG_FILE_SIZE (16777216) and JAVA_HEAP (512m) are for bench/vs-apache.ts.
 # Stop them with: e2e/apache-cluster/stop-apache.sh RUN_DIR
 # Usage: [WITH_SLAVE=1] [NAMESRV_COUNT=N] start-apache.sh BUILD_DIR [RUN_DIR]   (RUN_DIR defaults to a new temp dir)
 set -euo pipefail
@@ -11,6 +12,10 @@ RUN="${2:-$(mktemp -d /tmp/apache-rmq.XXXXXX)}"
 mkdir -p "$RUN" && RUN="$(cd "$RUN" && pwd)"
 NAMESRV_COUNT="${NAMESRV_COUNT:-1}"
 WITH_SLAVE="${WITH_SLAVE:-0}"
+BROKER_ROLE="${BROKER_ROLE:-ASYNC_MASTER}"
+FLUSH_DISK_TYPE="${FLUSH_DISK_TYPE:-ASYNC_FLUSH}"
+COMMITLOG_FILE_SIZE="${COMMITLOG_FILE_SIZE:-16777216}"
+JAVA_HEAP="${JAVA_HEAP:-512m}"
 J=/usr/share/java
 CP="$BUILD/jars/rocketmq-server-4.9.8.jar:$BUILD/jars/dledger-0.2.7.jar:$BUILD/jars/rocketmq-4.9.8.jar:$BUILD/jars/fastjson.jar"
 for j in netty-buffer netty-codec netty-common netty-handler netty-resolver netty-transport netty-transport-native-epoll \
@@ -50,7 +55,7 @@ NAMESRV_ADDR="${NAMESRV_ADDR%;}"
 
 # Apache's runserver.sh/runbroker.sh ask for 4-8 GiB; a small heap is plenty here. RocketMQ 4.9 on Java 17 needs
 # java.nio and sun.nio.ch opened (MappedFile unmaps through reflection).
-JOPTS=(-server -Xms128m -Xmx512m -XX:MaxDirectMemorySize=512m -XX:+UseG1GC
+JOPTS=(-server -Xms128m -Xmx$JAVA_HEAP -XX:MaxDirectMemorySize=512m -XX:+UseG1GC
   --add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
   --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/jdk.internal.ref=ALL-UNNAMED
   --add-exports java.base/sun.nio.ch=ALL-UNNAMED
@@ -70,7 +75,7 @@ brokerClusterName=DefaultCluster
 brokerName=broker-a
 brokerId=$2
 brokerRole=$3
-flushDiskType=ASYNC_FLUSH
+flushDiskType=$FLUSH_DISK_TYPE
 brokerIP1=127.0.0.1
 listenPort=$4
 namesrvAddr=$NAMESRV_ADDR
@@ -78,7 +83,7 @@ autoCreateTopicEnable=true
 autoCreateSubscriptionGroup=true
 storePathRootDir=$5
 storePathCommitLog=$5/commitlog
-mappedFileSizeCommitLog=16777216
+mappedFileSizeCommitLog=$COMMITLOG_FILE_SIZE
 mappedFileSizeConsumeQueue=600000
 maxIndexNum=400000
 maxHashSlotNum=100000
@@ -90,7 +95,7 @@ transactionCheckMax=5
 enablePropertyFilter=true
 CONF
 }
-broker_conf "$RUN/broker.conf" 0 ASYNC_MASTER "$BROKER_PORT" "$RUN/store"
+broker_conf "$RUN/broker.conf" 0 "$BROKER_ROLE" "$BROKER_PORT" "$RUN/store"
 if [ "$WITH_SLAVE" = 1 ]; then broker_conf "$RUN/slave.conf" 1 SLAVE "$SLAVE_PORT" "$RUN/store-slave"; fi
 
 cd "$RUN"
