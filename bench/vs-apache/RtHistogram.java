@@ -1,4 +1,5 @@
-// Send RT histogram for the vs-apache bench (bench/vs-apache/build.sh adds one call to it in Apache's Producer):
+// Send RT histogram and consumed-message counter for the vs-apache bench (bench/vs-apache/build.sh adds one call to
+// it in Apache's Producer and one in its Consumer):
 // every 10 s prints "RT window: end=EPOCH_MS count=N p50(ms)=X p99(ms)=Y max(ms)=Z" for the sends of that window, then resets.
 package org.apache.rocketmq.example.benchmark;
 
@@ -38,6 +39,31 @@ public final class RtHistogram {
     }
 
     private RtHistogram() {
+    }
+
+    private static final java.util.concurrent.atomic.LongAdder CONSUMED = new java.util.concurrent.atomic.LongAdder();
+    private static volatile boolean consumePrinter;
+
+    /** Counts one consumed message (Consumer's listener); from the first, prints "Consumed: end=EPOCH_MS count=N" each second. */
+    public static void consumed() {
+        CONSUMED.increment();
+        if (consumePrinter) return;
+        synchronized (RtHistogram.class) {
+            if (consumePrinter) return;
+            consumePrinter = true;
+            Thread t = new Thread(() -> {
+                while (true) {
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    System.out.printf("Consumed: end=%d count=%d%n", System.currentTimeMillis(), CONSUMED.sumThenReset());
+                }
+            }, "ConsumedPrinter");
+            t.setDaemon(true);
+            t.start();
+        }
     }
 
     public static void record(long rtMs) {

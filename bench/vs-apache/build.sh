@@ -2,7 +2,8 @@
 # Builds what `npm run bench -- vs-apache` runs on the Apache side into OUT_DIR: Apache RocketMQ 4.9.8's client,
 # nameserver and broker (e2e/apache-cluster/build-apache-server.sh) and its benchmark tools
 # (rocketmq-example's org.apache.rocketmq.example.benchmark.Producer/Consumer at the same tag, compiled like the other
-# sources; Producer gets one added call that feeds RtHistogram.java, for the p99 send RT Apache's tool does not print).
+# sources; Producer and Consumer get one added call each to RtHistogram.java: the p99 send RT Apache's tool does not
+# print, and consumed messages per second).
 # Jars of an earlier build found in REUSE_DIRS (default: /tmp/rmq-java/jars /tmp/rmq-server/jars) are copied, never
 # changed. Prints the benchmark CLASSPATH on its last line.
 # Usage: build.sh OUT_DIR [ROCKETMQ_MIRROR]
@@ -27,6 +28,8 @@ if [ ! -f "$OUT/jars/rocketmq-benchmark-4.9.8.jar" ]; then
   # the one change: every successful send's RT also goes to RtHistogram (which prints p50/p99 per 10 s window)
   grep -q 'final long currentRT = System.currentTimeMillis() - beginTimestamp;' "$B/Producer.java"
   sed -i 's/final long currentRT = System.currentTimeMillis() - beginTimestamp;/&\n        RtHistogram.record(currentRT);/' "$B/Producer.java"
+  grep -q 'statsBenchmarkConsumer.getReceiveMessageTotalCount().increment();' "$B/Consumer.java"
+  sed -i 's/statsBenchmarkConsumer.getReceiveMessageTotalCount().increment();/&\n                RtHistogram.consumed();/' "$B/Consumer.java"
   cp "$HERE/RtHistogram.java" "$B/"
   find "$B" -name '*.java' > "$OUT/work/bench/sources.txt"
   nice -n 19 javac -g -nowarn -Xlint:none -encoding UTF-8 -source 8 -target 8 -J-Xmx512m -cp "$SERVER_CP" \

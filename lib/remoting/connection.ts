@@ -368,11 +368,13 @@ export class RemotingConnection extends EventEmitter {
   }
 
   private write(frame: Buffer, cb?: (err?: Error | null) => void): void {
-    // Frames written in one tick (a burst of calls, the answers to one chunk of requests) leave in one syscall.
+    // Frames written in one turn of the event loop (a burst of calls, the answers to every chunk of requests and
+    // every store acknowledgement of this turn) leave in one writev; socket order is write order, so answers on one
+    // connection still leave in the order they were written.
     if (!this.corked) {
       this.corked = true;
       this.socket.cork();
-      process.nextTick(this.uncork);
+      setImmediate(this.uncork);
     }
     this.socket.write(frame, cb);
   }
