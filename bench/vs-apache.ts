@@ -1,6 +1,10 @@
 // RocketDeck against Apache RocketMQ 4.9.8 on the same machine, in one run: Apache's own benchmark tools
 // (org.apache.rocketmq.example.benchmark.Producer and Consumer, built from source by bench/vs-apache/build.sh) against
 // an Apache master + slave, then against a RocketDeck master + slave with the same settings, per durability mode.
+// Options: --modes ROLE:FLUSH,... (default all four), --size 1024, --threads 32, --queues 8, --warmup 45 (s),
+// --duration 30 (s measured), --consume 60 (s at most for the backlog drain), --consume-warmup 3 (s skipped),
+// --consume-modes first|all|none, --sides apache,rocketdeck, --build-dir DIR, --cpu-prof DIR (our master's profile).
+// Prints a markdown table for docs/benchmarks.md on stderr; see docs/benchmarks.md for what is measured and how.
 
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
@@ -309,7 +313,7 @@ export async function run(args: string[]): Promise<BenchReport> {
       queues: { type: 'string', default: '8' },
       warmup: { type: 'string', default: '45' },
       duration: { type: 'string', default: '30' },
-      consume: { type: 'string', default: '90' },
+      consume: { type: 'string', default: '60' },
       'consume-warmup': { type: 'string', default: '3' },
       'consume-modes': { type: 'string', default: 'first' },
       sides: { type: 'string', default: 'apache,rocketdeck' },
