@@ -362,7 +362,7 @@ export async function run(args: string[]): Promise<BenchReport> {
     }
     rows.push(r);
     const m = modeName(mode);
-    for (const [who, x] of [['Apache', r.apache], ['RocketDeck', r.ours]] as const) {
+    for (const [who, x] of ([['Apache', r.apache], ['RocketDeck', r.ours]] as const).filter(([w]) => sides.includes(w === 'Apache' ? 'apache' : 'rocketdeck'))) {
       metrics.push(
         { metric: `${m}: ${who} send TPS`, value: round(x.sendTps, 0), unit: 'msg/s' },
         { metric: `${m}: ${who} send RT avg / p99`, value: round(x.avgRtMs, 2), unit: `ms / ${round(x.p99RtMs, 0)} ms` },
@@ -372,7 +372,7 @@ export async function run(args: string[]): Promise<BenchReport> {
       );
       if (x.consumeTps !== undefined) metrics.push({ metric: `${m}: ${who} consume TPS`, value: round(x.consumeTps, 0), unit: 'msg/s' });
     }
-    metrics.push({ metric: `${m}: send TPS ratio (RocketDeck / Apache)`, value: round(r.ours.sendTps / Math.max(1, r.apache.sendTps), 2), unit: 'x' });
+    if (sides.length === 2) metrics.push({ metric: `${m}: send TPS ratio (RocketDeck / Apache)`, value: round(r.ours.sendTps / Math.max(1, r.apache.sendTps), 2), unit: 'x' });
   }
   process.stderr.write(`\n${table(rows, s)}\n\n`);
   return {
