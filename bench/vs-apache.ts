@@ -3,7 +3,8 @@
 // an Apache master + slave, then against a RocketDeck master + slave with the same settings, per durability mode.
 // Options: --modes ROLE:FLUSH,... (default all four), --size 1024, --threads 32, --queues 8, --warmup 45 (s),
 // --duration 30 (s measured), --consume 60 (s at most for the backlog drain), --consume-warmup 3 (s skipped),
-// --consume-modes first|all|none, --sides apache,rocketdeck, --build-dir DIR, --cpu-prof DIR (our master's profile).
+// --consume-modes first|all|none, --sides apache,rocketdeck, --build-dir DIR, --cpu-prof DIR (our master's profile),
+// --ours-set key=value,... (extra broker.conf keys for our brokers).
 // Prints a markdown table for docs/benchmarks.md on stderr; see docs/benchmarks.md for what is measured and how.
 
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
@@ -44,6 +45,8 @@ interface Settings {
   consumeS: number;
   classpath: string;
   cpuProfDir?: string;
+  /** Extra broker.conf keys for our brokers (--ours-set k=v,k=v). */
+  oursSet: Record<string, string>;
 }
 
 /** One side's figures in one mode. */
@@ -108,7 +111,7 @@ async function startRocketdeck(mode: Mode, s: Settings): Promise<Cluster> {
     namesrv: ns.address,
     masterRole: mode.role,
     brokerName: BROKER_NAME,
-    props: { brokerClusterName: 'DefaultCluster', flushDiskType: mode.flush, mappedFileSizeCommitLog: COMMITLOG_FILE_SIZE, autoCreateTopicEnable: true },
+    props: { brokerClusterName: 'DefaultCluster', flushDiskType: mode.flush, mappedFileSizeCommitLog: COMMITLOG_FILE_SIZE, autoCreateTopicEnable: true, ...s.oursSet },
   };
   // the master alone is profiled: its profile is written when it exits
   const master: BrokerProcess = await spawnBroker({ namesrv: opts.namesrv, props: pairProps(opts).master, nodeArgs: s.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${s.cpuProfDir}`] : [] });
@@ -319,6 +322,7 @@ export async function run(args: string[]): Promise<BenchReport> {
       sides: { type: 'string', default: 'apache,rocketdeck' },
       'build-dir': { type: 'string', default: join(tmpdir(), 'rocketdeck-vs-apache') },
       'cpu-prof': { type: 'string' },
+      'ours-set': { type: 'string', default: '' },
     },
   });
   const num = (k: keyof typeof values, min: number) => {
@@ -345,6 +349,11 @@ export async function run(args: string[]): Promise<BenchReport> {
     consumeS: num('consume', 0),
     classpath,
     cpuProfDir: values['cpu-prof'],
+    oursSet: Object.fromEntries(String(values['ours-set']).split(',').filter(Boolean).map((kv) => {
+      const i = kv.indexOf('=');
+      if (i <= 0) throw new Error(`--ours-set: '${kv}' is not key=value`);
+      return [kv.slice(0, i), kv.slice(i + 1)];
+    })),
   };
   setLogSink(() => {});
   const empty: SideResult = { sendTps: 0, avgRtMs: 0, p99RtMs: 0, sendFailed: 0, cpuPct: 0, slaveCpuPct: 0, rssIdleMiB: 0, rssLoadMiB: 0 };
