@@ -2,7 +2,8 @@
 # Starts Apache RocketMQ 4.9.8 nameserver(s) and broker-a (ASYNC_MASTER) built by build-apache-server.sh on free
 # ports with their stores in RUN_DIR, waits until all booted, and prints NAMESRV_ADDR=... and BROKER_ADDR=...
 # WITH_SLAVE=1 also starts a slave of broker-a (brokerId 1; prints SLAVE_ADDR=...); NAMESRV_COUNT=2 starts two
-# nameservers (NAMESRV_ADDR then lists both, ';'-separated).
+# nameservers (NAMESRV_ADDR then lists both, ';'-separated). BROKER_ROLE (ASYNC_MASTER), FLUSH_DISK_TYPE (ASYNC_FLUSH),
+# COMMITLOG_FILE_SIZE (16777216) and JAVA_HEAP (512m) are for bench/vs-apache.ts.
 # Stop them with: e2e/apache-cluster/stop-apache.sh RUN_DIR
 # ACL_FILE=path/plain_acl.yml turns ACL 1.0 on (aclEnable=true): the file is copied to RUN_DIR/home/conf/, the
 # brokers' ROCKETMQ_HOME for this run (4.9.8 reads $ROCKETMQ_HOME/conf/plain_acl.yml).
@@ -21,6 +22,10 @@ if [ -n "$ACL_FILE" ]; then
   cp -r "$BUILD/home/conf/." "$HOME_DIR/conf/"
   cp "$ACL_FILE" "$HOME_DIR/conf/plain_acl.yml"
 fi
+BROKER_ROLE="${BROKER_ROLE:-ASYNC_MASTER}"
+FLUSH_DISK_TYPE="${FLUSH_DISK_TYPE:-ASYNC_FLUSH}"
+COMMITLOG_FILE_SIZE="${COMMITLOG_FILE_SIZE:-16777216}"
+JAVA_HEAP="${JAVA_HEAP:-512m}"
 J=/usr/share/java
 CP="$BUILD/jars/rocketmq-server-4.9.8.jar:$BUILD/jars/dledger-0.2.7.jar:$BUILD/jars/rocketmq-4.9.8.jar:$BUILD/jars/fastjson.jar"
 for j in netty-buffer netty-codec netty-common netty-handler netty-resolver netty-transport netty-transport-native-epoll \
@@ -60,7 +65,7 @@ NAMESRV_ADDR="${NAMESRV_ADDR%;}"
 
 # Apache's runserver.sh/runbroker.sh ask for 4-8 GiB; a small heap is plenty here. RocketMQ 4.9 on Java 17 needs
 # java.nio and sun.nio.ch opened (MappedFile unmaps through reflection).
-JOPTS=(-server -Xms128m -Xmx512m -XX:MaxDirectMemorySize=512m -XX:+UseG1GC
+JOPTS=(-server -Xms128m -Xmx$JAVA_HEAP -XX:MaxDirectMemorySize=512m -XX:+UseG1GC
   --add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
   --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/jdk.internal.ref=ALL-UNNAMED
   --add-exports java.base/sun.nio.ch=ALL-UNNAMED
@@ -80,7 +85,7 @@ brokerClusterName=DefaultCluster
 brokerName=broker-a
 brokerId=$2
 brokerRole=$3
-flushDiskType=ASYNC_FLUSH
+flushDiskType=$FLUSH_DISK_TYPE
 brokerIP1=127.0.0.1
 listenPort=$4
 namesrvAddr=$NAMESRV_ADDR
@@ -88,7 +93,7 @@ autoCreateTopicEnable=true
 autoCreateSubscriptionGroup=true
 storePathRootDir=$5
 storePathCommitLog=$5/commitlog
-mappedFileSizeCommitLog=16777216
+mappedFileSizeCommitLog=$COMMITLOG_FILE_SIZE
 mappedFileSizeConsumeQueue=600000
 maxIndexNum=400000
 maxHashSlotNum=100000
@@ -101,7 +106,7 @@ enablePropertyFilter=true
 aclEnable=$([ -n "$ACL_FILE" ] && echo true || echo false)
 CONF
 }
-broker_conf "$RUN/broker.conf" 0 ASYNC_MASTER "$BROKER_PORT" "$RUN/store"
+broker_conf "$RUN/broker.conf" 0 "$BROKER_ROLE" "$BROKER_PORT" "$RUN/store"
 if [ "$WITH_SLAVE" = 1 ]; then broker_conf "$RUN/slave.conf" 1 SLAVE "$SLAVE_PORT" "$RUN/store-slave"; fi
 
 cd "$RUN"

@@ -21,7 +21,7 @@ export const DEFAULT_MAX_FRAME_LENGTH = 16 * 1024 * 1024;
 
 // ---------- header encoding ----------
 
-function encodeJsonHeader(cmd: RemotingCommand): Buffer {
+function jsonHeaderText(cmd: RemotingCommand): string {
   // Same field order fastjson uses for RemotingCommand, so our frames read like Java's.
   const obj: Record<string, unknown> = { code: cmd.code };
   if (cmd.extFields) obj.extFields = cmd.extFields;
@@ -31,7 +31,7 @@ function encodeJsonHeader(cmd: RemotingCommand): Buffer {
   if (cmd.remark !== undefined && cmd.remark !== null) obj.remark = cmd.remark;
   obj.serializeTypeCurrentRPC = cmd.serializeType;
   obj.version = cmd.version;
-  return Buffer.from(JSON.stringify(obj), 'utf8');
+  return JSON.stringify(obj);
 }
 
 function encodeRocketMqHeader(cmd: RemotingCommand): Buffer {
@@ -66,22 +66,34 @@ function encodeRocketMqHeader(cmd: RemotingCommand): Buffer {
 }
 
 export function encodeHeader(cmd: RemotingCommand): Buffer {
-  return cmd.serializeType === 'ROCKETMQ' ? encodeRocketMqHeader(cmd) : encodeJsonHeader(cmd);
+  return cmd.serializeType === 'ROCKETMQ' ? encodeRocketMqHeader(cmd) : Buffer.from(jsonHeaderText(cmd), 'utf8');
 }
 
-/** Encodes a whole frame, including the leading 4-byte length. */
+/** Encodes a whole frame, including the leading 4-byte length, into one buffer (no header buffer in between). */
 export function encodeFrame(cmd: RemotingCommand): Buffer {
-  const header = encodeHeader(cmd);
   const bodyLen = cmd.body?.length ?? 0;
-  const prefix = Buffer.allocUnsafe(8);
-  prefix.writeInt32BE(4 + header.length + bodyLen, 0);
-  prefix.writeInt32BE(((SERIALIZE_TYPE_CODE[cmd.serializeType] & 0xff) << 24) | header.length, 4);
-  return bodyLen > 0 ? Buffer.concat([prefix, header, cmd.body!]) : Buffer.concat([prefix, header]);
+  let out: Buffer;
+  let headerLength: number;
+  if (cmd.serializeType === 'ROCKETMQ') {
+    const header = encodeRocketMqHeader(cmd);
+    headerLength = header.length;
+    out = Buffer.allocUnsafe(8 + headerLength + bodyLen);
+    header.copy(out, 8);
+  } else {
+    const text = jsonHeaderText(cmd);
+    headerLength = Buffer.byteLength(text, 'utf8');
+    out = Buffer.allocUnsafe(8 + headerLength + bodyLen);
+    out.write(text, 8, 'utf8');
+  }
+  out.writeInt32BE(4 + headerLength + bodyLen, 0);
+  out.writeInt32BE(((SERIALIZE_TYPE_CODE[cmd.serializeType] & 0xff) << 24) | headerLength, 4);
+  if (bodyLen > 0) cmd.body!.copy(out, 8 + headerLength);
+  return out;
 }
 
 // ---------- header decoding ----------
 
-function decodeJsonHeader(bytes: Buffer): Omit<RemotingCommand, 'body' | 'serializeType'> {
+function decodeJsonHeader(bytes: Buffer, body: Buffer | undefined): RemotingCommand {
   let parsed: unknown;
   try {
     parsed = JSON.parse(bytes.toString('utf8'));
@@ -100,11 +112,7 @@ function decodeJsonHeader(bytes: Buffer): Omit<RemotingCommand, 'body' | 'serial
     if (typeof h.extFields !== 'object' || Array.isArray(h.extFields)) {
       throw new FrameDecodeError('JSON header field "extFields" is not an object');
     }
-    extFields = {};
-    for (const [k, v] of Object.entries(h.extFields as Record<string, unknown>)) {
-      if (v === null || v === undefined) continue;
-      extFields[k] = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
-    }
+    extFields = stringFields(h.extFields as Record<string, unknown>);
   }
   const language = h.language === undefined || h.language === null ? 'JAVA' : h.language;
   if (typeof language !== 'string') throw new FrameDecodeError('JSON header field "language" is not a string');
@@ -119,7 +127,31 @@ function decodeJsonHeader(bytes: Buffer): Omit<RemotingCommand, 'body' | 'serial
     flag: num(h.flag, 'flag'),
     remark: (h.remark as string | null | undefined) ?? undefined,
     extFields,
+    serializeType: 'JSON',
+    body,
   };
+}
+
+/**
+ * extFields as strings. What Java peers send is all strings already: then the parsed object itself is used (no copy
+ * per frame); anything else is copied with numbers, booleans and objects turned to text and nulls left out.
+ */
+function stringFields(parsed: Record<string, unknown>): Record<string, string> {
+  let allStrings = true;
+  for (const k in parsed) {
+    if (typeof parsed[k] !== 'string') {
+      allStrings = false;
+      break;
+    }
+  }
+  if (allStrings) return parsed as Record<string, string>;
+  const out: Record<string, string> = {};
+  for (const k in parsed) {
+    const v = parsed[k];
+    if (v === null || v === undefined) continue;
+    out[k] = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  }
+  return out;
 }
 
 // Module-level helpers, not closures in the decoders: the TypeScript loader names every closure it creates (a
@@ -134,7 +166,7 @@ function needBytes(buf: Buffer, o: number, n: number, what: string): void {
   if (o + n > buf.length) throw new FrameDecodeError(`ROCKETMQ header truncated reading ${what} (${buf.length} bytes)`);
 }
 
-function decodeRocketMqHeader(buf: Buffer): Omit<RemotingCommand, 'body' | 'serializeType'> {
+function decodeRocketMqHeader(buf: Buffer, body: Buffer | undefined): RemotingCommand {
   needBytes(buf, 0, 17, 'fixed fields');
   let o = 0;
   const code = buf.readInt16BE(o); o += 2;
@@ -163,7 +195,7 @@ function decodeRocketMqHeader(buf: Buffer): Omit<RemotingCommand, 'body' | 'seri
     extFields[key] = buf.toString('utf8', o, o + vl); o += vl;
   }
   if (end !== buf.length) throw new FrameDecodeError(`ROCKETMQ header has ${buf.length - end} trailing bytes`);
-  return { code, language, version, opaque, flag, remark, extFields };
+  return { code, language, version, opaque, flag, remark, extFields, serializeType: 'ROCKETMQ', body };
 }
 
 /**
@@ -183,10 +215,10 @@ export function decodeFrame(frame: Buffer, copyBody = false): RemotingCommand {
   else if (typeByte === SERIALIZE_TYPE_CODE.ROCKETMQ) serializeType = 'ROCKETMQ';
   else throw new FrameDecodeError(`unknown serialize type ${typeByte}`);
   const headerBytes = frame.subarray(4, 4 + headerLength);
-  const header = serializeType === 'JSON' ? decodeJsonHeader(headerBytes) : decodeRocketMqHeader(headerBytes);
-  const bodyView = frame.subarray(4 + headerLength);
-  const body = bodyView.length > 0 ? (copyBody ? Buffer.from(bodyView) : bodyView) : undefined;
-  return { ...header, serializeType, body };
+  const bodyLength = frame.length - 4 - headerLength;
+  const body = bodyLength > 0 ? (copyBody ? Buffer.from(frame.subarray(4 + headerLength)) : frame.subarray(4 + headerLength)) : undefined;
+  // one object per frame: the decoders build the whole command
+  return serializeType === 'JSON' ? decodeJsonHeader(headerBytes, body) : decodeRocketMqHeader(headerBytes, body);
 }
 
 /** Decodes a complete frame that still carries its length prefix (e.g. a captured hex frame). */

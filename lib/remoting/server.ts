@@ -31,10 +31,21 @@ export class RemotingServer extends EventEmitter {
   private readonly processors = new ProcessorRegistry();
   /** Checked before a matched processor runs; an answer it gives is sent instead (RocketMQ 5.x's RequestPipeline). */
   private pipeline?: RequestPipeline;
+  /** Handlers with the pipeline in front, made once per code (not a closure per request); cleared on any change. */
+  private readonly wrapped = new Map<number, RequestHandler | undefined>();
+  private wrappedFallback?: { handler: RequestHandler | undefined };
   private readonly guarded: ProcessorTable = ((server) => ({
-    get: (code: number) => server.withPipeline(server.processors.get(code)),
+    get: (code: number) => {
+      let h = server.wrapped.get(code);
+      if (h === undefined && !server.wrapped.has(code)) {
+        h = server.withPipeline(server.processors.get(code));
+        server.wrapped.set(code, h);
+      }
+      return h;
+    },
     get fallback() {
-      return server.withPipeline(server.processors.fallback);
+      server.wrappedFallback ??= { handler: server.withPipeline(server.processors.fallback) };
+      return server.wrappedFallback.handler;
     },
   }))(this);
   private readonly conns = new Set<RemotingConnection>();
@@ -53,15 +64,19 @@ export class RemotingServer extends EventEmitter {
 
   registerProcessor(code: number, handler: RequestHandler): void {
     this.processors.set(code, handler);
+    this.wrapped.delete(code);
   }
 
   setDefaultProcessor(handler: RequestHandler): void {
     this.processors.fallback = handler;
+    this.wrappedFallback = undefined;
   }
 
   /** Installs the request pipeline (access control): it answers a refused request, or returns undefined to go on. */
   setRequestPipeline(pipeline: RequestPipeline | undefined): void {
     this.pipeline = pipeline;
+    this.wrapped.clear();
+    this.wrappedFallback = undefined;
   }
 
   private withPipeline(handler: RequestHandler | undefined): RequestHandler | undefined {

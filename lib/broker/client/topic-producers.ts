@@ -56,6 +56,9 @@ export class TopicProducerTable {
   /** key (connection id, group, topic) -> row; Map order is least recently sending first */
   private readonly rows = new Map<string, Row>();
   private readonly byConn = new Map<RemotingConnection, Set<string>>();
+  /** The row the last record() touched and its key: the newest row of the map while it is still in it. */
+  private lastRow?: Row;
+  private lastKey = '';
 
   constructor(
     private readonly now: () => number = Date.now,
@@ -72,10 +75,14 @@ export class TopicProducerTable {
     if (!seen.producerGroup || INTERNAL_PRODUCER_GROUPS.has(seen.producerGroup)) return;
     if (isRetryTopic(seen.topic) || isDLQTopic(seen.topic)) return;
     if (conn.closed) return;
-    const key = `${conn.id}\u0000${seen.producerGroup}\u0000${seen.topic}`;
+    const last = this.lastRow;
+    // The same sender as last time (every send of a busy producer): its row is already the newest, no key to build.
+    const same = last !== undefined && last.conn === conn && last.producerGroup === seen.producerGroup && last.topic === seen.topic
+      && this.rows.get(this.lastKey) === last;
+    const key = same ? this.lastKey : `${conn.id}\u0000${seen.producerGroup}\u0000${seen.topic}`;
     const ts = this.now();
     const b = Math.floor(ts / BUCKET_MS);
-    const row = this.rows.get(key);
+    const row = same ? last : this.rows.get(key);
     if (row) {
       advance(row, b);
       row.counts[b % BUCKETS]!++;
@@ -85,16 +92,23 @@ export class TopicProducerTable {
       row.version = seen.version;
       if (clientId) row.clientId = clientId;
       // most recent sender last: eviction takes from the front
-      this.rows.delete(key);
-      this.rows.set(key, row);
+      if (!same) {
+        this.rows.delete(key);
+        this.rows.set(key, row);
+        this.lastRow = row;
+        this.lastKey = key;
+      }
       return;
     }
     while (this.rows.size >= this.maxEntries) this.dropKey(this.rows.keys().next().value!);
     const counts = new Array<number>(BUCKETS).fill(0);
     counts[b % BUCKETS] = 1;
-    this.rows.set(key, {
+    const fresh: Row = {
       ...seen, clientId, clientAddr: conn.remoteAddr, lastSendTimestamp: ts, sendCount: 1, sendTps: 0, conn, firstSendTimestamp: ts, counts, bucket: b,
-    });
+    };
+    this.rows.set(key, fresh);
+    this.lastRow = fresh;
+    this.lastKey = key;
     let keys = this.byConn.get(conn);
     if (!keys) {
       keys = new Set();

@@ -37,6 +37,8 @@ export interface SpawnBrokerOptions {
   /** 0 = any free port. */
   port?: number;
   props?: Record<string, string | number | boolean>;
+  /** Node options before the CLI (e.g. --cpu-prof: NODE_OPTIONS refuses it). */
+  nodeArgs?: string[];
 }
 
 /** Writes broker.conf and runs `rocketdeck broker -c broker.conf`; resolves once the ready line is printed. */
@@ -62,7 +64,7 @@ export async function spawnBroker(opts: SpawnBrokerOptions): Promise<BrokerProce
   };
   const conf = join(dir, 'broker.conf');
   writeFileSync(conf, Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
-  const { child, logs, exited, address } = await spawnUntilReady(['broker', '-c', conf], 'broker');
+  const { child, logs, exited, address } = await spawnUntilReady(['broker', '-c', conf], 'broker', opts.nodeArgs);
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     return exited;

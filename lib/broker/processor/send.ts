@@ -12,16 +12,12 @@ import {
   isRetryTopic,
   validateTopic,
 } from '../../protocol/constants.ts';
-import {
-  SendMessageRequestHeader,
-  SendMessageRequestHeaderV2,
-  sendHeaderV2ToV1,
-} from '../../protocol/headers/message.ts';
-import { decodeHeader } from '../../protocol/headers/spec.ts';
+import { SendMessageRequestHeader } from '../../protocol/headers/message.ts';
+import { decodeHeader, defineHeader } from '../../protocol/headers/spec.ts';
 import { MessageConst, MessageSysFlag } from '../../protocol/message-const.ts';
 import { messageProperties2String, string2messageProperties } from '../../protocol/message-properties.ts';
 import { RequestCode } from '../../protocol/codes.ts';
-import { createResponse, type RemotingCommand } from '../../remoting/command.ts';
+import { DEFAULT_LANGUAGE, DEFAULT_VERSION, FLAG_RESPONSE, type RemotingCommand } from '../../remoting/command.ts';
 import type { RemotingConnection } from '../../remoting/connection.ts';
 import type { MessageExtBatch, MessageExtBrokerInner, PutMessageResult } from '../../store/types.ts';
 import type { TopicConfig } from '../../protocol/bodies/topic.ts';
@@ -43,19 +39,39 @@ type SendHeader = SendMessageRequestHeader;
 
 const EMPTY = Buffer.alloc(0);
 
+/**
+ * The SendMessageRequestHeaderV2 fields this handler reads (one-letter names, see protocol/headers/message.ts); the
+ * RPC fields it ignores (n, ns, nsd, bname, oway, lo) are not decoded per send.
+ */
+const SendV2Read = defineHeader('SendMessageRequestHeaderV2', {
+  a: 'string!', b: 'string!', c: 'string!', d: 'int!', e: 'int!', f: 'int!', g: 'long!', h: 'int!',
+  i: 'string', j: 'int', k: 'boolean', l: 'int', m: 'boolean',
+});
+
 export function parseSendHeader(req: RemotingCommand): SendHeader {
   if (req.code === RequestCode.SEND_MESSAGE) return decodeHeader(SendMessageRequestHeader, req.extFields);
-  return sendHeaderV2ToV1(decodeHeader(SendMessageRequestHeaderV2, req.extFields));
+  const v = decodeHeader(SendV2Read, req.extFields);
+  const h: { -readonly [K in keyof SendHeader]: SendHeader[K] } = {
+    producerGroup: v.a, topic: v.b, defaultTopic: v.c, defaultTopicQueueNums: v.d, queueId: v.e, sysFlag: v.f, bornTimestamp: v.g, flag: v.h,
+  };
+  if (v.i !== undefined) h.properties = v.i;
+  if (v.j !== undefined) h.reconsumeTimes = v.j;
+  if (v.k !== undefined) h.unitMode = v.k;
+  if (v.l !== undefined) h.maxReconsumeTimes = v.l;
+  if (v.m !== undefined) h.batch = v.m;
+  return h;
 }
 
-/** Every send answer carries MSG_REGION and TRACE_ON (preSend adds them before any check). */
-function response(ctx: BrokerContext, req: RemotingCommand, code: number, remark?: string, header: Record<string, string | number> = {}): RemotingCommand {
+/**
+ * Every send answer carries MSG_REGION and TRACE_ON (preSend adds them before any check). Built as the wire's
+ * string fields at once: no header object copied per answer.
+ */
+function response(ctx: BrokerContext, req: RemotingCommand, code: number, remark?: string, header?: Record<string, string>): RemotingCommand {
   const c = ctx.config();
-  return createResponse(req, code, remark, {
-    ...header,
-    [MessageConst.PROPERTY_MSG_REGION]: c.regionId,
-    [MessageConst.PROPERTY_TRACE_SWITCH]: String(c.traceOn),
-  });
+  const extFields: Record<string, string> = header ?? {};
+  extFields[MessageConst.PROPERTY_MSG_REGION] = c.regionId;
+  extFields[MessageConst.PROPERTY_TRACE_SWITCH] = c.traceOn ? 'true' : 'false';
+  return { code, language: DEFAULT_LANGUAGE, version: DEFAULT_VERSION, opaque: req.opaque, flag: FLAG_RESPONSE, remark, extFields, serializeType: req.serializeType };
 }
 
 /** msgCheck: permission, topic name, auto-creation, queue id range. Returns the topic or an error answer. */
@@ -214,7 +230,7 @@ function answerPut(ctx: BrokerContext, req: RemotingCommand, r: PutMessageResult
     return response(ctx, req, out.code, out.remark ?? r.remark);
   }
   ctx.stats.incPut(storedTopic, a.msgNum, a.wroteBytes, Date.now() - start);
-  const header: Record<string, string | number> = { msgId: a.msgId, queueId, queueOffset: a.logicsOffset };
+  const header: Record<string, string> = { msgId: a.msgId, queueId: String(queueId), queueOffset: String(a.logicsOffset) };
   // 5.x answers the client's UNIQ_KEY as the transaction id (4.9.8 leaves it out).
   if (uniqKey) header.transactionId = uniqKey;
   if (recallHandle) header.recallHandle = recallHandle;

@@ -64,8 +64,8 @@ export interface ReadyProcess {
 }
 
 /** Runs `rocketdeck <args>` and resolves once it prints its "ready at host:port" line; rejects if it exits first. */
-export async function spawnUntilReady(args: string[], role: string): Promise<ReadyProcess> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function spawnUntilReady(args: string[], role: string, nodeArgs: string[] = []): Promise<ReadyProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: string[] = [];
   let errBuf = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {

@@ -107,6 +107,11 @@ function parseField(spec: HeaderSpec, field: string, kind: FieldKind, text: stri
     case 'long':
     case 'bigint': {
       if (!INTEGER_RE.test(text)) throw badField(spec, field, text, 'expected long');
+      // up to 15 digits is always a safe integer: no BigInt per field (timestamps and offsets of every request)
+      if (kind === 'long' && text.length <= 15) {
+        const n = Number(text);
+        return n === 0 ? 0 : n; // "-0" reads as 0, as through BigInt
+      }
       const b = BigInt(text);
       if (b < LONG_MIN || b > LONG_MAX) throw badField(spec, field, text, 'long out of range');
       if (kind === 'bigint') return b;
