@@ -3,13 +3,17 @@
 # broker (traceTopicEnable=true, 1 s retry delays) and console from this checkout, runs TraceCompat (a traced 4.9.8
 # producer and push consumer: one message consumed, one failed into the DLQ, one traced to a custom trace topic), then
 # asks the console's GET /api/trace for each message's timeline and checks produce, store, every delivery attempt and
-# the DLQ. Usage: trace.sh CLASSPATH      (CLASSPATH as printed by build-apache.sh). See README.md.
+# the DLQ. With APACHE_BUILD=<dir built by e2e/apache-cluster/build-apache-server.sh> the nameserver and broker are
+# Apache RocketMQ 4.9.8's own (started by e2e/apache-cluster/start-apache.sh; the trace topic auto-created, Apache's
+# default retry delays) and only the console is RocketDeck's: traces written by the Java client on Apache RocketMQ.
+# Usage: [APACHE_BUILD=DIR] trace.sh CLASSPATH      (CLASSPATH as printed by build-apache.sh). See README.md.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 CP="${1:?usage: trace.sh CLASSPATH}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/rocketdeck-trace.XXXXXX")"
 NS_PID=""; BR_PID=""; CON_PID=""; JAVA_PID=""
+APACHE_BUILD="${APACHE_BUILD:-}"
 TOPIC=JavaTraceOrders
 GROUP=java_trace_cg
 CUSTOM=JavaCustomTraceTopic
@@ -19,6 +23,7 @@ cleanup() {
   for p in "$JAVA_PID" "$CON_PID" "$BR_PID" "$NS_PID"; do
     [ -n "$p" ] && kill "$p" 2>/dev/null && wait "$p" 2>/dev/null || true
   done
+  if [ -n "$APACHE_BUILD" ] && [ -d "$WORK/apache" ]; then "$ROOT/e2e/apache-cluster/stop-apache.sh" "$WORK/apache" > /dev/null 2>&1 || true; fi
   if [ "$rc" -ne 0 ]; then echo "logs kept in $WORK" >&2; else rm -rf "$WORK"; fi
   exit "$rc"
 }
@@ -39,16 +44,23 @@ cp "$HERE/conf/logback_tools.xml" "$WORK/home/conf/"
 javac -nowarn -encoding UTF-8 -cp "$CP" -d "$WORK/classes" "$HERE/TraceCompat.java"
 
 cd "$ROOT"
-node lib/cli/bin.mjs namesrv --host 127.0.0.1 --port 0 --data-dir "$WORK/ns" > "$WORK/namesrv.log" 2>&1 &
-NS_PID=$!
-NS="$(wait_line "$WORK/namesrv.log" 'ready at [0-9.]*:[0-9]*' | cut -d' ' -f3)"
-node lib/cli/bin.mjs broker -n "$NS" --set brokerClusterName=DefaultCluster --set brokerName=broker-a \
-  --set listenPort=0 --set haListenPort=0 --set bindAddress=127.0.0.1 --set brokerIP1=127.0.0.1 --set brokerIP2=127.0.0.1 \
-  --set traceTopicEnable=true --set "messageDelayLevel=1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s" \
-  --set storePathRootDir="$WORK/store" > "$WORK/broker.log" 2>&1 &
-BR_PID=$!
-BROKER="$(wait_line "$WORK/broker.log" 'ready at [0-9.]*:[0-9]*' | cut -d' ' -f3)"
-echo "RocketDeck namesrv $NS, broker $BROKER"
+if [ -n "$APACHE_BUILD" ]; then
+  "$ROOT/e2e/apache-cluster/start-apache.sh" "$APACHE_BUILD" "$WORK/apache" > "$WORK/apache.env"
+  NS="$(sed -n 's/^NAMESRV_ADDR=//p' "$WORK/apache.env" | tr -d ';')"
+  BROKER="$(sed -n 's/^BROKER_ADDR=//p' "$WORK/apache.env")"
+  echo "Apache RocketMQ 4.9.8 namesrv $NS, broker $BROKER"
+else
+  node lib/cli/bin.mjs namesrv --host 127.0.0.1 --port 0 --data-dir "$WORK/ns" > "$WORK/namesrv.log" 2>&1 &
+  NS_PID=$!
+  NS="$(wait_line "$WORK/namesrv.log" 'ready at [0-9.]*:[0-9]*' | cut -d' ' -f3)"
+  node lib/cli/bin.mjs broker -n "$NS" --set brokerClusterName=DefaultCluster --set brokerName=broker-a \
+    --set listenPort=0 --set haListenPort=0 --set bindAddress=127.0.0.1 --set brokerIP1=127.0.0.1 --set brokerIP2=127.0.0.1 \
+    --set traceTopicEnable=true --set "messageDelayLevel=1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s" \
+    --set storePathRootDir="$WORK/store" > "$WORK/broker.log" 2>&1 &
+  BR_PID=$!
+  BROKER="$(wait_line "$WORK/broker.log" 'ready at [0-9.]*:[0-9]*' | cut -d' ' -f3)"
+  echo "RocketDeck namesrv $NS, broker $BROKER"
+fi
 node lib/cli/bin.mjs admin updateTopic -n "$NS" -c DefaultCluster -t "$TOPIC" -r 2 -w 2 > /dev/null
 
 PORT="$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
