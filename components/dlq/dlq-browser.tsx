@@ -17,6 +17,7 @@ import { Pagination } from '@/components/ui/pagination';
 import { BrokerErrors, ErrorBox } from '@/components/ui/states';
 import { FullRow, SkeletonRows, Table, Td, Th, THead, Tr } from '@/components/ui/table';
 import { BodyView } from '@/components/messages/body-view';
+import { PropertiesTable } from '@/components/messages/message-detail';
 
 const REASONS: Record<string, string> = {
   EXCEPTION: 'the listener threw',
@@ -47,7 +48,6 @@ function FailureReason({ m, group }: { m: DlqMessage; group: string }) {
 }
 
 function DlqDetail({ m, group }: { m: DlqMessage; group: string }) {
-  const props = Object.entries(m.properties).sort((a, b) => a[0].localeCompare(b[0]));
   return (
     <div className="space-y-5" data-testid="dlq-detail">
       <KV
@@ -68,19 +68,7 @@ function DlqDetail({ m, group }: { m: DlqMessage; group: string }) {
         <h3 className="mb-2 text-sm font-semibold">Body</h3>
         <BodyView text={m.body} base64={m.bodyBase64} />
       </div>
-      <div>
-        <h3 className="mb-2 text-sm font-semibold">Properties</h3>
-        <table className="w-full text-xs">
-          <tbody>
-            {props.map(([k, v]) => (
-              <tr key={k} className="border-b border-zinc-100 last:border-0 dark:border-zinc-800">
-                <td className="w-1/3 py-1 pr-3 font-mono text-zinc-500">{k}</td>
-                <td className="break-all py-1 font-mono">{v}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <PropertiesTable properties={m.properties} />
     </div>
   );
 }

@@ -12,6 +12,26 @@ import { KV } from '@/components/ui/card';
 import { ErrorBox, Spinner } from '@/components/ui/states';
 import { BodyView } from './body-view';
 
+/** A message's properties, sorted by name (the message page and a dead letter's detail). */
+export function PropertiesTable({ properties, testId }: { properties: Record<string, string>; testId?: string }) {
+  const props = Object.entries(properties).sort((a, b) => a[0].localeCompare(b[0]));
+  return (
+    <div>
+      <h3 className="mb-2 text-sm font-semibold">Properties</h3>
+      <table className="w-full text-xs" data-testid={testId}>
+        <tbody>
+          {props.map(([k, v]) => (
+            <tr key={k} className="border-b border-zinc-100 last:border-0 dark:border-zinc-800">
+              <td className="w-1/3 py-1 pr-3 font-mono text-zinc-500">{k}</td>
+              <td className="break-all py-1 font-mono">{v}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 function ConsumedBy({ m }: { m: MessageView }) {
   const [asked, setAsked] = useState(false);
   const q = useMessageConsumers(asked ? m.msgId : null, m.topic);
@@ -40,7 +60,6 @@ function ConsumedBy({ m }: { m: MessageView }) {
 }
 
 export function MessageDetail({ m }: { m: MessageView & { masked?: string[] } }) {
-  const props = Object.entries(m.properties).sort((a, b) => a[0].localeCompare(b[0]));
   return (
     <div className="space-y-5" data-testid="message-detail">
       <KV
@@ -64,19 +83,7 @@ export function MessageDetail({ m }: { m: MessageView & { masked?: string[] } })
         <h3 className="mb-2 text-sm font-semibold">Body</h3>
         <BodyView text={m.body} base64={m.bodyBase64} />
       </div>
-      <div>
-        <h3 className="mb-2 text-sm font-semibold">Properties</h3>
-        <table className="w-full text-xs" data-testid="message-properties">
-          <tbody>
-            {props.map(([k, v]) => (
-              <tr key={k} className="border-b border-zinc-100 last:border-0 dark:border-zinc-800">
-                <td className="w-1/3 py-1 pr-3 font-mono text-zinc-500">{k}</td>
-                <td className="break-all py-1 font-mono">{v}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <PropertiesTable properties={m.properties} testId="message-properties" />
       <div>
         <h3 className="mb-2 text-sm font-semibold">Consumed by</h3>
         <ConsumedBy m={m} />

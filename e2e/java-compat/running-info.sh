@@ -9,30 +9,9 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 CP="${1:?usage: running-info.sh CLASSPATH}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/rocketdeck-running-info.XXXXXX")"
-NS_PID=""; BR_PID=""; CON_PID=""; JAVA_PID=""
 TOPIC=JavaRunningInfoTopic
 GROUP=java_running_info_cg
-cleanup() {
-  local rc=$?
-  exec 3>&- 2>/dev/null || true
-  for p in "$JAVA_PID" "$CON_PID" "$BR_PID" "$NS_PID"; do
-    [ -n "$p" ] && kill "$p" 2>/dev/null && wait "$p" 2>/dev/null || true
-  done
-  if [ "$rc" -ne 0 ]; then echo "logs kept in $WORK" >&2; else rm -rf "$WORK"; fi
-  exit "$rc"
-}
-trap cleanup EXIT INT TERM
-
-# wait for a line matching $2 in file $1 and print the part matched by grep -o
-wait_line() {
-  local file="$1" re="$2" deadline=$((SECONDS + ${3:-60}))
-  while [ $SECONDS -lt $deadline ]; do
-    local hit; hit="$(grep -o "$re" "$file" 2>/dev/null | head -1)"
-    [ -n "$hit" ] && { echo "$hit"; return 0; }
-    sleep 0.2
-  done
-  echo "no '$re' in $file:" >&2; tail -n 20 "$file" >&2; return 1
-}
+source "$HERE/rocketdeck-nodes.sh"
 
 mkdir -p "$WORK/classes" "$WORK/home/conf" "$WORK/ns" "$WORK/store"
 cp "$HERE/conf/logback_tools.xml" "$WORK/home/conf/"

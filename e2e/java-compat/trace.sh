@@ -12,31 +12,13 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 CP="${1:?usage: trace.sh CLASSPATH}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/rocketdeck-trace.XXXXXX")"
-NS_PID=""; BR_PID=""; CON_PID=""; JAVA_PID=""
 APACHE_BUILD="${APACHE_BUILD:-}"
 TOPIC=JavaTraceOrders
 GROUP=java_trace_cg
 CUSTOM=JavaCustomTraceTopic
-cleanup() {
-  local rc=$?
-  exec 3>&- 2>/dev/null || true
-  for p in "$JAVA_PID" "$CON_PID" "$BR_PID" "$NS_PID"; do
-    [ -n "$p" ] && kill "$p" 2>/dev/null && wait "$p" 2>/dev/null || true
-  done
-  if [ -n "$APACHE_BUILD" ] && [ -d "$WORK/apache" ]; then "$ROOT/e2e/apache-cluster/stop-apache.sh" "$WORK/apache" > /dev/null 2>&1 || true; fi
-  if [ "$rc" -ne 0 ]; then echo "logs kept in $WORK" >&2; else rm -rf "$WORK"; fi
-  exit "$rc"
-}
-trap cleanup EXIT INT TERM
-
-wait_line() {
-  local file="$1" re="$2" deadline=$((SECONDS + ${3:-60}))
-  while [ $SECONDS -lt $deadline ]; do
-    local hit; hit="$(grep -o "$re" "$file" 2>/dev/null | head -1 || true)"
-    [ -n "$hit" ] && { echo "$hit"; return 0; }
-    sleep 0.2
-  done
-  echo "no '$re' in $file:" >&2; tail -n 20 "$file" >&2; return 1
+source "$HERE/rocketdeck-nodes.sh"
+on_cleanup() {
+  if [ -n "$APACHE_BUILD" ] && [ -d "$WORK/apache" ]; then "$ROOT/e2e/apache-cluster/stop-apache.sh" "$WORK/apache" > /dev/null 2>&1; fi
 }
 
 mkdir -p "$WORK/classes" "$WORK/home/conf" "$WORK/ns" "$WORK/store"
