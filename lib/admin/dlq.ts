@@ -15,7 +15,7 @@ import { messageView, viewMessageByOffsetId, type MessageView } from './messages
 import { pullMessages } from './message-stream.ts';
 import { searchOffset } from './offsets.ts';
 import { storeTimeAt } from './broker-stats.ts';
-import { getTopicRoute, selectBrokerTarget } from './route.ts';
+import { getTopicRoute, readQueueTargets } from './route.ts';
 import { topicList, topicStatus } from './topics.ts';
 import { ADMIN_PRODUCER_GROUP } from './send.ts';
 
@@ -86,12 +86,7 @@ interface QueueRange {
 /** The offsets of each queue of `topic` stored in [begin, end]; queues whose broker failed are named in errors. */
 async function queueRanges(core: AdminCore, topic: string, begin: number, end: number): Promise<{ ranges: QueueRange[]; errors: BrokerFailure[] }> {
   const route = await getTopicRoute(core, topic);
-  const queues: Array<{ t: BrokerTarget; queueId: number }> = [];
-  for (const q of route.queueDatas) {
-    const g = route.brokerDatas.find((b) => b.brokerName === q.brokerName);
-    const t = g && selectBrokerTarget(g);
-    if (t) for (let i = 0; i < q.readQueueNums; i++) queues.push({ t, queueId: i });
-  }
+  const queues = readQueueTargets(route);
   // each queue's bounds under the per-broker deadline: a hung broker costs the page that once, then is held off
   const settled = await mapBounded(queues, ({ t, queueId }) => core.within(t, async () => {
     // SEARCH_OFFSET_BY_TIMESTAMP answers, on Apache RocketMQ, the offset of the message stored *nearest* the time

@@ -3,13 +3,14 @@
 
 import { RequestCode, ResponseCode } from '../protocol/codes.ts';
 import { MixAll } from '../protocol/constants.ts';
-import { PullMessageRequestHeader, PullMessageResponseHeader, QueryMessageRequestHeader, ViewMessageRequestHeader, decodeHeader } from '../protocol/headers.ts';
+import { QueryMessageRequestHeader, ViewMessageRequestHeader } from '../protocol/headers.ts';
 import { decodeMessageId, decodeMessages, formatSocketHost, getKeyList, getTags, getUniqKey, type MessageExt } from '../protocol/message.ts';
 import { AdminError, brokerFailure, describeError, type BrokerFailure } from './errors.ts';
 import { mapBounded } from './fanout.ts';
 import type { AdminCore, BrokerTarget } from './core.ts';
-import { cmp, getTopicRoute, groupMembers, routeTargets, selectBrokerTarget } from './route.ts';
+import { cmp, getTopicRoute, groupMembers, readQueueTargets, routeTargets } from './route.ts';
 import { searchOffset } from './offsets.ts';
+import { pullMessages } from './message-stream.ts';
 
 export interface MessageView {
   /** UNIQ_KEY when the producer set one (what clients call msgId), else the offset id. */
@@ -151,25 +152,11 @@ export async function viewMessage(core: AdminCore, msgId: string, opts: { topic?
   throw new AdminError(`no message with id ${msgId} in topic ${opts.topic}${why.length ? ` (${why.join('; ')})` : ''}`, ResponseCode.NO_MESSAGE);
 }
 
-/** PullSysFlag.FLAG_SUBSCRIPTION: the subscription travels in the request (the tools group has none registered). */
-const FLAG_SUBSCRIPTION = 0x4;
-const PULL_BATCH = 32;
-
 async function pullRange(core: AdminCore, t: BrokerTarget, topic: string, queueId: number, from: number, to: number, end: number, limit: number): Promise<MessageExt[]> {
   const out: MessageExt[] = [];
-  let offset = from;
-  while (offset < to && out.length < limit) {
-    const res = await core.call(t.brokerAddr, RequestCode.PULL_MESSAGE, {
-      consumerGroup: MixAll.TOOLS_CONSUMER_GROUP, topic, queueId, queueOffset: offset, maxMsgNums: Math.min(PULL_BATCH, to - offset),
-      sysFlag: FLAG_SUBSCRIPTION, commitOffset: 0, suspendTimeoutMillis: 0, subscription: '*', subVersion: 0, expressionType: 'TAG',
-      bname: t.brokerName,
-    }, { spec: PullMessageRequestHeader, okCodes: [ResponseCode.PULL_NOT_FOUND, ResponseCode.PULL_RETRY_IMMEDIATELY, ResponseCode.PULL_OFFSET_MOVED] });
-    const h = decodeHeader(PullMessageResponseHeader, res.extFields);
-    if (res.code === ResponseCode.SUCCESS && res.body?.length) {
-      for (const m of decodeMessages(res.body)) if (m.storeTimestamp <= end && out.length < limit) out.push(m);
-    } else if (res.code === ResponseCode.PULL_NOT_FOUND) break;
-    if (h.nextBeginOffset <= offset) break;
-    offset = h.nextBeginOffset;
+  for await (const m of pullMessages(core, t, topic, queueId, from, to)) {
+    if (m.storeTimestamp <= end) out.push(m);
+    if (out.length >= limit) break;
   }
   return out;
 }
@@ -179,12 +166,7 @@ export async function queryMessageByTime(core: AdminCore, opts: { topic: string;
   const { topic, begin, end } = opts;
   const maxNum = opts.maxNum ?? 32;
   const route = await getTopicRoute(core, topic);
-  const queues: Array<{ t: BrokerTarget; queueId: number }> = [];
-  for (const q of route.queueDatas) {
-    const g = route.brokerDatas.find((b) => b.brokerName === q.brokerName);
-    const t = g && selectBrokerTarget(g);
-    if (t) for (let i = 0; i < q.readQueueNums; i++) queues.push({ t, queueId: i });
-  }
+  const queues = readQueueTargets(route);
   const settled = await mapBounded(queues, async ({ t, queueId }) => {
     const from = await searchOffset(core, t, topic, queueId, begin);
     const to = await searchOffset(core, t, topic, queueId, end);

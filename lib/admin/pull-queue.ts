@@ -1,11 +1,11 @@
 // One queue read by offset as the tools consumer (PULL_MESSAGE, no consumer group of its own, nothing committed):
 // what the console's live tail polls.
 
-import { RequestCode, ResponseCode } from '../protocol/codes.ts';
-import { MixAll } from '../protocol/constants.ts';
-import { PullMessageRequestHeader, PullMessageResponseHeader, decodeHeader } from '../protocol/headers.ts';
-import { decodeMessages, formatSocketHost, getKeyList, getTags, getUniqKey } from '../protocol/message.ts';
+import { ResponseCode } from '../protocol/codes.ts';
+import { formatSocketHost, getKeyList, getTags, getUniqKey } from '../protocol/message.ts';
 import type { AdminCore, BrokerTarget } from './core.ts';
+import { pullOnce } from './message-stream.ts';
+
 
 /** A pulled message with its body as bytes (a tail filters many more messages than it shows). */
 export interface QueueMessage {
@@ -36,23 +36,13 @@ export interface QueuePullResult {
   maxOffset: number;
 }
 
-/** PullSysFlag.FLAG_SUBSCRIPTION: the subscription travels in the request (the tools group has none registered). */
-const FLAG_SUBSCRIPTION = 0x4;
-/** RocketMQ's maxTransferCountOnMessageInMemory: a broker sends at most this many per pull anyway. */
-export const PULL_BATCH = 32;
-
 /** PULL_MESSAGE of `queueId` from `offset` (no suspension: an empty queue answers at once), under the per-broker deadline. */
 export function pullQueue(core: AdminCore, t: BrokerTarget, topic: string, queueId: number, offset: number, opts: { maxNums?: number; deadlineMs?: number } = {}): Promise<QueuePullResult> {
   return core.within(t, async () => {
-    const res = await core.call(t.brokerAddr, RequestCode.PULL_MESSAGE, {
-      consumerGroup: MixAll.TOOLS_CONSUMER_GROUP, topic, queueId, queueOffset: offset, maxMsgNums: opts.maxNums ?? PULL_BATCH,
-      sysFlag: FLAG_SUBSCRIPTION, commitOffset: 0, suspendTimeoutMillis: 0, subscription: '*', subVersion: 0, expressionType: 'TAG',
-      bname: t.brokerName,
-    }, { spec: PullMessageRequestHeader, okCodes: [ResponseCode.PULL_NOT_FOUND, ResponseCode.PULL_RETRY_IMMEDIATELY, ResponseCode.PULL_OFFSET_MOVED] });
-    const h = decodeHeader(PullMessageResponseHeader, res.extFields);
-    const base = { nextBeginOffset: h.nextBeginOffset, minOffset: h.minOffset, maxOffset: h.maxOffset };
-    if (res.code === ResponseCode.SUCCESS && res.body?.length) {
-      const messages = decodeMessages(res.body).map((m): QueueMessage => {
+    const r = await pullOnce(core, t, topic, queueId, offset, opts.maxNums);
+    const base = { nextBeginOffset: r.nextBeginOffset, minOffset: r.minOffset, maxOffset: r.maxOffset };
+    if (r.messages.length > 0) {
+      const messages = r.messages.map((m): QueueMessage => {
         const q: QueueMessage = {
           msgId: getUniqKey(m) ?? m.msgId, offsetMsgId: m.msgId, topic: m.topic, keys: getKeyList(m), queueId: m.queueId,
           queueOffset: m.queueOffset, reconsumeTimes: m.reconsumeTimes, bornTimestamp: m.bornTimestamp, storeTimestamp: m.storeTimestamp,
@@ -64,7 +54,7 @@ export function pullQueue(core: AdminCore, t: BrokerTarget, topic: string, queue
       });
       return { status: 'FOUND', messages, ...base };
     }
-    if (res.code === ResponseCode.PULL_OFFSET_MOVED) return { status: 'OFFSET_MOVED', messages: [], ...base };
+    if (r.code === ResponseCode.PULL_OFFSET_MOVED) return { status: 'OFFSET_MOVED', messages: [], ...base };
     // PULL_NOT_FOUND / PULL_RETRY_IMMEDIATELY: nothing new (an offset past the end comes back as its max offset)
     return { status: 'NO_NEW_MSG', messages: [], ...base };
   }, opts.deadlineMs);

@@ -67,6 +67,17 @@ export function selectBrokerTarget(g: BrokerGroup): BrokerTarget | undefined {
   return m ? { clusterName: g.clusterName, brokerName: g.brokerName, brokerId: m.brokerId, brokerAddr: m.addr } : undefined;
 }
 
+/** Every readable queue of a topic's route with the process to read it from (selectBrokerTarget of its group). */
+export function readQueueTargets(route: TopicRoute): Array<{ t: BrokerTarget; queueId: number }> {
+  const queues: Array<{ t: BrokerTarget; queueId: number }> = [];
+  for (const q of route.queueDatas) {
+    const g = route.brokerDatas.find((b) => b.brokerName === q.brokerName);
+    const t = g && selectBrokerTarget(g);
+    if (t) for (let i = 0; i < q.readQueueNums; i++) queues.push({ t, queueId: i });
+  }
+  return queues;
+}
+
 export function memberTargets(g: BrokerGroup): BrokerTarget[] {
   return groupMembers(g).map((m) => ({ clusterName: g.clusterName, brokerName: g.brokerName, brokerId: m.brokerId, brokerAddr: m.addr }));
 }
