@@ -27,6 +27,7 @@ export type { ResetQueue, ResetOffsetResult, QueueOffsetReset, ResetQueuesResult
 export type { CloneOffsetResult, SkipBacklogResult } from './offset-ops.ts';
 export type { MessageView, QueryResult } from './messages.ts';
 export type { QueueMessage, QueuePullResult } from './pull-queue.ts';
+export { PULL_BATCH } from './message-stream.ts';
 export type { WritePermResult } from './write-perm.ts';
 export type { PlainAccountInput, PlainAclView, PlainAclVersion } from './acl-v1.ts';
 export type { UserInput, PolicyEntryInput } from './auth.ts';

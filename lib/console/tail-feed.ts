@@ -2,7 +2,7 @@
 // PULL_MESSAGE, nothing committed) and hands what it reads to its subscribers. One loop per broker group, each call
 // under the per-broker deadline, so a hung broker stalls only its own loop; the others keep reading.
 
-import type { AdminClient, BrokerTarget, QueueMessage, TopicRoute } from '../admin/index.ts';
+import { PULL_BATCH, type AdminClient, type BrokerTarget, type QueueMessage, type TopicRoute } from '../admin/index.ts';
 import { createLogger } from '../common/log.ts';
 import { describe } from './errors.ts';
 import type { Prepared } from './tail-stream.ts';
@@ -56,8 +56,6 @@ interface BrokerLoop {
   running: boolean;
 }
 
-/** Messages per pull (a broker sends at most its maxTransferCountOnMessageInMemory, 32 by default, anyway). */
-const PULL_BATCH = 32;
 /** Pulls in flight per queue when it is far behind. */
 const PIPELINE = 16;
 const DEFAULT_MAX_BEHIND = 5000;
