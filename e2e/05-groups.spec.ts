@@ -136,6 +136,8 @@ test('an operator creates, updates and deletes a subscription group', async ({ p
   const name = uniq('e2e_sub_cg');
   await signIn(page, 'operator');
   await page.goto(`${consoleUrl()}/groups`);
+  // the page settles to one header (a run saw the sign-in redirect's render and this one side by side for a moment)
+  await expect(page.getByTestId('new-group')).toHaveCount(1);
   await page.getByTestId('new-group').click();
   await page.getByTestId('group-name').fill(name);
   await page.getByTestId('group-submit').click();
