@@ -15,6 +15,7 @@ import * as messages from './messages.ts';
 import * as offsets from './offsets.ts';
 import * as offsetOps from './offset-ops.ts';
 import * as pop from './pop.ts';
+import * as popInflight from './pop-inflight.ts';
 import * as producers from './producers.ts';
 import * as proxies from './proxies.ts';
 import * as pullQueue from './pull-queue.ts';
@@ -167,6 +168,8 @@ export class AdminClient {
   timerMetrics(): Promise<pop.TimerMetricsResult> { return pop.timerMetrics(this.core); }
   /** A POP group's receive/ack TPS per topic and the messages in its retry and dead-letter topics. */
   popGroupStats(group: string, topics: readonly string[]): Promise<pop.PopGroupStatsResult> { return pop.popGroupStats(this.core, group, topics); }
+  /** A POP group's messages in flight on Apache 5.x brokers, derived from their revive log and timer wheel (bounded reads). */
+  reviveInflight(group: string, opts?: popInflight.ReviveInflightOptions): Promise<popInflight.ReviveInflightResult> { return popInflight.reviveInflight(this.core, group, opts); }
   // 5.x: versions with timer, replication and request-mode sections per master; controllers; proxies and their clients
   brokerV5Status(): ReturnType<typeof v5.brokerV5Status> { return v5.brokerV5Status(this.core); }
   groupRequestModes(group: string): ReturnType<typeof v5.groupRequestModes> { return v5.groupRequestModes(this.core, group); }

@@ -39,6 +39,7 @@ export { exportLines, identityTransform, csvRow, CSV_COLUMNS, EXPORT_FORMATS, ty
 export type { MessageTrace, TraceProduce, TraceAttempt, TraceConsumerGroup, TraceTransaction, TraceKeyHit } from './trace.ts';
 export type { SendTestMessageInput, SendTestMessageResult } from './send.ts';
 export type { PopGroupStatsResult, PopTopicStats } from './pop.ts';
+export type { ReviveInflightResult, InflightQueue, ReviveReadStats } from './pop-inflight.ts';
 export { parseResetPoint, parseRocketDate, formatTime, type ResetPoint } from './time.ts';
 export { classifyTopic } from './topics.ts';
 export { isSystemGroup, type Asked } from './groups.ts';
