@@ -111,13 +111,13 @@ function Members({ d }: { d: GroupDetailResponse }) {
 }
 
 /** POP consumption of the group: receive and ack rates over the last minute, in flight, retry and dead-letter counts. */
-function PopStats({ ps, inflight }: { ps: NonNullable<GroupDetailResponse['popStats']>; inflight: number }) {
+function PopStats({ ps, inflight, inflightHint }: { ps: NonNullable<GroupDetailResponse['popStats']>; inflight: string; inflightHint: string }) {
   return (
     <Card title="POP consumption" testId="pop-stats">
       <div className="grid gap-4 sm:grid-cols-3 lg:grid-cols-5">
         <Stat label="Receive TPS" value={fmtRate(ps.receiveTps)} hint="popped, last minute" testId="stat-pop-receive-tps" />
         <Stat label="Ack TPS" value={fmtRate(ps.ackTps)} hint="acked, last minute" testId="stat-pop-ack-tps" />
-        <Stat label="In flight" value={fmtNum(inflight)} hint="popped, not acked yet" />
+        <Stat label="In flight" value={inflight} hint={inflightHint} />
         <Stat label="Retry messages" value={fmtNum(ps.retryMessages)} tone={ps.retryMessages > 0 ? 'amber' : 'zinc'} hint={ps.retryTopics.join(', ') || 'no retry topic'} testId="stat-pop-retry" />
         <Stat label="DLQ messages" value={fmtNum(ps.dlqMessages)} tone={ps.dlqMessages > 0 ? 'red' : 'zinc'} hint={`%DLQ%${ps.group}`} testId="stat-pop-dlq" />
       </div>
@@ -143,9 +143,15 @@ export function GroupDetail({ group }: { group: string }) {
   const p = d.progress;
   const holder = new Map(d.assignment.queues.map((a) => [`${a.topic}|${a.brokerName}|${a.queueId}`, a.clientId]));
   const members = d.connection?.connections.length ?? 0;
-  // POP groups on RocketDeck brokers report messages popped and not acked per queue.
-  const pop = p.queues.some((x) => x.popInflight !== undefined);
-  const inflight = p.queues.reduce((n, x) => n + (x.popInflight ?? 0), 0);
+  // POP groups on RocketDeck brokers report messages popped and not acked per queue; on Apache 5.x brokers the
+  // console derives them from the revive log (d.popInflight, also filled into the queues' popInflight).
+  const derived = d.popInflight;
+  const pop = p.queues.some((x) => x.popInflight !== undefined) || !!derived;
+  const inflightN = derived ? derived.total : p.queues.reduce((n, x) => n + (x.popInflight ?? 0), 0);
+  const inflight = `${derived?.partial ? '≥ ' : ''}${fmtNum(inflightN)}`;
+  const inflightHint = derived
+    ? `popped, not acked yet; derived from the revive log (Apache brokers)${derived.partial ? ', read capped: at least this many' : ''}`
+    : 'popped, not acked yet';
   // ... and receive/ack figures (5.x stats items), so a POP group with nothing in flight is still told apart.
   const ps = d.popStats;
   // GROUP_GET_NUMS counts pulled messages too (4.x and 5.x): only acks or messages in flight mark a POP group
@@ -207,7 +213,7 @@ export function GroupDetail({ group }: { group: string }) {
           />
           <Stat label="Lag in time" value={d.lagMessages === 0 ? '0 s' : d.lagSeconds === null ? '—' : fmtDuration(d.lagSeconds)} hint="behind the newest message" testId="stat-lag-time" />
           <Stat label="Consume TPS" value={fmtRate(d.tps)} />
-          {pop && <Stat label="In flight (POP)" value={fmtNum(inflight)} hint="popped, not acked yet" testId="stat-pop-inflight" />}
+          {pop && <Stat label={derived ? 'In flight (POP, revive log)' : 'In flight (POP)'} value={inflight} hint={inflightHint} testId="stat-pop-inflight" />}
           <Stat
             label="Time to drain"
             testId="stat-drain"
@@ -216,8 +222,10 @@ export function GroupDetail({ group }: { group: string }) {
             hint={p.diffTotal === 0 ? undefined : d.drainEstimateSeconds === null ? 'lag is not shrinking' : 'at the recent consume and produce rates'}
           />
         </div>
-        {popSeen && ps && <PopStats ps={ps} inflight={inflight} />}
+        {popSeen && ps && <PopStats ps={ps} inflight={inflight} inflightHint={inflightHint} />}
         {popSeen && d.popStatsError && <ErrorBox error={new Error(d.popStatsError)} title="Could not read the POP figures" />}
+        {d.popInflightError && <ErrorBox error={new Error(d.popInflightError)} title="Could not read the revive log for messages in flight" />}
+        {derived && derived.errors.length > 0 && <BrokerErrors errors={derived.errors} title="Brokers whose revive log was not read (in flight is a lower bound)" />}
         {d.consumption && <ConsumptionCard c={d.consumption} />}
         <LagHistory group={group} now={{ ts: q.dataUpdatedAt, lag: d.lagMessages }} />
         <GroupDiagnosis group={group} />

@@ -3,7 +3,7 @@
 
 import type {
   BrokerFailure, CloneOffsetResult, SkipBacklogResult, ClusterListResult, ConsumerConnectionResult, GroupProgressResult,
-  GroupSummary, MessageView, NamesrvFailure, PopGroupStatsResult, ProducerConnectionResult, TopicProducerConnection,
+  GroupSummary, MessageView, NamesrvFailure, PopGroupStatsResult, ProducerConnectionResult, ReviveInflightResult, TopicProducerConnection,
   QueueAssignmentResult, ResetOffsetResult, ResetQueuesResult, TopicEntry, TopicPlacement, TopicRoute,
   TopicStatusResult,
 } from '../admin/index.ts';
@@ -242,6 +242,12 @@ export interface GroupDetailResponse {
   /** Receive/ack TPS and retry/DLQ counts (POP groups); null when the brokers could not be asked. */
   popStats: PopGroupStatsResult | null;
   popStatsError?: string;
+  /**
+   * A POP group on Apache 5.x brokers (which report no in-flight count): messages popped and not acked, derived from
+   * their revive log and timer wheel (lib/admin/pop-inflight.ts); `partial` when a read was capped (a lower bound).
+   */
+  popInflight?: ReviveInflightResult;
+  popInflightError?: string;
   /** Push, pull or POP, the 5.x request modes set for it, and its members behind proxies (lib/console/v5-view.ts). */
   consumption: GroupConsumption;
 }

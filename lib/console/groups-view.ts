@@ -1,7 +1,7 @@
 // Consumer groups for the pages: the searchable, sortable list with live lag, and one group's detail (progress,
 // members, queue holders, lag in time, trend, time to drain, rebalance history and flags).
 
-import { AdminCode, mapBounded, type AdminClient, type GroupListResult, type GroupProgressResult, type QueueAssignmentResult } from '../admin/index.ts';
+import { AdminCode, mapBounded, type AdminClient, type GroupListResult, type GroupProgressResult, type QueueAssignmentResult, type ReviveInflightResult } from '../admin/index.ts';
 import { describe as describeError, hasCodeOf as hasCode } from './errors.ts';
 import type { GroupDetailResponse, GroupListItem, GroupListResponse } from './api-types.ts';
 import { drainEstimate, groupFlags, trendOf, type GroupShape } from './analysis.ts';
@@ -149,6 +149,12 @@ export function lagSecondsOf(queues: GroupProgressResult['queues'], newest: Map<
   return worst === null ? null : Math.round(worst / 100) / 10;
 }
 
+/** The derived in-flight figures on the group's queues (0 where none is in flight), as RocketDeck brokers report them. */
+export function withDerivedInflight(progress: GroupProgressResult, r: ReviveInflightResult): void {
+  const by = new Map(r.queues.map((q) => [`${q.topic} ${q.brokerName} ${q.queueId}`, q.inflight]));
+  for (const q of progress.queues) q.popInflight = by.get(`${q.topic} ${q.brokerName} ${q.queueId}`) ?? 0;
+}
+
 export async function groupDetail(ctx: RequestContext, group: string, now = Date.now()): Promise<GroupDetailResponse> {
   const { admin, db, cluster, collector } = ctx;
   const [progress, assignment, connection] = await Promise.all([
@@ -193,6 +199,11 @@ export async function groupDetail(ctx: RequestContext, group: string, now = Date
 
 
   const [popStats, consumption] = await Promise.all([popStatsRead, groupConsumption(ctx, group, connection.c, progress)]);
+  // Apache 5.x brokers report no POP in flight: derive it from their revive log (bounded, per-broker deadline)
+  const derived = consumption.mode === 'POP' && !progress.queues.some((q) => q.popInflight !== undefined)
+    ? await admin.reviveInflight(group).then((r) => ({ r, err: undefined }), (err: unknown) => ({ r: undefined, err }))
+    : undefined;
+  if (derived?.r) withDerivedInflight(progress, derived.r);
   const recent = recentLag(db, cluster.name, group, progress.diffTotal, now);
   const tps = s?.tps ?? progress.consumeTps;
   const out: GroupDetailResponse = {
@@ -212,6 +223,8 @@ export async function groupDetail(ctx: RequestContext, group: string, now = Date
     consumption,
   };
   if (popStats.err !== undefined) out.popStatsError = describeError(popStats.err);
+  if (derived?.r) out.popInflight = derived.r;
+  if (derived?.err !== undefined) out.popInflightError = describeError(derived.err);
   if (connection.err !== undefined) out.connectionError = describeError(connection.err);
   return out;
 }

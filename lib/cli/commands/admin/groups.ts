@@ -39,8 +39,21 @@ export const consumerProgressCommand: CommandSpec = {
       // GROUP_GET_NUMS counts pulled messages too (4.x and 5.x): only acks or messages in flight mark a POP group
       const popSeen = r.queues.some((q) => q.popInflight !== undefined) || !!ps?.topics.some((t) => t.acked > 0);
       if (ps && popSeen) Object.assign(r, { pop: ps });
+      // Apache 5.x brokers report no in flight: derived from their revive log and timer wheel (bounded reads)
+      const derived = popSeen && !r.queues.some((q) => q.popInflight !== undefined)
+        ? await admin.reviveInflight(group.trim()).catch((err: unknown) => {
+          ctx.err(`warning: POP in flight from the revive log: ${describeError(err)}`);
+          return undefined;
+        })
+        : undefined;
+      if (derived) {
+        const by = new Map(derived.queues.map((q) => [`${q.topic} ${q.brokerName} ${q.queueId}`, q.inflight]));
+        for (const q of r.queues) q.popInflight = by.get(`${q.topic} ${q.brokerName} ${q.queueId}`) ?? 0;
+        Object.assign(r, { popInflight: derived });
+      }
       return finish(ctx, r, () => {
-        // POP groups on RocketDeck brokers: messages popped and not acked yet, as 5.x mqadmin's #Inflight column.
+        // POP groups: messages popped and not acked yet, as 5.x mqadmin's #Inflight column (RocketDeck brokers report
+        // them; on Apache brokers they are derived from the revive log)
         const pop = r.queues.some((q) => q.popInflight !== undefined);
         const headers = ['#Topic', '#Broker Name', '#QID', '#Broker Offset', '#Consumer Offset', ...(withClients ? ['#Client'] : []), '#Diff',
           ...(pop ? ['#Inflight'] : []), '#LastTime'];
@@ -49,7 +62,10 @@ export const consumerProgressCommand: CommandSpec = {
         ctx.out('');
         ctx.out(`Consume TPS: ${r.consumeTps.toFixed(2)}`);
         ctx.out(`Consume Diff Total: ${r.diffTotal}`);
-        if (pop) ctx.out(`Consume Inflight Total: ${r.queues.reduce((n, q) => n + (q.popInflight ?? 0), 0)}`);
+        if (derived) {
+          ctx.out(`Consume Inflight Total: ${derived.partial ? '>= ' : ''}${derived.total} (derived from the revive log${derived.partial ? ', read capped' : ''})`);
+          for (const e of derived.errors) ctx.err(`warning: revive log of ${e.brokerName} ${e.brokerAddr}: ${e.error}`);
+        } else if (pop) ctx.out(`Consume Inflight Total: ${r.queues.reduce((n, q) => n + (q.popInflight ?? 0), 0)}`);
         if (ps && popSeen) {
           ctx.out(`Pop Receive TPS: ${ps.receiveTps.toFixed(2)}`);
           ctx.out(`Pop Ack TPS: ${ps.ackTps.toFixed(2)}`);
