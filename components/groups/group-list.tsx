@@ -41,6 +41,7 @@ export function GroupList() {
             <THead>
               <SortTh field="name" sort={sort} onSort={onSort}>Group</SortTh>
               <Th>Model / type</Th>
+              <Th title="Push, pull or POP as the group detail decides it; below it the 5.x consume-mode setting">Mode</Th>
               <Th className="text-right">Online</Th>
               <SortTh field="lag" sort={sort} onSort={onSort} className="text-right" defaultDir="desc">Lag</SortTh>
               <SortTh field="lagSeconds" sort={sort} onSort={onSort} className="text-right" defaultDir="desc">Lag time</SortTh>
@@ -48,9 +49,9 @@ export function GroupList() {
               <Th>Lag, last 30 min</Th>
             </THead>
             <tbody>
-              {q.isPending && <SkeletonRows cols={7} rows={8} />}
-              {!q.isPending && !q.data && <FullRow colSpan={7}>No answer from the cluster.</FullRow>}
-              {q.data && items.length === 0 && <FullRow colSpan={7}>{denied ?? (s.q ? `No group matches “${s.q}”.` : 'No consumer groups yet.')}</FullRow>}
+              {q.isPending && <SkeletonRows cols={8} rows={8} />}
+              {!q.isPending && !q.data && <FullRow colSpan={8}>No answer from the cluster.</FullRow>}
+              {q.data && items.length === 0 && <FullRow colSpan={8}>{denied ?? (s.q ? `No group matches “${s.q}”.` : 'No consumer groups yet.')}</FullRow>}
               {items.map((g) => (
                 <Tr key={g.group} testId="group-row">
                   <Td className="max-w-sm">
@@ -65,6 +66,10 @@ export function GroupList() {
                   <Td className="text-xs">
                     <div>{g.messageModel ?? '—'}</div>
                     <div className="text-zinc-500">{g.consumeType ?? ''}</div>
+                  </Td>
+                  <Td className="text-xs" data-testid="group-mode">
+                    <div title={g.consumptionReason}>{g.consumptionMode && g.consumptionMode !== 'UNKNOWN' ? <Badge tone={g.consumptionMode === 'POP' ? 'violet' : 'zinc'}>{g.consumptionMode}</Badge> : '—'}</div>
+                    {g.requestMode && <div className="text-zinc-500" title="5.x consume-mode setting (GET_ALL_MESSAGE_REQUEST_MODE)" data-testid="group-request-mode">{g.requestMode}</div>}
                   </Td>
                   <Td className="text-right tabular-nums">
                     {g.members === null ? '—' : g.members === 0 ? <Badge>offline</Badge> : fmtNum(g.members)}

@@ -172,7 +172,8 @@ export class AdminClient {
   reviveInflight(group: string, opts?: popInflight.ReviveInflightOptions): Promise<popInflight.ReviveInflightResult> { return popInflight.reviveInflight(this.core, group, opts); }
   // 5.x: versions with timer, replication and request-mode sections per master; controllers; proxies and their clients
   brokerV5Status(): ReturnType<typeof v5.brokerV5Status> { return v5.brokerV5Status(this.core); }
-  groupRequestModes(group: string): ReturnType<typeof v5.groupRequestModes> { return v5.groupRequestModes(this.core, group); }
+  /** One group's 5.x message request modes; every group's without one (one request per master). */
+  groupRequestModes(group?: string): ReturnType<typeof v5.groupRequestModes> { return v5.groupRequestModes(this.core, group); }
   controllerStatus(controllerAddrs?: string[]): Promise<v5.ControllerStatusResult> { return v5.controllerStatus(this.core, controllerAddrs); }
   proxyList(opts?: { proxyAddrs?: string[]; withClients?: boolean }): Promise<proxies.ProxyListResult> { return proxies.proxyList(this.core, opts); }
   proxyClients(proxyAddr: string, groups?: string[]): Promise<proxies.ProxyClientsResult> { return proxies.proxyClients(this.core, proxyAddr, groups); }

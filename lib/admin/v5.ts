@@ -240,17 +240,18 @@ export function consumptionModeOf(i: ConsumptionModeInput): { mode: ConsumptionM
 }
 
 /**
- * The group's message request modes (GET_ALL_MESSAGE_REQUEST_MODE on every master): `unsupported` when every master
+ * The group's (no group: every group's) message request modes (GET_ALL_MESSAGE_REQUEST_MODE on every master): `unsupported` when every master
  * answered REQUEST_CODE_NOT_SUPPORTED (4.x), else what the masters that answered have set for it.
  */
-export async function groupRequestModes(core: AdminCore, group: string): Promise<Section<Array<RequestModeEntry & { brokerName: string }>>> {
+export async function groupRequestModes(core: AdminCore, group?: string): Promise<Section<Array<RequestModeEntry & { brokerName: string }>>> {
   const { targets } = await readTargets(core);
   const fan = await core.fanout(targets, async (t) => {
     const res = await core.call(t.brokerAddr, RequestCode.GET_ALL_MESSAGE_REQUEST_MODE, undefined, { okCodes: [ResponseCode.REQUEST_CODE_NOT_SUPPORTED] });
     if (res.code !== ResponseCode.SUCCESS) return undefined;
     const table = res.body?.length ? decodeMessageRequestModeSerializeWrapper(res.body) : new Map();
-    return [...table].flatMap(([topic, groups]) => [...groups].filter(([g]) => g === group)
-      .map(([, b]) => ({ brokerName: t.brokerName, topic, group, mode: b.mode, popShareQueueNum: b.popShareQueueNum })));
+    // every group's when no group is given (one request per master either way: the group list reads them all)
+    return [...table].flatMap(([topic, groups]) => [...groups].filter(([g]) => group === undefined || g === group)
+      .map(([g, b]) => ({ brokerName: t.brokerName, topic, group: g, mode: b.mode, popShareQueueNum: b.popShareQueueNum })));
   });
   const answered = fan.results.filter((r) => r.value !== undefined);
   if (answered.length === 0) {

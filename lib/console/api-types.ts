@@ -3,7 +3,7 @@
 
 import type {
   BrokerFailure, CloneOffsetResult, SkipBacklogResult, ClusterListResult, ConsumerConnectionResult, GroupProgressResult,
-  GroupSummary, MessageView, NamesrvFailure, PopGroupStatsResult, ProducerConnectionResult, ReviveInflightResult, TopicProducerConnection,
+  GroupSummary, MessageView, NamesrvFailure, PopGroupStatsResult, ProducerConnectionResult, ReviveInflightResult, ConsumptionMode, TopicProducerConnection,
   QueueAssignmentResult, ResetOffsetResult, ResetQueuesResult, TopicEntry, TopicPlacement, TopicRoute,
   TopicStatusResult,
 } from '../admin/index.ts';
@@ -198,6 +198,11 @@ export interface GroupListItem extends GroupSummary {
   flags: GroupFlag[];
   /** Online members at the collector's last look; null when not looked at yet. */
   members: number | null;
+  /** Push, pull or POP as the group detail decides it, from what the list reads (lib/console/groups-view.ts). */
+  consumptionMode?: ConsumptionMode;
+  consumptionReason?: string;
+  /** The 5.x consume-mode setting (GET_ALL_MESSAGE_REQUEST_MODE); null when the brokers cannot tell (4.x). */
+  requestMode?: string | null;
 }
 
 export interface GroupListResponse extends Page<GroupListItem> {

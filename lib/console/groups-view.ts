@@ -1,7 +1,7 @@
 // Consumer groups for the pages: the searchable, sortable list with live lag, and one group's detail (progress,
 // members, queue holders, lag in time, trend, time to drain, rebalance history and flags).
 
-import { AdminCode, mapBounded, type AdminClient, type GroupListResult, type GroupProgressResult, type QueueAssignmentResult, type ReviveInflightResult } from '../admin/index.ts';
+import { AdminCode, consumptionModeOf, DeadlineError, mapBounded, withDeadline, type AdminClient, type RequestModeEntry, type Section, type GroupListResult, type GroupProgressResult, type QueueAssignmentResult, type ReviveInflightResult } from '../admin/index.ts';
 import { describe as describeError, hasCodeOf as hasCode } from './errors.ts';
 import type { GroupDetailResponse, GroupListItem, GroupListResponse } from './api-types.ts';
 import { drainEstimate, groupFlags, trendOf, type GroupShape } from './analysis.ts';
@@ -11,7 +11,10 @@ import { HttpError } from './http.ts';
 import { matches, pageQuery, sortAndPage } from './paging.ts';
 import { assignmentOf, listRebalances, trackAssignment } from './rebalance.ts';
 import { lagShapes, recentLag, seriesPoints } from './series.ts';
-import { groupConsumption } from './v5-view.ts';
+import { groupConsumption, proxyAddrsOf } from './v5-view.ts';
+import { createLogger } from '../common/log.ts';
+
+const log = createLogger('console.groups');
 
 const inflight = new WeakMap<AdminClient, Promise<GroupListResult>>();
 
@@ -48,7 +51,11 @@ export async function groupListPage(ctx: RequestContext, url: URL, now = Date.no
   const q = pageQuery(url, ['name', 'lag', 'lagSeconds', 'tps']);
   const includeSystem = url.searchParams.get('system') === '1';
   const t0 = performance.now();
-  const list = await sharedGroupList(ctx.admin);
+  // 5.x request modes: one GET_ALL_MESSAGE_REQUEST_MODE per master beside the list (4.x: none; a failure only hides them)
+  const [list, modes] = await Promise.all([
+    sharedGroupList(ctx.admin),
+    ctx.admin.groupRequestModes().catch((err: unknown): Section<never[]> => ({ state: 'error', error: describeError(err) })),
+  ]);
   const t1 = performance.now();
   timings.cluster = t1 - t0;
   const snap = ctx.collector.latest(ctx.cluster.name);
@@ -93,9 +100,44 @@ export async function groupListPage(ctx: RequestContext, url: URL, now = Date.no
     if (consumeType) item.consumeType = consumeType;
     return item;
   });
-  timings.shape = performance.now() - t1;
+  const t2 = performance.now();
+  await withConsumption(ctx, items, modes);
+  timings.modes = performance.now() - t2;
+  timings.shape = t2 - t1;
   if (list.asOf !== undefined) timings.age = Math.max(0, Date.now() - list.asOf);
   return { items, total: page.total, page: q.page, pageSize: q.pageSize, errors: list.errors, lagAsOf: list.asOf ?? null };
+}
+
+/** Page groups asked of each known proxy at most, and how long the proxies get (the list never waits longer). */
+const PROXY_ASK_LIMIT = 50;
+const PROXY_DEADLINE_MS = 1500;
+
+/**
+ * Each listed group's consumption mode as the detail decides it (consumptionModeOf), from what the list has: the
+ * members' consume type at the collector's last look, the 5.x request modes (read once for all groups) and, for the
+ * page's groups with no member on the brokers, the known proxies (ROCKETDECK_PROXY_ADDRS; bounded, under a deadline).
+ */
+export async function withConsumption(ctx: RequestContext, items: GroupListItem[], modes: Section<Array<RequestModeEntry & { brokerName: string }>>): Promise<void> {
+  const byGroup = new Map<string, Array<RequestModeEntry & { brokerName: string }>>();
+  if (modes.state === 'ok') for (const m of modes.value) byGroup.set(m.group, [...(byGroup.get(m.group) ?? []), m]);
+  const proxies = proxyAddrsOf();
+  const unseen = items.filter((g) => !g.system && !g.members && !g.consumeType).map((g) => g.group).slice(0, PROXY_ASK_LIMIT);
+  const viaProxy = new Set<string>();
+  if (proxies.length && unseen.length) {
+    await Promise.all(proxies.map((addr) => withDeadline(ctx.admin.proxyClients(addr, unseen), PROXY_DEADLINE_MS,
+      () => new DeadlineError(`proxy ${addr} did not answer within ${PROXY_DEADLINE_MS}ms`, addr, PROXY_DEADLINE_MS))
+      // the list goes on without that proxy's members (their groups show UNKNOWN until it answers)
+      .then((r) => { for (const c of r.clients) viaProxy.add(c.group); }, (err: unknown) => log.warn('group_list_proxy_failed', { proxyAddr: addr, error: err }))));
+  }
+  for (const g of items) {
+    const requestModes = byGroup.get(g.group) ?? [];
+    const { mode, reason } = consumptionModeOf({ consumeType: g.consumeType, requestModes, viaProxy: viaProxy.has(g.group) });
+    g.consumptionMode = mode;
+    g.consumptionReason = reason;
+    const set = [...new Set(requestModes.map((m) => m.mode))];
+    // the 5.x consume-mode setting: null where the brokers cannot tell (4.x) or nothing is set (PULL, 5.x's default)
+    g.requestMode = modes.state !== 'ok' ? null : set.length === 0 ? 'PULL (default)' : set.length === 1 ? set[0]! : set.join(' / ');
+  }
 }
 
 /** Server-Timing header value of named durations (ms). */

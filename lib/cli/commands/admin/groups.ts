@@ -2,7 +2,7 @@
 
 import type { CommandSpec } from '../../framework.ts';
 import { intOpt } from '../../framework.ts';
-import { describeError, formatTime, type BrokerFailure, type ClientConnection, type ConsumerRunningInfoResult } from '../../../admin/index.ts';
+import { consumptionModeOf, describeError, formatTime, type BrokerFailure, type ClientConnection, type ConsumerRunningInfoResult } from '../../../admin/index.ts';
 import { NAMESRV_OPTION, boolArg, brokerOrCluster, finish, opt, printTable, requireOpt, withAdmin } from './common.ts';
 
 export const consumerProgressCommand: CommandSpec = {
@@ -20,12 +20,25 @@ export const consumerProgressCommand: CommandSpec = {
     withAdmin(ctx, async (admin) => {
       const group = ctx.values.groupName as string | undefined;
       if (!group) {
-        const r = await admin.groupList({ withConnections: true, includeSystem: ctx.values.system === true });
-        return finish(ctx, r, () => {
-          printTable(ctx, ['#Group', '#Count', '#Version', '#Type', '#Model', '#TPS', '#Diff Total', '#Last Consume'],
-            r.groups.map((g) => [g.group, g.count ?? '', g.count ? g.version : g.count === 0 ? 'OFFLINE' : '',
+        // 5.x request modes of every group: one GET_ALL_MESSAGE_REQUEST_MODE per master (4.x: not available)
+        const [r, modes] = await Promise.all([
+          admin.groupList({ withConnections: true, includeSystem: ctx.values.system === true }),
+          admin.groupRequestModes().catch((err: unknown) => ({ state: 'error' as const, error: describeError(err) })),
+        ]);
+        const setFor = new Map<string, Set<string>>();
+        if (modes.state === 'ok') for (const m of modes.value) setFor.set(m.group, (setFor.get(m.group) ?? new Set()).add(m.mode));
+        const rows = r.groups.map((g) => {
+          const set = [...(setFor.get(g.group) ?? [])];
+          const { mode } = consumptionModeOf({ consumeType: g.consumeType, requestModes: set.map((m) => ({ mode: m })) });
+          return { ...g, consumptionMode: mode, requestMode: modes.state !== 'ok' ? null : set.length ? set.join('/') : 'PULL' };
+        });
+        return finish(ctx, { ...r, groups: rows }, () => {
+          // #Mode: push / pull / POP as the console decides it; #Request Mode: the 5.x setting (N/A on 4.x brokers)
+          printTable(ctx, ['#Group', '#Count', '#Version', '#Type', '#Model', '#TPS', '#Diff Total', '#Last Consume', '#Mode', '#Request Mode'],
+            rows.map((g) => [g.group, g.count ?? '', g.count ? g.version : g.count === 0 ? 'OFFLINE' : '',
               g.count ? (g.consumeType === 'CONSUME_ACTIVELY' ? 'PULL' : g.consumeType === 'CONSUME_POP' ? 'POP' : 'PUSH') : '',
-              g.count ? g.messageModel : '', g.consumeTps.toFixed(2), g.diffTotal, formatTime(g.lastConsumeTimestamp)]));
+              g.count ? g.messageModel : '', g.consumeTps.toFixed(2), g.diffTotal, formatTime(g.lastConsumeTimestamp),
+              g.consumptionMode === 'UNKNOWN' ? '-' : g.consumptionMode, g.requestMode ?? 'N/A']));
         }, 'read', r.groups.length === 0 && r.errors.length > 0);
       }
       const withClients = boolArg(ctx.values, 'showClientIP') ?? false;
