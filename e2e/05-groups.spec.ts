@@ -57,6 +57,8 @@ test("a group's lag rises while it is offline and falls when it consumes again",
     await page.goto(`${consoleUrl()}/groups`);
     await page.getByTestId('search').fill(group);
     await expect(page.getByTestId('group-row').filter({ hasText: group }).getByTestId('group-lag')).toHaveText('0');
+    // the mode column: a push consumer online, nothing set for 5.x request modes
+    await expect(page.getByTestId('group-row').filter({ hasText: group }).getByTestId('group-mode')).toContainText('PUSH', { timeout: 30_000 });
   } finally {
     await c.stop();
   }

@@ -85,6 +85,13 @@ test("a group's consumption mode, its request modes, and a mode switch previewed
   await page.getByTestId('consume-mode-preview-button').click();
   await expect(page.getByTestId('consume-mode-preview')).toContainText('POP (share 1) → PULL');
   await shot(page, 'a5-group-consume-mode');
+  // the group list shows the same mode and the 5.x setting (one GET_ALL_MESSAGE_REQUEST_MODE per master)
+  await page.goto(`${consoleUrl()}/groups`);
+  await page.getByTestId('search').fill(group);
+  const row = page.getByTestId('group-row').filter({ hasText: group });
+  await expect(row.getByTestId('group-mode')).toContainText('POP');
+  await expect(row.getByTestId('group-request-mode')).toHaveText('POP');
+  await shot(page, 'a5-groups-mode-column');
 });
 
 test('5.x page with a real 5.3.3 cluster and a 4.9.8 one: proxies with their clients, "not available on this version"', async ({ page }) => {

@@ -27,6 +27,12 @@ case_() {
   if [ $rc = 0 ] && grep -Eq -- "$pattern" <<<"$out"; then result "$name" 0 "$(head -c 160 <<<"$out" | tr '\n' ' ')"
   else result "$name" 1 "rc=$rc $(head -c 600 <<<"$out" | tr '\n' ' ')"; fi
 }
+# like case_, retrying until the pattern shows (figures that need the brokers' stats windows to fill)
+case_wait() {
+  local name="$1" pattern="$2" deadline=$((SECONDS + 120)); shift 2
+  until "$@" 2>&1 | grep -Eq -- "$pattern"; do [ $SECONDS -ge $deadline ] && break; sleep 2; done
+  case_ "$name" "$pattern" "$@"
+}
 wait_for() { local deadline=$((SECONDS + $1)); shift; until "$@" >/dev/null 2>&1; do [ $SECONDS -ge $deadline ] && return 1; sleep 0.5; done; }
 
 # topics made with rocketdeck admin (5.x attributes), then the official Node.js client through the proxy
@@ -57,6 +63,9 @@ case_ admin.consumerConnection.brokerSide 'CONSUMER_NOT_ONLINE|not online' bash 
 case_ admin.setConsumeMode 'success' admin setConsumeMode -c DefaultCluster -g "${G}_switch" -t "$TN" -m POP -q 1
 case_ admin.getConsumeMode "broker-a +$TN +POP +1" admin getConsumeMode -g "${G}_switch"
 case_ admin.controllerStatus.none 'no controller' admin controllerStatus
+case_ admin.groupList.mode "${G}_switch .* POP +POP *\$" admin consumerProgress
+# the workload left 16 popped and not acked (10 minutes invisible); its ticker has at most a few more in flight
+case_wait admin.consumerProgress.popInflight 'Consume Inflight Total: (>= )?(1[6-9]|2[0-4]) \(derived from the revive log' admin consumerProgress -g "$G"
 
 # console
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
@@ -93,6 +102,8 @@ else
   api console.proxyClients.bad 400 '.field == "addr"' "$B/api/proxies/clients?addr=nope"
   api console.group.pop 200 ".consumption.mode == \"POP\" and any(.consumption.proxyMembers[]; .proxyAddr == \"$PROXY_REMOTING\")" "$B/api/consumer-groups/$G"
   api_wait console.group.popStats '.popStats != null and (.popStats.topics | length) >= 1 and any(.popStats.topics[]; .received > 0)' "$B/api/consumer-groups/$G"
+  api console.group.popInflight 200 ".popInflight.source == \"revive-log\" and .popInflight.total >= 16 and .popInflight.total <= 24 and ([.progress.queues[] | .popInflight // 0] | add) >= 16" "$B/api/consumer-groups/$G"
+  api console.groups.mode 200 "any(.items[]; .group == \"$G\" and .consumptionMode == \"POP\") and any(.items[]; .group == \"${G}_switch\" and .requestMode == \"POP\")" "$B/api/consumer-groups?pageSize=500"
   api console.topic.fifo 200 '.messageType == "FIFO" and .attributes["message.type"] == "FIFO"' "$B/api/topics/$TF"
   api console.topic.delay.pending 200 '.messageType == "DELAY" and .pendingTimers >= 5' "$B/api/topics/$TD"
   api console.login 200 '.role == "operator"' -X POST "$B/api/auth/login" -d "{\"username\":\"op\",\"password\":\"op-pass-$RUN_ID\"}"
@@ -114,6 +125,8 @@ fi
 if [ -n "${CAPTURE:-}" ]; then
   A5_FIXTURES_OUT="${CAPTURE_DIR:-$WORK/fixtures}" npx tsx e2e/apache5-cluster/capture.ts "${NAMESRV_ADDR%%;*}" "$BROKER_ADDR" "$PROXY_REMOTING" "$G" "$TN" > "$WORK/capture.out" 2>&1
   result capture "$?" "$(tr '\n' ' ' < "$WORK/capture.out" | head -c 300)"
+  npx tsx e2e/apache5-cluster/capture-revive.ts "$G" 16 "${CAPTURE_DIR:-$WORK/fixtures}/pop-revive-entries.json" > "$WORK/capture-revive.out" 2>&1
+  result capture.revive "$?" "$(tr '\n' ' ' < "$WORK/capture-revive.out" | head -c 300)"
 fi
 echo "checks: $FAILED failed"
 [ $FAILED = 0 ]
