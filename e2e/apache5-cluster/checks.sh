@@ -65,7 +65,8 @@ case_ admin.getConsumeMode "broker-a +$TN +POP +1" admin getConsumeMode -g "${G}
 case_ admin.controllerStatus.none 'no controller' admin controllerStatus
 case_ admin.groupList.mode "${G}_switch .* POP +POP *\$" admin consumerProgress
 # the workload left 16 popped and not acked (10 minutes invisible); its ticker has at most a few more in flight
-case_wait admin.consumerProgress.popInflight 'Consume Inflight Total: (>= )?(1[6-9]|2[0-4]) \(derived from the revive log' admin consumerProgress -g "$G"
+case_wait admin.consumerProgress.popInflight 'Consume Inflight Total: (>= )?(1[6-9]|2[0-4]) \(derived from the revive log' \
+  bash -c "node lib/cli/bin.mjs admin consumerProgress -g '$G' | grep -E 'Inflight Total|^A5'"
 
 # console
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
@@ -103,6 +104,7 @@ else
   api console.group.pop 200 ".consumption.mode == \"POP\" and any(.consumption.proxyMembers[]; .proxyAddr == \"$PROXY_REMOTING\")" "$B/api/consumer-groups/$G"
   api_wait console.group.popStats '.popStats != null and (.popStats.topics | length) >= 1 and any(.popStats.topics[]; .received > 0)' "$B/api/consumer-groups/$G"
   api console.group.popInflight 200 ".popInflight.source == \"revive-log\" and .popInflight.total >= 16 and .popInflight.total <= 24 and ([.progress.queues[] | .popInflight // 0] | add) >= 16" "$B/api/consumer-groups/$G"
+  echo "INFO console.group.popInflight $(jq -c '.popInflight | {total, partial, queues: [.queues[] | [.queueId, .inflight]], read: [.brokers[] | {reviveRead, timerRead}]}' "$WORK/console.group.popInflight.json" 2>&1)"
   api console.groups.mode 200 "any(.items[]; .group == \"$G\" and .consumptionMode == \"POP\") and any(.items[]; .group == \"${G}_switch\" and .requestMode == \"POP\")" "$B/api/consumer-groups?pageSize=500"
   api console.topic.fifo 200 '.messageType == "FIFO" and .attributes["message.type"] == "FIFO"' "$B/api/topics/$TF"
   api console.topic.delay.pending 200 '.messageType == "DELAY" and .pendingTimers >= 5' "$B/api/topics/$TD"
