@@ -127,6 +127,8 @@ fi
 if [ -n "${CAPTURE:-}" ]; then
   A5_FIXTURES_OUT="${CAPTURE_DIR:-$WORK/fixtures}" npx tsx e2e/apache5-cluster/capture.ts "${NAMESRV_ADDR%%;*}" "$BROKER_ADDR" "$PROXY_REMOTING" "$G" "$TN" > "$WORK/capture.out" 2>&1
   result capture "$?" "$(tr '\n' ' ' < "$WORK/capture.out" | head -c 300)"
+  # the console's answer for the POP group (the Playwright screenshot of its page against real 5.3.3 figures)
+  [ -f "$WORK/console.group.popInflight.json" ] && cp "$WORK/console.group.popInflight.json" "${CAPTURE_DIR:-$WORK/fixtures}/api-group-pop-apache-5.3.3.json"
   npx tsx e2e/apache5-cluster/capture-revive.ts "$G" 16 "${CAPTURE_DIR:-$WORK/fixtures}/pop-revive-entries.json" > "$WORK/capture-revive.out" 2>&1
   result capture.revive "$?" "$(tr '\n' ' ' < "$WORK/capture-revive.out" | head -c 300)"
 fi
