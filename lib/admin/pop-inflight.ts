@@ -10,7 +10,7 @@
 // Bodies are fastjson JSON: PopCheckPoint {so, pt, it, bm, n, q, t, c, ro, d, bn}, AckMsg {ao, so, c, t, q, pt, bn},
 // BatchAckMsg {aol, so, c, t, q, pt, bn}; ck's own offsets are so + d[i] (so + i for old checkpoints without d).
 
-import { RequestCode } from '../protocol/codes.ts';
+import { RequestCode, ResponseCode } from '../protocol/codes.ts';
 import { GetConsumeStatsRequestHeader } from '../protocol/headers.ts';
 import { decodeConsumeStats } from '../protocol/bodies/index.ts';
 import type { MessageExt } from '../protocol/message.ts';
@@ -20,6 +20,7 @@ import { ResponseCodeError } from '../remoting/errors.ts';
 import type { AdminCore, BrokerTarget } from './core.ts';
 import { pullMessages } from './message-stream.ts';
 import { maxOffset, minOffset } from './offsets.ts';
+import { decodeTimerCounts } from './pop.ts';
 import { readTargets } from './route.ts';
 
 /** PopAckConstants.REVIVE_GROUP: the revive service's offsets on the revive log. */
@@ -163,8 +164,14 @@ export interface ReviveReadStats {
   reviveRead: number;
   /** Timer-wheel messages read back from its end. */
   timerRead: number;
-  /** A revive queue had more past its offset than `maxPerQueue`, the timer wheel more than `timerWindow`, or time ran out. */
+  /**
+   * A revive queue had more past its offset than `maxPerQueue`, time ran out, or the timer wheel held more than
+   * `timerWindow` and its pending revive-log entries (GET_TIMER_METRICS) outnumber those the window saw.
+   */
   partial: boolean;
+  /** When the wheel's window was capped: its pending revive-log entries as the broker counts them and as the window saw them. */
+  timerPending?: number;
+  timerPendingSeen?: number;
 }
 
 export interface ReviveInflightResult {
@@ -205,10 +212,20 @@ async function readBroker(core: AdminCore, t: BrokerTarget, group: string, o: Re
   const reviveTopic = reviveTopicOf(t.clusterName);
   const stats: ReviveReadStats = { brokerName: t.brokerName, brokerAddr: t.brokerAddr, reviveTopic, reviveRead: 0, timerRead: 0, partial: false };
   const entries: ReviveEntry[] = [];
+  let timerPendingSeen = 0;
   const keep = (m: MessageExt, inTimer: boolean): void => {
     const e = reviveEntryOf(m, inTimer ? { reviveTopic, now: o.now } : undefined);
+    if (e && inTimer) timerPendingSeen++;
     if (e && e.group === group) entries.push(e);
   };
+  // how many revive-log entries the wheel holds (GET_TIMER_METRICS, every group's): a window that saw as many missed none
+  const timerPending = core.call(t.brokerAddr, RequestCode.GET_TIMER_METRICS, undefined, { okCodes: [ResponseCode.REQUEST_CODE_NOT_SUPPORTED] })
+    .then((r) => (r.code === ResponseCode.SUCCESS && r.body?.length ? decodeTimerCounts(r.body).get(reviveTopic) ?? 0 : undefined), (err: unknown) => {
+      // without the count a capped window is taken as partial
+      core.logger.warn('timer_metrics_failed', { brokerName: t.brokerName, brokerAddr: t.brokerAddr, error: err });
+      return undefined;
+    });
+  let timerCapped = false;
   const res = await core.call(t.brokerAddr, RequestCode.GET_CONSUME_STATS, { consumerGroup: REVIVE_GROUP, topic: reviveTopic }, { spec: GetConsumeStatsRequestHeader });
   const reviveQueues = decodeConsumeStats(res.body).offsetTable.filter(([mq]) => mq.topic === reviveTopic);
   const timerRead = (async () => {
@@ -221,7 +238,7 @@ async function readBroker(core: AdminCore, t: BrokerTarget, group: string, o: Re
       throw err;
     }
     const from = Math.max(min, max - o.timerWindow);
-    if (from > min) stats.partial = true;
+    timerCapped = from > min;
     const r = await readRange(core, t, TIMER_TOPIC, 0, from, max, budgetEnd, (m) => keep(m, true));
     stats.timerRead = r.read;
     if (r.stopped) stats.partial = true;
@@ -234,6 +251,12 @@ async function readBroker(core: AdminCore, t: BrokerTarget, group: string, o: Re
     stats.reviveRead += r.read;
     if (r.stopped) stats.partial = true;
   })]);
+  if (timerCapped) {
+    const pending = await timerPending;
+    stats.timerPending = pending;
+    stats.timerPendingSeen = timerPendingSeen;
+    if (pending === undefined || timerPendingSeen < pending) stats.partial = true;
+  }
   return { entries, stats };
 }
 

@@ -59,15 +59,19 @@ export interface TimerMetricsResult {
   errors: BrokerFailure[];
 }
 
+/** A GET_TIMER_METRICS body: timer messages waiting per real topic. */
+export function decodeTimerCounts(body: Buffer): Map<string, number> {
+  return Fields.of(parseBody(body, 'TimerMetricsSerializeWrapper'), 'TimerMetricsSerializeWrapper')
+    .stringMap('timingCount', (v, p) => Fields.of(v, p).num('count'));
+}
+
 /** GET_TIMER_METRICS from every broker group: timer messages waiting per topic (5.x and RocketDeck brokers). */
 export async function timerMetrics(core: AdminCore): Promise<TimerMetricsResult> {
   const { targets } = await readTargets(core);
   const fan = await core.fanout(targets, async (t) => {
     const res = await core.call(t.brokerAddr, RequestCode.GET_TIMER_METRICS, undefined, { okCodes: [ResponseCode.REQUEST_CODE_NOT_SUPPORTED] });
     if (res.code !== ResponseCode.SUCCESS || !res.body?.length) return undefined;
-    const counts = Fields.of(parseBody(res.body, 'TimerMetricsSerializeWrapper'), 'TimerMetricsSerializeWrapper')
-      .stringMap('timingCount', (v, p) => Fields.of(v, p).num('count'));
-    return counts;
+    return decodeTimerCounts(res.body);
   });
   const pending: Record<string, number> = {};
   let supported = false;

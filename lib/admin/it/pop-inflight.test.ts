@@ -72,6 +72,19 @@ describe('admin reviveInflight', () => {
     assert.ok(r.brokers[0]!.partial);
   });
 
+  test('a timer wheel longer than the window is not partial when the broker counts no more pending revive entries than it saw', async () => {
+    // two timer messages due in an hour: the wheel's queue holds more than a window of 1, none of them a revive entry
+    for (let i = 0; i < 2; i++) {
+      assert.equal((await c.send('RevTopic', `t${i}`, { properties: { TIMER_DELIVER_MS: String(Date.now() + 3600_000) } })).code, 0);
+    }
+    const r = await admin.reviveInflight('rev_group', { timerWindow: 1 });
+    const b = r.brokers[0]!;
+    assert.equal(b.timerPending, 0, JSON.stringify(b));
+    assert.equal(b.timerPendingSeen, 0);
+    assert.equal(b.partial, false);
+    assert.equal(r.partial, false);
+  });
+
   test('a hung broker (SIGSTOP) answers within the deadline, named as failed', async () => {
     stopped = broker.child.pid!;
     process.kill(stopped, 'SIGSTOP');
