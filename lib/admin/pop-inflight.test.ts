@@ -18,7 +18,7 @@ const fx = JSON.parse(readFileSync(new URL('./fixtures/apache-5.3.3/pop-revive-e
 function entriesAt(now: number): ReviveEntry[] {
   return [
     ...fx.revive.map((m) => reviveEntryOf(m)),
-    ...fx.timer.map((m) => reviveEntryOf(m, { reviveTopic: fx.reviveTopic, now })),
+    ...fx.timer.map((m) => reviveEntryOf(m, { reviveTopic: fx.reviveTopic, from: now })),
   ].filter((e): e is ReviveEntry => e !== undefined);
 }
 
@@ -40,9 +40,9 @@ describe('POP in flight from an Apache 5.3.3 revive log', () => {
   });
 
   test('the timer wheel entries rolled out before the capture are not pending', () => {
-    const pending = fx.timer.filter((m) => reviveEntryOf(m, { reviveTopic: fx.reviveTopic, now: fx.capturedAt }));
+    const pending = fx.timer.filter((m) => reviveEntryOf(m, { reviveTopic: fx.reviveTopic, from: fx.capturedAt }));
     assert.ok(pending.length > 0 && pending.length < fx.timer.length, `${pending.length} of ${fx.timer.length}`);
-    assert.equal(fx.timer.filter((m) => reviveEntryOf(m, { reviveTopic: 'rmq_sys_REVIVE_LOG_Other', now: 0 })).length, 0);
+    assert.equal(fx.timer.filter((m) => reviveEntryOf(m, { reviveTopic: 'rmq_sys_REVIVE_LOG_Other', from: 0 })).length, 0);
   });
 
   test('another group sees none of this group\'s checkpoints', () => {

@@ -12,7 +12,7 @@
 
 import { RequestCode, ResponseCode } from '../protocol/codes.ts';
 import { GetConsumeStatsRequestHeader } from '../protocol/headers.ts';
-import { decodeConsumeStats } from '../protocol/bodies/index.ts';
+import { decodeConsumeStats, decodeTimerCheckpoint } from '../protocol/bodies/index.ts';
 import type { MessageExt } from '../protocol/message.ts';
 import { validateGroup } from '../protocol/constants.ts';
 import { AdminError, type BrokerFailure } from './errors.ts';
@@ -100,10 +100,11 @@ export interface StoredMessage {
 
 /**
  * A revive-log message as a ReviveEntry. `timer` for a message of the timer wheel: only one still waiting to roll into
- * `reviveTopic` (REAL_TOPIC, TIMER_OUT_MS later than `now`) counts, as the wheel's queue keeps what it rolled out.
+ * `reviveTopic` (REAL_TOPIC, TIMER_OUT_MS at or after `from`: the wheel's read time, else now) counts, as the wheel's
+ * queue keeps what it rolled out.
  */
-export function reviveEntryOf(m: StoredMessage, timer?: { reviveTopic: string; now: number }): ReviveEntry | undefined {
-  if (timer && (m.properties.REAL_TOPIC !== timer.reviveTopic || !(Number(m.properties.TIMER_OUT_MS) > timer.now))) return undefined;
+export function reviveEntryOf(m: StoredMessage, timer?: { reviveTopic: string; from: number }): ReviveEntry | undefined {
+  if (timer && (m.properties.REAL_TOPIC !== timer.reviveTopic || !(Number(m.properties.TIMER_OUT_MS) >= timer.from))) return undefined;
   return parseReviveEntry(m.properties.TAGS, m.body, m.properties.UNIQ_KEY);
 }
 
@@ -188,7 +189,7 @@ export interface ReviveInflightResult {
 export interface ReviveInflightOptions {
   maxPerQueue?: number;
   timerWindow?: number;
-  /** Epoch ms the timer wheel's pending entries are judged against (tests). */
+  /** Epoch ms the timer wheel's pending entries are judged against when its read time is later or unknown (tests). */
   now?: number;
   /** Per-broker deadline (default the admin client's). */
   deadlineMs?: number;
@@ -206,6 +207,17 @@ async function readRange(core: AdminCore, t: BrokerTarget, topic: string, queueI
   return { read, stopped: false };
 }
 
+/** The timer wheel's read time (GET_TIMER_CHECK_POINT's lastReadTimeMs); undefined where the broker cannot tell. */
+async function timerReadTime(core: AdminCore, t: BrokerTarget): Promise<number | undefined> {
+  try {
+    const res = await core.call(t.brokerAddr, RequestCode.GET_TIMER_CHECK_POINT, undefined, { okCodes: [ResponseCode.REQUEST_CODE_NOT_SUPPORTED] });
+    return res.code === ResponseCode.SUCCESS && res.body && res.body.length >= 32 ? decodeTimerCheckpoint(res.body).lastReadTimeMs : undefined;
+  } catch (err) {
+    core.logger.warn('timer_checkpoint_failed', { brokerName: t.brokerName, brokerAddr: t.brokerAddr, error: err });
+    return undefined;
+  }
+}
+
 async function readBroker(core: AdminCore, t: BrokerTarget, group: string, o: Required<Omit<ReviveInflightOptions, 'deadlineMs'>>, deadlineMs: number): Promise<{ entries: ReviveEntry[]; stats: ReviveReadStats }> {
   // stop reading with time to spare, so a slow broker gives a partial figure instead of none
   const budgetEnd = Date.now() + Math.max(200, deadlineMs * 0.6);
@@ -213,8 +225,11 @@ async function readBroker(core: AdminCore, t: BrokerTarget, group: string, o: Re
   const stats: ReviveReadStats = { brokerName: t.brokerName, brokerAddr: t.brokerAddr, reviveTopic, reviveRead: 0, timerRead: 0, partial: false };
   const entries: ReviveEntry[] = [];
   let timerPendingSeen = 0;
+  // what the wheel has not rolled yet: due at or after its read time (TimerCheckpoint.lastReadTimeMs, which trails now
+  // by a second or so, more when the timer is behind); now where the broker has no checkpoint to give
+  let timerFrom = o.now;
   const keep = (m: MessageExt, inTimer: boolean): void => {
-    const e = reviveEntryOf(m, inTimer ? { reviveTopic, now: o.now } : undefined);
+    const e = reviveEntryOf(m, inTimer ? { reviveTopic, from: timerFrom } : undefined);
     if (e && inTimer) timerPendingSeen++;
     if (e && e.group === group) entries.push(e);
   };
@@ -231,7 +246,9 @@ async function readBroker(core: AdminCore, t: BrokerTarget, group: string, o: Re
   const timerRead = (async () => {
     let max: number, min: number;
     try {
-      [max, min] = await Promise.all([maxOffset(core, t, TIMER_TOPIC, 0), minOffset(core, t, TIMER_TOPIC, 0)]);
+      let readTime: number | undefined;
+      [max, min, readTime] = await Promise.all([maxOffset(core, t, TIMER_TOPIC, 0), minOffset(core, t, TIMER_TOPIC, 0), timerReadTime(core, t)]);
+      if (readTime !== undefined && readTime > 0) timerFrom = Math.min(o.now, readTime);
     } catch (err) {
       // no timer wheel (4.x, timerWheelEnable=false): checkpoints go straight to the revive log
       if (err instanceof ResponseCodeError) return;
