@@ -150,7 +150,7 @@ export function GroupDetail({ group }: { group: string }) {
   const inflightN = derived ? derived.total : p.queues.reduce((n, x) => n + (x.popInflight ?? 0), 0);
   const inflight = `${derived?.partial ? '≥ ' : ''}${fmtNum(inflightN)}`;
   const inflightHint = derived
-    ? `popped, not acked yet; derived from the revive log (Apache brokers)${derived.partial ? ', read capped: at least this many' : ''}`
+    ? `popped, not acked yet; derived from the brokers' revive log (Apache brokers report no count)${derived.partial ? ', read capped: at least this many' : ''}`
     : 'popped, not acked yet';
   // ... and receive/ack figures (5.x stats items), so a POP group with nothing in flight is still told apart.
   const ps = d.popStats;
