@@ -38,10 +38,15 @@ const [max, min] = await Promise.all([maxOffset(core, t, TIMER_TOPIC, 0), minOff
 const timer: ReturnType<typeof keep>[] = [];
 // every entry of the wheel's queue (what a capped read would see too), the rolled-out ones included
 for await (const m of pullMessages(core, t, TIMER_TOPIC, 0, min, max)) if (m.properties.REAL_TOPIC === reviveTopic) timer.push(keep(m));
-writeFileSync(out, `${JSON.stringify({
+const doc: Record<string, unknown> = {
   source: 'Apache RocketMQ 5.3.3 (e2e/apache5-cluster, workload.mjs: 32 popped with 10 min invisibility, 16 acked; a ticker pops 4 every 2 s and acks them)',
   capturedAt, group, brokerName: t.brokerName, reviveTopic, expectedInflight: Number(expected), reviveOffsets, revive, timer,
-}, null, 1)}\n`);
+};
+// one stored message a line
+const fields = Object.entries(doc).map(([k, v]) => (Array.isArray(v)
+  ? ` ${JSON.stringify(k)}: [\n${v.map((e) => `  ${JSON.stringify(e)}`).join(',\n')}\n ]`
+  : ` ${JSON.stringify(k)}: ${JSON.stringify(v)}`));
+writeFileSync(out, `{\n${fields.join(',\n')}\n}\n`);
 console.log(`revive-log ${revive.length} timer ${timer.length} -> ${out}`);
 await core.close?.();
 process.exit(0);
