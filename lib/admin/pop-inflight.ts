@@ -18,7 +18,7 @@ import { validateGroup } from '../protocol/constants.ts';
 import { AdminError, type BrokerFailure } from './errors.ts';
 import { ResponseCodeError } from '../remoting/errors.ts';
 import type { AdminCore, BrokerTarget } from './core.ts';
-import { pullMessages } from './message-stream.ts';
+import { PULL_BATCH, pullMessages } from './message-stream.ts';
 import { maxOffset, minOffset } from './offsets.ts';
 import { decodeTimerCounts } from './pop.ts';
 import { readTargets } from './route.ts';
@@ -31,6 +31,8 @@ export const reviveTopicOf = (clusterName: string): string => `rmq_sys_REVIVE_LO
 /** Revive-log messages read per revive queue past the revive offset, and timer-wheel messages read back from its end. */
 export const DEFAULT_MAX_PER_QUEUE = 512;
 export const DEFAULT_TIMER_WINDOW = 2048;
+/** Slices of the timer-wheel window read at once. */
+const TIMER_SLICES = 4;
 
 /** One checkpoint or ack as stored (a ck's `offsets` are the queue offsets it popped; an ack's those it acks). */
 export interface ReviveEntry {
@@ -256,9 +258,14 @@ async function readBroker(core: AdminCore, t: BrokerTarget, group: string, o: Re
     }
     const from = Math.max(min, max - o.timerWindow);
     timerCapped = from > min;
-    const r = await readRange(core, t, TIMER_TOPIC, 0, from, max, budgetEnd, (m) => keep(m, true));
-    stats.timerRead = r.read;
-    if (r.stopped) stats.partial = true;
+    // the window in a few slices read side by side: one pull carries at most 32 messages
+    const step = Math.max(PULL_BATCH, Math.ceil((max - from) / TIMER_SLICES));
+    const slices: Array<[number, number]> = [];
+    for (let a = from; a < max; a += step) slices.push([a, Math.min(max, a + step)]);
+    for (const r of await Promise.all(slices.map(([a, b]) => readRange(core, t, TIMER_TOPIC, 0, a, b, budgetEnd, (m) => keep(m, true))))) {
+      stats.timerRead += r.read;
+      if (r.stopped) stats.partial = true;
+    }
   })();
   await Promise.all([timerRead, ...reviveQueues.map(async ([mq, w]) => {
     const from = Math.max(0, w.consumerOffset);
