@@ -481,7 +481,10 @@ export class CommitLog {
       const n = Math.min(data.length - done, file.fileSize - pos);
       this.appendOffset += n;
       try {
-        await file.write(pos, data, done, n);
+        // Into the page cache at once (RocketMQ's slave copies into its mapped file): a thread pool round trip per
+        // received batch costs more; O_DSYNC writes wait for the disk, so they stay off the event loop.
+        if (this.writesAreDurable) await file.write(pos, data, done, n);
+        else file.writeSync(pos, data, done, n);
       } catch (err) {
         this.appendOffset -= n;
         throw err;

@@ -6,6 +6,7 @@ import { createLogger } from '../common/log.ts';
 import type { MessageExt } from '../protocol/message.ts';
 import { StoreCheckpoint } from './checkpoint.ts';
 import { CommitLog } from './commit-log.ts';
+import { scanRecords } from './commit-log-scan.ts';
 import { type MessageStoreConfig, resolveMessageStoreConfig, storePaths } from './config.ts';
 import { ConsumeQueueStore } from './consume-queue-store.ts';
 import type { BoundaryType } from './consume-queue.ts';
@@ -314,9 +315,17 @@ export class MessageStore {
       return false;
     }
     const batch: DispatchRequest[] = [];
-    const end = cl.scan(this.dispatcher.reputFromOffset, false, this.tagsCodeOf, (req) => batch.push(req), cl.getMaxOffset());
-    this.dispatcher.dispatch(batch, end);
-    if (this.config.flushDiskType === 'SYNC_FLUSH') await this.commitLog.flush();
+    const d = this.dispatcher;
+    // Dispatch from the bytes received (what was just written) unless dispatch lags behind them.
+    const end = d.reputFromOffset === startOffset
+      ? scanRecords(data, startOffset, this.config.mappedFileSizeCommitLog, this.tagsCodeOf, (req) => batch.push(req))
+      : cl.scan(d.reputFromOffset, false, this.tagsCodeOf, (req) => batch.push(req), cl.getMaxOffset());
+    d.dispatch(batch, end);
+    // The master hears of the bytes once written, as a RocketMQ slave reports them (before its flush); a SYNC_FLUSH
+    // slave starts the flush at once (RocketMQ's GroupCommitService flushes a slave's appends every 10 ms).
+    if (this.config.flushDiskType === 'SYNC_FLUSH') {
+      this.commitLog.flush().catch((err: unknown) => log.error('replicated_flush_failed', { err }));
+    }
     return true;
   }
 
