@@ -79,10 +79,13 @@ export class CommitLog {
   constructor(cfg: MessageStoreConfig, events: CommitLogEvents) {
     this.cfg = cfg;
     this.events = events;
-    // A slave's commit log only takes what its master sent: written to the page cache, acknowledged, then flushed
-    // (as RocketMQ's slave reports before its flush), so no O_DSYNC there.
+    // O_DSYNC only where nothing waits on the bytes before they are durable. A SYNC_MASTER ships what it wrote to
+    // its slave while the flush runs (RocketMQ's master replicates from the page cache, flush and replication
+    // overlap), which write-then-fdatasync allows and an O_DSYNC write, durable before anyone sees it, does not.
+    // A slave's commit log only takes what its master sent: written, acknowledged, then flushed (RocketMQ's slave
+    // reports before its flush).
     this.writesAreDurable =
-      cfg.flushDiskType === 'SYNC_FLUSH' && cfg.syncFlushWithDsync && cfg.brokerRole !== 'SLAVE' && typeof fs.constants.O_DSYNC === 'number';
+      cfg.flushDiskType === 'SYNC_FLUSH' && cfg.syncFlushWithDsync && cfg.brokerRole === 'ASYNC_MASTER' && typeof fs.constants.O_DSYNC === 'number';
     this.mfq = new MappedFileQueue(cfg.storePathCommitLog, cfg.mappedFileSizeCommitLog, this.writesAreDurable ? fs.constants.O_DSYNC : 0);
     this.maxParallelWrites = Math.max(1, cfg.writeBufferCount - 1);
     // An O_DSYNC write waits for the disk: never on the event loop.

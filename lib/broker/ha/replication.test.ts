@@ -123,9 +123,9 @@ describe('handleHA', () => {
     }
   });
 
-  /** A SYNC_MASTER + SYNC_FLUSH master (flush by fdatasync, which the test can hold) with a slave in this process. */
+  /** A SYNC_MASTER + SYNC_FLUSH master (its flush is an fdatasync, which the test can hold) with a slave in this process. */
   async function syncPair(syncFlushTimeout: number) {
-    const m = await master('SYNC_MASTER', { flushDiskType: 'SYNC_FLUSH', syncFlushWithDsync: false, flushIntervalCommitLog: 3600_000, syncFlushTimeout });
+    const m = await master('SYNC_MASTER', { flushDiskType: 'SYNC_FLUSH', flushIntervalCommitLog: 3600_000, syncFlushTimeout });
     const sdir = tempStoreDir();
     dirs.push(sdir);
     const slaveStore = await MessageStore.open(smallConfig(sdir, { brokerRole: 'SLAVE', flushDiskType: 'SYNC_FLUSH' }));
@@ -194,7 +194,7 @@ describe('handleHA', () => {
       await p.close();
     }
     // Flush held and a slave that never acknowledges: both wait from the append, replication's status wins.
-    const m = await master('SYNC_MASTER', { flushDiskType: 'SYNC_FLUSH', syncFlushWithDsync: false, flushIntervalCommitLog: 3600_000, syncFlushTimeout: 1000 });
+    const m = await master('SYNC_MASTER', { flushDiskType: 'SYNC_FLUSH', flushIntervalCommitLog: 3600_000, syncFlushTimeout: 1000 });
     const silent = net.connect(Number(m.rep.haServerAddr().split(':')[1]), '127.0.0.1');
     try {
       await new Promise((r) => silent.once('connect', r));
