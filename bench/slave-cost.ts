@@ -119,6 +119,7 @@ async function oneRound(root: string, o: { sends: number; depth: number; body: B
   let master: Broker | undefined;
   let slave: Broker | undefined;
   const admin = { c: undefined as TestClient | undefined };
+  let ok = false;
   try {
     master = await startBroker(root, join(dir, 'm'), { ...common, brokerId: 0, brokerRole: o.role, listenPort: await freePort(), haListenPort: haPort }, o.cpuProf && join(o.cpuProf, 'master'));
     slave = await startBroker(root, join(dir, 's'), { ...common, brokerId: 1, brokerRole: 'SLAVE', haListenPort: 0, haMasterAddress: `127.0.0.1:${haPort}` }, o.cpuProf && join(o.cpuProf, 'slave'));
@@ -137,12 +138,15 @@ async function oneRound(root: string, o: { sends: number; depth: number; body: B
     const threads = [...threadTicks(slave.pid)].map(([name, t]) => [name, t - (t0.get(name) ?? 0)] as const).filter(([, t]) => t > 0).map(([name, t]) => `${name} ${(t / 100).toFixed(2)}`);
     if (o.threads) process.stderr.write(`slave threads (CPU s): ${threads.join(', ')}\n`);
     const [mu, ms] = cpuTicks(master.pid);
+    ok = true;
     return { slaveCpu: (su - s0[0] + ss - s0[1]) / 100, slaveSys: (ss - s0[1]) / 100, masterCpu: (mu - m0[0] + ms - m0[1]) / 100 };
   } finally {
     await admin.c?.close();
     await slave?.stop();
     await master?.stop();
-    if (!process.env.SLAVE_COST_KEEP) rmSync(dir, { recursive: true, force: true });
+    // A failed round keeps its brokers' logs (m/stderr.log, s/stderr.log) to look at.
+    if (ok) rmSync(dir, { recursive: true, force: true });
+    else process.stderr.write(`round failed; broker.conf and logs kept in ${dir}\n`);
   }
 }
 
