@@ -48,6 +48,12 @@ function threadTicks(pid: number): Map<string, number> {
   return out;
 }
 
+/** Read and write system calls a process made so far (/proc/PID/io: syscr, syscw). */
+function syscalls(pid: number): [number, number] {
+  const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+  return [Number(/syscr: (\d+)/.exec(io)![1]), Number(/syscw: (\d+)/.exec(io)![1])];
+}
+
 interface Broker {
   pid: number;
   address: string;
@@ -131,12 +137,16 @@ async function oneRound(root: string, o: { sends: number; depth: number; body: B
     await caughtUp();
     const s0 = cpuTicks(slave.pid);
     const t0 = threadTicks(slave.pid);
+    const io0 = syscalls(slave.pid);
     const m0 = cpuTicks(master.pid);
     await load(master.address, o.sends, o.depth, o.body);
     await caughtUp();
     const [su, ss] = cpuTicks(slave.pid);
     const threads = [...threadTicks(slave.pid)].map(([name, t]) => [name, t - (t0.get(name) ?? 0)] as const).filter(([, t]) => t > 0).map(([name, t]) => `${name} ${(t / 100).toFixed(2)}`);
-    if (o.threads) process.stderr.write(`slave threads (CPU s): ${threads.join(', ')}\n`);
+    const io1 = syscalls(slave.pid);
+    if (o.threads) {
+      process.stderr.write(`slave threads (CPU s): ${threads.join(', ')}; read/write syscalls: ${io1[0] - io0[0]} / ${io1[1] - io0[1]}\n`);
+    }
     const [mu, ms] = cpuTicks(master.pid);
     ok = true;
     return { slaveCpu: (su - s0[0] + ss - s0[1]) / 100, slaveSys: (ss - s0[1]) / 100, masterCpu: (mu - m0[0] + ms - m0[1]) / 100 };
