@@ -215,7 +215,8 @@ export class HAClient {
     const worker = (async () => {
       while (!closed) {
         if (queue.length === 0) {
-          await arrived.wait(1000);
+          // Woken by every 'data' event and by the close.
+          await arrived.wait();
           continue;
         }
         const batch = queue;
