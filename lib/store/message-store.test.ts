@@ -323,13 +323,22 @@ describe('MessageStore lifecycle', () => {
       // Whole records only, as the HA client's framer hands them over: dispatch reads them from this buffer.
       const framer = new RecordFramer(0, 64 * 1024);
       let offset = 0;
+      let dispatchedAfter = 0;
       while (offset < master.getMaxPhyOffset()) {
         const data = await master.getCommitLogData(offset, 5000);
         assert.ok(data);
         offset += data.length;
         const chunk = framer.push([data]);
-        if (chunk) assert.equal(await slave.appendToCommitLog(chunk.offset, chunk.data), true);
+        if (!chunk) continue;
+        // The callback (the HA client's report) comes once the bytes are written and before they are dispatched.
+        const queued = () => [0, 1, 2, 3].reduce((n, q) => n + slave.getMaxOffsetInQueue('Whole', q), 0);
+        const before = queued();
+        let seen: [number, number] | undefined;
+        assert.equal(await slave.appendToCommitLog(chunk.offset, chunk.data, () => (seen = [slave.getMaxPhyOffset(), queued()])), true);
+        assert.deepEqual(seen, [chunk.offset + chunk.data.length, before]);
+        if (queued() > before) dispatchedAfter++;
       }
+      assert.ok(dispatchedAfter > 10, 'the records were dispatched after the callback');
       assert.equal(slave.getMaxPhyOffset(), master.getMaxPhyOffset());
       for (let q = 0; q < 4; q++) {
         assert.deepEqual(await readAll(slave, 'Whole', q), bodies.filter((_, i) => i % 4 === q));

@@ -297,10 +297,11 @@ export class MessageStore {
   }
 
   /**
-   * Appends raw bytes a master sent, starting at `startOffset` (= getMaxPhyOffset()), then dispatches every
-   * complete record they finish. Returns false when the offset does not line up or the write fails.
+   * Appends raw bytes a master sent, starting at `startOffset` (= getMaxPhyOffset()), calls `onWritten` once they
+   * are written, then dispatches every complete record they finish. Returns false when the offset does not line up
+   * or the write fails.
    */
-  async appendToCommitLog(startOffset: number, data: Buffer): Promise<boolean> {
+  async appendToCommitLog(startOffset: number, data: Buffer, onWritten?: () => void): Promise<boolean> {
     if (this.shuttingDown) return false;
     const cl = this.commitLog;
     if (cl.mfq.isEmpty() && cl.pendingBytes() === 0 && startOffset !== cl.getAppendOffset() && startOffset % this.config.mappedFileSizeCommitLog === 0) {
@@ -314,6 +315,9 @@ export class MessageStore {
       log.error('replicated_append_failed', { startOffset, bytes: data.length, err });
       return false;
     }
+    // The bytes are in the commit log now: the master may hear of them before they are dispatched (RocketMQ's slave
+    // reports after appendToCommitLog; its reput thread dispatches apart).
+    onWritten?.();
     const batch: DispatchRequest[] = [];
     const d = this.dispatcher;
     // Dispatch from the bytes received (what was just written) unless dispatch lags behind them.
