@@ -53,12 +53,12 @@ async function produce(addr: string, load: Load, durationMs: number, body: Buffe
   return { perSec: (sent / elapsed) * 1000, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
-async function startGroup(mode: Mode, flush: Flush): Promise<{ master: BrokerProcess; slave?: BrokerProcess; admin: TestClient }> {
+async function startGroup(mode: Mode, flush: Flush, extra: Record<string, string>): Promise<{ master: BrokerProcess; slave?: BrokerProcess; admin: TestClient }> {
   const haPort = await freePort();
   const opts: PairOptions = {
     namesrv: '',
     masterRole: mode === 'SYNC_MASTER' ? 'SYNC_MASTER' : 'ASYNC_MASTER',
-    props: { flushDiskType: flush, mappedFileSizeCommitLog: 256 * 1024 * 1024 },
+    props: { flushDiskType: flush, mappedFileSizeCommitLog: 256 * 1024 * 1024, ...extra },
     masterProps: { listenPort: await freePort(), haListenPort: haPort },
     slaveProps: { haMasterAddress: `127.0.0.1:${haPort}` },
   };
@@ -80,8 +80,16 @@ export async function run(args: string[]): Promise<BenchReport> {
       load: { type: 'string', default: '1x1,4x16' },
       flush: { type: 'string', default: 'ASYNC_FLUSH,SYNC_FLUSH' },
       modes: { type: 'string', default: 'no slave,ASYNC_MASTER,SYNC_MASTER' },
+      // broker.conf keys for master and slave, e.g. --set syncFlushWithDsync=false
+      set: { type: 'string', multiple: true, default: [] },
     },
   });
+  const extra: Record<string, string> = {};
+  for (const kv of values.set!) {
+    const i = kv.indexOf('=');
+    if (i <= 0) throw new Error(`--set ${kv}: expected key=value`);
+    extra[kv.slice(0, i)] = kv.slice(i + 1);
+  }
   const durationMs = Number(values.duration) * 1000;
   const body = Buffer.alloc(Number(values.size), 0x61);
   const loads: Load[] = values.load!.split(',').map((l) => {
@@ -94,7 +102,7 @@ export async function run(args: string[]): Promise<BenchReport> {
   const metrics: BenchMetric[] = [];
   for (const flush of flushes) {
     for (const mode of modes) {
-      const g = await startGroup(mode, flush);
+      const g = await startGroup(mode, flush, extra);
       try {
         // Unmeasured warm-up: JIT, connections, first commit log file.
         await produce(g.master.address, loads[loads.length - 1]!, Math.min(1000, durationMs), body);
@@ -129,7 +137,7 @@ export async function run(args: string[]): Promise<BenchReport> {
   }
   return {
     bench: 'ha',
-    params: { size: body.length, duration: durationMs / 1000, load: values.load!, flush: flushes.join('+') },
+    params: { size: body.length, duration: durationMs / 1000, load: values.load!, flush: flushes.join('+'), ...(values.set!.length > 0 ? { set: values.set!.join(' ') } : {}) },
     metrics,
   };
 }

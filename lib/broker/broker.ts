@@ -161,7 +161,7 @@ export class BrokerController {
       filterBits: { calculate: (topic, props) => this.filters.calculate(topic, props) },
     });
     this.rawStore = raw;
-    this.store = new StoreAdapter(raw, { afterPut: (r, msg) => this.replication.afterPut(r, msg) });
+    this.store = new StoreAdapter(raw, { afterPut: (r, msg, at) => this.replication.afterPut(r, msg, at) });
     schedule = new ScheduleMessageService({
       store: this.store,
       put: (msg) => putInternal(this.ctx, msg),

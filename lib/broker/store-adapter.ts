@@ -24,7 +24,7 @@ import { StoreTimeCache } from './stats/store-time-cache.ts';
 
 export interface StoreAdapterOptions {
   /** Replication's say on a stored message's answer (a SYNC_MASTER waits for a slave, lib/broker/ha). */
-  afterPut?: (r: PutMessageResult, msg: MessageExtBrokerInner | MessageExtBatch) => Promise<PutMessageResult>;
+  afterPut?: (r: PutMessageResult, msg: MessageExtBrokerInner | MessageExtBatch, putStartedAt: number) => Promise<PutMessageResult>;
 }
 
 export class StoreAdapter implements BrokerStore {
@@ -36,13 +36,15 @@ export class StoreAdapter implements BrokerStore {
   ) {}
 
   async putMessage(msg: MessageExtBrokerInner): Promise<PutMessageResult> {
-    const r = await this.store.putMessage(msg);
-    return this.opts.afterPut ? this.opts.afterPut(r, msg) : r;
+    if (!this.opts.afterPut) return this.store.putMessage(msg);
+    const at = Date.now();
+    return this.opts.afterPut(await this.store.putMessage(msg), msg, at);
   }
 
   async putMessages(batch: MessageExtBatch): Promise<PutMessageResult> {
-    const r = await this.store.putMessages(batch);
-    return this.opts.afterPut ? this.opts.afterPut(r, batch) : r;
+    if (!this.opts.afterPut) return this.store.putMessages(batch);
+    const at = Date.now();
+    return this.opts.afterPut(await this.store.putMessages(batch), batch, at);
   }
 
   getMessage(group: string, topic: string, queueId: number, offset: number, maxMsgNums: number, filter?: MessageFilter): Promise<GetMessageResult> {

@@ -68,3 +68,33 @@ export function scanCommitLog(
     if (offset !== mf.fileEndOffset) return offset;
   }
 }
+
+/**
+ * The same walk over bytes in memory: `buf` holds the commit log from `from` (a record boundary), e.g. what a slave
+ * just received and wrote. Returns the end of the valid records, as scanCommitLog does.
+ */
+export function scanRecords(
+  buf: Buffer,
+  from: number,
+  fileSize: number,
+  tagsCodeOf: TagsCodeCalculator,
+  onRecord: (req: DispatchRequest) => void,
+): number {
+  let at = 0;
+  while (buf.length - at >= 8) {
+    const offset = from + at;
+    const room = fileSize - (offset % fileSize);
+    const totalSize = buf.readInt32BE(at);
+    if (buf.readInt32BE(at + 4) === BLANK_MAGIC_CODE) {
+      if (totalSize !== room || at + totalSize > buf.length) break;
+      at += totalSize;
+      continue;
+    }
+    if (totalSize <= 8 || totalSize + END_FILE_MIN_BLANK_LENGTH > room || at + totalSize > buf.length) break;
+    const req = dispatchRequestFromRecord(buf, at, offset, false, tagsCodeOf);
+    if (!req || req.msgSize !== totalSize) break;
+    onRecord(req);
+    at += totalSize;
+  }
+  return from + at;
+}

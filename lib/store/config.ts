@@ -76,7 +76,8 @@ export interface MessageStoreConfig {
    * RocketDeck, SYNC_FLUSH only: open commit log files with O_DSYNC, so that a write is durable when it returns and
    * several writes (each with its own sync) overlap; an append is answered when its write returns. false: write,
    * then one fdatasync shared by every append written before it (group commit). Ignored where the platform has
-   * no O_DSYNC (group commit then).
+   * no O_DSYNC (group commit then), and by a SYNC_MASTER and a slave: a SYNC_MASTER replicates what it wrote while
+   * its fdatasync runs, a slave acknowledges once written and flushes after (RocketMQ's way in both).
    */
   syncFlushWithDsync: boolean;
   /**

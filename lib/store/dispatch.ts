@@ -4,8 +4,20 @@
 
 import { createLogger } from '../common/log.ts';
 import { MessageConst, MessageSysFlag } from '../protocol/message-const.ts';
-import { decodeMessage } from '../protocol/message-codec.ts';
-import type { MessageProperties } from '../protocol/message-properties.ts';
+import {
+  BODY_CRC_POSITION,
+  BORN_HOST_POSITION,
+  bodyCrc32,
+  calMsgLength,
+  MESSAGE_MAGIC_CODE,
+  MESSAGE_MAGIC_CODE_V2,
+  PHY_POS_POSITION,
+  QUEUE_ID_POSITION,
+  QUEUE_OFFSET_POSITION,
+  SYSFLAG_POSITION,
+} from '../protocol/message-codec.ts';
+import { readInt64 } from '../protocol/message-host.ts';
+import { type MessageProperties, string2messageProperties } from '../protocol/message-properties.ts';
 import { tagsHashCode } from '../protocol/message.ts';
 import type { ConsumeQueueStore } from './consume-queue-store.ts';
 import type { ConsumeQueue } from './consume-queue.ts';
@@ -13,6 +25,9 @@ import type { FilterBitsCalculator, FilterBitTable } from './filter-bits.ts';
 import type { IndexService } from './index-service.ts';
 
 const log = createLogger('store.dispatch');
+
+/** Smallest record: empty body, topic and properties, IPv4 hosts. */
+const MIN_RECORD_SIZE = calMsgLength(0, 0, 0, 0);
 
 /** One stored message as dispatch sees it (RocketMQ's DispatchRequest). */
 export interface DispatchRequest {
@@ -45,10 +60,31 @@ export function goesToConsumeQueue(sysFlag: number): boolean {
   return t === MessageSysFlag.TRANSACTION_NOT_TYPE || t === MessageSysFlag.TRANSACTION_COMMIT_TYPE;
 }
 
+/** The last topic read from a record, with its UTF-8 bytes: consecutive records mostly share a topic. */
+let lastTopicBytes = Buffer.alloc(0);
+let lastTopic = '';
+
+function topicAt(buf: Buffer, at: number, len: number): string {
+  const last = lastTopicBytes;
+  if (last.length === len) {
+    let i = 0;
+    while (i < len && buf[at + i] === last[i]) i++;
+    if (i === len) return lastTopic;
+  }
+  lastTopic = buf.toString('utf8', at, at + len);
+  lastTopicBytes = Buffer.from(buf.subarray(at, at + len));
+  return lastTopic;
+}
+
 /**
  * Builds the dispatch request of the record at `offset` in `buf`, checking it thoroughly: magic code, sizes,
  * PHYSICALOFFSET equal to where it sits (`commitLogOffset`), and the body CRC when `checkCRC`.
  * Returns undefined for anything that is not a valid record.
+ *
+ * Reads only what dispatch needs from the record layout (TOTALSIZE MAGICCODE BODYCRC QUEUEID FLAG QUEUEOFFSET
+ * PHYSICALOFFSET SYSFLAG BORNTIMESTAMP BORNHOST STORETIMESTAMP STOREHOST RECONSUMETIMES PREPAREDOFFSET
+ * BODYLENGTH BODY TOPICLENGTH TOPIC PROPERTIESLENGTH PROPERTIES; hosts are 8 bytes, 20 with their V6 flag; the
+ * topic length is 1 byte, 2 under MAGICCODE V2): no body copy, no message id, no host strings.
  */
 export function dispatchRequestFromRecord(
   buf: Buffer,
@@ -57,23 +93,51 @@ export function dispatchRequestFromRecord(
   checkCRC: boolean,
   tagsCodeOf: TagsCodeCalculator,
 ): DispatchRequest | undefined {
-  let msg;
-  try {
-    msg = decodeMessage(buf, offset, { checkCRC, copyBody: false, decompressBody: false, readBody: checkCRC });
-  } catch {
-    return undefined;
+  const remaining = buf.length - offset;
+  if (remaining < MIN_RECORD_SIZE) return undefined;
+  const storeSize = buf.readInt32BE(offset);
+  const magic = buf.readInt32BE(offset + 4);
+  if (magic !== MESSAGE_MAGIC_CODE && magic !== MESSAGE_MAGIC_CODE_V2) return undefined;
+  if (storeSize < MIN_RECORD_SIZE || storeSize > remaining) return undefined;
+  if (readInt64(buf, offset + PHY_POS_POSITION) !== commitLogOffset) return undefined;
+  const end = offset + storeSize;
+  const sysFlag = buf.readInt32BE(offset + SYSFLAG_POSITION);
+  let o = offset + BORN_HOST_POSITION + (sysFlag & MessageSysFlag.BORNHOST_V6_FLAG ? 20 : 8);
+  const storeTimestampAt = o;
+  o += 8 + (sysFlag & MessageSysFlag.STOREHOSTADDRESS_V6_FLAG ? 20 : 8) + 4 + 8;
+  if (o + 4 > end) return undefined;
+  const bodyLength = buf.readInt32BE(o);
+  o += 4;
+  if (bodyLength < 0 || o + bodyLength > end) return undefined;
+  if (checkCRC && bodyLength > 0 && bodyCrc32(buf.subarray(o, o + bodyLength)) !== buf.readInt32BE(offset + BODY_CRC_POSITION)) return undefined;
+  o += bodyLength;
+  let topicLength: number;
+  if (magic === MESSAGE_MAGIC_CODE_V2) {
+    if (o + 2 > end) return undefined;
+    topicLength = buf.readInt16BE(o);
+    o += 2;
+  } else {
+    if (o + 1 > end) return undefined;
+    topicLength = buf.readInt8(o);
+    o += 1;
   }
-  if (msg.commitLogOffset !== commitLogOffset) return undefined;
-  const p = msg.properties;
+  if (topicLength < 0 || o + topicLength + 2 > end) return undefined;
+  const topic = topicAt(buf, o, topicLength);
+  o += topicLength;
+  const propertiesLength = buf.readInt16BE(o);
+  o += 2;
+  if (propertiesLength < 0 || o + propertiesLength !== end) return undefined;
+  const p = propertiesLength > 0 ? string2messageProperties(buf.toString('utf8', o, end)) : {};
+  const storeTimestamp = readInt64(buf, storeTimestampAt);
   return {
-    topic: msg.topic,
-    queueId: msg.queueId,
-    queueOffset: msg.queueOffset,
+    topic,
+    queueId: buf.readInt32BE(offset + QUEUE_ID_POSITION),
+    queueOffset: readInt64(buf, offset + QUEUE_OFFSET_POSITION),
     commitLogOffset,
-    msgSize: msg.storeSize,
-    tagsCode: tagsCodeOf(msg.topic, p, msg.storeTimestamp),
-    storeTimestamp: msg.storeTimestamp,
-    sysFlag: msg.sysFlag,
+    msgSize: storeSize,
+    tagsCode: tagsCodeOf(topic, p, storeTimestamp),
+    storeTimestamp,
+    sysFlag,
     keys: p[MessageConst.PROPERTY_KEYS],
     uniqKey: p[MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX],
     properties: p,

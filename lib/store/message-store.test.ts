@@ -7,6 +7,7 @@ import { decodeMessage } from '../protocol/message-codec.ts';
 import { encodeBatchMessages } from '../protocol/message-batch.ts';
 import { tagsHashCode } from '../protocol/message.ts';
 import { MessageStore } from './message-store.ts';
+import { RecordFramer } from './ha/record-framer.ts';
 import { waitFor } from '../common/wait-for.ts';
 import { inner, removeDir, smallConfig, tempStoreDir } from './store-test-util.ts';
 import type { MessageFilter } from './types.ts';
@@ -307,6 +308,53 @@ describe('MessageStore lifecycle', () => {
 
   test('unknown config keys are refused', async () => {
     await assert.rejects(MessageStore.open({ storePathRootDir: '/tmp/x', flushDiskTyp: 'SYNC_FLUSH' } as never), /unknown message store config key: flushDiskTyp/);
+  });
+
+  test('a slave dispatches whole records straight from what it received, across file ends, and flushes a SYNC_FLUSH log after', async () => {
+    const mdir = tempStoreDir();
+    const sdir = tempStoreDir();
+    try {
+      const master = await MessageStore.open(smallConfig(mdir));
+      // The slave acknowledges once written; under SYNC_FLUSH it flushes right after, without O_DSYNC files.
+      const slave = await MessageStore.open(smallConfig(sdir, { brokerRole: 'SLAVE', flushDiskType: 'SYNC_FLUSH', flushIntervalCommitLog: 3600_000 }));
+      const bodies = Array.from({ length: 200 }, (_, i) => `whole-${i}`.padEnd(700 + (i % 5) * 100, '~'));
+      await Promise.all(bodies.map((b, i) => master.putMessage(inner('Whole', b, { queueId: i % 4, tags: `t${i % 2}`, keys: `K${i}`, uniqKey: `WU${i}` }))));
+      assert.ok(master.getMaxPhyOffset() > 2 * 64 * 1024, 'the records span several commit log files');
+      // Whole records only, as the HA client's framer hands them over: dispatch reads them from this buffer.
+      const framer = new RecordFramer(0, 64 * 1024);
+      let offset = 0;
+      let dispatchedAfter = 0;
+      while (offset < master.getMaxPhyOffset()) {
+        const data = await master.getCommitLogData(offset, 5000);
+        assert.ok(data);
+        offset += data.length;
+        const chunk = framer.push([data]);
+        if (!chunk) continue;
+        // The callback (the HA client's report) comes once the bytes are written and before they are dispatched.
+        const queued = () => [0, 1, 2, 3].reduce((n, q) => n + slave.getMaxOffsetInQueue('Whole', q), 0);
+        const before = queued();
+        let seen: [number, number] | undefined;
+        assert.equal(await slave.appendToCommitLog(chunk.offset, chunk.data, () => (seen = [slave.getMaxPhyOffset(), queued()])), true);
+        assert.deepEqual(seen, [chunk.offset + chunk.data.length, before]);
+        if (queued() > before) dispatchedAfter++;
+      }
+      assert.ok(dispatchedAfter > 10, 'the records were dispatched after the callback');
+      assert.equal(slave.getMaxPhyOffset(), master.getMaxPhyOffset());
+      for (let q = 0; q < 4; q++) {
+        assert.deepEqual(await readAll(slave, 'Whole', q), bodies.filter((_, i) => i % 4 === q));
+        assert.equal(slave.getMaxOffsetInQueue('Whole', q), master.getMaxOffsetInQueue('Whole', q));
+      }
+      const tagged = await readAll(slave, 'Whole', 1, tagFilter('t1'));
+      assert.deepEqual(tagged, bodies.filter((_, i) => i % 4 === 1 && i % 2 === 1));
+      assert.equal((await slave.queryMessage('Whole', 'K123', 4, 0, Date.now() + 1000)).buffers.map(bodyOf)[0], bodies[123]);
+      assert.equal((await slave.queryMessage('Whole', 'WU7', 4, 0, Date.now() + 1000)).buffers.map(bodyOf)[0], bodies[7]);
+      await waitFor('slave flushed', () => slave.getFlushedPhyOffset() === slave.getMaxPhyOffset(), 5000);
+      await master.shutdown();
+      await slave.shutdown();
+    } finally {
+      removeDir(mdir);
+      removeDir(sdir);
+    }
   });
 
   test('a slave store refuses puts but takes replicated bytes and dispatches them', async () => {

@@ -6,6 +6,7 @@ import { createLogger } from '../common/log.ts';
 import type { MessageExt } from '../protocol/message.ts';
 import { StoreCheckpoint } from './checkpoint.ts';
 import { CommitLog } from './commit-log.ts';
+import { scanRecords } from './commit-log-scan.ts';
 import { type MessageStoreConfig, resolveMessageStoreConfig, storePaths } from './config.ts';
 import { ConsumeQueueStore } from './consume-queue-store.ts';
 import type { BoundaryType } from './consume-queue.ts';
@@ -33,6 +34,8 @@ import type {
 } from './types.ts';
 
 const log = createLogger('store');
+/** A SYNC_FLUSH slave flushes what it received at most this long after (RocketMQ's GroupCommitService: 10 ms). */
+const REPLICA_FLUSH_MS = 10;
 
 export interface MessageStoreOptions {
   /** Consume queue tags code of a message (default: hash of TAGS); also used when rebuilding queues. */
@@ -64,6 +67,8 @@ export class MessageStore {
   private readonly flushService: FlushService;
   private readonly retention: RetentionService;
   private retentionTimer: NodeJS.Timeout | null = null;
+  /** A SYNC_FLUSH slave's next flush of replicated bytes. */
+  private replicaFlushTimer: NodeJS.Timeout | null = null;
   private shuttingDown = false;
   private closed = false;
   private diskFull = false;
@@ -296,10 +301,11 @@ export class MessageStore {
   }
 
   /**
-   * Appends raw bytes a master sent, starting at `startOffset` (= getMaxPhyOffset()), then dispatches every
-   * complete record they finish. Returns false when the offset does not line up or the write fails.
+   * Appends raw bytes a master sent, starting at `startOffset` (= getMaxPhyOffset()), calls `onWritten` once they
+   * are written, then dispatches every complete record they finish. Returns false when the offset does not line up
+   * or the write fails.
    */
-  async appendToCommitLog(startOffset: number, data: Buffer): Promise<boolean> {
+  async appendToCommitLog(startOffset: number, data: Buffer, onWritten?: () => void): Promise<boolean> {
     if (this.shuttingDown) return false;
     const cl = this.commitLog;
     if (cl.mfq.isEmpty() && cl.pendingBytes() === 0 && startOffset !== cl.getAppendOffset() && startOffset % this.config.mappedFileSizeCommitLog === 0) {
@@ -313,10 +319,27 @@ export class MessageStore {
       log.error('replicated_append_failed', { startOffset, bytes: data.length, err });
       return false;
     }
+    // The bytes are in the commit log now: the master may hear of them before they are dispatched (RocketMQ's slave
+    // reports after appendToCommitLog; its reput thread dispatches apart).
+    onWritten?.();
     const batch: DispatchRequest[] = [];
-    const end = cl.scan(this.dispatcher.reputFromOffset, false, this.tagsCodeOf, (req) => batch.push(req), cl.getMaxOffset());
-    this.dispatcher.dispatch(batch, end);
-    if (this.config.flushDiskType === 'SYNC_FLUSH') await this.commitLog.flush();
+    const d = this.dispatcher;
+    // Dispatch from the bytes received (what was just written) unless dispatch lags behind them.
+    const end = d.reputFromOffset === startOffset
+      ? scanRecords(data, startOffset, this.config.mappedFileSizeCommitLog, this.tagsCodeOf, (req) => batch.push(req))
+      : cl.scan(d.reputFromOffset, false, this.tagsCodeOf, (req) => batch.push(req), cl.getMaxOffset());
+    d.dispatch(batch, end);
+    // The master heard of the bytes once written, as a RocketMQ slave reports them (before its flush); a SYNC_FLUSH
+    // slave flushes within REPLICA_FLUSH_MS, as RocketMQ's GroupCommitService flushes a slave's appends every 10 ms:
+    // one fdatasync covers every batch received meanwhile instead of one per batch.
+    if (this.config.flushDiskType === 'SYNC_FLUSH' && !this.replicaFlushTimer) {
+      this.replicaFlushTimer = setTimeout(() => {
+        this.replicaFlushTimer = null;
+        if (this.shuttingDown) return;
+        this.commitLog.flush().catch((err: unknown) => log.error('replicated_flush_failed', { err }));
+      }, REPLICA_FLUSH_MS);
+      this.replicaFlushTimer.unref();
+    }
     return true;
   }
 
@@ -392,6 +415,7 @@ export class MessageStore {
     if (this.closed || this.shuttingDown) return;
     this.shuttingDown = true;
     if (this.retentionTimer) clearTimeout(this.retentionTimer);
+    if (this.replicaFlushTimer) clearTimeout(this.replicaFlushTimer);
     await this.flushService.stop();
     try {
       // Appends already in a write buffer complete; appends still queued for a buffer are refused.

@@ -10,6 +10,9 @@ import type { BrokerRole } from '../../store/config.ts';
 import { encodeReport } from '../../store/ha/codec.ts';
 import { HAClient } from '../../store/ha/ha-client.ts';
 import { MessageStore } from '../../store/message-store.ts';
+import type { MessageStoreConfig } from '../../store/config.ts';
+import { defaultStoreIo, resetStoreIo, storeIo } from '../../store/io.ts';
+import { StoreAdapter } from '../store-adapter.ts';
 import { waitFor } from '../../common/wait-for.ts';
 import { inner, removeDir, smallConfig, tempStoreDir } from '../../store/store-test-util.ts';
 import { haConfigOf } from './config.ts';
@@ -50,11 +53,12 @@ describe('handleHA', () => {
     for (const d of dirs) removeDir(d);
   });
 
-  async function master(role: BrokerRole) {
+  async function master(role: BrokerRole, store0: Partial<MessageStoreConfig> = {}) {
     const dir = tempStoreDir();
     dirs.push(dir);
-    const cfg = props({ ...defaultBrokerConfig({}), listenPort: 0, bindAddress: '127.0.0.1', brokerIP2: '127.0.0.1' }, { brokerRole: role, syncFlushTimeout: '300' });
-    const store = await MessageStore.open(smallConfig(dir, { brokerRole: role, syncFlushTimeout: 300 }));
+    const timeout = store0.syncFlushTimeout ?? 300;
+    const cfg = props({ ...defaultBrokerConfig({}), listenPort: 0, bindAddress: '127.0.0.1', brokerIP2: '127.0.0.1' }, { brokerRole: role, syncFlushTimeout: String(timeout) });
+    const store = await MessageStore.open(smallConfig(dir, { brokerRole: role, ...store0, syncFlushTimeout: timeout }));
     const rep = new BrokerReplication({
       config: () => cfg, store, client, topics: undefined as never, groups: undefined as never, offsets: undefined as never,
       schedule: undefined as never, delayOffsetFile: '', brokerAddr: () => '127.0.0.1:10911', log: createLogger('test'),
@@ -115,6 +119,104 @@ describe('handleHA', () => {
     } finally {
       await ha.shutdown();
       await slaveStore.shutdown();
+      await m.close();
+    }
+  });
+
+  /** A SYNC_MASTER + SYNC_FLUSH master (its flush is an fdatasync, which the test can hold) with a slave in this process. */
+  async function syncPair(syncFlushTimeout: number) {
+    const m = await master('SYNC_MASTER', { flushDiskType: 'SYNC_FLUSH', flushIntervalCommitLog: 3600_000, syncFlushTimeout });
+    const sdir = tempStoreDir();
+    dirs.push(sdir);
+    const slaveStore = await MessageStore.open(smallConfig(sdir, { brokerRole: 'SLAVE', flushDiskType: 'SYNC_FLUSH' }));
+    const ha = new HAClient(slaveStore, { config: m.rep.ha, mappedFileSizeCommitLog: 64 * 1024 });
+    ha.updateMasterAddress(m.rep.haServerAddr());
+    ha.start();
+    await waitFor('slave connected', () => m.rep.haStatus().master && (m.rep.haStatus() as { haConnectionInfo: unknown[] }).haConnectionInfo.length === 1, 5000);
+    // The broker's path: the store's answer (after the flush), then replication's, timed from the append.
+    const adapter = new StoreAdapter(m.store, { afterPut: (r, msg, at) => m.rep.afterPut(r, msg, at) });
+    let release: () => void = () => {};
+    const hold = () => {
+      const stalled = new Promise<void>((r) => (release = r));
+      storeIo.fdatasync = async (fd) => {
+        await stalled;
+        await defaultStoreIo.fdatasync(fd);
+      };
+    };
+    return {
+      m, slaveStore, adapter, hold, release: () => release(),
+      async close() {
+        release();
+        resetStoreIo();
+        await ha.shutdown();
+        await slaveStore.shutdown();
+        await m.close();
+      },
+    };
+  }
+
+  test('SYNC_MASTER + SYNC_FLUSH: the slave gets the message during the flush, and the answer waits for both', async () => {
+    const p = await syncPair(5000);
+    try {
+      await waitFor('first put', async () => (await p.adapter.putMessage(inner('T', 'warm'))).status === 'PUT_OK', 5000);
+      p.hold();
+      let answered = false;
+      const put = p.adapter.putMessage(inner('T', 'both')).then((r) => {
+        answered = true;
+        return r;
+      });
+      // The master ships what it wrote before its flush ends; the slave acknowledges without waiting for its own.
+      const before = p.m.store.getMaxPhyOffset();
+      await waitFor('master wrote it', () => p.m.store.getMaxPhyOffset() > before, 5000);
+      const end = p.m.store.getMaxPhyOffset();
+      await waitFor('slave has it', () => p.slaveStore.getMaxPhyOffset() >= end, 5000);
+      await waitFor('master heard the ack', () => (p.m.rep.haStatus() as { haConnectionInfo: Array<{ slaveAckOffset: number }> }).haConnectionInfo[0]!.slaveAckOffset >= end, 5000);
+      assert.equal(answered, false, 'no answer while the master flush is held');
+      assert.ok(p.m.store.getFlushedPhyOffset() < end);
+      p.release();
+      const r = await put;
+      assert.equal(r.status, 'PUT_OK');
+      assert.ok(p.m.store.getFlushedPhyOffset() >= end, 'answered once flushed');
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('SYNC_MASTER + SYNC_FLUSH: a late flush alone answers FLUSH_DISK_TIMEOUT; with a silent slave FLUSH_SLAVE_TIMEOUT, within one syncFlushTimeout', async () => {
+    const p = await syncPair(1000);
+    try {
+      await waitFor('first put', async () => (await p.adapter.putMessage(inner('T', 'warm'))).status === 'PUT_OK', 5000);
+      p.hold();
+      const r = await p.adapter.putMessage(inner('T', 'late flush'));
+      assert.equal(r.status, 'FLUSH_DISK_TIMEOUT', 'the slave had it: the flush status stands');
+      assert.ok(r.appendResult);
+    } finally {
+      await p.close();
+    }
+    // Flush held and a slave that never acknowledges: both wait from the append, replication's status wins.
+    const m = await master('SYNC_MASTER', { flushDiskType: 'SYNC_FLUSH', flushIntervalCommitLog: 3600_000, syncFlushTimeout: 1000 });
+    const silent = net.connect(Number(m.rep.haServerAddr().split(':')[1]), '127.0.0.1');
+    try {
+      await new Promise((r) => silent.once('connect', r));
+      silent.write(encodeReport(m.store.getMaxPhyOffset()));
+      await waitFor('silent slave reported', () => (m.rep.haStatus() as { haConnectionInfo: Array<{ slaveAckOffset: number }> }).haConnectionInfo[0]?.slaveAckOffset === m.store.getMaxPhyOffset(), 5000);
+      const adapter = new StoreAdapter(m.store, { afterPut: (r, msg, at) => m.rep.afterPut(r, msg, at) });
+      let release!: () => void;
+      const stalled = new Promise<void>((r) => (release = r));
+      storeIo.fdatasync = async (fd) => {
+        await stalled;
+        await defaultStoreIo.fdatasync(fd);
+      };
+      const t0 = Date.now();
+      const r = await adapter.putMessage(inner('T', 'both late'));
+      const took = Date.now() - t0;
+      release();
+      assert.equal(r.status, 'FLUSH_SLAVE_TIMEOUT');
+      // Waiting for the slave only after the flush gave up would take two timeouts (2000 ms).
+      assert.ok(took < 1800, `answered after ${took} ms`);
+    } finally {
+      resetStoreIo();
+      silent.destroy();
       await m.close();
     }
   });

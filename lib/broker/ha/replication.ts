@@ -112,22 +112,29 @@ export class BrokerReplication {
   }
 
   /**
-   * SYNC_MASTER: holds a stored message's answer until a slave has it (CommitLog.handleHA). The flush status is
-   * kept unless replication fails, whose status then wins, as in RocketMQ.
+   * SYNC_MASTER: holds a stored message's answer until a slave has it (CommitLog.handleHA). RocketMQ waits for the
+   * flush and for the slave at the same time, each for syncFlushTimeout from the append, and combines the two
+   * statuses, replication's winning: FLUSH_DISK_TIMEOUT when only the flush was late, FLUSH_SLAVE_TIMEOUT when
+   * the slave was (whatever the flush did), SLAVE_NOT_AVAILABLE when no slave is connected or the best one is
+   * more than haSlaveFallbehindMax behind. Here the master ships what it wrote to the page cache before its flush
+   * ends, so a slave's acknowledgement that came during the flush is already counted when the flush answers; the
+   * wait for the slave gets what is left of syncFlushTimeout since `putStartedAt`, so the two overlap as RocketMQ's.
    */
-  async handleHA(r: PutMessageResult, waitStoreMsgOK: boolean): Promise<PutMessageResult> {
+  async handleHA(r: PutMessageResult, waitStoreMsgOK: boolean, putStartedAt = Date.now()): Promise<PutMessageResult> {
     const a = r.appendResult;
     if (this.role !== 'SYNC_MASTER' || !waitStoreMsgOK || !a || !this.service) return r;
+    if (r.status !== 'PUT_OK' && r.status !== 'FLUSH_DISK_TIMEOUT') return r;
     const end = a.wroteOffset + a.wroteBytes;
     if (!this.service.isSlaveOK(end)) return { ...r, status: 'SLAVE_NOT_AVAILABLE' };
-    const ok = await this.service.waitForSlaveAck(end, this.deps.config().store.syncFlushTimeout);
+    const left = Math.max(0, putStartedAt + this.deps.config().store.syncFlushTimeout - Date.now());
+    const ok = await this.service.waitForSlaveAck(end, left);
     return ok ? r : { ...r, status: 'FLUSH_SLAVE_TIMEOUT' };
   }
 
   /** StoreAdapter's afterPut hook: handleHA with the message's (or batch's) WAIT flag. */
-  afterPut(r: PutMessageResult, msg: MessageExtBrokerInner | MessageExtBatch): Promise<PutMessageResult> {
+  afterPut(r: PutMessageResult, msg: MessageExtBrokerInner | MessageExtBatch, putStartedAt?: number): Promise<PutMessageResult> {
     if (this.role !== 'SYNC_MASTER') return Promise.resolve(r);
-    return this.handleHA(r, 'properties' in msg ? waitStoreMsgOK(msg) : batchWaitStoreMsgOK(msg));
+    return this.handleHA(r, 'properties' in msg ? waitStoreMsgOK(msg) : batchWaitStoreMsgOK(msg), putStartedAt);
   }
 
   /** A slave follows the nameservers' answer: the master's broker address, and its HA address unless fixed. */

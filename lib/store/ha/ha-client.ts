@@ -174,6 +174,11 @@ export class HAClient {
       this.reportedOffset = offset;
       this.lastWriteTimestamp = Date.now();
     };
+    // Called once the bytes are written, before they are dispatched (a SYNC_MASTER's send waits on it), and after.
+    const reportProgress = (): void => {
+      const max = this.store.getMaxPhyOffset();
+      if (max > this.reportedOffset && !closed) report(max);
+    };
     const fail = (err: unknown): void => {
       failure ??= err;
       socket.destroy();
@@ -215,7 +220,8 @@ export class HAClient {
     const worker = (async () => {
       while (!closed) {
         if (queue.length === 0) {
-          await arrived.wait(1000);
+          // Woken by every 'data' event and by the close.
+          await arrived.wait();
           continue;
         }
         const batch = queue;
@@ -239,14 +245,13 @@ export class HAClient {
         if (socket.isPaused()) socket.resume();
         const chunk = bodies.length > 0 ? framer.push(bodies) : undefined;
         if (chunk) {
-          if (!(await this.store.appendToCommitLog(chunk.offset, chunk.data))) {
+          if (!(await this.store.appendToCommitLog(chunk.offset, chunk.data, reportProgress))) {
             throw new StoreError(`appending ${chunk.data.length} replicated bytes at ${chunk.offset} failed`);
           }
           this.transferredBytes += chunk.data.length;
           progressed = true;
         }
-        const max = this.store.getMaxPhyOffset();
-        if (max > this.reportedOffset && !closed) report(max);
+        reportProgress();
       }
     })().catch((err: unknown) => fail(err));
 

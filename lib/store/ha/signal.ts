@@ -16,14 +16,18 @@ export class WakeupSignal {
     }
   }
 
-  /** Resolves after `ms` or on wake(), whichever comes first; at once if woken since the last wait. */
-  wait(ms: number): Promise<void> {
+  /**
+   * Resolves after `ms` or on wake(), whichever comes first; at once if woken since the last wait. Without `ms`,
+   * only wake() ends it (no timer to set and clear on a hot loop).
+   */
+  wait(ms?: number): Promise<void> {
     if (this.notified) {
       this.notified = false;
       return Promise.resolve();
     }
     return new Promise((resolve) => {
       this.waiting = resolve;
+      if (ms === undefined) return;
       this.timer = setTimeout(() => {
         this.waiting = undefined;
         resolve();

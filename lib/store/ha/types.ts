@@ -12,8 +12,8 @@ export interface HAMasterStore {
 /** The slave side appends the master's bytes at its commit log end, then dispatches them. */
 export interface HASlaveStore {
   getMaxPhyOffset(): number;
-  /** False when the offset does not line up or the write failed. */
-  appendToCommitLog(startOffset: number, data: Buffer): Promise<boolean>;
+  /** False when the offset does not line up or the write failed; `onWritten` is called once written, before dispatch. */
+  appendToCommitLog(startOffset: number, data: Buffer, onWritten?: () => void): Promise<boolean>;
 }
 
 export interface HAConfig {
