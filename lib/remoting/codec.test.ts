@@ -142,6 +142,32 @@ describe('encode/decode round trip', () => {
     assert.equal(res.remark, 'no route');
   });
 
+  test('the JSON header is the text JSON.stringify writes for the fastjson-ordered command, whatever its strings hold', () => {
+    // what jsonHeaderText wrote before it built the text itself
+    const reference = (cmd: RemotingCommand): string => {
+      const obj: Record<string, unknown> = { code: cmd.code };
+      if (cmd.extFields) obj.extFields = cmd.extFields;
+      obj.flag = cmd.flag;
+      obj.language = cmd.language;
+      obj.opaque = cmd.opaque;
+      if (cmd.remark !== undefined && cmd.remark !== null) obj.remark = cmd.remark;
+      obj.serializeTypeCurrentRPC = cmd.serializeType;
+      obj.version = cmd.version;
+      return JSON.stringify(obj);
+    };
+    const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) }), fc.constantFrom('', '"', '\\', '\u0001', '\ud800', 'é', 'a"b\\c\nd', '\u2028'));
+    fc.assert(fc.property(
+      fc.dictionary(text, fc.oneof(text, fc.constant(undefined))), text, fc.option(text, { nil: undefined }), fc.integer(), fc.integer(),
+      (ext, language, remark, code, opaque) => {
+        const cmd: RemotingCommand = { code, language, version: 409, opaque, flag: 1, remark, extFields: ext as Record<string, string>, serializeType: 'JSON' };
+        const frame = encodeFrame(cmd);
+        const header = frame.subarray(8, 8 + (frame.readInt32BE(4) & 0xffffff));
+        assert.equal(header.toString('utf8'), reference(cmd));
+        assert.equal(frame.readInt32BE(0), frame.length - 4);
+      },
+    ), { numRuns: 500 });
+  });
+
   test('decodeFrame rejects truncated frames, unknown serialize types and bad headers', () => {
     const bad: Buffer[] = [
       Buffer.from([0, 0]),

@@ -21,17 +21,69 @@ export const DEFAULT_MAX_FRAME_LENGTH = 16 * 1024 * 1024;
 
 // ---------- header encoding ----------
 
-function jsonHeaderText(cmd: RemotingCommand): string {
-  // Same field order fastjson uses for RemotingCommand, so our frames read like Java's.
-  const obj: Record<string, unknown> = { code: cmd.code };
-  if (cmd.extFields) obj.extFields = cmd.extFields;
-  obj.flag = cmd.flag;
-  obj.language = cmd.language;
-  obj.opaque = cmd.opaque;
-  if (cmd.remark !== undefined && cmd.remark !== null) obj.remark = cmd.remark;
-  obj.serializeTypeCurrentRPC = cmd.serializeType;
-  obj.version = cmd.version;
-  return JSON.stringify(obj);
+/**
+ * True when `s` can go between JSON quotes as it is and is one byte per character in UTF-8: printable ASCII
+ * without '"' and '\\'. What the broker writes (ids, offsets, topic names, numbers as text) always is.
+ */
+function plainJsonText(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false;
+  }
+  return true;
+}
+
+/** A JSON number as JSON.stringify writes it (NaN and infinities as null). */
+const jsonNumber = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
+
+/**
+ * The JSON header text and whether it is all ASCII (then its UTF-8 length is its length). Same field order fastjson
+ * uses for RemotingCommand, so our frames read like Java's; the same text JSON.stringify writes for that object,
+ * built by concatenation (JSON.stringify of the object cost twice as much per answer): plain strings are quoted as
+ * they are, anything else goes through JSON.stringify.
+ */
+function jsonHeaderText(cmd: RemotingCommand): { text: string; ascii: boolean } {
+  let ascii = true;
+  let text = '{"code":' + jsonNumber(cmd.code);
+  const ext = cmd.extFields as Record<string, unknown> | undefined;
+  if (ext) {
+    text += ',"extFields":{';
+    let first = true;
+    for (const k in ext) {
+      const v = ext[k];
+      // JSON.stringify leaves these out of an object
+      if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+      if (first) first = false;
+      else text += ',';
+      if (plainJsonText(k)) text += '"' + k + '":';
+      else {
+        ascii = false;
+        text += JSON.stringify(k) + ':';
+      }
+      if (typeof v === 'string' && plainJsonText(v)) text += '"' + v + '"';
+      else {
+        ascii = false;
+        text += JSON.stringify(v);
+      }
+    }
+    text += '}';
+  }
+  text += ',"flag":' + jsonNumber(cmd.flag);
+  if (typeof cmd.language === 'string' && plainJsonText(cmd.language)) text += ',"language":"' + cmd.language + '"';
+  else if (cmd.language !== undefined) {
+    ascii = false;
+    text += ',"language":' + JSON.stringify(cmd.language);
+  }
+  text += ',"opaque":' + jsonNumber(cmd.opaque);
+  if (cmd.remark !== undefined && cmd.remark !== null) {
+    if (plainJsonText(cmd.remark)) text += ',"remark":"' + cmd.remark + '"';
+    else {
+      ascii = false;
+      text += ',"remark":' + JSON.stringify(cmd.remark);
+    }
+  }
+  text += ',"serializeTypeCurrentRPC":"' + cmd.serializeType + '","version":' + jsonNumber(cmd.version) + '}';
+  return { text, ascii };
 }
 
 function encodeRocketMqHeader(cmd: RemotingCommand): Buffer {
@@ -66,7 +118,7 @@ function encodeRocketMqHeader(cmd: RemotingCommand): Buffer {
 }
 
 export function encodeHeader(cmd: RemotingCommand): Buffer {
-  return cmd.serializeType === 'ROCKETMQ' ? encodeRocketMqHeader(cmd) : Buffer.from(jsonHeaderText(cmd), 'utf8');
+  return cmd.serializeType === 'ROCKETMQ' ? encodeRocketMqHeader(cmd) : Buffer.from(jsonHeaderText(cmd).text, 'utf8');
 }
 
 /** Encodes a whole frame, including the leading 4-byte length, into one buffer (no header buffer in between). */
@@ -80,10 +132,11 @@ export function encodeFrame(cmd: RemotingCommand): Buffer {
     out = Buffer.allocUnsafe(8 + headerLength + bodyLen);
     header.copy(out, 8);
   } else {
-    const text = jsonHeaderText(cmd);
-    headerLength = Buffer.byteLength(text, 'utf8');
+    const { text, ascii } = jsonHeaderText(cmd);
+    headerLength = ascii ? text.length : Buffer.byteLength(text, 'utf8');
     out = Buffer.allocUnsafe(8 + headerLength + bodyLen);
-    out.write(text, 8, 'utf8');
+    if (ascii) out.write(text, 8, headerLength, 'latin1');
+    else out.write(text, 8, 'utf8');
   }
   out.writeInt32BE(4 + headerLength + bodyLen, 0);
   out.writeInt32BE(((SERIALIZE_TYPE_CODE[cmd.serializeType] & 0xff) << 24) | headerLength, 4);
