@@ -86,33 +86,61 @@ function jsonHeaderText(cmd: RemotingCommand): { text: string; ascii: boolean } 
   return { text, ascii };
 }
 
+/** UTF-8 length of `s`; for ASCII (every id, number-as-text and name) counted here without a native call. */
+function utf8Length(s: string): number {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return Buffer.byteLength(s, 'utf8');
+  return s.length;
+}
+
+/** Writes `s` of UTF-8 length `len` at `o`: ASCII byte by byte (no native call for a short string), else encoded. */
+function writeText(buf: Buffer, s: string, len: number, o: number): void {
+  if (len === s.length) for (let i = 0; i < len; i++) buf[o + i] = s.charCodeAt(i);
+  else buf.write(s, o, len, 'utf8');
+}
+
 function encodeRocketMqHeader(cmd: RemotingCommand): Buffer {
-  const remark = cmd.remark ? Buffer.from(cmd.remark, 'utf8') : undefined;
-  const pairs: Array<[Buffer, Buffer]> = [];
+  const remark = cmd.remark ? cmd.remark : undefined;
+  const remarkLen = remark ? utf8Length(remark) : 0;
+  const ext = cmd.extFields;
+  // keys, values and their UTF-8 lengths, in order; sized first so the header is one allocation
+  const texts: string[] = [];
+  const lens: number[] = [];
   let extLen = 0;
-  for (const [k, v] of Object.entries(cmd.extFields ?? {})) {
-    if (v === undefined || v === null) continue;
-    const kb = Buffer.from(k, 'utf8');
-    const vb = Buffer.from(String(v), 'utf8');
-    if (kb.length > 0x7fff) throw new FrameDecodeError(`extFields key too long for the ROCKETMQ header: ${kb.length} bytes`);
-    pairs.push([kb, vb]);
-    extLen += 2 + kb.length + 4 + vb.length;
+  if (ext) {
+    for (const k of Object.keys(ext)) {
+      const v = ext[k] as unknown;
+      if (v === undefined || v === null) continue;
+      const vs = typeof v === 'string' ? v : String(v);
+      const kl = utf8Length(k);
+      if (kl > 0x7fff) throw new FrameDecodeError(`extFields key too long for the ROCKETMQ header: ${kl} bytes`);
+      const vl = utf8Length(vs);
+      texts.push(k, vs);
+      lens.push(kl, vl);
+      extLen += 2 + kl + 4 + vl;
+    }
   }
-  const buf = Buffer.allocUnsafe(2 + 1 + 2 + 4 + 4 + 4 + (remark?.length ?? 0) + 4 + extLen);
+  const buf = Buffer.allocUnsafe(2 + 1 + 2 + 4 + 4 + 4 + remarkLen + 4 + extLen);
   let o = 0;
   o = buf.writeInt16BE(cmd.code, o);
   o = buf.writeUInt8(languageCode(cmd.language), o);
   o = buf.writeInt16BE(cmd.version, o);
   o = buf.writeInt32BE(cmd.opaque | 0, o);
   o = buf.writeInt32BE(cmd.flag | 0, o);
-  o = buf.writeInt32BE(remark?.length ?? 0, o);
-  if (remark) o += remark.copy(buf, o);
+  o = buf.writeInt32BE(remarkLen, o);
+  if (remark) {
+    writeText(buf, remark, remarkLen, o);
+    o += remarkLen;
+  }
   o = buf.writeInt32BE(extLen, o);
-  for (const [kb, vb] of pairs) {
-    o = buf.writeInt16BE(kb.length, o);
-    o += kb.copy(buf, o);
-    o = buf.writeInt32BE(vb.length, o);
-    o += vb.copy(buf, o);
+  for (let i = 0; i < texts.length; i += 2) {
+    const kl = lens[i]!;
+    const vl = lens[i + 1]!;
+    o = buf.writeInt16BE(kl, o);
+    writeText(buf, texts[i]!, kl, o);
+    o += kl;
+    o = buf.writeInt32BE(vl, o);
+    writeText(buf, texts[i + 1]!, vl, o);
+    o += vl;
   }
   return buf;
 }
@@ -219,6 +247,15 @@ function needBytes(buf: Buffer, o: number, n: number, what: string): void {
   if (o + n > buf.length) throw new FrameDecodeError(`ROCKETMQ header truncated reading ${what} (${buf.length} bytes)`);
 }
 
+/**
+ * The text of `buf[from, to)`. ASCII (every id, number-as-text and name) is sliced from `latin1`, the whole extFields
+ * map read as latin1 once (starting at byte `base`), instead of a native UTF-8 decode per field; else decoded.
+ */
+function fieldText(buf: Buffer, latin1: string, base: number, from: number, to: number): string {
+  for (let i = from; i < to; i++) if (buf[i]! > 0x7f) return buf.toString('utf8', from, to);
+  return latin1.slice(from - base, to - base);
+}
+
 function decodeRocketMqHeader(buf: Buffer, body: Buffer | undefined): RemotingCommand {
   needBytes(buf, 0, 17, 'fixed fields');
   let o = 0;
@@ -238,14 +275,16 @@ function decodeRocketMqHeader(buf: Buffer, body: Buffer | undefined): RemotingCo
   needBytes(buf, o, extLen, 'extFields');
   const end = o + extLen;
   const extFields: Record<string, string> = {};
+  const base = o;
+  const latin1 = extLen > 0 ? buf.toString('latin1', o, end) : '';
   while (o < end) {
     if (o + 2 > end) throw new FrameDecodeError('ROCKETMQ header extFields truncated at a key length');
     const kl = buf.readInt16BE(o); o += 2;
     if (kl < 0 || o + kl + 4 > end) throw new FrameDecodeError('ROCKETMQ header extFields key overruns the map');
-    const key = buf.toString('utf8', o, o + kl); o += kl;
+    const key = fieldText(buf, latin1, base, o, o + kl); o += kl;
     const vl = buf.readInt32BE(o); o += 4;
     if (vl < 0 || o + vl > end) throw new FrameDecodeError(`ROCKETMQ header extFields value of "${key}" overruns the map`);
-    extFields[key] = buf.toString('utf8', o, o + vl); o += vl;
+    extFields[key] = fieldText(buf, latin1, base, o, o + vl); o += vl;
   }
   if (end !== buf.length) throw new FrameDecodeError(`ROCKETMQ header has ${buf.length - end} trailing bytes`);
   return { code, language, version, opaque, flag, remark, extFields, serializeType: 'ROCKETMQ', body };
