@@ -98,11 +98,18 @@ function writeText(buf: Buffer, s: string, len: number, o: number): void {
   else buf.write(s, o, len, 'utf8');
 }
 
-function encodeRocketMqHeader(cmd: RemotingCommand): Buffer {
-  const remark = cmd.remark ? cmd.remark : undefined;
-  const remarkLen = remark ? utf8Length(remark) : 0;
+/** A ROCKETMQ header sized before it is written: the extFields as text with their UTF-8 lengths, in order. */
+interface RocketMqLayout {
+  length: number;
+  remarkLen: number;
+  extLen: number;
+  texts: string[];
+  lens: number[];
+}
+
+function rocketMqLayout(cmd: RemotingCommand): RocketMqLayout {
+  const remarkLen = cmd.remark ? utf8Length(cmd.remark) : 0;
   const ext = cmd.extFields;
-  // keys, values and their UTF-8 lengths, in order; sized first so the header is one allocation
   const texts: string[] = [];
   const lens: number[] = [];
   let extLen = 0;
@@ -119,19 +126,23 @@ function encodeRocketMqHeader(cmd: RemotingCommand): Buffer {
       extLen += 2 + kl + 4 + vl;
     }
   }
-  const buf = Buffer.allocUnsafe(2 + 1 + 2 + 4 + 4 + 4 + remarkLen + 4 + extLen);
-  let o = 0;
+  return { length: 2 + 1 + 2 + 4 + 4 + 4 + remarkLen + 4 + extLen, remarkLen, extLen, texts, lens };
+}
+
+/** Writes the header `layout` describes at `o` of `buf`. */
+function writeRocketMqHeader(cmd: RemotingCommand, layout: RocketMqLayout, buf: Buffer, o: number): void {
   o = buf.writeInt16BE(cmd.code, o);
   o = buf.writeUInt8(languageCode(cmd.language), o);
   o = buf.writeInt16BE(cmd.version, o);
   o = buf.writeInt32BE(cmd.opaque | 0, o);
   o = buf.writeInt32BE(cmd.flag | 0, o);
-  o = buf.writeInt32BE(remarkLen, o);
-  if (remark) {
-    writeText(buf, remark, remarkLen, o);
-    o += remarkLen;
+  o = buf.writeInt32BE(layout.remarkLen, o);
+  if (layout.remarkLen > 0) {
+    writeText(buf, cmd.remark!, layout.remarkLen, o);
+    o += layout.remarkLen;
   }
-  o = buf.writeInt32BE(extLen, o);
+  o = buf.writeInt32BE(layout.extLen, o);
+  const { texts, lens } = layout;
   for (let i = 0; i < texts.length; i += 2) {
     const kl = lens[i]!;
     const vl = lens[i + 1]!;
@@ -142,6 +153,12 @@ function encodeRocketMqHeader(cmd: RemotingCommand): Buffer {
     writeText(buf, texts[i + 1]!, vl, o);
     o += vl;
   }
+}
+
+function encodeRocketMqHeader(cmd: RemotingCommand): Buffer {
+  const layout = rocketMqLayout(cmd);
+  const buf = Buffer.allocUnsafe(layout.length);
+  writeRocketMqHeader(cmd, layout, buf, 0);
   return buf;
 }
 
@@ -155,10 +172,10 @@ export function encodeFrame(cmd: RemotingCommand): Buffer {
   let out: Buffer;
   let headerLength: number;
   if (cmd.serializeType === 'ROCKETMQ') {
-    const header = encodeRocketMqHeader(cmd);
-    headerLength = header.length;
+    const layout = rocketMqLayout(cmd);
+    headerLength = layout.length;
     out = Buffer.allocUnsafe(8 + headerLength + bodyLen);
-    header.copy(out, 8);
+    writeRocketMqHeader(cmd, layout, out, 8);
   } else {
     const { text, ascii } = jsonHeaderText(cmd);
     headerLength = ascii ? text.length : Buffer.byteLength(text, 'utf8');

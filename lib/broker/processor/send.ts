@@ -131,16 +131,22 @@ function response(ctx: BrokerContext, req: RemotingCommand, code: number, remark
   return { code, language: DEFAULT_LANGUAGE, version: DEFAULT_VERSION, opaque: req.opaque, flag: FLAG_RESPONSE, remark, extFields, serializeType: req.serializeType };
 }
 
+/** The last topic name found valid and allowed (both depend on the name alone): producers send to a topic again and again. */
+let lastValidTopic = '';
+
 /** msgCheck: permission, topic name, auto-creation, queue id range. Returns the topic or an error answer. */
 function msgCheck(ctx: BrokerContext, req: RemotingCommand, conn: RemotingConnection, h: SendHeader): TopicConfig | RemotingCommand {
   const c = ctx.config();
   if (!PermName.isWriteable(c.brokerPermission)) {
     return response(ctx, req, ResponseCode.NO_PERMISSION, `the broker[${c.brokerIP1}] sending message is forbidden`);
   }
-  const invalid = validateTopic(h.topic);
-  if (invalid) return response(ctx, req, ResponseCode.INVALID_PARAMETER, invalid);
-  if (isNotAllowedSendTopic(h.topic)) {
-    return response(ctx, req, ResponseCode.NO_PERMISSION, `Sending message to topic[${h.topic}] is forbidden.`);
+  if (h.topic !== lastValidTopic) {
+    const invalid = validateTopic(h.topic);
+    if (invalid) return response(ctx, req, ResponseCode.INVALID_PARAMETER, invalid);
+    if (isNotAllowedSendTopic(h.topic)) {
+      return response(ctx, req, ResponseCode.NO_PERMISSION, `Sending message to topic[${h.topic}] is forbidden.`);
+    }
+    lastValidTopic = h.topic;
   }
   let tc = ctx.topics.selectTopicConfig(h.topic);
   if (!tc) {
