@@ -2,6 +2,7 @@
 // directory holding lib/cli/bin.mjs), alternately, under the same send load (one connection with 32 sends in flight,
 // as Apache's benchmark Producer's 32 threads share one connection). CPU time (utime + stime of the broker process)
 // per send holds up on a loaded machine where throughput does not; alternating rounds spreads the load over both.
+// --serialize ROCKETMQ sends binary headers, as Apache's benchmark Producer does (it sets rocketmq.serialize.type).
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { setLogSink } from '../lib/common/log.ts';
 import { RequestCode, ResponseCode } from '../lib/protocol/codes.ts';
 import { RemotingClient } from '../lib/remoting/client.ts';
-import { createRequest } from '../lib/remoting/command.ts';
+import { createRequest, type SerializeType } from '../lib/remoting/command.ts';
 import { TestClient } from '../lib/broker/it/harness.ts';
 import type { BenchMetric, BenchReport } from './run.ts';
 
@@ -59,7 +60,7 @@ async function startBroker(root: string, flush: string, cpuProfDir?: string): Pr
 }
 
 /** `count` sends over one connection, `depth` in flight; broker CPU seconds they cost. */
-async function load(addr: string, pid: number, count: number, depth: number, body: Buffer): Promise<number> {
+async function load(addr: string, pid: number, count: number, depth: number, body: Buffer, serializeType: SerializeType): Promise<number> {
   const c = new RemotingClient({ defaultTimeoutMs: 30_000 });
   await c.getConnection(addr);
   let q = 0;
@@ -69,7 +70,7 @@ async function load(addr: string, pid: number, count: number, depth: number, bod
   await Promise.all(Array.from({ length: depth }, async () => {
     while (left-- > 0) {
       const header = { a: 'bench_producer', b: TOPIC, c: 'TBW102', d: QUEUES, e: q++ % QUEUES, f: 0, g: Date.now(), h: 0, i: PROPS + (n++).toString(16).padStart(32, '0'), j: 0, k: false, m: false };
-      const res = await c.invoke(addr, createRequest(RequestCode.SEND_MESSAGE_V2, header, { body }));
+      const res = await c.invoke(addr, createRequest(RequestCode.SEND_MESSAGE_V2, header, { body, serializeType }));
       if (res.code !== ResponseCode.SUCCESS) throw new Error(`send answered ${res.code} ${res.remark}`);
     }
   }));
@@ -89,12 +90,15 @@ export async function run(args: string[]): Promise<BenchReport> {
       depth: { type: 'string', default: '32' },
       size: { type: 'string', default: '1024' },
       flush: { type: 'string', default: 'ASYNC_FLUSH' },
+      serialize: { type: 'string', default: 'JSON' },
       'cpu-prof': { type: 'string' },
     },
   });
   if (!values.a) throw new Error('--a: the checkout to compare against (a directory with lib/cli/bin.mjs) is required');
   const roots = { A: resolve(values.a), B: resolve(values.b!) };
   const sends = Number(values.sends);
+  const serialize = values.serialize;
+  if (serialize !== 'JSON' && serialize !== 'ROCKETMQ') throw new Error(`--serialize must be JSON or ROCKETMQ, not '${serialize}'`);
   const body = Buffer.alloc(Number(values.size), 0x61);
   setLogSink(() => {});
   const cpu: Record<'A' | 'B', number[]> = { A: [], B: [] };
@@ -105,8 +109,8 @@ export async function run(args: string[]): Promise<BenchReport> {
         const admin = new TestClient(b.address);
         await admin.createTopic(TOPIC, QUEUES);
         await admin.close();
-        await load(b.address, b.pid, Math.min(20_000, sends), Number(values.depth), body); // warm-up (JIT)
-        const s = await load(b.address, b.pid, sends, Number(values.depth), body);
+        await load(b.address, b.pid, Math.min(20_000, sends), Number(values.depth), body, serialize); // warm-up (JIT)
+        const s = await load(b.address, b.pid, sends, Number(values.depth), body, serialize);
         cpu[side].push((s * 100_000) / sends);
         process.stderr.write(`round ${r + 1} ${side}: ${((s * 100_000) / sends).toFixed(2)} CPU s / 100k sends\n`);
       } finally {
@@ -120,5 +124,5 @@ export async function run(args: string[]): Promise<BenchReport> {
     { metric: `B (${roots.B}) broker CPU per 100k sends, median`, value: Math.round(median(cpu.B) * 100) / 100, unit: 's' },
     { metric: 'B / A', value: Math.round((median(cpu.B) / median(cpu.A)) * 1000) / 1000, unit: 'x' },
   ];
-  return { bench: 'send-cost', params: { rounds: Number(values.rounds), sends, depth: Number(values.depth), size: Number(values.size), flush: values.flush! }, metrics };
+  return { bench: 'send-cost', params: { rounds: Number(values.rounds), sends, depth: Number(values.depth), size: Number(values.size), flush: values.flush!, serialize }, metrics };
 }

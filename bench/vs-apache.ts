@@ -4,15 +4,17 @@
 // Options: --modes ROLE:FLUSH,... (default all four), --size 1024, --threads 32, --queues 8, --warmup 45 (s),
 // --duration 30 (s measured), --consume 60 (s at most for the backlog drain), --consume-warmup 3 (s skipped),
 // --consume-modes first|all|none, --sides apache,rocketdeck, --build-dir DIR, --cpu-prof DIR (our master's profile),
-// --ours-set key=value,... (extra broker.conf keys for our brokers).
+// --ours-set key=value,... (extra broker.conf keys for our brokers), --ours-runtime bundle|tsx (how our nodes run: the
+// compiled CLI bundle users get from `npm ci`, rebuilt first when stale, or the TypeScript sources through tsx).
 // Prints a markdown table for docs/benchmarks.md on stderr; see docs/benchmarks.md for what is measured and how.
 
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { buildBundle, freshBundle } from '../lib/cli/bundle.mjs';
 import { setLogSink } from '../lib/common/log.ts';
 import { spawnBroker, spawnNamesrv, waitFor, type BrokerProcess, type NamesrvProcess } from '../lib/broker/it/harness.ts';
 import { pairProps, runtimeNumber, spawnSlave, TestClient, type PairOptions } from '../lib/broker/it/ha-harness.ts';
@@ -47,6 +49,8 @@ interface Settings {
   cpuProfDir?: string;
   /** Extra broker.conf keys for our brokers (--ours-set k=v,k=v). */
   oursSet: Record<string, string>;
+  /** How our nodes run: the compiled CLI bundle or tsx (--ours-runtime). */
+  oursRuntime: 'bundle' | 'tsx';
 }
 
 /** One side's figures in one mode. */
@@ -55,11 +59,16 @@ interface SideResult {
   avgRtMs: number;
   p99RtMs: number;
   sendFailed: number;
+  /** CPU % of one core over the measured send windows: the master, the slave and Apache's Producer JVM. */
   cpuPct: number;
   slaveCpuPct: number;
+  producerCpuPct: number;
   rssIdleMiB: number;
   rssLoadMiB: number;
   consumeTps?: number;
+  /** CPU % of one core over the measured consume seconds: the master and Apache's Consumer JVM. */
+  consumeCpuPct?: number;
+  consumerCpuPct?: number;
 }
 
 interface Cluster {
@@ -106,6 +115,12 @@ async function startApache(mode: Mode, s: Settings): Promise<Cluster> {
 }
 
 async function startRocketdeck(mode: Mode, s: Settings): Promise<Cluster> {
+  // Our nodes run as `rocketdeck` runs after `npm ci`: from the compiled bundle (tsx adds ESM loader hooks on a thread
+  // of their own, about 70 MiB of RSS per process), rebuilt here when a source changed since (--ours-runtime tsx: not)
+  if (s.oursRuntime === 'bundle' && !freshBundle()) {
+    process.stderr.write('  building the CLI bundle (stale)...\n');
+    await buildBundle();
+  }
   const ns: NamesrvProcess = await spawnNamesrv();
   const opts: PairOptions = {
     namesrv: ns.address,
@@ -199,11 +214,11 @@ async function measureWindows(lines: Array<{ at: number; line: string }>, prefix
 }
 
 /** Apache's Producer for warm-up + duration; counts only its 10 s windows that lie wholly after the warm-up. */
-async function produce(c: Cluster, s: Settings): Promise<Omit<SideResult, 'rssIdleMiB' | 'consumeTps'>> {
+async function produce(c: Cluster, s: Settings): Promise<Omit<SideResult, 'rssIdleMiB' | 'consumeTps' | 'consumeCpuPct' | 'consumerCpuPct'>> {
   javaSync(s, 'org.apache.rocketmq.tools.command.MQAdminStartup', ['updateTopic', '-n', c.namesrv, '-b', c.broker, '-t', TOPIC, '-r', String(s.queues), '-w', String(s.queues)]);
   const p = java(s, 'org.apache.rocketmq.example.benchmark.Producer', ['-n', c.namesrv, '-t', TOPIC, '-w', String(s.threads), '-s', String(s.size)]);
   const lines = collect(p, Date.now());
-  let cpu0 = 0, slave0 = 0, cpu1 = 0, slave1 = 0;
+  let cpu0 = 0, slave0 = 0, cpu1 = 0, slave1 = 0, prod0 = 0, prod1 = 0;
   let w: Awaited<ReturnType<typeof measureWindows>>;
   try {
     // CPU over the same span as the windows: from the end of the warm-up to the last window counted
@@ -211,9 +226,11 @@ async function produce(c: Cluster, s: Settings): Promise<Omit<SideResult, 'rssId
     await sleep(s.warmupS * 1000);
     cpu0 = cpuTicks(c.brokerPid);
     slave0 = cpuTicks(c.slavePid);
+    prod0 = cpuTicks(p.pid!);
     w = await pending;
     cpu1 = cpuTicks(c.brokerPid);
     slave1 = cpuTicks(c.slavePid);
+    prod1 = cpuTicks(p.pid!);
   } finally {
     await stopChild(p);
   }
@@ -230,6 +247,7 @@ async function produce(c: Cluster, s: Settings): Promise<Omit<SideResult, 'rssId
     sendFailed: Math.max(0, ...sends.map((m) => Number(m[4]))),
     cpuPct: ((cpu1 - cpu0) / TICKS_PER_S / spanS) * 100,
     slaveCpuPct: ((slave1 - slave0) / TICKS_PER_S / spanS) * 100,
+    producerCpuPct: ((prod1 - prod0) / TICKS_PER_S / spanS) * 100,
     rssLoadMiB: w.rssMax,
   };
 }
@@ -238,14 +256,26 @@ async function produce(c: Cluster, s: Settings): Promise<Omit<SideResult, 'rssId
  * Apache's Consumer (push, clustering, a new group, so it starts at offset 0) draining the backlog the producer phase
  * left: messages per second from `skipS` seconds after the first one arrived until the last full second of the drain.
  */
-async function consume(c: Cluster, s: Settings, group: string): Promise<number> {
+async function consume(c: Cluster, s: Settings, group: string): Promise<{ tps: number; brokerCpuPct: number; consumerCpuPct: number }> {
+  const t0 = Date.now();
   const p = java(s, 'org.apache.rocketmq.example.benchmark.Consumer', ['-n', c.namesrv, '-t', TOPIC, '-g', group]);
-  const lines = collect(p, Date.now());
-  const counts = () => lines.filter((l) => l.line.startsWith('Consumed:')).map((l) => Number(/count=(\d+)/.exec(l.line)![1]));
+  const lines = collect(p, t0);
+  const consumed = () => lines.filter((l) => l.line.startsWith('Consumed:'));
+  const counts = () => consumed().map((l) => Number(/count=(\d+)/.exec(l.line)![1]));
   const deadline = Date.now() + s.consumeS * 1000;
+  // CPU ticks of the master and the Consumer JVM every 500 ms (ms since t0), to cover the seconds measured
+  const cpu: Array<{ at: number; broker: number; consumer: number }> = [];
+  const sample = () => {
+    try {
+      cpu.push({ at: Date.now() - t0, broker: cpuTicks(c.brokerPid), consumer: cpuTicks(p.pid!) });
+    } catch {
+      // the JVM exited
+    }
+  };
   try {
     // until the backlog is drained (3 seconds without a message after some) or the deadline
     for (;;) {
+      sample();
       await sleep(500);
       const n = counts();
       const first = n.findIndex((x) => x > 0);
@@ -262,7 +292,23 @@ async function consume(c: Cluster, s: Settings, group: string): Promise<number> 
   // the second the drain ended in is partial; so are the first ones (rebalance, JIT)
   const steady = n.slice(first + s.consumeWarmupS, last);
   if (first < 0 || steady.length === 0) throw new Error(`Consumer drained too little to measure (per second: ${n.join(' ')}); raise --warmup/--duration`);
-  return mean(steady);
+  // the steady seconds are the lines first+warmup .. last-1: from the line before the first of them to the last
+  const at = consumed().map((l) => l.at);
+  const from = at[first + s.consumeWarmupS - 1] ?? at[0]!;
+  const to = at[last - 1]!;
+  return { tps: mean(steady), ...cpuBetween(cpu, from, to) };
+}
+
+/** CPU % of one core of the master and the Consumer JVM between two times (ms since start), from the nearest samples. */
+function cpuBetween(cpu: Array<{ at: number; broker: number; consumer: number }>, from: number, to: number): { brokerCpuPct: number; consumerCpuPct: number } {
+  const a = cpu.findLast((x) => x.at <= from) ?? cpu[0];
+  const b = cpu.find((x) => x.at >= to) ?? cpu[cpu.length - 1];
+  if (!a || !b || b.at <= a.at) return { brokerCpuPct: NaN, consumerCpuPct: NaN };
+  const spanS = (b.at - a.at) / 1000;
+  return {
+    brokerCpuPct: ((b.broker - a.broker) / TICKS_PER_S / spanS) * 100,
+    consumerCpuPct: ((b.consumer - a.consumer) / TICKS_PER_S / spanS) * 100,
+  };
 }
 
 async function runSide(side: Side, mode: Mode, s: Settings, withConsumer: boolean): Promise<SideResult> {
@@ -270,8 +316,8 @@ async function runSide(side: Side, mode: Mode, s: Settings, withConsumer: boolea
   try {
     const rssIdleMiB = rssMiB(c.brokerPid);
     const r = await produce(c, s);
-    const consumeTps = withConsumer ? await consume(c, s, `vs_apache_${Date.now()}`) : undefined;
-    return { ...r, rssIdleMiB, consumeTps };
+    const cons = withConsumer ? await consume(c, s, `vs_apache_${Date.now()}`) : undefined;
+    return { ...r, rssIdleMiB, consumeTps: cons?.tps, consumeCpuPct: cons?.brokerCpuPct, consumerCpuPct: cons?.consumerCpuPct };
   } finally {
     await c.stop();
   }
@@ -294,15 +340,19 @@ function table(rows: Array<{ mode: Mode; apache: SideResult; ours: SideResult }>
     `Apache RocketMQ 4.9.8 vs RocketDeck, master + slave, Apache's benchmark Producer (${s.threads} threads, ${s.size} B, ${s.queues} queues), ` +
       `${s.warmupS} s warm-up, ${s.durationS} s measured:`,
     '',
-    '| mode | send TPS Apache / ours (ratio) | avg RT ms Apache / ours | p99 RT ms Apache / ours | broker CPU % Apache / ours | RSS MiB idle / load, Apache | RSS MiB idle / load, ours | consume TPS Apache / ours (ratio) |',
-    '|---|---|---|---|---|---|---|---|',
+    '| mode | send TPS Apache / ours (ratio) | avg RT ms Apache / ours | p99 RT ms Apache / ours | send CPU % master + slave + Producer = total, Apache | the same, ours | RSS MiB idle / load, Apache | RSS MiB idle / load, ours | consume TPS Apache / ours (ratio) | consume CPU % master + Consumer, Apache / ours |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
+  const cpu = (x: SideResult) => `${f(x.cpuPct)} + ${f(x.slaveCpuPct)} + ${f(x.producerCpuPct)} = ${f(x.cpuPct + x.slaveCpuPct + x.producerCpuPct)}`;
+  const consumeCpu = (x: SideResult) => `${f(x.consumeCpuPct ?? NaN)} + ${f(x.consumerCpuPct ?? NaN)}`;
   for (const { mode, apache: a, ours: o } of rows) {
-    const consume = a.consumeTps !== undefined && o.consumeTps !== undefined
-      ? `${f(a.consumeTps)} / ${f(o.consumeTps)} (${f(o.consumeTps / Math.max(1, a.consumeTps), 2)}x)` : '-';
+    const both = a.consumeTps !== undefined && o.consumeTps !== undefined;
+    const consume = both ? `${f(a.consumeTps!)} / ${f(o.consumeTps!)} (${f(o.consumeTps! / Math.max(1, a.consumeTps!), 2)}x)` : '-';
     out.push(`| ${modeName(mode)} | ${f(a.sendTps)} / ${f(o.sendTps)} (${f(o.sendTps / Math.max(1, a.sendTps), 2)}x) | ${f(a.avgRtMs, 2)} / ${f(o.avgRtMs, 2)} | ` +
-      `${f(a.p99RtMs)} / ${f(o.p99RtMs)} | ${f(a.cpuPct)} / ${f(o.cpuPct)} | ${f(a.rssIdleMiB)} / ${f(a.rssLoadMiB)} | ${f(o.rssIdleMiB)} / ${f(o.rssLoadMiB)} | ${consume} |`);
+      `${f(a.p99RtMs)} / ${f(o.p99RtMs)} | ${cpu(a)} | ${cpu(o)} | ${f(a.rssIdleMiB)} / ${f(a.rssLoadMiB)} | ${f(o.rssIdleMiB)} / ${f(o.rssLoadMiB)} | ${consume} | ` +
+      `${both ? `${consumeCpu(a)} / ${consumeCpu(o)}` : '-'} |`);
   }
+  out.push('', `(CPU % of one core; the machine has ${availableParallelism()} cores, ${availableParallelism() * 100} % in all. Our nodes ran from ${s.oursRuntime === 'bundle' ? 'the compiled CLI bundle' : 'the TypeScript sources (tsx)'}.)`);
   return out.join('\n');
 }
 
@@ -323,6 +373,7 @@ export async function run(args: string[]): Promise<BenchReport> {
       'build-dir': { type: 'string', default: join(tmpdir(), 'rocketdeck-vs-apache') },
       'cpu-prof': { type: 'string' },
       'ours-set': { type: 'string', default: '' },
+      'ours-runtime': { type: 'string', default: 'bundle' },
     },
   });
   const num = (k: keyof typeof values, min: number) => {
@@ -336,6 +387,8 @@ export async function run(args: string[]): Promise<BenchReport> {
   if (values['consume-modes'] !== 'first' && values['consume-modes'] !== 'all' && values['consume-modes'] !== 'none') {
     throw new Error(`--consume-modes must be first, all or none, not '${values['consume-modes']}'`);
   }
+  const oursRuntime = values['ours-runtime'];
+  if (oursRuntime !== 'bundle' && oursRuntime !== 'tsx') throw new Error(`--ours-runtime must be bundle or tsx, not '${oursRuntime}'`);
   process.stderr.write('building Apache RocketMQ 4.9.8 and its benchmark tools (skipped when built)...\n');
   const classpath = execFileSync(join(HERE, 'vs-apache/build.sh'), [String(values['build-dir'])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
     .trim().split('\n').pop()!;
@@ -354,9 +407,12 @@ export async function run(args: string[]): Promise<BenchReport> {
       if (i <= 0) throw new Error(`--ours-set: '${kv}' is not key=value`);
       return [kv.slice(0, i), kv.slice(i + 1)];
     })),
+    oursRuntime,
   };
+  if (oursRuntime === 'bundle') delete process.env.ROCKETDECK_BUNDLE;
+  else process.env.ROCKETDECK_BUNDLE = '0';
   setLogSink(() => {});
-  const empty: SideResult = { sendTps: 0, avgRtMs: 0, p99RtMs: 0, sendFailed: 0, cpuPct: 0, slaveCpuPct: 0, rssIdleMiB: 0, rssLoadMiB: 0 };
+  const empty: SideResult = { sendTps: 0, avgRtMs: 0, p99RtMs: 0, sendFailed: 0, cpuPct: 0, slaveCpuPct: 0, producerCpuPct: 0, rssIdleMiB: 0, rssLoadMiB: 0 };
   const rows: Array<{ mode: Mode; apache: SideResult; ours: SideResult }> = [];
   const metrics: BenchMetric[] = [];
   for (const [i, mode] of modes.entries()) {
@@ -376,17 +432,22 @@ export async function run(args: string[]): Promise<BenchReport> {
         { metric: `${m}: ${who} send TPS`, value: round(x.sendTps, 0), unit: 'msg/s' },
         { metric: `${m}: ${who} send RT avg / p99`, value: round(x.avgRtMs, 2), unit: `ms / ${round(x.p99RtMs, 0)} ms` },
         { metric: `${m}: ${who} send failures`, value: x.sendFailed, unit: 'sends' },
-        { metric: `${m}: ${who} broker CPU (master / slave)`, value: round(x.cpuPct, 0), unit: `% / ${round(x.slaveCpuPct, 0)} %` },
+        { metric: `${m}: ${who} send CPU (master / slave / Producer JVM)`, value: round(x.cpuPct, 0), unit: `% / ${round(x.slaveCpuPct, 0)} % / ${round(x.producerCpuPct, 0)} %` },
         { metric: `${m}: ${who} broker RSS idle / load`, value: round(x.rssIdleMiB, 0), unit: `MiB / ${round(x.rssLoadMiB, 0)} MiB` },
       );
-      if (x.consumeTps !== undefined) metrics.push({ metric: `${m}: ${who} consume TPS`, value: round(x.consumeTps, 0), unit: 'msg/s' });
+      if (x.consumeTps !== undefined) {
+        metrics.push(
+          { metric: `${m}: ${who} consume TPS`, value: round(x.consumeTps, 0), unit: 'msg/s' },
+          { metric: `${m}: ${who} consume CPU (master / Consumer JVM)`, value: round(x.consumeCpuPct ?? NaN, 0), unit: `% / ${round(x.consumerCpuPct ?? NaN, 0)} %` },
+        );
+      }
     }
     if (sides.length === 2) metrics.push({ metric: `${m}: send TPS ratio (RocketDeck / Apache)`, value: round(r.ours.sendTps / Math.max(1, r.apache.sendTps), 2), unit: 'x' });
   }
   process.stderr.write(`\n${table(rows, s)}\n\n`);
   return {
     bench: 'vs-apache',
-    params: { size: s.size, threads: s.threads, queues: s.queues, warmupS: s.warmupS, durationS: s.durationS, consumeS: s.consumeS, modes: modes.map(modeName).join('; ') },
+    params: { size: s.size, threads: s.threads, queues: s.queues, warmupS: s.warmupS, durationS: s.durationS, consumeS: s.consumeS, modes: modes.map(modeName).join('; '), oursRuntime },
     metrics,
   };
 }

@@ -267,6 +267,7 @@ export class BrokerController {
 
   private buildContext(): BrokerContext {
     const self = this;
+    let storeHost: SocketHost | undefined;
     return {
       config: () => self.cfg,
       store: self.store,
@@ -283,7 +284,13 @@ export class BrokerController {
       stats: self.stats,
       log: self.log,
       brokerAddr: () => self.brokerAddr,
-      storeHost: (): SocketHost => ({ address: self.cfg.brokerIP1, port: self.port || self.cfg.listenPort }),
+      storeHost: (): SocketHost => {
+        // the same object while the address holds: the store's message id prefix cache keys on its identity
+        const address = self.cfg.brokerIP1;
+        const port = self.port || self.cfg.listenPort;
+        if (!storeHost || storeHost.address !== address || storeHost.port !== port) storeHost = { address, port };
+        return storeHost;
+      },
       registerBrokerAll: () => self.registration?.requestRegister() ?? Promise.resolve(),
       registerIncrementBrokerData: (tc) => self.registration?.registerIncrement([tc.topicName]) ?? Promise.resolve(),
       updateConfig: (entries) => self.updateConfig(entries),

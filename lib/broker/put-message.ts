@@ -65,12 +65,8 @@ export function applyHalfMessage(msg: MessageExtBrokerInner): void {
 
 /** Properties string to store: WAIT is left out (9 bytes saved per message, as RocketMQ does). */
 export function propertiesForStore(props: Record<string, string>): string {
-  const wait = props[MessageConst.PROPERTY_WAIT_STORE_MSG_OK];
-  if (wait === undefined) return messageProperties2String(props);
-  delete props[MessageConst.PROPERTY_WAIT_STORE_MSG_OK];
-  const text = messageProperties2String(props);
-  props[MessageConst.PROPERTY_WAIT_STORE_MSG_OK] = wait;
-  return text;
+  // left out while writing, not deleted and put back: `delete` turns the object into a slow dictionary one
+  return messageProperties2String(props, MessageConst.PROPERTY_WAIT_STORE_MSG_OK);
 }
 
 /** Creates a one-queue system topic on first use (transaction half/op topics), as RocketMQ does. */

@@ -20,6 +20,14 @@ describe('properties string codec', () => {
     assert.equal(messageProperties2String({ a: 'x', b: undefined, c: null, d: 'y' }), 'a\u0001x\u0002d\u0001y');
   });
 
+  test('leaves out the entry it is told to, wherever it stands (WAIT, which the broker does not store)', () => {
+    assert.equal(messageProperties2String({ WAIT: 'true', KEYS: 'K', TAGS: 'T' }, 'WAIT'), 'KEYS\u0001K\u0002TAGS\u0001T');
+    assert.equal(messageProperties2String({ KEYS: 'K', WAIT: 'true', TAGS: 'T' }, 'WAIT'), 'KEYS\u0001K\u0002TAGS\u0001T');
+    assert.equal(messageProperties2String({ KEYS: 'K', TAGS: 'T', WAIT: 'true' }, 'WAIT'), 'KEYS\u0001K\u0002TAGS\u0001T');
+    assert.equal(messageProperties2String({ WAIT: 'true' }, 'WAIT'), '');
+    assert.equal(messageProperties2String({ KEYS: 'K' }, 'WAIT'), 'KEYS\u0001K');
+  });
+
   test('parses like Java: short, nameless and valueless entries are dropped, a trailing separator is fine', () => {
     assert.deepEqual(string2messageProperties('KEYS\u0001K\u0002TAGS\u0001T\u0002'), { KEYS: 'K', TAGS: 'T' });
     assert.deepEqual(string2messageProperties('\u0001v\u0002k\u0001\u0002ab\u0002x\u0001y'), { x: 'y' });

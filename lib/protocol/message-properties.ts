@@ -17,13 +17,15 @@ function setProperty(target: MessageProperties, key: string, value: string): voi
 }
 
 /**
- * Properties string as RocketMQ 4.9.x writes it; entries whose value is null/undefined are skipped.
+ * Properties string as RocketMQ 4.9.x writes it; entries whose value is null/undefined are skipped, and so is the
+ * entry named `leaveOut`.
  * Note: JS objects list integer-like keys ("1", "42") first, whatever the insertion order.
  */
-export function messageProperties2String(properties: Record<string, string | null | undefined> | undefined | null): string {
+export function messageProperties2String(properties: Record<string, string | null | undefined> | undefined | null, leaveOut?: string): string {
   if (!properties) return '';
   let out = '';
   for (const key of Object.keys(properties)) {
+    if (key === leaveOut) continue;
     const value = properties[key];
     if (value === undefined || value === null) continue;
     if (out.length > 0) out += PROPERTY_SEPARATOR;

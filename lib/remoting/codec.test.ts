@@ -142,6 +142,107 @@ describe('encode/decode round trip', () => {
     assert.equal(res.remark, 'no route');
   });
 
+  test('the JSON header is the text JSON.stringify writes for the fastjson-ordered command, whatever its strings hold', () => {
+    // what jsonHeaderText wrote before it built the text itself
+    const reference = (cmd: RemotingCommand): string => {
+      const obj: Record<string, unknown> = { code: cmd.code };
+      if (cmd.extFields) obj.extFields = cmd.extFields;
+      obj.flag = cmd.flag;
+      obj.language = cmd.language;
+      obj.opaque = cmd.opaque;
+      if (cmd.remark !== undefined && cmd.remark !== null) obj.remark = cmd.remark;
+      obj.serializeTypeCurrentRPC = cmd.serializeType;
+      obj.version = cmd.version;
+      return JSON.stringify(obj);
+    };
+    const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) }), fc.constantFrom('', '"', '\\', '\u0001', '\ud800', 'é', 'a"b\\c\nd', '\u2028'));
+    fc.assert(fc.property(
+      fc.dictionary(text, fc.oneof(text, fc.constant(undefined))), text, fc.option(text, { nil: undefined }), fc.integer(), fc.integer(),
+      (ext, language, remark, code, opaque) => {
+        const cmd: RemotingCommand = { code, language, version: 409, opaque, flag: 1, remark, extFields: ext as Record<string, string>, serializeType: 'JSON' };
+        const frame = encodeFrame(cmd);
+        const header = frame.subarray(8, 8 + (frame.readInt32BE(4) & 0xffffff));
+        assert.equal(header.toString('utf8'), reference(cmd));
+        assert.equal(frame.readInt32BE(0), frame.length - 4);
+      },
+    ), { numRuns: 500 });
+  });
+
+  test('the ROCKETMQ header holds each field as Buffer.from writes it, and reads back as toString per field does', () => {
+    // the layout written and read field by field, as the codec did before it sized and sliced in one pass
+    const referenceEncode = (cmd: RemotingCommand): Buffer => {
+      const parts: Buffer[] = [];
+      for (const [k, v] of Object.entries(cmd.extFields ?? {})) {
+        if (v === undefined || v === null) continue;
+        const kb = Buffer.from(k, 'utf8');
+        const vb = Buffer.from(String(v), 'utf8');
+        const kl = Buffer.alloc(2);
+        kl.writeInt16BE(kb.length);
+        const vl = Buffer.alloc(4);
+        vl.writeInt32BE(vb.length);
+        parts.push(kl, kb, vl, vb);
+      }
+      const ext = Buffer.concat(parts);
+      const remark = cmd.remark ? Buffer.from(cmd.remark, 'utf8') : Buffer.alloc(0);
+      const fixed = Buffer.alloc(17);
+      fixed.writeInt16BE(cmd.code, 0);
+      fixed.writeUInt8(0, 2); // JAVA
+      fixed.writeInt16BE(cmd.version, 3);
+      fixed.writeInt32BE(cmd.opaque, 5);
+      fixed.writeInt32BE(cmd.flag, 9);
+      fixed.writeInt32BE(remark.length, 13);
+      const extLen = Buffer.alloc(4);
+      extLen.writeInt32BE(ext.length);
+      return Buffer.concat([fixed, remark, extLen, ext]);
+    };
+    const referenceFields = (header: Buffer): Record<string, string> => {
+      const out: Record<string, string> = {};
+      let o = 17 + header.readInt32BE(13);
+      const end = o + 4 + header.readInt32BE(o);
+      o += 4;
+      while (o < end) {
+        const kl = header.readInt16BE(o);
+        const key = header.toString('utf8', o + 2, o + 2 + kl);
+        o += 2 + kl;
+        const vl = header.readInt32BE(o);
+        out[key] = header.toString('utf8', o + 4, o + 4 + vl);
+        o += 4 + vl;
+      }
+      return out;
+    };
+    const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) }));
+    fc.assert(fc.property(
+      fc.dictionary(text.filter((k) => k !== '__proto__'), fc.oneof(text, fc.constant(undefined))), fc.option(text, { nil: undefined }), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+      (ext, remark, opaque) => {
+        const cmd: RemotingCommand = { code: 310, language: 'JAVA', version: 409, opaque, flag: 0, remark, extFields: ext as Record<string, string>, serializeType: 'ROCKETMQ' };
+        const frame = encodeFrame(cmd);
+        const header = frame.subarray(8, 8 + (frame.readInt32BE(4) & 0xffffff));
+        assert.deepEqual(header, referenceEncode(cmd));
+        assert.deepEqual(decodeFrameWithLength(frame).extFields, referenceFields(header));
+      },
+    ), { numRuns: 500 });
+    // bytes that are not valid UTF-8 (and latin1 bytes above 0x7f) read as a per-field UTF-8 decode reads them
+    fc.assert(fc.property(fc.array(fc.tuple(fc.uint8Array({ maxLength: 8 }), fc.uint8Array({ maxLength: 40 })), { maxLength: 6 }), (pairs) => {
+      const parts: Buffer[] = [];
+      for (const [k, v] of pairs) {
+        const kl = Buffer.alloc(2);
+        kl.writeInt16BE(k.length);
+        const vl = Buffer.alloc(4);
+        vl.writeInt32BE(v.length);
+        parts.push(kl, Buffer.from(k), vl, Buffer.from(v));
+      }
+      const ext = Buffer.concat(parts);
+      const fixed = Buffer.alloc(17);
+      fixed.writeInt16BE(310, 0);
+      const extLen = Buffer.alloc(4);
+      extLen.writeInt32BE(ext.length);
+      const header = Buffer.concat([fixed, extLen, ext]);
+      const word = Buffer.alloc(4);
+      word.writeInt32BE((1 << 24) | header.length);
+      assert.deepEqual(decodeFrame(Buffer.concat([word, header])).extFields, referenceFields(header));
+    }), { numRuns: 500 });
+  });
+
   test('decodeFrame rejects truncated frames, unknown serialize types and bad headers', () => {
     const bad: Buffer[] = [
       Buffer.from([0, 0]),

@@ -21,52 +21,149 @@ export const DEFAULT_MAX_FRAME_LENGTH = 16 * 1024 * 1024;
 
 // ---------- header encoding ----------
 
-function jsonHeaderText(cmd: RemotingCommand): string {
-  // Same field order fastjson uses for RemotingCommand, so our frames read like Java's.
-  const obj: Record<string, unknown> = { code: cmd.code };
-  if (cmd.extFields) obj.extFields = cmd.extFields;
-  obj.flag = cmd.flag;
-  obj.language = cmd.language;
-  obj.opaque = cmd.opaque;
-  if (cmd.remark !== undefined && cmd.remark !== null) obj.remark = cmd.remark;
-  obj.serializeTypeCurrentRPC = cmd.serializeType;
-  obj.version = cmd.version;
-  return JSON.stringify(obj);
+/**
+ * True when `s` can go between JSON quotes as it is and is one byte per character in UTF-8: printable ASCII
+ * without '"' and '\\'. What the broker writes (ids, offsets, topic names, numbers as text) always is.
+ */
+function plainJsonText(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false;
+  }
+  return true;
 }
 
-function encodeRocketMqHeader(cmd: RemotingCommand): Buffer {
-  const remark = cmd.remark ? Buffer.from(cmd.remark, 'utf8') : undefined;
-  const pairs: Array<[Buffer, Buffer]> = [];
-  let extLen = 0;
-  for (const [k, v] of Object.entries(cmd.extFields ?? {})) {
-    if (v === undefined || v === null) continue;
-    const kb = Buffer.from(k, 'utf8');
-    const vb = Buffer.from(String(v), 'utf8');
-    if (kb.length > 0x7fff) throw new FrameDecodeError(`extFields key too long for the ROCKETMQ header: ${kb.length} bytes`);
-    pairs.push([kb, vb]);
-    extLen += 2 + kb.length + 4 + vb.length;
+/** A JSON number as JSON.stringify writes it (NaN and infinities as null). */
+const jsonNumber = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
+
+/**
+ * The JSON header text and whether it is all ASCII (then its UTF-8 length is its length). Same field order fastjson
+ * uses for RemotingCommand, so our frames read like Java's; the same text JSON.stringify writes for that object,
+ * built by concatenation (JSON.stringify of the object cost twice as much per answer): plain strings are quoted as
+ * they are, anything else goes through JSON.stringify.
+ */
+function jsonHeaderText(cmd: RemotingCommand): { text: string; ascii: boolean } {
+  let ascii = true;
+  let text = '{"code":' + jsonNumber(cmd.code);
+  const ext = cmd.extFields as Record<string, unknown> | undefined;
+  if (ext) {
+    text += ',"extFields":{';
+    let first = true;
+    for (const k in ext) {
+      const v = ext[k];
+      // JSON.stringify leaves these out of an object
+      if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+      if (first) first = false;
+      else text += ',';
+      if (plainJsonText(k)) text += '"' + k + '":';
+      else {
+        ascii = false;
+        text += JSON.stringify(k) + ':';
+      }
+      if (typeof v === 'string' && plainJsonText(v)) text += '"' + v + '"';
+      else {
+        ascii = false;
+        text += JSON.stringify(v);
+      }
+    }
+    text += '}';
   }
-  const buf = Buffer.allocUnsafe(2 + 1 + 2 + 4 + 4 + 4 + (remark?.length ?? 0) + 4 + extLen);
-  let o = 0;
+  text += ',"flag":' + jsonNumber(cmd.flag);
+  if (typeof cmd.language === 'string' && plainJsonText(cmd.language)) text += ',"language":"' + cmd.language + '"';
+  else if (cmd.language !== undefined) {
+    ascii = false;
+    text += ',"language":' + JSON.stringify(cmd.language);
+  }
+  text += ',"opaque":' + jsonNumber(cmd.opaque);
+  if (cmd.remark !== undefined && cmd.remark !== null) {
+    if (plainJsonText(cmd.remark)) text += ',"remark":"' + cmd.remark + '"';
+    else {
+      ascii = false;
+      text += ',"remark":' + JSON.stringify(cmd.remark);
+    }
+  }
+  text += ',"serializeTypeCurrentRPC":"' + cmd.serializeType + '","version":' + jsonNumber(cmd.version) + '}';
+  return { text, ascii };
+}
+
+/** UTF-8 length of `s`; for ASCII (every id, number-as-text and name) counted here without a native call. */
+function utf8Length(s: string): number {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return Buffer.byteLength(s, 'utf8');
+  return s.length;
+}
+
+/** Writes `s` of UTF-8 length `len` at `o`: ASCII byte by byte (no native call for a short string), else encoded. */
+function writeText(buf: Buffer, s: string, len: number, o: number): void {
+  if (len === s.length) for (let i = 0; i < len; i++) buf[o + i] = s.charCodeAt(i);
+  else buf.write(s, o, len, 'utf8');
+}
+
+/** A ROCKETMQ header sized before it is written: the extFields as text with their UTF-8 lengths, in order. */
+interface RocketMqLayout {
+  length: number;
+  remarkLen: number;
+  extLen: number;
+  texts: string[];
+  lens: number[];
+}
+
+function rocketMqLayout(cmd: RemotingCommand): RocketMqLayout {
+  const remarkLen = cmd.remark ? utf8Length(cmd.remark) : 0;
+  const ext = cmd.extFields;
+  const texts: string[] = [];
+  const lens: number[] = [];
+  let extLen = 0;
+  if (ext) {
+    for (const k of Object.keys(ext)) {
+      const v = ext[k] as unknown;
+      if (v === undefined || v === null) continue;
+      const vs = typeof v === 'string' ? v : String(v);
+      const kl = utf8Length(k);
+      if (kl > 0x7fff) throw new FrameDecodeError(`extFields key too long for the ROCKETMQ header: ${kl} bytes`);
+      const vl = utf8Length(vs);
+      texts.push(k, vs);
+      lens.push(kl, vl);
+      extLen += 2 + kl + 4 + vl;
+    }
+  }
+  return { length: 2 + 1 + 2 + 4 + 4 + 4 + remarkLen + 4 + extLen, remarkLen, extLen, texts, lens };
+}
+
+/** Writes the header `layout` describes at `o` of `buf`. */
+function writeRocketMqHeader(cmd: RemotingCommand, layout: RocketMqLayout, buf: Buffer, o: number): void {
   o = buf.writeInt16BE(cmd.code, o);
   o = buf.writeUInt8(languageCode(cmd.language), o);
   o = buf.writeInt16BE(cmd.version, o);
   o = buf.writeInt32BE(cmd.opaque | 0, o);
   o = buf.writeInt32BE(cmd.flag | 0, o);
-  o = buf.writeInt32BE(remark?.length ?? 0, o);
-  if (remark) o += remark.copy(buf, o);
-  o = buf.writeInt32BE(extLen, o);
-  for (const [kb, vb] of pairs) {
-    o = buf.writeInt16BE(kb.length, o);
-    o += kb.copy(buf, o);
-    o = buf.writeInt32BE(vb.length, o);
-    o += vb.copy(buf, o);
+  o = buf.writeInt32BE(layout.remarkLen, o);
+  if (layout.remarkLen > 0) {
+    writeText(buf, cmd.remark!, layout.remarkLen, o);
+    o += layout.remarkLen;
   }
+  o = buf.writeInt32BE(layout.extLen, o);
+  const { texts, lens } = layout;
+  for (let i = 0; i < texts.length; i += 2) {
+    const kl = lens[i]!;
+    const vl = lens[i + 1]!;
+    o = buf.writeInt16BE(kl, o);
+    writeText(buf, texts[i]!, kl, o);
+    o += kl;
+    o = buf.writeInt32BE(vl, o);
+    writeText(buf, texts[i + 1]!, vl, o);
+    o += vl;
+  }
+}
+
+function encodeRocketMqHeader(cmd: RemotingCommand): Buffer {
+  const layout = rocketMqLayout(cmd);
+  const buf = Buffer.allocUnsafe(layout.length);
+  writeRocketMqHeader(cmd, layout, buf, 0);
   return buf;
 }
 
 export function encodeHeader(cmd: RemotingCommand): Buffer {
-  return cmd.serializeType === 'ROCKETMQ' ? encodeRocketMqHeader(cmd) : Buffer.from(jsonHeaderText(cmd), 'utf8');
+  return cmd.serializeType === 'ROCKETMQ' ? encodeRocketMqHeader(cmd) : Buffer.from(jsonHeaderText(cmd).text, 'utf8');
 }
 
 /** Encodes a whole frame, including the leading 4-byte length, into one buffer (no header buffer in between). */
@@ -75,15 +172,16 @@ export function encodeFrame(cmd: RemotingCommand): Buffer {
   let out: Buffer;
   let headerLength: number;
   if (cmd.serializeType === 'ROCKETMQ') {
-    const header = encodeRocketMqHeader(cmd);
-    headerLength = header.length;
+    const layout = rocketMqLayout(cmd);
+    headerLength = layout.length;
     out = Buffer.allocUnsafe(8 + headerLength + bodyLen);
-    header.copy(out, 8);
+    writeRocketMqHeader(cmd, layout, out, 8);
   } else {
-    const text = jsonHeaderText(cmd);
-    headerLength = Buffer.byteLength(text, 'utf8');
+    const { text, ascii } = jsonHeaderText(cmd);
+    headerLength = ascii ? text.length : Buffer.byteLength(text, 'utf8');
     out = Buffer.allocUnsafe(8 + headerLength + bodyLen);
-    out.write(text, 8, 'utf8');
+    if (ascii) out.write(text, 8, headerLength, 'latin1');
+    else out.write(text, 8, 'utf8');
   }
   out.writeInt32BE(4 + headerLength + bodyLen, 0);
   out.writeInt32BE(((SERIALIZE_TYPE_CODE[cmd.serializeType] & 0xff) << 24) | headerLength, 4);
@@ -166,6 +264,15 @@ function needBytes(buf: Buffer, o: number, n: number, what: string): void {
   if (o + n > buf.length) throw new FrameDecodeError(`ROCKETMQ header truncated reading ${what} (${buf.length} bytes)`);
 }
 
+/**
+ * The text of `buf[from, to)`. ASCII (every id, number-as-text and name) is sliced from `latin1`, the whole extFields
+ * map read as latin1 once (starting at byte `base`), instead of a native UTF-8 decode per field; else decoded.
+ */
+function fieldText(buf: Buffer, latin1: string, base: number, from: number, to: number): string {
+  for (let i = from; i < to; i++) if (buf[i]! > 0x7f) return buf.toString('utf8', from, to);
+  return latin1.slice(from - base, to - base);
+}
+
 function decodeRocketMqHeader(buf: Buffer, body: Buffer | undefined): RemotingCommand {
   needBytes(buf, 0, 17, 'fixed fields');
   let o = 0;
@@ -185,14 +292,16 @@ function decodeRocketMqHeader(buf: Buffer, body: Buffer | undefined): RemotingCo
   needBytes(buf, o, extLen, 'extFields');
   const end = o + extLen;
   const extFields: Record<string, string> = {};
+  const base = o;
+  const latin1 = extLen > 0 ? buf.toString('latin1', o, end) : '';
   while (o < end) {
     if (o + 2 > end) throw new FrameDecodeError('ROCKETMQ header extFields truncated at a key length');
     const kl = buf.readInt16BE(o); o += 2;
     if (kl < 0 || o + kl + 4 > end) throw new FrameDecodeError('ROCKETMQ header extFields key overruns the map');
-    const key = buf.toString('utf8', o, o + kl); o += kl;
+    const key = fieldText(buf, latin1, base, o, o + kl); o += kl;
     const vl = buf.readInt32BE(o); o += 4;
     if (vl < 0 || o + vl > end) throw new FrameDecodeError(`ROCKETMQ header extFields value of "${key}" overruns the map`);
-    extFields[key] = buf.toString('utf8', o, o + vl); o += vl;
+    extFields[key] = fieldText(buf, latin1, base, o, o + vl); o += vl;
   }
   if (end !== buf.length) throw new FrameDecodeError(`ROCKETMQ header has ${buf.length - end} trailing bytes`);
   return { code, language, version, opaque, flag, remark, extFields, serializeType: 'ROCKETMQ', body };

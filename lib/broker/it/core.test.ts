@@ -270,6 +270,12 @@ describe('broker process: produce, consume, clients, offsets', () => {
     assert.match(big.remark!, /65536B/);
     assert.equal((await c.send('bad topic!', 'x')).code, ResponseCode.INVALID_PARAMETER);
     assert.equal((await c.send('SCHEDULE_TOPIC_XXXX', 'x')).code, ResponseCode.NO_PERMISSION);
+    // the handler remembers the last name it found valid: names after a valid one are still checked
+    await c.createTopic('ItValidName', 1);
+    for (const topic of ['bad topic!', 'SCHEDULE_TOPIC_XXXX']) {
+      assert.equal((await c.send('ItValidName', 'x', { queueId: 0 })).code, ResponseCode.SUCCESS);
+      assert.equal((await c.send(topic, 'x')).code, topic === 'bad topic!' ? ResponseCode.INVALID_PARAMETER : ResponseCode.NO_PERMISSION);
+    }
   });
 
   test('a send to an unknown topic creates it from TBW102 and registers it with the nameserver', async () => {

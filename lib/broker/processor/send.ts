@@ -48,8 +48,65 @@ const SendV2Read = defineHeader('SendMessageRequestHeaderV2', {
   i: 'string', j: 'int', k: 'boolean', l: 'int', m: 'boolean',
 });
 
+/**
+ * Decimal text of 1..maxDigits digits, with an optional '-' and no "-0", as a number; NaN for anything else (the
+ * spec decoder then reads the field, accepting what Java's parse does and naming what it refuses).
+ */
+function plainInteger(text: string | undefined, maxDigits: number): number {
+  if (typeof text !== 'string') return NaN;
+  const len = text.length;
+  const neg = len > 0 && text.charCodeAt(0) === 45;
+  let i = neg ? 1 : 0;
+  if (i === len || len - i > maxDigits) return NaN;
+  let n = 0;
+  for (; i < len; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NaN;
+    n = n * 10 + d;
+  }
+  return neg ? (n === 0 ? NaN : -n) : n;
+}
+
+/** An optional int field: undefined when absent, NaN when not plain decimal text. */
+function optionalInt(text: string | undefined): number | undefined {
+  return text === undefined || text === null ? undefined : plainInteger(text, 9);
+}
+
+/** An optional boolean field as Boolean.parseBoolean reads it. */
+function optionalBoolean(text: string | undefined): boolean | undefined {
+  return text === undefined || text === null ? undefined : text === 'true' || (text !== 'false' && String(text).toLowerCase() === 'true');
+}
+
+/**
+ * SEND_MESSAGE_V2's header as every client writes it (decimal fields of up to 9 digits, a timestamp of up to 15),
+ * read straight into the V1 names in one pass; undefined for anything else, which the spec decoder then reads.
+ */
+function parseSendHeaderV2Plain(ext: Record<string, string> | undefined): SendHeader | undefined {
+  if (!ext) return undefined;
+  const a = ext.a, b = ext.b, c = ext.c;
+  if (typeof a !== 'string' || typeof b !== 'string' || typeof c !== 'string') return undefined;
+  const d = plainInteger(ext.d, 9), e = plainInteger(ext.e, 9), f = plainInteger(ext.f, 9), g = plainInteger(ext.g, 15), hh = plainInteger(ext.h, 9);
+  const j = optionalInt(ext.j), l = optionalInt(ext.l);
+  // NaN !== NaN: any field that is not plain decimal text
+  if (d !== d || e !== e || f !== f || g !== g || hh !== hh || j !== j || l !== l) return undefined;
+  const h: { -readonly [K in keyof SendHeader]: SendHeader[K] } = {
+    producerGroup: a, topic: b, defaultTopic: c, defaultTopicQueueNums: d, queueId: e, sysFlag: f, bornTimestamp: g, flag: hh,
+  };
+  const i = ext.i;
+  if (i !== undefined && i !== null) h.properties = i;
+  if (j !== undefined) h.reconsumeTimes = j;
+  const k = optionalBoolean(ext.k);
+  if (k !== undefined) h.unitMode = k;
+  if (l !== undefined) h.maxReconsumeTimes = l;
+  const m = optionalBoolean(ext.m);
+  if (m !== undefined) h.batch = m;
+  return h;
+}
+
 export function parseSendHeader(req: RemotingCommand): SendHeader {
   if (req.code === RequestCode.SEND_MESSAGE) return decodeHeader(SendMessageRequestHeader, req.extFields);
+  const plain = parseSendHeaderV2Plain(req.extFields);
+  if (plain) return plain;
   const v = decodeHeader(SendV2Read, req.extFields);
   const h: { -readonly [K in keyof SendHeader]: SendHeader[K] } = {
     producerGroup: v.a, topic: v.b, defaultTopic: v.c, defaultTopicQueueNums: v.d, queueId: v.e, sysFlag: v.f, bornTimestamp: v.g, flag: v.h,
@@ -74,16 +131,22 @@ function response(ctx: BrokerContext, req: RemotingCommand, code: number, remark
   return { code, language: DEFAULT_LANGUAGE, version: DEFAULT_VERSION, opaque: req.opaque, flag: FLAG_RESPONSE, remark, extFields, serializeType: req.serializeType };
 }
 
+/** The last topic name found valid and allowed (both depend on the name alone): producers send to a topic again and again. */
+let lastValidTopic = '';
+
 /** msgCheck: permission, topic name, auto-creation, queue id range. Returns the topic or an error answer. */
 function msgCheck(ctx: BrokerContext, req: RemotingCommand, conn: RemotingConnection, h: SendHeader): TopicConfig | RemotingCommand {
   const c = ctx.config();
   if (!PermName.isWriteable(c.brokerPermission)) {
     return response(ctx, req, ResponseCode.NO_PERMISSION, `the broker[${c.brokerIP1}] sending message is forbidden`);
   }
-  const invalid = validateTopic(h.topic);
-  if (invalid) return response(ctx, req, ResponseCode.INVALID_PARAMETER, invalid);
-  if (isNotAllowedSendTopic(h.topic)) {
-    return response(ctx, req, ResponseCode.NO_PERMISSION, `Sending message to topic[${h.topic}] is forbidden.`);
+  if (h.topic !== lastValidTopic) {
+    const invalid = validateTopic(h.topic);
+    if (invalid) return response(ctx, req, ResponseCode.INVALID_PARAMETER, invalid);
+    if (isNotAllowedSendTopic(h.topic)) {
+      return response(ctx, req, ResponseCode.NO_PERMISSION, `Sending message to topic[${h.topic}] is forbidden.`);
+    }
+    lastValidTopic = h.topic;
   }
   let tc = ctx.topics.selectTopicConfig(h.topic);
   if (!tc) {
