@@ -173,7 +173,11 @@ function answer(ctx: BrokerContext, req: RemotingCommand, h: PullHeader, r: GetM
     minOffset: r.minOffset,
     maxOffset: r.maxOffset,
   });
-  if (code === ResponseCode.SUCCESS) res.body = r.buffers.length === 1 ? r.buffers[0] : Buffer.concat(r.buffers, r.bufferTotalSize);
+  if (code === ResponseCode.SUCCESS) {
+    // the store read the records into a buffer of their own: it goes to the socket as is
+    res.body = r.body ?? (r.buffers.length === 1 ? r.buffers[0] : Buffer.concat(r.buffers, r.bufferTotalSize));
+    res.bodyImmutable = true;
+  }
   return res;
 }
 
