@@ -1,10 +1,11 @@
 // CPU use of running processes, per second, by command line: `npx tsx bench/vs-apache/proc-cpu.ts [--every 1]
 // [--under PID] NAME=PATTERN ...` prints, every interval, each named process's utime + stime over the interval (% of
 // one core) and the machine's busy share of all cores, until stopped. E.g. the benchmark Consumer JVM and our master
-// during a vs-apache drain: `--under <vs-apache pid> consumer=benchmark.Consumer master=rd-broker-`. A pattern is a
-// substring of /proc/PID/cmdline (arguments joined by spaces); of the processes holding it (descended from --under's
-// PID when given) the one with the lowest pid is followed (usually the first started: vs-apache starts our master
-// before its slave).
+// during a vs-apache drain: `--under <vs-apache pid> consumer=benchmark.Consumer master=rd-broker-`. A pattern is
+// substrings of /proc/PID/cmdline (arguments joined by spaces), `&` between them (`BrokerStartup&/broker.conf`: Apache's
+// master, not its slave); of the processes holding all (and, with --under, only processes descended from that
+// PID) the one with the lowest pid is followed (usually the first started: vs-apache starts our master before its
+// slave). Apache's brokers are started detached (not under vs-apache): watch them from a second run without --under.
 
 import { readFileSync, readdirSync } from 'node:fs';
 
@@ -52,7 +53,7 @@ function findPid(pattern: string): number | undefined {
     try {
       const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').join(' ');
       // not this tool (or its npx/tsx parents)
-      if (cmd.includes(pattern) && !cmd.includes('proc-cpu') && (under === undefined || descends(pid, under))) found = pid;
+      if (pattern.split('&').every((x) => cmd.includes(x)) && !cmd.includes('proc-cpu') && (under === undefined || descends(pid, under))) found = pid;
     } catch { /* gone */ }
   }
   return found;
@@ -82,7 +83,7 @@ setInterval(() => {
     }
     const before = last.get(name);
     if (t !== undefined) last.set(name, t);
-    cols.push(`${name} ${t === undefined || before === undefined ? '-' : (((t - before) / HZ / every) * 100).toFixed(0)}%`);
+    cols.push(`${name}${pid === undefined ? '' : `(${pid})`} ${t === undefined || before === undefined ? '-' : (((t - before) / HZ / every) * 100).toFixed(0)}%`);
   }
   const m = machine();
   cols.push(`machine ${(((m[0] - lastMachine[0]) / Math.max(1, m[1] - lastMachine[1])) * 100).toFixed(0)}%`);

@@ -47,7 +47,7 @@ export class ReadWindows {
     if (size <= 0 || size > this.windowSize || end > log.getMaxOffset()) return false;
     let w = this.find(offset, end);
     if (!w) {
-      w = this.fill(offset);
+      w = this.fill(offset, end);
       if (!w || end > w.filled) return false;
     }
     w.used = ++this.clock;
@@ -74,13 +74,16 @@ export class ReadWindows {
    * Reads the window holding `offset` (into the least recently used slot); undefined when the read fails. Windows
    * start at multiples of their size (or a file's start), so the pulls of all queues share them.
    */
-  private fill(offset: number): Window | undefined {
+  private fill(offset: number, end: number): Window | undefined {
     const log = this.commitLog;
     const mf = log.mfq.findMappedFileByOffset(offset);
     if (!mf || !mf.isAvailable()) return undefined;
     const limit = mf.fileEndOffset;
     const start = Math.max(mf.fileFromOffset, log.getMinOffset(), offset - (offset % this.windowSize));
     const to = Math.min(limit, start + this.windowSize, log.getMaxOffset());
+    // bytes that run past the window they start in are read directly: a second window over the same stretch would
+    // only push out one the other queues' pulls still read
+    if (end > to) return undefined;
     let w: Window;
     if (this.windows.length < this.slots) {
       w = { start: 0, filled: 0, limit: 0, buf: Buffer.allocUnsafe(this.windowSize), used: 0 };

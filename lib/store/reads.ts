@@ -27,6 +27,57 @@ export interface GetCounters {
 /** Largest single read when several wanted records lie back to back in the commit log. */
 const MAX_MERGED_READ = 1024 * 1024;
 
+/**
+ * A getMessage answer whose `buffers` (one view of `body` per record) are made when first read: a pull answers with
+ * `body` and counts `queueOffsets`, so it never makes them.
+ */
+class MessagesRead implements GetMessageResult {
+  status: GetMessageStatus = 'NO_MESSAGE_IN_QUEUE';
+  nextBeginOffset: number;
+  minOffset = 0;
+  maxOffset = 0;
+  queueOffsets: number[] = [];
+  bufferTotalSize = 0;
+  body?: Buffer = undefined;
+  suggestPullingFromSlave = false;
+  private views: Buffer[] | undefined = [];
+  /** Record sizes in `body` while `views` is not made. */
+  private sizes: number[] | undefined = undefined;
+
+  constructor(offset: number) {
+    this.nextBeginOffset = offset;
+  }
+
+  get buffers(): Buffer[] {
+    if (this.views === undefined) {
+      const views: Buffer[] = [];
+      let at = 0;
+      for (const size of this.sizes!) {
+        views.push(this.body!.subarray(at, at + size));
+        at += size;
+      }
+      this.views = views;
+      this.sizes = undefined;
+    }
+    return this.views;
+  }
+
+  set buffers(v: Buffer[]) {
+    this.views = v;
+    this.sizes = undefined;
+  }
+
+  /** The records, `sizes[k]` bytes each, lie back to back in `body`. */
+  setBody(body: Buffer, sizes: number[]): void {
+    this.body = body;
+    this.sizes = sizes;
+    this.views = undefined;
+    let total = 0;
+    for (let k = 0; k < sizes.length; k++) total += sizes[k]!;
+    this.bufferTotalSize = total;
+  }
+}
+
 export class MessageReader {
   readonly counters: GetCounters = {
     getMessageTimesTotalFound: 0, getMessageTimesTotalMiss: 0, getMessageTransferedMsgCount: 0,
@@ -68,16 +119,7 @@ export class MessageReader {
     maxMsgNums: number,
     filter?: MessageFilter | null,
   ): Promise<GetMessageResult> {
-    const res: GetMessageResult = {
-      status: 'NO_MESSAGE_IN_QUEUE',
-      nextBeginOffset: offset,
-      minOffset: 0,
-      maxOffset: 0,
-      buffers: [],
-      queueOffsets: [],
-      bufferTotalSize: 0,
-      suggestPullingFromSlave: false,
-    };
+    const res = new MessagesRead(offset);
     const cq = this.cqStore.findConsumeQueue(topic, queueId);
     if (!cq) return this.finish(res, 'NO_MATCHED_LOGIC_QUEUE', 0);
     const minOffset = cq.getMinOffsetInQueue();
@@ -178,11 +220,16 @@ export class MessageReader {
         i = j;
       }
       if (pending) await Promise.all(pending);
-      this.collect(res, body, sizes, ok, filter);
-      if (res.buffers.length > 0) status = 'FOUND';
+      if (ok.indexOf(0) < 0 && !filter?.isMatchedByCommitLog) {
+        // every record read and no filter to apply: the views of `buffers` are made only if someone asks for them
+        res.setBody(body, sizes);
+      } else {
+        this.collect(res, body, sizes, ok, filter);
+      }
+      if (res.queueOffsets.length > 0) status = 'FOUND';
       else if (ok.indexOf(0) >= 0 && status === 'NO_MATCHED_MESSAGE') status = 'MESSAGE_WAS_REMOVING';
     }
-    this.counters.getMessageTransferedMsgCount += res.buffers.length;
+    this.counters.getMessageTransferedMsgCount += res.queueOffsets.length;
     res.suggestPullingFromSlave = maxOffsetPy - maxPhyOffsetPulling > this.memory;
     return this.finish(res, status, offset + examined);
   }

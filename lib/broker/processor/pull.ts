@@ -132,7 +132,7 @@ export async function processPull(ctx: BrokerContext, req: RemotingCommand, conn
   let res: RemotingCommand | undefined = answer(ctx, req, h, r, sg.whichBrokerWhenConsumeSlowly, sg.brokerId);
 
   if (res.code === ResponseCode.SUCCESS) {
-    ctx.stats.incGet(h.consumerGroup, h.topic, r.buffers.length, r.bufferTotalSize);
+    ctx.stats.incGet(h.consumerGroup, h.topic, r.queueOffsets.length, r.bufferTotalSize);
   } else {
     ctx.stats.incGetMiss();
     if (res.code === ResponseCode.PULL_NOT_FOUND && allowSuspend && hasSuspend) {
