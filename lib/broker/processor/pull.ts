@@ -1,6 +1,6 @@
 // PULL_MESSAGE (11): group/topic/queue checks, the subscription (from the request or the heartbeat), the store
 // read with tag filtering, long polling of empty pulls, PULL_OFFSET_MOVED events and the offset committed on
-// the pull. Found messages go out as the store's raw records, concatenated.
+// the pull. Found messages go out as the store's raw records back to back, in the body the store read them into.
 
 import { ResponseCode } from '../../protocol/codes.ts';
 import { MixAll, PermName, TopicValidator } from '../../protocol/constants.ts';
