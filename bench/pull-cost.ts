@@ -5,6 +5,7 @@
 // sent when its answer arrives), maxMsgNums 32, sysFlag COMMIT_OFFSET (once an offset is held) | SUSPEND, no
 // subscription in the pull (the broker takes it from the group's heartbeat), suspendTimeoutMillis 15000.
 
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolve, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +25,12 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** PullSysFlag bits as DefaultMQPushConsumerImpl sets them (PullSysFlag.buildSysFlag). */
 const COMMIT_OFFSET = 0x1;
 const SUSPEND = 0x2;
+
+/** The broker's read and write syscalls so far (/proc/PID/io syscr, syscw: writev counts as one write). */
+function syscalls(pid: number): { r: number; w: number } {
+  const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+  return { r: Number(/syscr: (\d+)/.exec(io)![1]), w: Number(/syscw: (\d+)/.exec(io)![1]) };
+}
 
 /** `count` sends of `body` round robin over the queues, 32 in flight on one connection. */
 async function fill(addr: string, count: number, body: Buffer): Promise<void> {
@@ -112,10 +119,14 @@ export async function run(args: string[]): Promise<BenchReport> {
         const from = max.map(() => 0);
         await drain(c, b.address, from, max.map((m) => Math.min(m, Math.ceil(warmup / QUEUES))), subVersion); // warm-up (JIT)
         const t0 = cpuTicks(b.pid);
+        const io0 = syscalls(b.pid);
         const n = await drain(c, b.address, from, max, subVersion);
         const s = (cpuTicks(b.pid) - t0) / 100;
+        const io1 = syscalls(b.pid);
         cpu[side].push((s * 100_000) / n);
-        process.stderr.write(`round ${r + 1} ${side}: ${((s * 100_000) / n).toFixed(2)} CPU s / 100k messages (${n} delivered)\n`);
+        // syscalls per 100k messages show how the answers batched (a writev per pull or fewer) and what reads cost
+        process.stderr.write(`round ${r + 1} ${side}: ${((s * 100_000) / n).toFixed(2)} CPU s / 100k messages (${n} delivered; ` +
+          `per 100k: ${Math.round(((io1.r - io0.r) * 100_000) / n)} read and ${Math.round(((io1.w - io0.w) * 100_000) / n)} write syscalls)\n`);
       } finally {
         await c.close();
         await b.stop();
