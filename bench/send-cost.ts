@@ -22,14 +22,14 @@ const QUEUES = 8;
 const PROPS = 'TAGS\u0001TagA\u0002WAIT\u0001true\u0002UNIQ_KEY\u0001';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-function cpuTicks(pid: number): number {
+export function cpuTicks(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(f[11]) + Number(f[12]);
 }
 
 /** Starts `root`'s broker (ASYNC_FLUSH or SYNC_FLUSH, no nameserver) and resolves with its pid, address and a stop. */
-async function startBroker(root: string, flush: string, cpuProfDir?: string): Promise<{ pid: number; address: string; stop(): Promise<void> }> {
+export async function startBroker(root: string, flush: string, cpuProfDir?: string): Promise<{ pid: number; address: string; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'send-cost-'));
   const conf = join(dir, 'broker.conf');
   writeFileSync(conf, [

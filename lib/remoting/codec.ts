@@ -168,24 +168,37 @@ export function encodeHeader(cmd: RemotingCommand): Buffer {
 
 /** Encodes a whole frame, including the leading 4-byte length, into one buffer (no header buffer in between). */
 export function encodeFrame(cmd: RemotingCommand): Buffer {
+  return encodeFrameInto(cmd, true);
+}
+
+/**
+ * The length prefix and header of `cmd`'s frame, without its body: the frame is these bytes followed by `cmd.body`
+ * unchanged (for a large body handed to the socket as is instead of copied; see RemotingCommand.bodyImmutable).
+ */
+export function encodeFrameHead(cmd: RemotingCommand): Buffer {
+  return encodeFrameInto(cmd, false);
+}
+
+function encodeFrameInto(cmd: RemotingCommand, withBody: boolean): Buffer {
   const bodyLen = cmd.body?.length ?? 0;
+  const room = withBody ? bodyLen : 0;
   let out: Buffer;
   let headerLength: number;
   if (cmd.serializeType === 'ROCKETMQ') {
     const layout = rocketMqLayout(cmd);
     headerLength = layout.length;
-    out = Buffer.allocUnsafe(8 + headerLength + bodyLen);
+    out = Buffer.allocUnsafe(8 + headerLength + room);
     writeRocketMqHeader(cmd, layout, out, 8);
   } else {
     const { text, ascii } = jsonHeaderText(cmd);
     headerLength = ascii ? text.length : Buffer.byteLength(text, 'utf8');
-    out = Buffer.allocUnsafe(8 + headerLength + bodyLen);
+    out = Buffer.allocUnsafe(8 + headerLength + room);
     if (ascii) out.write(text, 8, headerLength, 'latin1');
     else out.write(text, 8, 'utf8');
   }
   out.writeInt32BE(4 + headerLength + bodyLen, 0);
   out.writeInt32BE(((SERIALIZE_TYPE_CODE[cmd.serializeType] & 0xff) << 24) | headerLength, 4);
-  if (bodyLen > 0) cmd.body!.copy(out, 8 + headerLength);
+  if (room > 0) cmd.body!.copy(out, 8 + headerLength);
   return out;
 }
 

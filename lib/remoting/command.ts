@@ -55,6 +55,11 @@ export interface RemotingCommand {
   extFields?: Record<string, string>;
   serializeType: SerializeType;
   body?: Buffer;
+  /**
+   * The sender promises `body` never changes once the command is sent (e.g. a pull answer's records, read into a
+   * buffer of their own): a large one then goes to the socket as is after the header, not copied into the frame.
+   */
+  bodyImmutable?: boolean;
 }
 
 export const isResponse = (cmd: RemotingCommand): boolean => (cmd.flag & FLAG_RESPONSE) !== 0;

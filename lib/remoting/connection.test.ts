@@ -228,6 +228,35 @@ describe('RemotingConnection', () => {
     assert.deepEqual([res!.opaque, res!.flag, res!.serializeType], [9, 1, 'ROCKETMQ']);
   });
 
+  test('a large immutable body is written after its header as is; the bytes equal the one-buffer frame', () => {
+    for (const serializeType of ['JSON', 'ROCKETMQ'] as const) {
+      const body = Buffer.alloc(40_000, 7);
+      body.write('records', 100);
+      const { socket, receive } = setup({ 11: (req) => ({ ...createResponse(req, 0, 'FOUND', { nextBeginOffset: 32 }), body, bodyImmutable: true }) });
+      receive({ ...createRequest(11, undefined, { serializeType }), opaque: 5 });
+      assert.equal(socket.written.length, 2);
+      assert.equal(socket.written[1], body, 'the body itself is handed to the socket, not a copy');
+      const wire = Buffer.concat(socket.written);
+      const expected = encodeFrame({ ...createResponse({ ...createRequest(11, undefined, { serializeType }), opaque: 5 }, 0, 'FOUND', { nextBeginOffset: 32 }), body });
+      assert.ok(wire.equals(expected), `${serializeType}: header + body differ from the concatenated frame`);
+      const res = decodeFrameWithLength(wire);
+      assert.deepEqual([res.opaque, res.extFields!.nextBeginOffset, res.body!.length], [5, '32', 40_000]);
+    }
+  });
+
+  test('small immutable bodies and large mutable ones are copied into one frame buffer', () => {
+    const small = Buffer.alloc(8 * 1024 - 1, 1);
+    const large = Buffer.alloc(40_000, 2);
+    const { socket, receive } = setup({
+      1: (req) => ({ ...createResponse(req, 0), body: small, bodyImmutable: true }),
+      2: (req) => ({ ...createResponse(req, 0), body: large }),
+    });
+    receive({ ...createRequest(1), opaque: 1 }, { ...createRequest(2), opaque: 2 });
+    assert.equal(socket.written.length, 2);
+    assert.deepEqual(socket.sent().map((r) => [r.opaque, r.body!.length]), [[1, small.length], [2, large.length]]);
+    assert.notEqual(socket.written[1], large);
+  });
+
   test('handlers of one connection run concurrently', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));

@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import type { Logger } from '../common/log.ts';
 import { type RemotingCommand, FLAG_ONEWAY, FLAG_RESPONSE, createResponse } from './command.ts';
-import { DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, decodeFrame, encodeFrame } from './codec.ts';
+import { DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, decodeFrame, encodeFrame, encodeFrameHead } from './codec.ts';
 import { FrameDecodeError, RemotingSendError, RemotingTimeoutError } from './errors.ts';
 
 /** RocketMQ ResponseCode values the transport itself answers with. */
@@ -63,6 +63,8 @@ interface PendingInvoke {
 }
 
 const MAX_OPAQUE = 0x7fffffff;
+/** Smallest immutable body sent after its header instead of copied into the frame (below, a copy is cheaper). */
+const SEPARATE_BODY_MIN = 8 * 1024;
 let connectionSeq = 0;
 
 /** Server-side connections accepted by this process, by "localAddr>remoteAddr" (the client side's reverse). */
@@ -280,14 +282,17 @@ export class RemotingConnection extends EventEmitter {
       if (!client.isClosed) client.onResponse(wireCopy(cmd, cmd.opaque, cmd.flag));
       return true;
     }
+    // A large body that never changes goes out after its header as is (both in the same writev), not copied.
+    const separate = cmd.bodyImmutable === true && cmd.body !== undefined && cmd.body.length >= SEPARATE_BODY_MIN;
     let frame: Buffer;
     try {
-      frame = encodeFrame(cmd);
+      frame = separate ? encodeFrameHead(cmd) : encodeFrame(cmd);
     } catch (err) {
       this.logger.error('command_encode_failed', { connId: this.id, remoteAddr: this.remoteAddr, code: cmd.code, opaque: cmd.opaque, error: err });
       return false;
     }
     this.write(frame);
+    if (separate) this.write(cmd.body!);
     this.checkBackPressure();
     return true;
   }

@@ -50,6 +50,8 @@ export class CommitLog {
   private appendOffset = 0;
   /** Everything below is written (page cache). */
   private writtenOffset = 0;
+  /** Counts the cuts of written data (recovery, a slave reset, a failed write rolled back): cached reads drop theirs. */
+  truncations = 0;
   /** Everything below is covered by fdatasync. */
   private flushedOffset = 0;
   private current: Chunk | null = null;
@@ -124,6 +126,7 @@ export class CommitLog {
 
   /** Sets the end of valid data found by recovery and cuts everything after it. */
   setRecoveredEnd(offset: number): void {
+    this.truncations++;
     this.mfq.truncateDirtyFiles(offset);
     this.mfq.setWrittenEnd(offset);
     this.appendOffset = offset;
@@ -330,6 +333,7 @@ export class CommitLog {
     const error = dropped.find((x) => x.state === 'failed')?.error;
     for (const c of dropped) this.recycle(c);
     const rollTo = dropped.length > 0 ? dropped[0]!.start : this.appendOffset;
+    this.truncations++;
     try {
       this.mfq.truncateDirtyFiles(rollTo);
     } catch (err) {
@@ -415,13 +419,16 @@ export class CommitLog {
     return this.writtenOffset - this.flushedOffset;
   }
 
-  /** The stored bytes [offset, offset + size) of one record; null when not (or no longer) stored. */
-  async getData(offset: number, size: number): Promise<Buffer | null> {
+  /**
+   * The stored bytes [offset, offset + size) of one record; null when not (or no longer) stored. With `target`
+   * they are read into it at `targetOffset` (the answer is then a view of it).
+   */
+  async getData(offset: number, size: number, target?: Buffer, targetOffset = 0): Promise<Buffer | null> {
     if (size <= 0 || offset + size > this.writtenOffset) return null;
     const mf = this.mfq.findMappedFileByOffset(offset);
     if (!mf || !mf.isAvailable() || offset + size > mf.fileEndOffset) return null;
     try {
-      const b = await mf.read(offset - mf.fileFromOffset, size);
+      const b = await mf.read(offset - mf.fileFromOffset, size, target, targetOffset);
       return b.length === size ? b : null;
     } catch (err) {
       if (mf.isAvailable()) log.warn('commitlog_read_failed', { offset, size, err });
@@ -433,12 +440,12 @@ export class CommitLog {
    * getData with a synchronous read: for data that is almost surely in the page cache (recently written), where
    * a thread pool round trip costs more than the copy.
    */
-  getDataSync(offset: number, size: number): Buffer | null {
+  getDataSync(offset: number, size: number, target?: Buffer, targetOffset = 0): Buffer | null {
     if (size <= 0 || offset + size > this.writtenOffset) return null;
     const mf = this.mfq.findMappedFileByOffset(offset);
     if (!mf || !mf.isAvailable() || offset + size > mf.fileEndOffset) return null;
     try {
-      const b = mf.readSync(offset - mf.fileFromOffset, size);
+      const b = mf.readSync(offset - mf.fileFromOffset, size, target, targetOffset);
       return b.length === size ? b : null;
     } catch (err) {
       if (mf.isAvailable()) log.warn('commitlog_read_failed', { offset, size, err });

@@ -11,6 +11,7 @@ import { BLANK_ENTRY_SIZE, type BoundaryType, type CqUnit } from './consume-queu
 import { readInt64 } from '../protocol/message-host.ts';
 import type { IndexService } from './index-service.ts';
 import type { FilterBitTable } from './filter-bits.ts';
+import { ReadWindows } from './read-windows.ts';
 import type { ConsumeQueueEntries, GetMessageResult, GetMessageStatus, MessageFilter, QueryMessageResult } from './types.ts';
 
 export interface GetCounters {
@@ -26,6 +27,57 @@ export interface GetCounters {
 /** Largest single read when several wanted records lie back to back in the commit log. */
 const MAX_MERGED_READ = 1024 * 1024;
 
+/**
+ * A getMessage answer whose `buffers` (one view of `body` per record) are made when first read: a pull answers with
+ * `body` and counts `queueOffsets`, so it never makes them.
+ */
+class MessagesRead implements GetMessageResult {
+  status: GetMessageStatus = 'NO_MESSAGE_IN_QUEUE';
+  nextBeginOffset: number;
+  minOffset = 0;
+  maxOffset = 0;
+  queueOffsets: number[] = [];
+  bufferTotalSize = 0;
+  body?: Buffer = undefined;
+  suggestPullingFromSlave = false;
+  private views: Buffer[] | undefined = [];
+  /** Record sizes in `body` while `views` is not made. */
+  private sizes: number[] | undefined = undefined;
+
+  constructor(offset: number) {
+    this.nextBeginOffset = offset;
+  }
+
+  get buffers(): Buffer[] {
+    if (this.views === undefined) {
+      const views: Buffer[] = [];
+      let at = 0;
+      for (const size of this.sizes!) {
+        views.push(this.body!.subarray(at, at + size));
+        at += size;
+      }
+      this.views = views;
+      this.sizes = undefined;
+    }
+    return this.views;
+  }
+
+  set buffers(v: Buffer[]) {
+    this.views = v;
+    this.sizes = undefined;
+  }
+
+  /** The records, `sizes[k]` bytes each, lie back to back in `body`. */
+  setBody(body: Buffer, sizes: number[]): void {
+    this.body = body;
+    this.sizes = sizes;
+    this.views = undefined;
+    let total = 0;
+    for (let k = 0; k < sizes.length; k++) total += sizes[k]!;
+    this.bufferTotalSize = total;
+  }
+}
+
 export class MessageReader {
   readonly counters: GetCounters = {
     getMessageTimesTotalFound: 0, getMessageTimesTotalMiss: 0, getMessageTransferedMsgCount: 0,
@@ -37,11 +89,13 @@ export class MessageReader {
   private readonly index: IndexService | null;
   private readonly memory: number;
   private readonly filterBits: FilterBitTable | null;
+  private readonly windows: ReadWindows;
 
   constructor(cfg: MessageStoreConfig, commitLog: CommitLog, cqStore: ConsumeQueueStore, index: IndexService | null, filterBits: FilterBitTable | null = null) {
     this.cfg = cfg;
     this.filterBits = filterBits;
     this.commitLog = commitLog;
+    this.windows = new ReadWindows(commitLog);
     this.cqStore = cqStore;
     this.index = index;
     this.memory = totalmem() * (cfg.accessMessageInMemoryMaxRatio / 100);
@@ -65,16 +119,7 @@ export class MessageReader {
     maxMsgNums: number,
     filter?: MessageFilter | null,
   ): Promise<GetMessageResult> {
-    const res: GetMessageResult = {
-      status: 'NO_MESSAGE_IN_QUEUE',
-      nextBeginOffset: offset,
-      minOffset: 0,
-      maxOffset: 0,
-      buffers: [],
-      queueOffsets: [],
-      bufferTotalSize: 0,
-      suggestPullingFromSlave: false,
-    };
+    const res = new MessagesRead(offset);
     const cq = this.cqStore.findConsumeQueue(topic, queueId);
     if (!cq) return this.finish(res, 'NO_MATCHED_LOGIC_QUEUE', 0);
     const minOffset = cq.getMinOffsetInQueue();
@@ -87,82 +132,147 @@ export class MessageReader {
     if (offset > maxOffset) return this.finish(res, 'OFFSET_OVERFLOW_BADLY', maxOffset);
 
     const maxFilterEntries = Math.max(16000, maxMsgNums * CQ_STORE_UNIT_SIZE) / CQ_STORE_UNIT_SIZE;
-    const entries = cq.getEntriesSync(offset, maxFilterEntries);
-    if (entries.length === 0) return this.finish(res, 'OFFSET_FOUND_NULL', cq.rollNextFile(offset));
-
+    // Entries are read in chunks: first as many as the pull wants (all a pull reads when no filter refuses any),
+    // then the rest up to maxFilterEntries, never past the consume queue file holding `offset`.
+    const fileLimit = cq.rollNextFile(offset) - offset;
     const maxOffsetPy = this.commitLog.getMaxOffset();
     const minOffsetPy = this.commitLog.getMinOffset();
     let status: GetMessageStatus = 'NO_MATCHED_MESSAGE';
-    const picked: Array<{ phy: number; size: number; queueOffset: number }> = [];
+    // the picked records: commit log offset, size and queue offset, in parallel arrays (no object per record)
+    const phys: number[] = [];
+    const sizes: number[] = [];
     let total = 0;
     let examined = 0;
+    let read = 0;
     let maxPhyOffsetPulling = 0;
-    for (let i = 0; i < entries.length; i += CQ_STORE_UNIT_SIZE) {
-      const offsetPy = readInt64(entries, i);
-      const sizePy = entries.readInt32BE(i + 8);
-      const tagsCode = readInt64(entries, i + 12);
-      if (this.isTheBatchFull(sizePy, maxMsgNums, total, picked.length, maxOffsetPy - offsetPy > this.memory)) break;
-      examined++;
-      maxPhyOffsetPulling = offsetPy;
-      if (sizePy === BLANK_ENTRY_SIZE || sizePy <= 0) continue;
-      if (offsetPy < minOffsetPy) {
-        // The commit log file of this message was deleted.
-        if (picked.length === 0) status = 'MESSAGE_WAS_REMOVING';
-        continue;
+    scan: while (read < maxFilterEntries) {
+      const want = Math.min(read === 0 ? Math.max(1, maxMsgNums) : maxFilterEntries - read, maxFilterEntries - read, fileLimit - read);
+      if (want <= 0) break;
+      const entries = cq.getEntriesSync(offset + read, want);
+      if (entries.length === 0) {
+        if (read === 0) return this.finish(res, 'OFFSET_FOUND_NULL', cq.rollNextFile(offset));
+        break;
       }
-      if (filter) {
-        const ext = filter.usesFilterBits && this.filterBits
-          ? { filterBits: this.filterBits.get(topic, queueId, offset + i / CQ_STORE_UNIT_SIZE), commitLogOffset: offsetPy }
-          : undefined;
-        if (!filter.isMatchedByConsumeQueue(tagsCode, ext)) {
-          this.counters.filterSkippedByConsumeQueue++;
+      for (let i = 0; i < entries.length; i += CQ_STORE_UNIT_SIZE) {
+        const offsetPy = readInt64(entries, i);
+        const sizePy = entries.readInt32BE(i + 8);
+        if (this.isTheBatchFull(sizePy, maxMsgNums, total, phys.length, maxOffsetPy - offsetPy > this.memory)) break scan;
+        examined++;
+        maxPhyOffsetPulling = offsetPy;
+        if (sizePy === BLANK_ENTRY_SIZE || sizePy <= 0) continue;
+        if (offsetPy < minOffsetPy) {
+          // The commit log file of this message was deleted.
+          if (phys.length === 0) status = 'MESSAGE_WAS_REMOVING';
           continue;
         }
+        if (filter) {
+          const queueOffset = offset + read + i / CQ_STORE_UNIT_SIZE;
+          const ext = filter.usesFilterBits && this.filterBits
+            ? { filterBits: this.filterBits.get(topic, queueId, queueOffset), commitLogOffset: offsetPy }
+            : undefined;
+          if (!filter.isMatchedByConsumeQueue(readInt64(entries, i + 12), ext)) {
+            this.counters.filterSkippedByConsumeQueue++;
+            continue;
+          }
+        }
+        phys.push(offsetPy);
+        sizes.push(sizePy);
+        res.queueOffsets.push(offset + read + i / CQ_STORE_UNIT_SIZE);
+        total += sizePy;
       }
-      picked.push({ phy: offsetPy, size: sizePy, queueOffset: offset + i / CQ_STORE_UNIT_SIZE });
-      total += sizePy;
+      const got = entries.length / CQ_STORE_UNIT_SIZE;
+      read += got;
+      if (got < want) break; // the end of the queue or of the written part of its file
     }
 
-    // Back-to-back records are read with one positional read and sliced. (Reading through small gaps of other
-    // queues' records measured no cheaper than a read per record.) Recent data (within the share of memory
-    // RocketMQ counts as cached) is read synchronously; older data through the thread pool, all reads of the pull
-    // at once, so a cold disk read does not stall the event loop.
-    const runs: Array<{ i: number; j: number; data: Buffer | null | Promise<Buffer | null> }> = [];
-    for (let i = 0; i < picked.length; ) {
-      const from = picked[i]!.phy;
-      let j = i + 1;
-      let end = from + picked[i]!.size;
-      while (j < picked.length && picked[j]!.phy === end && end + picked[j]!.size - from <= MAX_MERGED_READ) {
-        end += picked[j]!.size;
-        j++;
-      }
-      const cached = maxOffsetPy - from <= this.memory;
-      runs.push({ i, j, data: cached ? this.commitLog.getDataSync(from, end - from) : this.commitLog.getData(from, end - from) });
-      i = j;
-    }
-    for (const run of runs) {
-      const data = await run.data;
-      if (!data) {
-        if (res.buffers.length === 0) status = 'MESSAGE_WAS_REMOVING';
-        continue;
-      }
-      const base = picked[run.i]!.phy;
-      for (let k = run.i; k < run.j; k++) {
-        const p = picked[k]!;
-        const rec = data.subarray(p.phy - base, p.phy - base + p.size);
-        if (filter?.isMatchedByCommitLog && !filter.isMatchedByCommitLog(rec)) {
-          this.counters.filterRejectedByCommitLog++;
-          continue;
+    // The records are copied straight into one buffer, the answer's body. Recent data (within the share of memory
+    // RocketMQ counts as cached) is read synchronously, through the read-ahead windows when the pull's records lie
+    // within one window's length (one read serves many pulls of the queues read together), else back-to-back
+    // records with one positional read; older data through the thread pool, all reads of the pull at once, so a
+    // cold disk read does not stall the event loop.
+    const n = phys.length;
+    if (n > 0) {
+      // read-ahead windows pay when the pull's records lie close together (other queues' records between them)
+      const windows = phys[n - 1]! + sizes[n - 1]! - phys[0]! <= this.windows.windowSize ? this.windows : null;
+      const body = Buffer.allocUnsafe(total);
+      // ok[k]: record k was read (a run whose file went away meanwhile leaves its records out)
+      const ok = new Uint8Array(n);
+      let pending: Array<Promise<void>> | undefined;
+      let at = 0;
+      for (let i = 0; i < n; ) {
+        const from = phys[i]!;
+        const runAt = at;
+        let j = i + 1;
+        let end = from + sizes[i]!;
+        while (j < n && phys[j] === end && end + sizes[j]! - from <= MAX_MERGED_READ) {
+          end += sizes[j]!;
+          j++;
         }
-        res.buffers.push(rec);
-        res.queueOffsets.push(p.queueOffset);
-        res.bufferTotalSize += p.size;
-        status = 'FOUND';
+        at += end - from;
+        const first = i;
+        if (maxOffsetPy - from <= this.memory) {
+          if (windows?.copySync(from, end - from, body, runAt) || this.commitLog.getDataSync(from, end - from, body, runAt)) ok.fill(1, first, j);
+        } else {
+          (pending ??= []).push(this.commitLog.getData(from, end - from, body, runAt).then((d) => {
+            if (d) ok.fill(1, first, j);
+          }));
+        }
+        i = j;
       }
+      if (pending) await Promise.all(pending);
+      if (ok.indexOf(0) < 0 && !filter?.isMatchedByCommitLog) {
+        // every record read and no filter to apply: the views of `buffers` are made only if someone asks for them
+        res.setBody(body, sizes);
+      } else {
+        this.collect(res, body, sizes, ok, filter);
+      }
+      if (res.queueOffsets.length > 0) status = 'FOUND';
+      else if (ok.indexOf(0) >= 0 && status === 'NO_MATCHED_MESSAGE') status = 'MESSAGE_WAS_REMOVING';
     }
-    this.counters.getMessageTransferedMsgCount += res.buffers.length;
+    this.counters.getMessageTransferedMsgCount += res.queueOffsets.length;
     res.suggestPullingFromSlave = maxOffsetPy - maxPhyOffsetPulling > this.memory;
     return this.finish(res, status, offset + examined);
+  }
+
+  /**
+   * Fills `res.buffers` (and `body`) with the records read into `body` that the commit log filter keeps; when some
+   * were not read or were refused, the kept ones are copied into a new body so it stays back to back.
+   */
+  private collect(res: GetMessageResult, body: Buffer, sizes: number[], ok: Uint8Array, filter?: MessageFilter | null): void {
+    const queueOffsets = res.queueOffsets;
+    res.queueOffsets = [];
+    let whole = true;
+    let at = 0;
+    for (let k = 0; k < sizes.length; k++) {
+      const size = sizes[k]!;
+      const rec = body.subarray(at, at + size);
+      at += size;
+      if (ok[k] === 0) {
+        whole = false;
+        continue;
+      }
+      if (filter?.isMatchedByCommitLog && !filter.isMatchedByCommitLog(rec)) {
+        this.counters.filterRejectedByCommitLog++;
+        whole = false;
+        continue;
+      }
+      res.buffers.push(rec);
+      res.queueOffsets.push(queueOffsets[k]!);
+      res.bufferTotalSize += size;
+    }
+    if (res.buffers.length === 0) return;
+    if (whole) {
+      res.body = body;
+      return;
+    }
+    const packed = Buffer.concat(res.buffers, res.bufferTotalSize);
+    let o = 0;
+    for (let k = 0; k < res.buffers.length; k++) {
+      const size = res.buffers[k]!.length;
+      res.buffers[k] = packed.subarray(o, o + size);
+      o += size;
+    }
+    res.body = packed;
   }
 
   /** Completes a getMessage answer and counts it as found or missed. */

@@ -102,6 +102,11 @@ export interface GetMessageResult {
   /** Queue offsets of the messages in `buffers`. */
   queueOffsets: number[];
   bufferTotalSize: number;
+  /**
+   * The records of `buffers` back to back in one buffer (`buffers` are views of it), as a PULL answer's body
+   * carries them; set by reads that found messages.
+   */
+  body?: Buffer;
   /** The consumer is far behind (messages likely on disk, not in page cache): pull from a slave if there is one. */
   suggestPullingFromSlave: boolean;
 }

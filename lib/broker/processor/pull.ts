@@ -1,17 +1,17 @@
 // PULL_MESSAGE (11): group/topic/queue checks, the subscription (from the request or the heartbeat), the store
 // read with tag filtering, long polling of empty pulls, PULL_OFFSET_MOVED events and the offset committed on
-// the pull. Found messages go out as the store's raw records, concatenated.
+// the pull. Found messages go out as the store's raw records back to back, in the body the store read them into.
 
 import { ResponseCode } from '../../protocol/codes.ts';
 import { MixAll, PermName, TopicValidator } from '../../protocol/constants.ts';
 import type { SubscriptionData } from '../../protocol/bodies/consumer.ts';
 import { PullMessageRequestHeader } from '../../protocol/headers/message.ts';
-import { decodeHeader } from '../../protocol/headers/spec.ts';
+import { decodeHeader, defineHeader, type HeaderOf } from '../../protocol/headers/spec.ts';
 import { MessageConst } from '../../protocol/message-const.ts';
 import { tagsHashCode } from '../../protocol/message.ts';
 import { createResponse, type RemotingCommand } from '../../remoting/command.ts';
 import type { RemotingConnection } from '../../remoting/connection.ts';
-import type { GetMessageResult } from '../../store/types.ts';
+import type { GetMessageResult, MessageFilter } from '../../store/types.ts';
 import type { BrokerContext } from '../context.ts';
 import { SubscriptionParseError, buildSubscriptionData, isTagType, retryFilter, sqlFilter, tagFilter, type FilterSlot } from '../filter/filter.ts';
 import { compileExpression } from '../filter/consumer-filter.ts';
@@ -22,7 +22,33 @@ import { putInternal } from '../put-message.ts';
 /** PullSysFlag bits of the request's sysFlag. */
 export const PullSysFlag = { COMMIT_OFFSET: 0x1, SUSPEND: 0x2, SUBSCRIPTION: 0x4, CLASS_FILTER: 0x8, LITE_PULL: 0x10 } as const;
 
-type PullHeader = PullMessageRequestHeader;
+/**
+ * The PullMessageRequestHeader fields a pull reads (the others - maxMsgBytes, requestSource, the RPC fields - are
+ * not decoded on every pull); missing or malformed ones fail as the whole header's decoding does.
+ */
+const PullFields = defineHeader(PullMessageRequestHeader.name, {
+  consumerGroup: PullMessageRequestHeader.fields.consumerGroup,
+  topic: PullMessageRequestHeader.fields.topic,
+  queueId: PullMessageRequestHeader.fields.queueId,
+  queueOffset: PullMessageRequestHeader.fields.queueOffset,
+  maxMsgNums: PullMessageRequestHeader.fields.maxMsgNums,
+  sysFlag: PullMessageRequestHeader.fields.sysFlag,
+  commitOffset: PullMessageRequestHeader.fields.commitOffset,
+  suspendTimeoutMillis: PullMessageRequestHeader.fields.suspendTimeoutMillis,
+  subscription: PullMessageRequestHeader.fields.subscription,
+  subVersion: PullMessageRequestHeader.fields.subVersion,
+  expressionType: PullMessageRequestHeader.fields.expressionType,
+});
+type PullHeader = HeaderOf<typeof PullFields>;
+
+/** The filter of a group's subscription, made once per SubscriptionData (a heartbeat that changes it makes a new one). */
+const tagFilters = new WeakMap<SubscriptionData, MessageFilter>();
+
+function tagFilterOf(sub: SubscriptionData): MessageFilter {
+  let f = tagFilters.get(sub);
+  if (!f) tagFilters.set(sub, (f = tagFilter(sub)));
+  return f;
+}
 
 /** Pull answers always carry a PullMessageResponseHeader, empty on errors (extFields {}). */
 function fail(req: RemotingCommand, code: number, remark: string): RemotingCommand {
@@ -37,7 +63,7 @@ export function handlePullMessage(ctx: BrokerContext, req: RemotingCommand, conn
 
 /** Runs a pull; `allowSuspend` false when a held pull is re-run (it is answered whatever it finds). */
 export async function processPull(ctx: BrokerContext, req: RemotingCommand, conn: RemotingConnection, allowSuspend: boolean): Promise<RemotingCommand | undefined> {
-  const h = decodeHeader(PullMessageRequestHeader, req.extFields);
+  const h = decodeHeader(PullFields, req.extFields);
   const c = ctx.config();
   if (!PermName.isReadable(c.brokerPermission)) {
     return fail(req, ResponseCode.NO_PERMISSION, `the broker[${c.brokerIP1}] pulling message is forbidden`);
@@ -90,7 +116,7 @@ export async function processPull(ctx: BrokerContext, req: RemotingCommand, conn
   if (!isTagType(sub.expressionType) && !c.enablePropertyFilter) {
     return fail(req, ResponseCode.SYSTEM_ERROR, `The broker does not support consumer to filter message by ${sub.expressionType}`);
   }
-  let filter = sql ? sqlFilter(sql.filter, sql.slot) : tagFilter(sub);
+  let filter = sql ? sqlFilter(sql.filter, sql.slot) : hasSubscription ? tagFilter(sub) : tagFilterOf(sub);
   if (!sql && c.filterSupportRetry && h.topic.startsWith(MixAll.RETRY_GROUP_TOPIC_PREFIX)) {
     filter = retryFilter(sub, filter, (topic, group) => ctx.filters.get(topic, group)?.filter);
   }
@@ -106,7 +132,7 @@ export async function processPull(ctx: BrokerContext, req: RemotingCommand, conn
   let res: RemotingCommand | undefined = answer(ctx, req, h, r, sg.whichBrokerWhenConsumeSlowly, sg.brokerId);
 
   if (res.code === ResponseCode.SUCCESS) {
-    ctx.stats.incGet(h.consumerGroup, h.topic, r.buffers.length, r.bufferTotalSize);
+    ctx.stats.incGet(h.consumerGroup, h.topic, r.queueOffsets.length, r.bufferTotalSize);
   } else {
     ctx.stats.incGetMiss();
     if (res.code === ResponseCode.PULL_NOT_FOUND && allowSuspend && hasSuspend) {
@@ -173,7 +199,11 @@ function answer(ctx: BrokerContext, req: RemotingCommand, h: PullHeader, r: GetM
     minOffset: r.minOffset,
     maxOffset: r.maxOffset,
   });
-  if (code === ResponseCode.SUCCESS) res.body = r.buffers.length === 1 ? r.buffers[0] : Buffer.concat(r.buffers, r.bufferTotalSize);
+  if (code === ResponseCode.SUCCESS) {
+    // the store read the records into a buffer of their own: it goes to the socket as is
+    res.body = r.body ?? (r.buffers.length === 1 ? r.buffers[0] : Buffer.concat(r.buffers, r.bufferTotalSize));
+    res.bodyImmutable = true;
+  }
   return res;
 }
 

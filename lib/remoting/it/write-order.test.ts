@@ -76,3 +76,41 @@ test('answers on one connection leave in request order, several to a write, unde
     await server.close(100);
   }
 });
+
+test('immutable bodies sent after their headers arrive byte for byte as one-buffer frames, in request order', async () => {
+  const server = new RemotingServer({ logger: captureLogger('server') });
+  // answer n: a body of a size around the separate-write threshold, immutable or not by turns (after a promise, so
+  // the answers keep request order and the expected bytes are the frames back to back)
+  const sizes = [0, 100, 8191, 8192, 33_000, 70_000, 1_000_000];
+  const answerFor = (req: RemotingCommand): RemotingCommand => {
+    const n = Number(req.extFields!.n);
+    const size = sizes[n % sizes.length]!;
+    const res = createResponse(req, 0, 'FOUND', { n });
+    if (size > 0) res.body = Buffer.alloc(size, n & 0xff);
+    if (n % 2 === 0) res.bodyImmutable = true;
+    return res;
+  };
+  server.registerProcessor(SYNC, (req) => Promise.resolve().then(() => answerFor(req)));
+  await server.listen();
+  const [host, port] = server.address.split(':');
+  const socket = net.connect(Number(port), host);
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  const received: Buffer[] = [];
+  let bytes = 0;
+  socket.on('data', (chunk: Buffer) => {
+    received.push(chunk);
+    bytes += chunk.length;
+  });
+  try {
+    const total = 60;
+    const requests = Array.from({ length: total }, (_, n) => ({ ...createRequest(SYNC, { n }), opaque: n + 1 }));
+    socket.write(Buffer.concat(requests.map(encodeFrame)));
+    const expected = Buffer.concat(requests.map((req) => encodeFrame(answerFor(req))));
+    await waitFor('every answer', () => bytes >= expected.length, 20_000);
+    assert.equal(bytes, expected.length);
+    assert.ok(Buffer.concat(received).equals(expected), 'the bytes on the wire differ from the concatenated frames');
+  } finally {
+    socket.destroy();
+    await server.close(100);
+  }
+});

@@ -1,0 +1,102 @@
+// Read-ahead windows over the commit log for pulls of recent (page-cached) data: a consumer group draining a topic
+// reads each queue's records spread among the other queues' (8 queues: every 8th record), and the pulls of all its
+// queues move through the same stretch of the log. One positional read of a window (1 MiB of the log) then serves
+// the records of many pulls by memory copies, instead of one read syscall per record.
+//
+// Only bytes below the commit log's written offset are cached; they never change until the log is cut (recovery,
+// a slave reset, a failed write rolled back), which `CommitLog.truncations` counts, dropping every window.
+
+import type { CommitLog } from './commit-log.ts';
+
+interface Window {
+  /** Commit log offset of buf[0]. */
+  start: number;
+  /** End of the bytes read so far (<= the log's written offset when read). */
+  filled: number;
+  /** End of the file holding `start`: a window never crosses into the next file. */
+  limit: number;
+  buf: Buffer;
+  /** Last use, for replacing the least recently used window. */
+  used: number;
+}
+
+export class ReadWindows {
+  private readonly windows: Window[] = [];
+  private truncations: number;
+  private clock = 0;
+
+  constructor(
+    private readonly commitLog: CommitLog,
+    readonly windowSize = 1024 * 1024,
+    private readonly slots = 8,
+  ) {
+    this.truncations = commitLog.truncations;
+  }
+
+  /**
+   * Copies the stored bytes [offset, offset + size) into `target` at `at` and returns true, reading a window when
+   * none holds them; false when they cannot be served from a window (then read them directly).
+   */
+  copySync(offset: number, size: number, target: Buffer, at: number): boolean {
+    const log = this.commitLog;
+    if (log.truncations !== this.truncations) {
+      this.windows.length = 0;
+      this.truncations = log.truncations;
+    }
+    const end = offset + size;
+    if (size <= 0 || size > this.windowSize || end > log.getMaxOffset()) return false;
+    let w = this.find(offset, end);
+    if (!w) {
+      w = this.fill(offset, end);
+      if (!w || end > w.filled) return false;
+    }
+    w.used = ++this.clock;
+    w.buf.copy(target, at, offset - w.start, end - w.start);
+    return true;
+  }
+
+  private find(offset: number, end: number): Window | undefined {
+    for (let i = 0; i < this.windows.length; i++) {
+      const w = this.windows[i]!;
+      if (offset < w.start || end > w.limit || end > w.start + w.buf.length) continue;
+      if (end > w.filled) {
+        // the log grew since the window was read: read on to the written end
+        const to = Math.min(w.limit, w.start + w.buf.length, this.commitLog.getMaxOffset());
+        if (end > to || !this.commitLog.getDataSync(w.filled, to - w.filled, w.buf, w.filled - w.start)) continue;
+        w.filled = to;
+      }
+      return w;
+    }
+    return undefined;
+  }
+
+  /**
+   * Reads the window holding `offset` (into the least recently used slot); undefined when the read fails. Windows
+   * start at multiples of their size (or a file's start), so the pulls of all queues share them.
+   */
+  private fill(offset: number, end: number): Window | undefined {
+    const log = this.commitLog;
+    const mf = log.mfq.findMappedFileByOffset(offset);
+    if (!mf || !mf.isAvailable()) return undefined;
+    const limit = mf.fileEndOffset;
+    const start = Math.max(mf.fileFromOffset, log.getMinOffset(), offset - (offset % this.windowSize));
+    const to = Math.min(limit, start + this.windowSize, log.getMaxOffset());
+    // bytes that run past the window they start in are read directly: a second window over the same stretch would
+    // only push out one the other queues' pulls still read
+    if (end > to) return undefined;
+    let w: Window;
+    if (this.windows.length < this.slots) {
+      w = { start: 0, filled: 0, limit: 0, buf: Buffer.allocUnsafe(this.windowSize), used: 0 };
+      this.windows.push(w);
+    } else {
+      w = this.windows[0]!;
+      for (const x of this.windows) if (x.used < w.used) w = x;
+    }
+    w.start = start;
+    w.limit = limit;
+    w.filled = start;
+    if (to <= start || !log.getDataSync(start, to - start, w.buf, 0)) return undefined;
+    w.filled = to;
+    return w;
+  }
+}
