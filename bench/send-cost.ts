@@ -4,8 +4,7 @@
 // per send holds up on a loaded machine where throughput does not; alternating rounds spreads the load over both.
 // --serialize ROCKETMQ sends binary headers, as Apache's benchmark Producer does (it sets rocketmq.serialize.type).
 
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,47 +15,22 @@ import { RemotingClient } from '../lib/remoting/client.ts';
 import { createRequest, type SerializeType } from '../lib/remoting/command.ts';
 import { TestClient } from '../lib/broker/it/harness.ts';
 import type { BenchMetric, BenchReport } from './run.ts';
+import { cpuTicks, startCheckoutBroker, type CheckoutBroker } from './checkout-broker.ts';
 
 const TOPIC = 'SendCostTopic';
 const QUEUES = 8;
 const PROPS = 'TAGS\u0001TagA\u0002WAIT\u0001true\u0002UNIQ_KEY\u0001';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-export function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(f[11]) + Number(f[12]);
-}
+export { cpuTicks };
 
 /** Starts `root`'s broker (ASYNC_FLUSH or SYNC_FLUSH, no nameserver) and resolves with its pid, address and a stop. */
-export async function startBroker(root: string, flush: string, cpuProfDir?: string): Promise<{ pid: number; address: string; stop(): Promise<void> }> {
+export function startBroker(root: string, flush: string, cpuProfDir?: string): Promise<CheckoutBroker> {
   const dir = mkdtempSync(join(tmpdir(), 'send-cost-'));
-  const conf = join(dir, 'broker.conf');
-  writeFileSync(conf, [
-    'brokerClusterName=SendCost', 'brokerName=broker-sc', 'brokerId=0', 'namesrvAddr=', 'brokerIP1=127.0.0.1', 'bindAddress=127.0.0.1',
-    'listenPort=0', 'haListenPort=0', `storePathRootDir=${join(dir, 'store')}`, `flushDiskType=${flush}`, `mappedFileSizeCommitLog=${256 * 1024 * 1024}`,
-  ].join('\n') + '\n');
-  const child = spawn(process.execPath, [...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []), join(root, 'lib/cli/bin.mjs'), 'broker', '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ROCKETDECK_BUNDLE: '0' } });
-  child.stderr!.resume();
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const address = await new Promise<string>((res, rej) => {
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (c: string) => {
-      out += c;
-      const m = /ready at (\S+)\n/.exec(out);
-      if (m) res(m[1]!);
-    });
-    void exited.then(() => rej(new Error(`broker from ${root} exited before ready: ${out}`)));
-  });
-  return {
-    pid: child.pid!,
-    address,
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return startCheckoutBroker(root, dir, {
+    brokerClusterName: 'SendCost', brokerName: 'broker-sc', brokerId: 0, namesrvAddr: '', brokerIP1: '127.0.0.1', bindAddress: '127.0.0.1',
+    listenPort: 0, haListenPort: 0, storePathRootDir: join(dir, 'store'), flushDiskType: flush, mappedFileSizeCommitLog: 256 * 1024 * 1024,
+  }, { cpuProfDir, removeDir: true });
 }
 
 /** `count` sends over one connection, `depth` in flight; broker CPU seconds they cost. */

@@ -4,8 +4,7 @@
 // time (utime + stime) from the first measured send until it has everything: what replication costs the slave per
 // message, which on a 2-core machine is taken from the producer and the master.
 
-import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +18,7 @@ import { createRequest } from '../lib/remoting/command.ts';
 import { TestClient } from '../lib/broker/it/harness.ts';
 import { runtimeNumber } from '../lib/broker/it/ha-harness.ts';
 import type { BenchMetric, BenchReport } from './run.ts';
+import { startCheckoutBroker, type CheckoutBroker } from './checkout-broker.ts';
 
 const TOPIC = 'SlaveCostTopic';
 const QUEUES = 8;
@@ -26,10 +26,10 @@ const PROPS = 'TAGS\u0001TagA\u0002WAIT\u0001true\u0002UNIQ_KEY\u0001';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** [utime, stime] of a process, in clock ticks (1/100 s). */
-function cpuTicks(pid: number): [number, number] {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return [Number(f[11]), Number(f[12])];
+function cpuSplit(pid: number): [number, number] {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const x = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return [Number(x[11]), Number(x[12])];
 }
 
 /** utime + stime ticks of each thread of a process, by thread id ('main' for the main thread). */
@@ -54,41 +54,14 @@ function syscalls(pid: number): [number, number] {
   return [Number(/syscr: (\d+)/.exec(io)![1]), Number(/syscw: (\d+)/.exec(io)![1])];
 }
 
-interface Broker {
-  pid: number;
-  address: string;
-  stop(): Promise<void>;
-}
+type Broker = CheckoutBroker;
 
 /** Starts `root`'s broker with `props` (no nameserver) and resolves once it prints its ready line. */
-async function startBroker(root: string, dir: string, props: Record<string, string | number>, cpuProfDir?: string): Promise<Broker> {
-  mkdirSync(dir, { recursive: true });
-  const conf = join(dir, 'broker.conf');
-  const all = {
+function startBroker(root: string, dir: string, props: Record<string, string | number>, cpuProfDir?: string): Promise<Broker> {
+  return startCheckoutBroker(root, dir, {
     brokerClusterName: 'SlaveCost', brokerName: 'broker-slc', namesrvAddr: '', brokerIP1: '127.0.0.1', brokerIP2: '127.0.0.1', bindAddress: '127.0.0.1',
     listenPort: 0, storePathRootDir: join(dir, 'store'), mappedFileSizeCommitLog: 256 * 1024 * 1024, ...props,
-  };
-  writeFileSync(conf, Object.entries(all).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
-  const child = spawn(process.execPath, [...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []), join(root, 'lib/cli/bin.mjs'), 'broker', '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ROCKETDECK_BUNDLE: '0' } });
-  child.stderr!.pipe(createWriteStream(join(dir, 'stderr.log')));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const address = await new Promise<string>((res, rej) => {
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (c: string) => {
-      out += c;
-      const m = /ready at (\S+)\n/.exec(out);
-      if (m) res(m[1]!);
-    });
-    void exited.then(() => rej(new Error(`broker from ${root} exited before ready: ${out}`)));
-  });
-  return {
-    pid: child.pid!,
-    address,
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  }, { cpuProfDir });
 }
 
 /** `count` sends to the master over one connection, `depth` in flight. */
@@ -135,19 +108,19 @@ async function oneRound(root: string, o: { sends: number; depth: number; body: B
     const caughtUp = () => waitFor('slave caught up', async () => (await runtimeNumber(c, 'haLagBytes')) === 0, 120_000, 5);
     await load(master.address, Math.min(20_000, o.sends), o.depth, o.body); // warm-up (JIT, first files)
     await caughtUp();
-    const s0 = cpuTicks(slave.pid);
+    const s0 = cpuSplit(slave.pid);
     const t0 = threadTicks(slave.pid);
     const io0 = syscalls(slave.pid);
-    const m0 = cpuTicks(master.pid);
+    const m0 = cpuSplit(master.pid);
     await load(master.address, o.sends, o.depth, o.body);
     await caughtUp();
-    const [su, ss] = cpuTicks(slave.pid);
+    const [su, ss] = cpuSplit(slave.pid);
     const threads = [...threadTicks(slave.pid)].map(([name, t]) => [name, t - (t0.get(name) ?? 0)] as const).filter(([, t]) => t > 0).map(([name, t]) => `${name} ${(t / 100).toFixed(2)}`);
     const io1 = syscalls(slave.pid);
     if (o.threads) {
       process.stderr.write(`slave threads (CPU s): ${threads.join(', ')}; read/write syscalls: ${io1[0] - io0[0]} / ${io1[1] - io0[1]}\n`);
     }
-    const [mu, ms] = cpuTicks(master.pid);
+    const [mu, ms] = cpuSplit(master.pid);
     ok = true;
     return { slaveCpu: (su - s0[0] + ss - s0[1]) / 100, slaveSys: (ss - s0[1]) / 100, masterCpu: (mu - m0[0] + ms - m0[1]) / 100 };
   } finally {
