@@ -1,7 +1,7 @@
 // Topics: create one and see it in the list and on the topic-to-broker map, one on a single broker standing out,
 // produce to it from the page and read the message back (by id, key and time), delete a topic by typing its name.
 import { expect, test } from './fixtures.ts';
-import { consoleUrl, shot, signIn, uniq } from './helpers.ts';
+import { consoleUrl, shot, signIn, uniq, searchList } from './helpers.ts';
 
 const topicA = uniq('E2eOrders');
 const topicB = uniq('E2eSingle');
@@ -21,7 +21,7 @@ test('an operator creates a topic and sees it in the list and on the map', async
   await shot(page, 'topic-create');
   await page.keyboard.press('Escape');
 
-  await page.getByTestId('search').fill(topicA);
+  await searchList(page, topicA);
   await expect(page.getByTestId('topic-row')).toHaveCount(1);
   await expect(page.getByTestId('topic-row')).toContainText('8 / 8');
   await shot(page, 'topics');
@@ -116,7 +116,7 @@ test('deleting a topic needs its name typed, then it is gone', async ({ page }) 
   await page.getByTestId('delete-topic-confirm').fill(topicB);
   await page.getByTestId('delete-topic-submit').click();
   await expect(page).toHaveURL(/\/topics$/);
-  await page.getByTestId('search').fill(topicB);
+  await searchList(page, topicB);
   await expect(page.getByTestId('topic-row')).toHaveCount(0);
   await expect(page.getByText(`No topic matches`)).toBeVisible();
 });

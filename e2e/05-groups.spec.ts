@@ -1,7 +1,7 @@
 // Consumer groups: lag rising while the group is offline and falling when it consumes again, an offline reset to a
 // timestamp previewed then applied (new offsets shown), an online reset, a flagged group, and group create/update/delete.
 import { expect, test } from './fixtures.ts';
-import { apiCall, consoleUrl, shot, signIn, uniq, waitFor } from './helpers.ts';
+import { apiCall, consoleUrl, shot, signIn, uniq, waitFor, searchList } from './helpers.ts';
 import { sendMany, startConsumer, startProducer, type RunningConsumer } from './clients.ts';
 import type { Producer } from '../lib/client/index.ts';
 
@@ -38,7 +38,7 @@ test("a group's lag rises while it is offline and falls when it consumes again",
   await sendMany(producer, topic, 40, 'late');
 
   await page.goto(`${consoleUrl()}/groups`);
-  await page.getByTestId('search').fill(group);
+  await searchList(page, group);
   const row = page.getByTestId('group-row').filter({ hasText: group });
   await expect(row.getByTestId('group-lag')).toHaveText('40', { timeout: 30_000 });
   await shot(page, 'groups-lag-risen');
@@ -55,7 +55,7 @@ test("a group's lag rises while it is offline and falls when it consumes again",
     await expect(page.getByTestId('rebalance-row').first()).toBeVisible({ timeout: 30_000 });
     await shot(page, 'group-detail');
     await page.goto(`${consoleUrl()}/groups`);
-    await page.getByTestId('search').fill(group);
+    await searchList(page, group);
     await expect(page.getByTestId('group-row').filter({ hasText: group }).getByTestId('group-lag')).toHaveText('0');
     // the mode column: a push consumer online, nothing set for 5.x request modes
     await expect(page.getByTestId('group-row').filter({ hasText: group }).getByTestId('group-mode')).toContainText('PUSH', { timeout: 30_000 });
@@ -158,7 +158,7 @@ test('an operator creates, updates and deletes a subscription group', async ({ p
   await page.getByTestId('delete-group-confirm').fill(name);
   await page.getByTestId('delete-group-submit').click();
   await expect(page).toHaveURL(/\/groups$/);
-  await page.getByTestId('search').fill(name);
+  await searchList(page, name);
   await expect(page.getByTestId('group-row')).toHaveCount(0);
 });
 

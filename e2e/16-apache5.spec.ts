@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './fixtures.ts';
-import { apiCall, consoleUrl, shot, signIn, uniq } from './helpers.ts';
+import { apiCall, consoleUrl, shot, signIn, uniq, searchList } from './helpers.ts';
 
 const FIXTURES = join(import.meta.dirname, 'apache5-cluster', 'fixtures');
 
@@ -88,7 +88,7 @@ test("a group's consumption mode, its request modes, and a mode switch previewed
   await shot(page, 'a5-group-consume-mode');
   // the group list shows the same mode and the 5.x setting (one GET_ALL_MESSAGE_REQUEST_MODE per master)
   await page.goto(`${consoleUrl()}/groups`);
-  await page.getByTestId('search').fill(group);
+  await searchList(page, group);
   const row = page.getByTestId('group-row').filter({ hasText: group });
   await expect(row.getByTestId('group-mode')).toContainText('POP');
   await expect(row.getByTestId('group-request-mode')).toHaveText('POP');

@@ -26,6 +26,16 @@ export async function signIn(page: Page, who: 'operator' | 'viewer'): Promise<vo
   expect(res.status(), await res.text()).toBe(200);
 }
 
+/**
+ * Types into a list page's search box once the page has settled to one: while a streamed page is revealed, its
+ * server-rendered copy and the live one can both be in the document for a moment (runs saw two boxes).
+ */
+export async function searchList(page: Page, text: string): Promise<void> {
+  const box = page.getByTestId('search');
+  await expect(box).toHaveCount(1);
+  await box.fill(text);
+}
+
 /** Full-page screenshot saved as a test artifact: test-results/e2e/<name>.png. */
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
