@@ -104,8 +104,12 @@ describe('ReadWindows', () => {
     assert.equal(r.status, 'FOUND');
     assert.ok(r.body!.equals(Buffer.concat(r.buffers)));
     assert.equal(r.bufferTotalSize, r.body!.length);
-    const want = Array.from({ length: 32 }, (_, k) => recs[(10 + k) * QUEUES + 3]!).filter((x) => Number(x.body.split('-')[1]) % 3 !== 0);
+    // a pull may stop short of 32 (e.g. at the end of what the consume queue has written so far); whatever it
+    // examined, [10, nextBeginOffset), comes back with exactly the refused records left out
+    const examined = r.nextBeginOffset - 10;
+    assert.ok(examined >= 3 && examined <= 32, `examined ${examined}`);
+    const want = Array.from({ length: examined }, (_, k) => recs[(10 + k) * QUEUES + 3]!).filter((x) => Number(x.body.split('-')[1]) % 3 !== 0);
     assert.deepEqual(r.buffers.map((b) => decodeMessage(b).body.toString()), want.map((x) => x.body));
-    assert.deepEqual(r.queueOffsets, Array.from({ length: 32 }, (_, k) => 10 + k).filter((o) => (o * QUEUES + 3) % 3 !== 0));
+    assert.deepEqual(r.queueOffsets, Array.from({ length: examined }, (_, k) => 10 + k).filter((o) => (o * QUEUES + 3) % 3 !== 0));
   });
 });
