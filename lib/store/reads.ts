@@ -319,7 +319,12 @@ export class MessageReader {
     const q = this.index.queryOffset(topic, key, limit, begin, end);
     res.indexLastUpdateTimestamp = q.indexLastUpdateTimestamp;
     res.indexLastUpdatePhyoffset = q.indexLastUpdatePhyoffset;
+    // Recovery after a kill re-indexes the records after the index checkpoint, so an entry can be there twice (as in
+    // RocketMQ): a message is answered once.
+    const seen = new Set<number>();
     for (const phy of q.phyOffsets) {
+      if (seen.has(phy)) continue;
+      seen.add(phy);
       const rec = await this.selectOneMessageByOffset(phy);
       if (!rec) continue;
       // An index entry can outlive its record (commit log cut after a crash): keep only records that are where
