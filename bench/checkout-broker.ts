@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SERVER_NODE_FLAGS } from '../lib/cluster/node-flags.ts';
 
 export interface CheckoutBroker {
   pid: number;
@@ -30,7 +31,7 @@ export async function startCheckoutBroker(
   const conf = join(dir, 'broker.conf');
   writeFileSync(conf, Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
   const prof = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : [];
-  const child = spawn(process.execPath, [...prof, join(root, 'lib/cli/bin.mjs'), 'broker', '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ROCKETDECK_BUNDLE: '0' } });
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...prof, join(root, 'lib/cli/bin.mjs'), 'broker', '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ROCKETDECK_BUNDLE: '0' } });
   child.stderr!.pipe(createWriteStream(join(dir, 'stderr.log')));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const address = await new Promise<string>((res, rej) => {

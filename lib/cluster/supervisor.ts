@@ -7,6 +7,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RocketDeckError } from '../common/errors.ts';
+import { SERVER_NODE_FLAGS } from './node-flags.ts';
 
 export const CLI_BIN = fileURLToPath(new URL('../cli/bin.mjs', import.meta.url));
 
@@ -121,7 +122,7 @@ export class Supervisor extends EventEmitter {
     }
     e.log = createWriteStream(e.status.logFile, { flags: 'a' });
     e.log.write(`--- ${new Date().toISOString()} starting ${spec.name}: rocketdeck ${spec.args.join(' ')}\n`);
-    const child = spawn(process.execPath, [CLI_BIN, ...spec.args], {
+    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, CLI_BIN, ...spec.args], {
       // The child stops itself once this process is gone, however it died (lib/cluster/exit-with-parent.mjs).
       env: { ...process.env, ...spec.env, ROCKETDECK_SUPERVISOR_PID: String(process.pid) },
       stdio: ['ignore', 'pipe', 'pipe'],

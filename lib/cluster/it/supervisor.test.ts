@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { portAccepts, Supervisor, type NodeStatus } from '../supervisor.ts';
 import { freePort } from '../../common/free-port.ts';
+import { SERVER_NODE_FLAGS } from '../node-flags.ts';
 
 
 describe('supervisor', () => {
@@ -21,6 +22,9 @@ describe('supervisor', () => {
       await Promise.all(sup.names().map((n) => sup.start(n)));
       assert.deepEqual(sup.status().map((s) => s.state), ['running', 'running']);
       assert.ok(await portAccepts('127.0.0.1', ports[0]!));
+      // nodes run with the V8 options of node processes (lib/cluster/node-flags.ts)
+      const cmdline = readFileSync(`/proc/${sup.status()[0]!.pid}/cmdline`, 'utf8').split('\0');
+      for (const f of SERVER_NODE_FLAGS) assert.ok(cmdline.includes(f), `${f} in ${cmdline.join(' ')}`);
 
       const exits: Array<[string, boolean]> = [];
       sup.on('exit', (st: NodeStatus, expected: boolean) => exits.push([st.name, expected]));

@@ -15,6 +15,7 @@ import { createRequest, type RemotingCommand } from '../../remoting/command.ts';
 import type { RemotingClient } from '../../remoting/client.ts';
 import { defaultNamesrvConfig, type NamesrvConfig } from '../config.ts';
 import { NamesrvController } from '../namesrv.ts';
+import { SERVER_NODE_FLAGS } from '../../cluster/node-flags.ts';
 
 /** The shared polling helper, re-exported for the harnesses built on this one. */
 export { waitFor } from '../../common/wait-for.ts';
@@ -65,7 +66,7 @@ export interface ReadyProcess {
 
 /** Runs `rocketdeck <args>` and resolves once it prints its "ready at host:port" line; rejects if it exits first. */
 export async function spawnUntilReady(args: string[], role: string, nodeArgs: string[] = []): Promise<ReadyProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeArgs, BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: string[] = [];
   let errBuf = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
