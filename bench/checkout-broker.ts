@@ -5,7 +5,20 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SERVER_NODE_FLAGS } from '../lib/cluster/node-flags.ts';
+
+/** This checkout: the B side unless --b says otherwise. */
+export const THIS_CHECKOUT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The parseArgs options every A/B cost bench takes: the two checkouts, rounds, message size, CPU profiles. */
+export const AB_OPTIONS = {
+  a: { type: 'string' },
+  b: { type: 'string', default: THIS_CHECKOUT },
+  rounds: { type: 'string', default: '4' },
+  size: { type: 'string', default: '1024' },
+  'cpu-prof': { type: 'string' },
+} as const;
 
 export interface CheckoutBroker {
   pid: number;

@@ -8,20 +8,19 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolve, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setLogSink } from '../lib/common/log.ts';
 import { RequestCode, ResponseCode } from '../lib/protocol/codes.ts';
 import { encodeHeartbeatData } from '../lib/protocol/bodies/consumer.ts';
 import { RemotingClient } from '../lib/remoting/client.ts';
 import { createRequest } from '../lib/remoting/command.ts';
 import { TestClient } from '../lib/broker/it/harness.ts';
+import { AB_OPTIONS } from './checkout-broker.ts';
 import { cpuTicks, startBroker } from './send-cost.ts';
 import type { BenchMetric, BenchReport } from './run.ts';
 
 const TOPIC = 'PullCostTopic';
 const GROUP = 'pull_cost_consumer';
 const QUEUES = 8;
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** PullSysFlag bits as DefaultMQPushConsumerImpl sets them (PullSysFlag.buildSysFlag). */
 const COMMIT_OFFSET = 0x1;
 const SUSPEND = 0x2;
@@ -78,13 +77,9 @@ export async function run(args: string[]): Promise<BenchReport> {
   const { values } = parseArgs({
     args,
     options: {
-      a: { type: 'string' },
-      b: { type: 'string', default: ROOT },
-      rounds: { type: 'string', default: '4' },
+      ...AB_OPTIONS,
       messages: { type: 'string', default: '200000' },
       warmup: { type: 'string', default: '20000' },
-      size: { type: 'string', default: '1024' },
-      'cpu-prof': { type: 'string' },
     },
   });
   if (!values.a) throw new Error('--a: the checkout to compare against (a directory with lib/cli/bin.mjs) is required');

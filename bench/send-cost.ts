@@ -7,7 +7,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setLogSink } from '../lib/common/log.ts';
 import { RequestCode, ResponseCode } from '../lib/protocol/codes.ts';
@@ -15,12 +14,11 @@ import { RemotingClient } from '../lib/remoting/client.ts';
 import { createRequest, type SerializeType } from '../lib/remoting/command.ts';
 import { TestClient } from '../lib/broker/it/harness.ts';
 import type { BenchMetric, BenchReport } from './run.ts';
-import { cpuTicks, startCheckoutBroker, type CheckoutBroker } from './checkout-broker.ts';
+import { AB_OPTIONS, cpuTicks, startCheckoutBroker, type CheckoutBroker } from './checkout-broker.ts';
 
 const TOPIC = 'SendCostTopic';
 const QUEUES = 8;
 const PROPS = 'TAGS\u0001TagA\u0002WAIT\u0001true\u0002UNIQ_KEY\u0001';
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export { cpuTicks };
 
@@ -57,15 +55,11 @@ export async function run(args: string[]): Promise<BenchReport> {
   const { values } = parseArgs({
     args,
     options: {
-      a: { type: 'string' },
-      b: { type: 'string', default: ROOT },
-      rounds: { type: 'string', default: '4' },
+      ...AB_OPTIONS,
       sends: { type: 'string', default: '100000' },
       depth: { type: 'string', default: '32' },
-      size: { type: 'string', default: '1024' },
       flush: { type: 'string', default: 'ASYNC_FLUSH' },
       serialize: { type: 'string', default: 'JSON' },
-      'cpu-prof': { type: 'string' },
     },
   });
   if (!values.a) throw new Error('--a: the checkout to compare against (a directory with lib/cli/bin.mjs) is required');

@@ -7,7 +7,6 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { freePort } from '../lib/common/free-port.ts';
 import { setLogSink } from '../lib/common/log.ts';
@@ -18,12 +17,11 @@ import { createRequest } from '../lib/remoting/command.ts';
 import { TestClient } from '../lib/broker/it/harness.ts';
 import { runtimeNumber } from '../lib/broker/it/ha-harness.ts';
 import type { BenchMetric, BenchReport } from './run.ts';
-import { startCheckoutBroker, type CheckoutBroker } from './checkout-broker.ts';
+import { AB_OPTIONS, startCheckoutBroker, type CheckoutBroker } from './checkout-broker.ts';
 
 const TOPIC = 'SlaveCostTopic';
 const QUEUES = 8;
 const PROPS = 'TAGS\u0001TagA\u0002WAIT\u0001true\u0002UNIQ_KEY\u0001';
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** [utime, stime] of a process, in clock ticks (1/100 s). */
 function cpuSplit(pid: number): [number, number] {
@@ -137,15 +135,11 @@ export async function run(args: string[]): Promise<BenchReport> {
   const { values } = parseArgs({
     args,
     options: {
-      a: { type: 'string' },
-      b: { type: 'string', default: ROOT },
-      rounds: { type: 'string', default: '4' },
+      ...AB_OPTIONS,
       sends: { type: 'string', default: '100000' },
       depth: { type: 'string', default: '32' },
-      size: { type: 'string', default: '1024' },
       role: { type: 'string', default: 'ASYNC_MASTER' },
       flush: { type: 'string', default: 'ASYNC_FLUSH' },
-      'cpu-prof': { type: 'string' },
       threads: { type: 'boolean', default: false },
     },
   });

@@ -8,6 +8,19 @@ import type { MappedFileQueue } from './mapped-file-queue.ts';
 /** Room always left at a file's end for the blank marker (CommitLog.END_FILE_MIN_BLANK_LENGTH). */
 export const END_FILE_MIN_BLANK_LENGTH = 4 + 4;
 
+/** recordHead's answer for an end-of-file marker. */
+const BLANK = -1;
+
+/**
+ * What the 8 bytes at `at` of `buf` announce, `room` bytes before the end of their commit log file: BLANK for an
+ * end-of-file marker covering exactly that room, the TOTALSIZE of a record that fits in it, 0 for anything else.
+ */
+function recordHead(buf: Buffer, at: number, room: number): number {
+  const totalSize = buf.readInt32BE(at);
+  if (buf.readInt32BE(at + 4) === BLANK_MAGIC_CODE) return totalSize === room ? BLANK : 0;
+  return totalSize <= 8 || totalSize + END_FILE_MIN_BLANK_LENGTH > room ? 0 : totalSize;
+}
+
 /**
  * Walks records from `from` (a record boundary) to the end of valid data: each valid record is passed to
  * `onRecord`; the walk stops at the first byte range that is not a valid record (zeros, torn or corrupt data,
@@ -43,14 +56,12 @@ export function scanCommitLog(
         if (blockLen < 8) return offset;
       }
       const at = offset - blockStart;
-      const totalSize = block.readInt32BE(at);
-      const magic = block.readInt32BE(at + 4);
-      if (magic === BLANK_MAGIC_CODE) {
-        if (totalSize !== fileSize - pos) return offset;
+      const totalSize = recordHead(block, at, fileSize - pos);
+      if (totalSize === BLANK) {
         offset = mf.fileEndOffset;
         break;
       }
-      if (totalSize <= 8 || totalSize + END_FILE_MIN_BLANK_LENGTH > fileSize - pos) return offset;
+      if (totalSize === 0) return offset;
       if (at + totalSize > blockLen) {
         if (at === 0 && blockLen < Math.min(block.length, mf.fileEndOffset - offset) && totalSize <= block.length) return offset;
         // Re-read with the record at the block start.
@@ -84,13 +95,13 @@ export function scanRecords(
   while (buf.length - at >= 8) {
     const offset = from + at;
     const room = fileSize - (offset % fileSize);
-    const totalSize = buf.readInt32BE(at);
-    if (buf.readInt32BE(at + 4) === BLANK_MAGIC_CODE) {
-      if (totalSize !== room || at + totalSize > buf.length) break;
-      at += totalSize;
+    const totalSize = recordHead(buf, at, room);
+    if (totalSize === BLANK) {
+      if (at + room > buf.length) break;
+      at += room;
       continue;
     }
-    if (totalSize <= 8 || totalSize + END_FILE_MIN_BLANK_LENGTH > room || at + totalSize > buf.length) break;
+    if (totalSize === 0 || at + totalSize > buf.length) break;
     const req = dispatchRequestFromRecord(buf, at, offset, false, tagsCodeOf);
     if (!req || req.msgSize !== totalSize) break;
     onRecord(req);
