@@ -5,7 +5,7 @@ import type { Page } from '@playwright/test';
 import type { Producer } from '../lib/client/index.ts';
 import { startProducer } from './clients.ts';
 import { expect, test } from './fixtures.ts';
-import { consoleUrl, shot, signIn, uniq } from './helpers.ts';
+import { consoleUrl, settledOne, shot, signIn, uniq } from './helpers.ts';
 
 const TOPIC = 'DemoOrders';
 
@@ -30,7 +30,7 @@ test('a live tail shows new messages within 1 s, a filter narrows them, pause st
   try {
     await signIn(page, 'operator');
     await page.goto(`${consoleUrl()}/tail?topic=${TOPIC}`);
-    await expect(page.getByTestId('tail-topic')).toHaveValue(TOPIC);
+    await expect(await settledOne(page, 'tail-topic')).toHaveValue(TOPIC);
     await page.getByTestId('tail-start').click();
     await expect(page.getByTestId('tail-state')).toHaveText('live');
     // the demo traffic flows in

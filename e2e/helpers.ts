@@ -27,13 +27,19 @@ export async function signIn(page: Page, who: 'operator' | 'viewer'): Promise<vo
 }
 
 /**
- * Types into a list page's search box once the page has settled to one: while a streamed page is revealed, its
- * server-rendered copy and the live one can both be in the document for a moment (runs saw two boxes).
+ * The page's one element with `testId`, once the page has settled to one: while a streamed page is revealed and
+ * hydrated, its server-rendered copy and the live one can both be in the document for a moment (fresh-clone runs saw
+ * two search boxes on the groups page, two headers on another, and two topic fields on the live tail).
  */
+export async function settledOne(page: Page, testId: string) {
+  const el = page.getByTestId(testId);
+  await expect(el).toHaveCount(1);
+  return el;
+}
+
+/** Types into a list page's search box once the page has settled to one (see settledOne). */
 export async function searchList(page: Page, text: string): Promise<void> {
-  const box = page.getByTestId('search');
-  await expect(box).toHaveCount(1);
-  await box.fill(text);
+  await (await settledOne(page, 'search')).fill(text);
 }
 
 /** Full-page screenshot saved as a test artifact: test-results/e2e/<name>.png. */
