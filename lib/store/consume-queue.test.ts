@@ -81,6 +81,51 @@ describe('ConsumeQueue', () => {
     assert.equal(path.basename(cq.mfq.getFirstMappedFile()!.fileName), String(20 * 20).padStart(20, '0'));
   });
 
+  test('pulls read entries from one read ahead; a rewrite, a cut or new entries past it read the file again', () => {
+    const dir = tempStoreDir();
+    dirs.push(dir);
+    const cq = new ConsumeQueue(dir, 'T', 0, 1000 * 20);
+    cq.load();
+    cq.recover();
+    cq.putMessagePositionInfos(puts(0, 300));
+    cq.commitPending();
+    const file = cq.mfq.getFirstMappedFile()!;
+    let reads = 0;
+    const readSync = file.readSync.bind(file);
+    file.readSync = (...args: Parameters<typeof readSync>) => {
+      reads++;
+      return readSync(...args);
+    };
+    const offsetsAt = (from: number, n: number): number[] => {
+      const b = cq.getEntriesSync(from, n);
+      return Array.from({ length: b.length / 20 }, (_, i) => Number(b.readBigInt64BE(i * 20)));
+    };
+    for (let at = 0; at < 288; at += 32) assert.deepEqual(offsetsAt(at, 32), puts(at, 32).map((p) => p.commitLogOffset));
+    assert.equal(reads, 1, 'nine pulls of 32, one file read');
+    const held = cq.getEntriesSync(40, 1);
+
+    // a rewritten entry (a different message at a taken offset) is read from the file, not from the read-ahead
+    cq.putMessagePositionInfos([{ queueOffset: 40, commitLogOffset: 999_900, msgSize: 100, tagsCode: 0 }]);
+    assert.deepEqual(offsetsAt(40, 1), [999_900]);
+    assert.equal(Number(held.readBigInt64BE(0)), 4000, 'entries handed out before keep their bytes');
+
+    // entries written after the read-ahead was read
+    cq.putMessagePositionInfos(puts(300, 20));
+    cq.commitPending();
+    assert.deepEqual(offsetsAt(290, 20), [...puts(290, 10), ...puts(300, 10)].map((p) => p.commitLogOffset));
+
+    // a cut, then other messages at the same offsets
+    assert.deepEqual(offsetsAt(96, 8), puts(96, 8).map((p) => p.commitLogOffset));
+    cq.truncateDirtyLogicFiles(100 * 100);
+    assert.equal(cq.getMaxOffsetInQueue(), 100);
+    cq.putMessagePositionInfos(puts(100, 50, 500_000));
+    cq.commitPending();
+    assert.deepEqual(offsetsAt(96, 8), [9600, 9700, 9800, 9900, 500_000, 500_100, 500_200, 500_300]);
+    const before = reads;
+    assert.deepEqual(offsetsAt(104, 4), [500_400, 500_500, 500_600, 500_700]);
+    assert.equal(reads, before, 'served by the read-ahead of the new entries');
+  });
+
   test('offset by store time: LOWER and UPPER boundaries', async () => {
     const cq = open();
     cq.putMessagePositionInfos(puts(0, 20));

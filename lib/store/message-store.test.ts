@@ -10,6 +10,7 @@ import { MessageStore } from './message-store.ts';
 import { RecordFramer } from './ha/record-framer.ts';
 import { waitFor } from '../common/wait-for.ts';
 import { inner, removeDir, smallConfig, tempStoreDir } from './store-test-util.ts';
+import type { ConsumeQueueStore } from './consume-queue-store.ts';
 import type { MessageFilter } from './types.ts';
 
 setLogLevel('error');
@@ -111,6 +112,31 @@ describe('MessageStore appends and reads', () => {
     assert.equal(found.nextBeginOffset, 8);
     assert.equal(found.minOffset, 0);
     assert.equal(found.maxOffset, max);
+  });
+
+  test('a pull that fills its batch asks the consume queue for no entries past it', async () => {
+    const cq = (store as unknown as { cqStore: ConsumeQueueStore }).cqStore.findConsumeQueue('Cross', 1)!;
+    const asked: number[] = [];
+    const getEntriesSync = cq.getEntriesSync.bind(cq);
+    cq.getEntriesSync = (offset: number, maxCount: number) => {
+      asked.push(maxCount);
+      return getEntriesSync(offset, maxCount);
+    };
+    try {
+      const r = await store.getMessage('g', 'Cross', 1, 40, 32);
+      assert.equal(r.buffers.length, 32);
+      assert.deepEqual(asked, [32]);
+      asked.length = 0;
+      // a filter that refuses every other entry: the scan reads on past the first 32 entries until 32 match
+      let seen = 0;
+      const everyOther: MessageFilter = { isMatchedByConsumeQueue: () => seen++ % 2 === 0 };
+      const half = await store.getMessage('g', 'Cross', 1, 0, 32, everyOther);
+      assert.equal(half.buffers.length, 32);
+      assert.equal(half.nextBeginOffset, 63);
+      assert.equal(asked.length, 2);
+    } finally {
+      cq.getEntriesSync = getEntriesSync;
+    }
   });
 
   test('a pull is capped by maxTransferCountOnMessageInMemory', async () => {

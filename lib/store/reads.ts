@@ -183,6 +183,8 @@ export class MessageReader {
       const got = entries.length / CQ_STORE_UNIT_SIZE;
       read += got;
       if (got < want) break; // the end of the queue or of the written part of its file
+      // the batch is full: reading the next chunk (up to maxFilterEntries entries) would only be thrown away
+      if (phys.length >= Math.max(1, maxMsgNums)) break;
     }
 
     // The records are copied straight into one buffer, the answer's body. Recent data (within the share of memory
