@@ -81,7 +81,7 @@ describe('ConsumeQueue', () => {
     assert.equal(path.basename(cq.mfq.getFirstMappedFile()!.fileName), String(20 * 20).padStart(20, '0'));
   });
 
-  test('pulls read entries from one read ahead; a rewrite, a cut or new entries past it read the file again', () => {
+  test('pulls read entries from one read ahead; a rewrite, a cut or new entries past it read the file again', (t) => {
     const dir = tempStoreDir();
     dirs.push(dir);
     const cq = new ConsumeQueue(dir, 'T', 0, 1000 * 20);
@@ -89,19 +89,13 @@ describe('ConsumeQueue', () => {
     cq.recover();
     cq.putMessagePositionInfos(puts(0, 300));
     cq.commitPending();
-    const file = cq.mfq.getFirstMappedFile()!;
-    let reads = 0;
-    const readSync = file.readSync.bind(file);
-    file.readSync = (...args: Parameters<typeof readSync>) => {
-      reads++;
-      return readSync(...args);
-    };
+    const fileReads = t.mock.method(cq.mfq.getFirstMappedFile()!, 'readSync').mock;
     const offsetsAt = (from: number, n: number): number[] => {
       const b = cq.getEntriesSync(from, n);
       return Array.from({ length: b.length / 20 }, (_, i) => Number(b.readBigInt64BE(i * 20)));
     };
     for (let at = 0; at < 288; at += 32) assert.deepEqual(offsetsAt(at, 32), puts(at, 32).map((p) => p.commitLogOffset));
-    assert.equal(reads, 1, 'nine pulls of 32, one file read');
+    assert.equal(fileReads.callCount(), 1, 'nine pulls of 32, one file read');
     const held = cq.getEntriesSync(40, 1);
 
     // a rewritten entry (a different message at a taken offset) is read from the file, not from the read-ahead
@@ -121,9 +115,9 @@ describe('ConsumeQueue', () => {
     cq.putMessagePositionInfos(puts(100, 50, 500_000));
     cq.commitPending();
     assert.deepEqual(offsetsAt(96, 8), [9600, 9700, 9800, 9900, 500_000, 500_100, 500_200, 500_300]);
-    const before = reads;
+    const before = fileReads.callCount();
     assert.deepEqual(offsetsAt(104, 4), [500_400, 500_500, 500_600, 500_700]);
-    assert.equal(reads, before, 'served by the read-ahead of the new entries');
+    assert.equal(fileReads.callCount(), before, 'served by the read-ahead of the new entries');
   });
 
   test('offset by store time: LOWER and UPPER boundaries', async () => {

@@ -114,29 +114,20 @@ describe('MessageStore appends and reads', () => {
     assert.equal(found.maxOffset, max);
   });
 
-  test('a pull that fills its batch asks the consume queue for no entries past it', async () => {
+  test('a pull that fills its batch asks the consume queue for no entries past it', async (t) => {
     const cq = (store as unknown as { cqStore: ConsumeQueueStore }).cqStore.findConsumeQueue('Cross', 1)!;
-    const asked: number[] = [];
-    const getEntriesSync = cq.getEntriesSync.bind(cq);
-    cq.getEntriesSync = (offset: number, maxCount: number) => {
-      asked.push(maxCount);
-      return getEntriesSync(offset, maxCount);
-    };
-    try {
-      const r = await store.getMessage('g', 'Cross', 1, 40, 32);
-      assert.equal(r.buffers.length, 32);
-      assert.deepEqual(asked, [32]);
-      asked.length = 0;
-      // a filter that refuses every other entry: the scan reads on past the first 32 entries until 32 match
-      let seen = 0;
-      const everyOther: MessageFilter = { isMatchedByConsumeQueue: () => seen++ % 2 === 0 };
-      const half = await store.getMessage('g', 'Cross', 1, 0, 32, everyOther);
-      assert.equal(half.buffers.length, 32);
-      assert.equal(half.nextBeginOffset, 63);
-      assert.equal(asked.length, 2);
-    } finally {
-      cq.getEntriesSync = getEntriesSync;
-    }
+    const entryReads = t.mock.method(cq, 'getEntriesSync').mock;
+    const r = await store.getMessage('g', 'Cross', 1, 40, 32);
+    assert.equal(r.buffers.length, 32);
+    assert.deepEqual(entryReads.calls.map((c) => c.arguments[1]), [32]);
+    entryReads.resetCalls();
+    // a filter that refuses every other entry: the scan reads on past the first 32 entries until 32 match
+    let seen = 0;
+    const everyOther: MessageFilter = { isMatchedByConsumeQueue: () => seen++ % 2 === 0 };
+    const half = await store.getMessage('g', 'Cross', 1, 0, 32, everyOther);
+    assert.equal(half.buffers.length, 32);
+    assert.equal(half.nextBeginOffset, 63);
+    assert.equal(entryReads.callCount(), 2);
   });
 
   test('a pull is capped by maxTransferCountOnMessageInMemory', async () => {

@@ -24,6 +24,8 @@ export class ReadWindows {
   private readonly windows: Window[] = [];
   private truncations: number;
   private clock = 0;
+  /** Index of the window that served the last copy, where the next search starts. */
+  private lastHit = 0;
 
   constructor(
     private readonly commitLog: CommitLog,
@@ -58,7 +60,10 @@ export class ReadWindows {
   }
 
   private find(offset: number, end: number): Window | undefined {
-    for (let i = 0; i < this.windows.length; i++) {
+    // from the window that served the last copy: a pull's records mostly lie in one window
+    const n = this.windows.length;
+    for (let k = 0; k < n; k++) {
+      const i = (this.lastHit + k) % n;
       const w = this.windows[i]!;
       if (offset < w.start || end > w.limit || end > w.start + w.buf.length) continue;
       if (end > w.filled) {
@@ -67,6 +72,7 @@ export class ReadWindows {
         if (end > to || !this.commitLog.getDataSync(w.filled, to - w.filled, w.buf, w.filled - w.start)) continue;
         w.filled = to;
       }
+      this.lastHit = i;
       return w;
     }
     return undefined;
