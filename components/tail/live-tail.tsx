@@ -59,12 +59,14 @@ export function LiveTail() {
   const [open, setOpen] = useState<string | null>(null);
   const abort = useRef<AbortController | null>(null);
   const pending = useRef<TailMessage[]>([]);
+  /** Set from the pause click to the resume click: arrived messages wait in `pending` and the list holds still. */
+  const holding = useRef(false);
   const topics = useTopics({ pageSize: 500 });
 
   // arrived messages are drawn in batches
   useEffect(() => {
     const t = setInterval(() => {
-      if (pending.current.length === 0) return;
+      if (holding.current || pending.current.length === 0) return;
       const batch = pending.current.reverse();
       pending.current = [];
       setMessages((cur) => [...batch, ...cur].slice(0, KEEP));
@@ -84,6 +86,7 @@ export function LiveTail() {
     stop();
     // a new tail (another filter, another topic) starts on an empty list
     pending.current = [];
+    holding.current = false;
     setMessages([]);
     setFailure(null);
     setHello(null);
@@ -124,10 +127,14 @@ export function LiveTail() {
 
   const control = async (action: 'pause' | 'resume') => {
     if (!hello) return;
+    // messages the console sent before it saw the pause are still on their way: they are drawn on resume, not now
+    holding.current = action === 'pause';
     try {
       const r = await apiFetch<{ paused: boolean }>(`/api/tail/${hello.id}`, { method: 'POST', body: { action }, cluster });
+      holding.current = r.paused;
       setStats((s) => (s ? { ...s, paused: r.paused } : s));
     } catch (err) {
+      holding.current = stats?.paused === true;
       setFailure({ message: errorMessage(err) });
     }
   };
