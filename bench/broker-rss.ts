@@ -3,7 +3,10 @@
 // (tsx). Prints the master's RSS after it has been idle a while, what it is made of (/proc/PID/smaps_rollup: the node
 // binary's pages, anonymous memory; the main thread's V8 heap through bench/broker-rss/probe.mjs), its thread count,
 // then its peak RSS under a send load (one connection, 32 SEND_MESSAGE_V2 of 1 KB in flight, as Apache's benchmark
-// Producer sends). Options: --runtimes bundle,tsx  --idle 10 (s)  --sends 200000  --size 1024.
+// Producer sends), then its peak RSS while a consumer drains that backlog (pulls of 32, one per queue in flight, as
+// Apache's push Consumer pulls) and its RSS once it has been idle again after the drain (the read buffers of a
+// drain are freed after one to two retention intervals, 10 s each, unused). Options: --runtimes bundle,tsx
+// --idle 10 (s)  --sends 200000  --size 1024  --after-drain 25 (s).
 
 import { mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +21,7 @@ import { RemotingClient } from '../lib/remoting/client.ts';
 import { createRequest } from '../lib/remoting/command.ts';
 import { spawnBroker, spawnNamesrv, TestClient } from '../lib/broker/it/harness.ts';
 import { pairProps, runtimeNumber, spawnSlave, type PairOptions } from '../lib/broker/it/ha-harness.ts';
+import { drain, subscribeAll } from './pull-cost.ts';
 import type { BenchMetric, BenchReport } from './run.ts';
 
 const PROBE = fileURLToPath(new URL('./broker-rss/probe.mjs', import.meta.url));
@@ -95,6 +99,30 @@ async function load(addr: string, pid: number, count: number, depth: number, bod
   return { peak: Math.max(peak, procFigures(pid).VmRSS!), tps: count / ((Date.now() - t0) / 1000) };
 }
 
+/** Drains every queue of TOPIC from 0, sampling `pid`'s RSS; peak RSS (MiB) and messages/s. */
+async function drainAll(addr: string, pid: number, admin: TestClient): Promise<{ peak: number; tps: number }> {
+  const until = await Promise.all(Array.from({ length: QUEUES }, (_, q) => admin.maxOffset(TOPIC, q)));
+  const c = new RemotingClient({ defaultTimeoutMs: 30_000 });
+  let peak = 0;
+  let done = false;
+  const sampler = (async () => {
+    while (!done) {
+      peak = Math.max(peak, procFigures(pid).VmRSS!);
+      await sleep(200);
+    }
+  })();
+  const t0 = Date.now();
+  try {
+    const subVersion = await subscribeAll(c, addr, 'broker_rss_consumer', TOPIC);
+    const n = await drain(c, addr, 'broker_rss_consumer', TOPIC, until.map(() => 0), until, subVersion);
+    return { peak: Math.max(peak, procFigures(pid).VmRSS!), tps: n / ((Date.now() - t0) / 1000) };
+  } finally {
+    done = true;
+    await sampler;
+    await c.close();
+  }
+}
+
 export async function run(args: string[]): Promise<BenchReport> {
   const { values } = parseArgs({
     args,
@@ -103,12 +131,14 @@ export async function run(args: string[]): Promise<BenchReport> {
       idle: { type: 'string', default: '10' },
       sends: { type: 'string', default: '200000' },
       size: { type: 'string', default: '1024' },
+      'after-drain': { type: 'string', default: '25' },
     },
   });
   const runtimes = String(values.runtimes).split(',').map((x) => x.trim());
   for (const r of runtimes) if (r !== 'bundle' && r !== 'tsx') throw new Error(`--runtimes: '${r}' is not bundle or tsx`);
   const idleS = Number(values.idle);
   const sends = Number(values.sends);
+  const afterDrainS = Number(values['after-drain']);
   setLogSink(() => {});
   const probeDir = mkdtempSync(join(tmpdir(), 'broker-rss-'));
   const metrics: BenchMetric[] = [];
@@ -141,6 +171,11 @@ export async function run(args: string[]): Promise<BenchReport> {
         const p = procFigures(pid);
         const h = await heapFigures(pid, probeDir);
         const l = await load(master.address, pid, sends, 32, Buffer.alloc(Number(values.size), 0x61));
+        const d = await drainAll(master.address, pid, admin);
+        await sleep(afterDrainS * 1000);
+        const pd = procFigures(pid);
+        const hd = await heapFigures(pid, probeDir);
+        const released = master.logs.map((l) => /"read_buffers_released".*"gcMs":([\d.]+|null)/.exec(l)).find((m) => m);
         const r = `${runtime}:`;
         metrics.push(
           { metric: `${r} master RSS when the slave connected`, value: Math.round(atReady), unit: 'MiB' },
@@ -152,6 +187,11 @@ export async function run(args: string[]): Promise<BenchReport> {
           { metric: `${r}     main thread external (array buffers)`, value: Math.round(h.external), unit: `MiB (${Math.round(h.arrayBuffers)} MiB)` },
           { metric: `${r}   threads`, value: p.Threads!, unit: '' },
           { metric: `${r} master peak RSS under ${sends.toLocaleString('en-US')} sends`, value: Math.round(l.peak), unit: `MiB (at ${Math.round(l.tps).toLocaleString('en-US')} sends/s)` },
+          { metric: `${r} master peak RSS while they are drained`, value: Math.round(d.peak), unit: `MiB (at ${Math.round(d.tps).toLocaleString('en-US')} msg/s)` },
+          { metric: `${r} master RSS ${afterDrainS} s after the drain`, value: Math.round(pd.VmRSS!), unit: 'MiB' },
+          { metric: `${r}   anonymous memory`, value: Math.round(pd.Anonymous!), unit: 'MiB' },
+          { metric: `${r}     main thread external (array buffers)`, value: Math.round(hd.external), unit: `MiB (${Math.round(hd.arrayBuffers)} MiB)` },
+          { metric: `${r}   read buffers released, then a full GC taking`, value: Number(released?.[1] ?? NaN), unit: !released ? 'ms (no release logged)' : released[1] === 'null' ? 'ms (no GC: node without --expose-gc)' : 'ms' },
         );
       } finally {
         await admin.close();
@@ -166,5 +206,5 @@ export async function run(args: string[]): Promise<BenchReport> {
     delete process.env.ROCKETDECK_MEM_PROBE_DIR;
     rmSync(probeDir, { recursive: true, force: true });
   }
-  return { bench: 'broker-rss', params: { runtimes: runtimes.join(','), idleS, sends, size: Number(values.size) }, metrics };
+  return { bench: 'broker-rss', params: { runtimes: runtimes.join(','), idleS, sends, size: Number(values.size), afterDrainS }, metrics };
 }

@@ -52,13 +52,33 @@ async function fill(addr: string, count: number, body: Buffer): Promise<void> {
  * Drains every queue from `from[q]` up to `until[q]` (exclusive) with one pull per queue in flight over `c`;
  * returns the messages delivered and leaves `from` at the next offsets.
  */
-async function drain(c: RemotingClient, addr: string, from: number[], until: number[], subVersion: number): Promise<number> {
+/** Subscribes `group` to all of `topic` (TAG `*`) with a heartbeat on `c`'s connection; returns the subVersion. */
+export async function subscribeAll(c: RemotingClient, addr: string, group: string, topic: string): Promise<number> {
+  const subVersion = Date.now();
+  const hb = encodeHeartbeatData({
+    clientID: `127.0.0.1@${group}`,
+    producerDataSet: [],
+    consumerDataSet: [{
+      groupName: group, consumeType: 'CONSUME_PASSIVELY', messageModel: 'CLUSTERING', consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', unitMode: false,
+      subscriptionDataSet: [{ topic, subString: '*', tagsSet: [], codeSet: [], subVersion, expressionType: 'TAG', classFilterMode: false }],
+    }],
+  });
+  const res = await c.invoke(addr, createRequest(RequestCode.HEART_BEAT, undefined, { body: hb }));
+  if (res.code !== ResponseCode.SUCCESS) throw new Error(`heartbeat answered ${res.code} ${res.remark}`);
+  return subVersion;
+}
+
+/**
+ * Pulls queue q of `topic` from from[q] up to until[q] (advancing from[q]), one pull per queue in flight, as
+ * Apache's push Consumer does; returns the messages delivered.
+ */
+export async function drain(c: RemotingClient, addr: string, group: string, topic: string, from: number[], until: number[], subVersion: number): Promise<number> {
   let delivered = 0;
   await Promise.all(from.map(async (_, q) => {
     while (from[q]! < until[q]!) {
       const offset = from[q]!;
       const header = {
-        consumerGroup: GROUP, topic: TOPIC, queueId: q, queueOffset: offset, maxMsgNums: 32,
+        consumerGroup: group, topic, queueId: q, queueOffset: offset, maxMsgNums: 32,
         sysFlag: (offset > 0 ? COMMIT_OFFSET : 0) | SUSPEND, commitOffset: offset, suspendTimeoutMillis: 15_000,
         subVersion, expressionType: 'TAG',
       };
@@ -100,22 +120,12 @@ export async function run(args: string[]): Promise<BenchReport> {
         await fill(b.address, messages, body);
         const max = await Promise.all(Array.from({ length: QUEUES }, (_, q) => admin.maxOffset(TOPIC, q)));
         await admin.close();
-        const subVersion = Date.now();
-        const hb = encodeHeartbeatData({
-          clientID: '127.0.0.1@pull-cost',
-          producerDataSet: [],
-          consumerDataSet: [{
-            groupName: GROUP, consumeType: 'CONSUME_PASSIVELY', messageModel: 'CLUSTERING', consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', unitMode: false,
-            subscriptionDataSet: [{ topic: TOPIC, subString: '*', tagsSet: [], codeSet: [], subVersion, expressionType: 'TAG', classFilterMode: false }],
-          }],
-        });
-        const hbRes = await c.invoke(b.address, createRequest(RequestCode.HEART_BEAT, undefined, { body: hb }));
-        if (hbRes.code !== ResponseCode.SUCCESS) throw new Error(`heartbeat answered ${hbRes.code} ${hbRes.remark}`);
+        const subVersion = await subscribeAll(c, b.address, GROUP, TOPIC);
         const from = max.map(() => 0);
-        await drain(c, b.address, from, max.map((m) => Math.min(m, Math.ceil(warmup / QUEUES))), subVersion); // warm-up (JIT)
+        await drain(c, b.address, GROUP, TOPIC, from, max.map((m) => Math.min(m, Math.ceil(warmup / QUEUES))), subVersion); // warm-up (JIT)
         const t0 = cpuTicks(b.pid);
         const io0 = syscalls(b.pid);
-        const n = await drain(c, b.address, from, max, subVersion);
+        const n = await drain(c, b.address, GROUP, TOPIC, from, max, subVersion);
         const s = (cpuTicks(b.pid) - t0) / 100;
         const io1 = syscalls(b.pid);
         cpu[side].push((s * 100_000) / n);

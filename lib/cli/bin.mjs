@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --initial-old-space-size=128
+#!/usr/bin/env -S node --initial-old-space-size=128 --expose-gc
 // Entry point of the `rocketdeck` command: runs the compiled CLI bundle while it is fresh (built at install, see
 // bundle.mjs), else the TypeScript sources through tsx's ESM hooks.
 import '../cluster/exit-with-parent.mjs';

@@ -47,6 +47,13 @@ export class ConsumeQueueStore {
     queues.set(cq.queueId, cq);
   }
 
+  /** Drops the read-ahead of every queue no pull read since the last call; returns the bytes dropped. */
+  releaseIdleReadAheads(): number {
+    let n = 0;
+    for (const cq of this.all()) n += cq.releaseIdleReadAhead();
+    return n;
+  }
+
   findConsumeQueue(topic: string, queueId: number): ConsumeQueue | undefined {
     return this.table.get(topic)?.get(queueId);
   }

@@ -120,6 +120,31 @@ describe('ConsumeQueue', () => {
     assert.equal(fileReads.callCount(), before, 'served by the read-ahead of the new entries');
   });
 
+  test('a read-ahead no pull used since the last release is dropped; one in use is kept', (t) => {
+    const dir = tempStoreDir();
+    dirs.push(dir);
+    const cq = new ConsumeQueue(dir, 'T', 0, 1000 * 20);
+    cq.load();
+    cq.recover();
+    cq.putMessagePositionInfos(puts(0, 300));
+    cq.commitPending();
+    const fileReads = t.mock.method(cq.mfq.getFirstMappedFile()!, 'readSync').mock;
+    const offsetsAt = (from: number, n: number): number[] => {
+      const b = cq.getEntriesSync(from, n);
+      return Array.from({ length: b.length / 20 }, (_, i) => Number(b.readBigInt64BE(i * 20)));
+    };
+    assert.equal(cq.releaseIdleReadAhead(), 0, 'nothing read yet');
+    assert.deepEqual(offsetsAt(0, 32), puts(0, 32).map((p) => p.commitLogOffset));
+    assert.equal(cq.releaseIdleReadAhead(), 0, 'read since the last release: kept');
+    assert.deepEqual(offsetsAt(32, 32), puts(32, 32).map((p) => p.commitLogOffset));
+    assert.equal(cq.releaseIdleReadAhead(), 0, 'served a pull since the last release: kept');
+    assert.equal(fileReads.callCount(), 1);
+    assert.equal(cq.releaseIdleReadAhead(), 300 * 20, 'no pull since the last release: dropped');
+    assert.equal(cq.releaseIdleReadAhead(), 0);
+    assert.deepEqual(offsetsAt(64, 32), puts(64, 32).map((p) => p.commitLogOffset));
+    assert.equal(fileReads.callCount(), 2, 'the next pull reads the file again');
+  });
+
   test('offset by store time: LOWER and UPPER boundaries', async () => {
     const cq = open();
     cq.putMessagePositionInfos(puts(0, 20));

@@ -67,6 +67,8 @@ export class ConsumeQueue {
    * which drop it; each read makes a new buffer, so views handed out earlier stay as they were.
    */
   private ahead: { file: MappedFile; from: number; buf: Buffer } | undefined;
+  /** A read used or made `ahead` since the last releaseIdleReadAhead. */
+  private aheadUsed = false;
 
   constructor(rootDir: string, topic: string, queueId: number, mappedFileSize: number) {
     this.topic = topic;
@@ -166,11 +168,25 @@ export class ConsumeQueue {
     const pos = offset * CQ_STORE_UNIT_SIZE - mf.fileFromOffset;
     const len = count * CQ_STORE_UNIT_SIZE;
     const a = this.ahead;
-    if (a && a.file === mf && pos >= a.from && pos + len <= a.from + a.buf.length) return a.buf.subarray(pos - a.from, pos - a.from + len);
+    if (a && a.file === mf && pos >= a.from && pos + len <= a.from + a.buf.length) {
+      this.aheadUsed = true;
+      return a.buf.subarray(pos - a.from, pos - a.from + len);
+    }
     if (count >= READ_AHEAD_ENTRIES) return mf.readSync(pos, len);
     const buf = mf.readSync(pos, Math.min(READ_AHEAD_ENTRIES * CQ_STORE_UNIT_SIZE, mf.wrotePosition - pos));
     this.ahead = { file: mf, from: pos, buf };
+    this.aheadUsed = true;
     return buf.subarray(0, len);
+  }
+
+  /** Drops the read-ahead when no read used it since the last call (its pulls stopped); returns the bytes dropped. */
+  releaseIdleReadAhead(): number {
+    const a = this.ahead;
+    const idle = !this.aheadUsed;
+    this.aheadUsed = false;
+    if (!a || !idle) return 0;
+    this.ahead = undefined;
+    return a.buf.length;
   }
 
   /** First logical offset of the file after the one holding `offset` (ConsumeQueue.rollNextFile). */

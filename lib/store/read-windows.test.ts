@@ -4,6 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setLogLevel } from '../common/log.ts';
+import { waitFor } from '../common/wait-for.ts';
 import { decodeMessage } from '../protocol/message-codec.ts';
 import type { CommitLog } from './commit-log.ts';
 import { MessageStore } from './message-store.ts';
@@ -108,6 +109,31 @@ describe('ReadWindows', () => {
     assert.ok(bytesRead < 1.3 * (hi - lo), `${bytesRead} bytes read for a ${hi - lo} byte stretch`);
   });
 
+  test('windows no copy used since the last release are freed; windows in use are kept', async () => {
+    const log = commitLogOf(store);
+    const recs = await putInterleaved(store, 40, 'idle');
+    const windows = new ReadWindows(log, 4096, 8);
+    const copyAll = () => {
+      for (const r of recs) {
+        const got = Buffer.alloc(r.size);
+        if (!windows.copySync(r.phy, r.size, got, 0)) assert.ok(log.getDataSync(r.phy, r.size, got, 0));
+        assert.equal(decodeMessage(got).body.toString(), r.body);
+      }
+    };
+    copyAll();
+    const held = windows.heldBytes;
+    assert.ok(held >= 4096, 'the copies read windows');
+    assert.equal(windows.releaseIdle(), 0, 'used since the last release: kept');
+    assert.equal(windows.heldBytes, held);
+    copyAll();
+    assert.equal(windows.releaseIdle(), 0, 'still in use');
+    assert.equal(windows.releaseIdle(), held, 'no copy since the last release: freed');
+    assert.equal(windows.heldBytes, 0);
+    // a drain that starts again reads new windows and serves the same bytes
+    copyAll();
+    assert.ok(windows.heldBytes > 0);
+  });
+
   test('pulls of interleaved queues answer one body holding their records back to back, in queue order', async () => {
     const recs = await putInterleaved(store, 800, 'e', 'PullTopic');
     for (let q = 0; q < QUEUES; q++) {
@@ -138,5 +164,24 @@ describe('ReadWindows', () => {
     const want = Array.from({ length: examined }, (_, k) => recs[(10 + k) * QUEUES + 3]!).filter((x) => Number(x.body.split('-')[1]) % 3 !== 0);
     assert.deepEqual(r.buffers.map((b) => decodeMessage(b).body.toString()), want.map((x) => x.body));
     assert.deepEqual(r.queueOffsets, Array.from({ length: examined }, (_, k) => 10 + k).filter((o) => (o * QUEUES + 3) % 3 !== 0));
+  });
+
+  test("a store frees its pulls' read buffers once no pull has used them for a retention interval", async () => {
+    const own = tempStoreDir();
+    const st = await MessageStore.open(smallConfig(own, { cleanResourceInterval: 100 }));
+    try {
+      const reader = (st as unknown as { reader: { windows: ReadWindows } }).reader;
+      const recs = await putInterleaved(st, 80, 'g', 'IdleTopic');
+      for (let q = 0; q < QUEUES; q++) {
+        const r = await st.getMessage('g', 'IdleTopic', q, 0, 8);
+        assert.equal(r.status, 'FOUND');
+        assert.deepEqual(r.buffers.map((b) => decodeMessage(b).body.toString()), recs.filter((_, i) => i % QUEUES === q).slice(0, 8).map((x) => x.body));
+      }
+      assert.ok(reader.windows.heldBytes > 0, 'the pulls read windows');
+      await waitFor('windows freed', () => reader.windows.heldBytes === 0, 5_000);
+    } finally {
+      await st.shutdown();
+      removeDir(own);
+    }
   });
 });

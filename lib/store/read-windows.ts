@@ -8,6 +8,12 @@
 
 import type { CommitLog } from './commit-log.ts';
 
+/** ES2024's resizable ArrayBuffer (V8 has it; the project's TypeScript lib is ES2022). */
+interface ResizableArrayBuffer extends ArrayBuffer {
+  resize(byteLength: number): void;
+}
+const ResizableBuffer = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => ResizableArrayBuffer;
+
 interface Window {
   /** Commit log offset of buf[0]. */
   start: number;
@@ -16,6 +22,8 @@ interface Window {
   /** End of the file holding `start`: a window never crosses into the next file. */
   limit: number;
   buf: Buffer;
+  /** `buf`'s memory: resizable, so a release returns its pages to the system at once, without waiting for a GC. */
+  mem: ResizableArrayBuffer;
   /** Last use, for replacing the least recently used window. */
   used: number;
 }
@@ -26,6 +34,8 @@ export class ReadWindows {
   private clock = 0;
   /** Index of the window that served the last copy, where the next search starts. */
   private lastHit = 0;
+  /** `clock` at the last releaseIdle: unchanged since means no copy was served in between. */
+  private clockAtRelease = 0;
 
   constructor(
     private readonly commitLog: CommitLog,
@@ -44,7 +54,7 @@ export class ReadWindows {
   copySync(offset: number, size: number, target: Buffer, at: number): boolean {
     const log = this.commitLog;
     if (log.truncations !== this.truncations) {
-      this.windows.length = 0;
+      this.dropAll();
       this.truncations = log.truncations;
     }
     const end = offset + size;
@@ -57,6 +67,30 @@ export class ReadWindows {
     w.used = ++this.clock;
     w.buf.copy(target, at, offset - w.start, end - w.start);
     return true;
+  }
+
+  /** Bytes the windows hold. */
+  get heldBytes(): number {
+    return this.windows.length * this.windowSize;
+  }
+
+  /**
+   * Frees every window when none served a copy since the last call (the drains that used them have stopped), so an
+   * idle broker does not keep up to 32 MiB of log it read once; returns the bytes freed. Called on a timer.
+   */
+  releaseIdle(): number {
+    const idle = this.clock === this.clockAtRelease;
+    this.clockAtRelease = this.clock;
+    if (!idle) return 0;
+    const freed = this.heldBytes;
+    this.dropAll();
+    return freed;
+  }
+
+  private dropAll(): void {
+    for (const w of this.windows) w.mem.resize(0);
+    this.windows.length = 0;
+    this.lastHit = 0;
   }
 
   private find(offset: number, end: number): Window | undefined {
@@ -94,7 +128,8 @@ export class ReadWindows {
     if (end > to) return undefined;
     let w: Window;
     if (this.windows.length < this.slots) {
-      w = { start: 0, filled: 0, limit: 0, buf: Buffer.allocUnsafe(this.windowSize), used: 0 };
+      const mem = new ResizableBuffer(this.windowSize, { maxByteLength: this.windowSize });
+      w = { start: 0, filled: 0, limit: 0, buf: Buffer.from(mem), mem, used: 0 };
       this.windows.push(w);
     } else {
       w = this.windows[0]!;

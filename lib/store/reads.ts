@@ -101,6 +101,14 @@ export class MessageReader {
     this.memory = totalmem() * (cfg.accessMessageInMemoryMaxRatio / 100);
   }
 
+  /**
+   * Frees the read buffers no pull used since the last call: the commit log windows and the consume queues'
+   * read-aheads. Returns the bytes freed.
+   */
+  releaseIdleBuffers(): number {
+    return this.windows.releaseIdle() + this.cqStore.releaseIdleReadAheads();
+  }
+
   /** DefaultMessageStore.isTheBatchFull: stop at maxMsgNums or the transfer limits (smaller for data on disk). */
   private isTheBatchFull(sizePy: number, maxMsgNums: number, bufferTotal: number, messageTotal: number, isInDisk: boolean): boolean {
     if (bufferTotal === 0 || messageTotal === 0) return false;
