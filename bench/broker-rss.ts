@@ -68,10 +68,8 @@ async function heapFigures(pid: number, dir: string): Promise<{ heapUsed: number
   return { heapUsed: j.heapUsed! / MiB, heapTotal: j.heapTotal! / MiB, external: j.external! / MiB, arrayBuffers: j.arrayBuffers! / MiB };
 }
 
-/** `count` sends over one connection with `depth` in flight, sampling `pid`'s RSS; peak RSS (MiB) and sends/s. */
-async function load(addr: string, pid: number, count: number, depth: number, body: Buffer): Promise<{ peak: number; tps: number }> {
-  const c = new RemotingClient({ defaultTimeoutMs: 30_000 });
-  await c.getConnection(addr);
+/** Samples `pid`'s RSS every 200 ms until stopped; `peak` is the highest so far, read now included (MiB). */
+function peakRss(pid: number): { peak(): number; stop(): Promise<void> } {
   let peak = 0;
   let done = false;
   const sampler = (async () => {
@@ -80,6 +78,20 @@ async function load(addr: string, pid: number, count: number, depth: number, bod
       await sleep(200);
     }
   })();
+  return {
+    peak: () => (peak = Math.max(peak, procFigures(pid).VmRSS!)),
+    stop: async () => {
+      done = true;
+      await sampler;
+    },
+  };
+}
+
+/** `count` sends over one connection with `depth` in flight, sampling `pid`'s RSS; peak RSS (MiB) and sends/s. */
+async function load(addr: string, pid: number, count: number, depth: number, body: Buffer): Promise<{ peak: number; tps: number }> {
+  const c = new RemotingClient({ defaultTimeoutMs: 30_000 });
+  await c.getConnection(addr);
+  const rss = peakRss(pid);
   let left = count;
   let n = 0;
   const t0 = Date.now();
@@ -92,33 +104,24 @@ async function load(addr: string, pid: number, count: number, depth: number, bod
       }
     }));
   } finally {
-    done = true;
-    await sampler;
+    await rss.stop();
     await c.close();
   }
-  return { peak: Math.max(peak, procFigures(pid).VmRSS!), tps: count / ((Date.now() - t0) / 1000) };
+  return { peak: rss.peak(), tps: count / ((Date.now() - t0) / 1000) };
 }
 
 /** Drains every queue of TOPIC from 0, sampling `pid`'s RSS; peak RSS (MiB) and messages/s. */
 async function drainAll(addr: string, pid: number, admin: TestClient): Promise<{ peak: number; tps: number }> {
   const until = await Promise.all(Array.from({ length: QUEUES }, (_, q) => admin.maxOffset(TOPIC, q)));
   const c = new RemotingClient({ defaultTimeoutMs: 30_000 });
-  let peak = 0;
-  let done = false;
-  const sampler = (async () => {
-    while (!done) {
-      peak = Math.max(peak, procFigures(pid).VmRSS!);
-      await sleep(200);
-    }
-  })();
+  const rss = peakRss(pid);
   const t0 = Date.now();
   try {
     const subVersion = await subscribeAll(c, addr, 'broker_rss_consumer', TOPIC);
     const n = await drain(c, addr, 'broker_rss_consumer', TOPIC, until.map(() => 0), until, subVersion);
-    return { peak: Math.max(peak, procFigures(pid).VmRSS!), tps: n / ((Date.now() - t0) / 1000) };
+    return { peak: rss.peak(), tps: n / ((Date.now() - t0) / 1000) };
   } finally {
-    done = true;
-    await sampler;
+    await rss.stop();
     await c.close();
   }
 }

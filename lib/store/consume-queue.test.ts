@@ -1,4 +1,4 @@
-import { after, describe, test } from 'node:test';
+import { after, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,6 +22,23 @@ describe('ConsumeQueue', () => {
     cq.load();
     cq.recover();
     return cq;
+  };
+
+  /** A queue (files of 1,000 entries) holding 300 written entries, its file's reads counted, and an entry reader. */
+  const queueOf300 = (t: TestContext) => {
+    const dir = tempStoreDir();
+    dirs.push(dir);
+    const cq = new ConsumeQueue(dir, 'T', 0, 1000 * 20);
+    cq.load();
+    cq.recover();
+    cq.putMessagePositionInfos(puts(0, 300));
+    cq.commitPending();
+    const fileReads = t.mock.method(cq.mfq.getFirstMappedFile()!, 'readSync').mock;
+    const offsetsAt = (from: number, n: number): number[] => {
+      const b = cq.getEntriesSync(from, n);
+      return Array.from({ length: b.length / 20 }, (_, i) => Number(b.readBigInt64BE(i * 20)));
+    };
+    return { cq, fileReads, offsetsAt };
   };
 
   test('entries cross file boundaries and read back, including negative tags codes', async () => {
@@ -82,18 +99,7 @@ describe('ConsumeQueue', () => {
   });
 
   test('pulls read entries from one read ahead; a rewrite, a cut or new entries past it read the file again', (t) => {
-    const dir = tempStoreDir();
-    dirs.push(dir);
-    const cq = new ConsumeQueue(dir, 'T', 0, 1000 * 20);
-    cq.load();
-    cq.recover();
-    cq.putMessagePositionInfos(puts(0, 300));
-    cq.commitPending();
-    const fileReads = t.mock.method(cq.mfq.getFirstMappedFile()!, 'readSync').mock;
-    const offsetsAt = (from: number, n: number): number[] => {
-      const b = cq.getEntriesSync(from, n);
-      return Array.from({ length: b.length / 20 }, (_, i) => Number(b.readBigInt64BE(i * 20)));
-    };
+    const { cq, fileReads, offsetsAt } = queueOf300(t);
     for (let at = 0; at < 288; at += 32) assert.deepEqual(offsetsAt(at, 32), puts(at, 32).map((p) => p.commitLogOffset));
     assert.equal(fileReads.callCount(), 1, 'nine pulls of 32, one file read');
     const held = cq.getEntriesSync(40, 1);
@@ -121,18 +127,7 @@ describe('ConsumeQueue', () => {
   });
 
   test('a read-ahead no pull used since the last release is dropped; one in use is kept', (t) => {
-    const dir = tempStoreDir();
-    dirs.push(dir);
-    const cq = new ConsumeQueue(dir, 'T', 0, 1000 * 20);
-    cq.load();
-    cq.recover();
-    cq.putMessagePositionInfos(puts(0, 300));
-    cq.commitPending();
-    const fileReads = t.mock.method(cq.mfq.getFirstMappedFile()!, 'readSync').mock;
-    const offsetsAt = (from: number, n: number): number[] => {
-      const b = cq.getEntriesSync(from, n);
-      return Array.from({ length: b.length / 20 }, (_, i) => Number(b.readBigInt64BE(i * 20)));
-    };
+    const { cq, fileReads, offsetsAt } = queueOf300(t);
     assert.equal(cq.releaseIdleReadAhead(), 0, 'nothing read yet');
     assert.deepEqual(offsetsAt(0, 32), puts(0, 32).map((p) => p.commitLogOffset));
     assert.equal(cq.releaseIdleReadAhead(), 0, 'read since the last release: kept');
