@@ -12,5 +12,5 @@
 // `--expose-gc` lets a broker run one full collection when a drain has ended (MessageStore: the read windows are
 // released after a retention interval unused): a backlog drain leaves tens of MiB of dead answer bodies that V8 would
 // otherwise hold until allocation picks up, so an idle broker that had served one stayed at 193 MiB RSS instead of
-// about 105 (`npm run bench -- broker-rss`). The collection takes about 16 ms, once per drain.
+// about 105 (`npm run bench -- broker-rss`). The collection takes 12-19 ms, once per drain.
 export const SERVER_NODE_FLAGS: readonly string[] = ['--initial-old-space-size=128', '--expose-gc'];
