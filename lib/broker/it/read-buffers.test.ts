@@ -18,7 +18,7 @@ describe('broker process: read buffers after a drain', () => {
 
   before(async () => {
     ns = await spawnNamesrv();
-    broker = await spawnBroker({ namesrv: ns.address, props: { cleanResourceInterval: 200 } });
+    broker = await spawnBroker({ namesrv: ns.address, props: { cleanResourceInterval: 500 } });
     c = new TestClient(broker.address);
   });
 
