@@ -48,10 +48,6 @@ async function fill(addr: string, count: number, body: Buffer): Promise<void> {
   await c.close();
 }
 
-/**
- * Drains every queue from `from[q]` up to `until[q]` (exclusive) with one pull per queue in flight over `c`;
- * returns the messages delivered and leaves `from` at the next offsets.
- */
 /** Subscribes `group` to all of `topic` (TAG `*`) with a heartbeat on `c`'s connection; returns the subVersion. */
 export async function subscribeAll(c: RemotingClient, addr: string, group: string, topic: string): Promise<number> {
   const subVersion = Date.now();
@@ -69,8 +65,8 @@ export async function subscribeAll(c: RemotingClient, addr: string, group: strin
 }
 
 /**
- * Pulls queue q of `topic` from from[q] up to until[q] (advancing from[q]), one pull per queue in flight, as
- * Apache's push Consumer does; returns the messages delivered.
+ * Drains every queue of `topic` from `from[q]` up to `until[q]` (exclusive) with one pull per queue in flight over
+ * `c`, as Apache's push Consumer pulls; returns the messages delivered and leaves `from` at the next offsets.
  */
 export async function drain(c: RemotingClient, addr: string, group: string, topic: string, from: number[], until: number[], subVersion: number): Promise<number> {
   let delivered = 0;

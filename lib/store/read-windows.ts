@@ -21,9 +21,8 @@ interface Window {
   filled: number;
   /** End of the file holding `start`: a window never crosses into the next file. */
   limit: number;
+  /** A view of a whole resizable ArrayBuffer, so a release returns its pages at once, without waiting for a GC. */
   buf: Buffer;
-  /** `buf`'s memory: resizable, so a release returns its pages to the system at once, without waiting for a GC. */
-  mem: ResizableArrayBuffer;
   /** Last use, for replacing the least recently used window. */
   used: number;
 }
@@ -88,7 +87,7 @@ export class ReadWindows {
   }
 
   private dropAll(): void {
-    for (const w of this.windows) w.mem.resize(0);
+    for (const w of this.windows) (w.buf.buffer as ResizableArrayBuffer).resize(0);
     this.windows.length = 0;
     this.lastHit = 0;
   }
@@ -128,8 +127,8 @@ export class ReadWindows {
     if (end > to) return undefined;
     let w: Window;
     if (this.windows.length < this.slots) {
-      const mem = new ResizableBuffer(this.windowSize, { maxByteLength: this.windowSize });
-      w = { start: 0, filled: 0, limit: 0, buf: Buffer.from(mem), mem, used: 0 };
+      const buf = Buffer.from(new ResizableBuffer(this.windowSize, { maxByteLength: this.windowSize }));
+      w = { start: 0, filled: 0, limit: 0, buf, used: 0 };
       this.windows.push(w);
     } else {
       w = this.windows[0]!;
