@@ -37,6 +37,7 @@ describe('message store config', () => {
     assert.throws(() => resolveMessageStoreConfig({ mappedFileSizeConsumeQueue: 1001 }), /multiple of 20/);
     assert.throws(() => resolveMessageStoreConfig({ maxMessageSize: '4m' as never }), /maxMessageSize must be a number/);
     assert.throws(() => resolveMessageStoreConfig({ deleteWhen: 'four' }), /deleteWhen/);
+    assert.throws(() => resolveMessageStoreConfig({ collectAfterDrainBytes: -1 }), /collectAfterDrainBytes must be a non-negative number/);
   });
 });
 

@@ -86,6 +86,13 @@ export interface MessageStoreConfig {
    * the thread pool). false: everything on the main thread.
    */
   appendWorkerEnable: boolean;
+  /**
+   * RocketDeck: when the read buffers of a drain that has stopped are released, run one full collection (node with
+   * `--expose-gc`) for the drain's dead answer bodies only if pulls answered at least this many bytes since the last
+   * collection, so a consumer that reads a message now and then does not cost a full collection each time it pauses.
+   * 0: collect at every release.
+   */
+  collectAfterDrainBytes: number;
 }
 
 export const MiB = 1024 * 1024;
@@ -131,6 +138,7 @@ export function defaultMessageStoreConfig(): MessageStoreConfig {
     writeBufferCount: 4,
     syncFlushWithDsync: true,
     appendWorkerEnable: true,
+    collectAfterDrainBytes: 64 * MiB,
   };
 }
 
@@ -164,6 +172,7 @@ const nonNegativeNumbers: Array<keyof MessageStoreConfig> = [
   'diskSpaceCleanForciblyRatio',
   'diskSpaceWarningLevelRatio',
   'accessMessageInMemoryMaxRatio',
+  'collectAfterDrainBytes',
 ];
 
 /**

@@ -67,6 +67,8 @@ export class MessageStore {
   private readonly flushService: FlushService;
   private readonly retention: RetentionService;
   private retentionTimer: NodeJS.Timeout | null = null;
+  /** `reader.answeredBytes` at the last collection after a drain. */
+  private answeredAtCollection = 0;
   /** A SYNC_FLUSH slave's next flush of replicated bytes. */
   private replicaFlushTimer: NodeJS.Timeout | null = null;
   private shuttingDown = false;
@@ -183,23 +185,28 @@ export class MessageStore {
       }
       // read buffers of drains that have stopped: freed after one to two intervals unused
       const freed = this.reader.releaseIdleBuffers();
-      if (freed > 0) this.collectAfterDrain(freed);
+      if (freed > 0) this.releasedAfterDrain(freed);
       this.scheduleRetention();
     }, this.config.cleanResourceInterval);
     this.retentionTimer.unref();
   }
 
   /**
-   * A drain that used the read windows has stopped and their memory is freed. When the process runs with
-   * `--expose-gc` (SERVER_NODE_FLAGS), one full collection also returns the drain's dead answer bodies (tens of MiB):
-   * V8 would otherwise keep them until allocation picks up again, so an idle broker that served a backlog stayed
-   * about 90 MiB above one that had not.
+   * A drain that used the read buffers has stopped and their memory is freed. When the process runs with
+   * `--expose-gc` (SERVER_NODE_FLAGS) and the pulls answered `collectAfterDrainBytes` or more since the last
+   * collection, one full collection also returns the drains' dead answer bodies (tens of MiB): V8 would otherwise
+   * keep them until allocation picks up again, so an idle broker that served a backlog stayed about 90 MiB above one
+   * that had not. A consumer that reads now and then leaves little garbage, and gets no collection at its pauses.
    */
-  private collectAfterDrain(freed: number): void {
-    const gc = (globalThis as { gc?: () => void }).gc;
+  private releasedAfterDrain(freed: number): void {
+    const answered = this.reader.answeredBytes - this.answeredAtCollection;
+    const gc = answered >= this.config.collectAfterDrainBytes ? (globalThis as { gc?: () => void }).gc : undefined;
     const t0 = performance.now();
-    gc?.();
-    log.info('read_buffers_released', { bytes: freed, gcMs: gc ? Math.round((performance.now() - t0) * 10) / 10 : null });
+    if (gc) {
+      gc();
+      this.answeredAtCollection = this.reader.answeredBytes;
+    }
+    log.info('read_buffers_released', { bytes: freed, answeredBytes: answered, gcMs: gc ? Math.round((performance.now() - t0) * 10) / 10 : null });
   }
 
   private refusal(): { status: PutMessageStatus; remark: string } | null {

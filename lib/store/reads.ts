@@ -90,6 +90,8 @@ export class MessageReader {
   private readonly memory: number;
   private readonly filterBits: FilterBitTable | null;
   private readonly windows: ReadWindows;
+  /** Bytes of the answer bodies built so far: the garbage the pulls leave behind. */
+  answeredBytes = 0;
 
   constructor(cfg: MessageStoreConfig, commitLog: CommitLog, cqStore: ConsumeQueueStore, index: IndexService | null, filterBits: FilterBitTable | null = null) {
     this.cfg = cfg;
@@ -205,6 +207,7 @@ export class MessageReader {
       // read-ahead windows pay when the pull's records lie close together (other queues' records between them)
       const windows = phys[n - 1]! + sizes[n - 1]! - phys[0]! <= this.windows.windowSize ? this.windows : null;
       const body = Buffer.allocUnsafe(total);
+      this.answeredBytes += total;
       // ok[k]: record k was read (a run whose file went away meanwhile leaves its records out)
       const ok = new Uint8Array(n);
       let pending: Array<Promise<void>> | undefined;
