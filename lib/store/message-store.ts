@@ -200,13 +200,15 @@ export class MessageStore {
    */
   private releasedAfterDrain(freed: number): void {
     const answered = this.reader.answeredBytes - this.answeredAtCollection;
-    const gc = answered >= this.config.collectAfterDrainBytes ? (globalThis as { gc?: () => void }).gc : undefined;
-    const t0 = performance.now();
-    if (gc) {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    let gcMs: number | null = null;
+    if (gc && answered >= this.config.collectAfterDrainBytes) {
+      const t0 = performance.now();
       gc();
+      gcMs = Math.round((performance.now() - t0) * 10) / 10;
       this.answeredAtCollection = this.reader.answeredBytes;
     }
-    log.info('read_buffers_released', { bytes: freed, answeredBytes: answered, gcMs: gc ? Math.round((performance.now() - t0) * 10) / 10 : null });
+    log.info('read_buffers_released', { bytes: freed, answeredBytes: answered, gcMs });
   }
 
   private refusal(): { status: PutMessageStatus; remark: string } | null {
